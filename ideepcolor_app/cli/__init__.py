@@ -1,0 +1,3 @@
+"""The `ideepcolor` command line."""
+
+__all__: list[str] = []

@@ -1,0 +1,48 @@
+"""`ideepcolor bench`: hint-edit latency per backend, 12 MP composition time, peak memory."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ideepcolor_app.atomic import atomic_write_bytes
+from ideepcolor_app.cli.common import positive_int
+from ideepcolor_app.engine.backends import BACKENDS
+from ideepcolor_app.engine.benchmark import run_benchmarks
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "bench", help="measure interactive speed and composition time",
+        description=(
+            "For each backend: p50/p95 milliseconds of a hint edit -> new ab at the working "
+            "resolution (after warm-up, L-only work cached, as in the GUI); then the time of one "
+            "full-resolution composition of a 12-megapixel photo, and peak memory."
+        ),
+    )
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--backend", action="append", choices=sorted(BACKENDS), dest="backends",
+                        help="benchmark only this backend (repeatable; default: all)")
+    parser.add_argument("--size", type=positive_int, default=256, metavar="N", help="working resolution (default: 256)")
+    parser.add_argument("--edits", type=positive_int, default=30, help="timed edits per backend (default: 30)")
+    parser.add_argument("--device", default=None, help="auto (default), cpu, cuda or mps")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    results = run_benchmarks(args.backends, args.size, args.edits, args.device)
+    print(f"device: {results['device']}  torch threads: {results['torch_threads']}")
+    print(f"{'backend':<8} {'edit p50 ms':>12} {'edit p95 ms':>12} {'L-only ms':>10}  note")
+    for name, row in results["backends"].items():
+        if "error" in row:
+            print(f"{name:<8} {'-':>12} {'-':>12} {'-':>10}  {row['error']}")
+            continue
+        note = "" if row["trained"] else "untrained weights"
+        print(f"{name:<8} {row['edit_ms_p50']:>12.2f} {row['edit_ms_p95']:>12.2f} {row['prepare_ms']:>10.1f}  {note}")
+    print(f"compose 12 MP: {results['compose_12mp_s']:.3f} s   peak RSS: {results['peak_rss_mb']:.0f} MB")
+    if args.json:
+        atomic_write_bytes(args.json, (json.dumps(results, indent=2) + "\n").encode("utf-8"))
+        print(f"wrote {args.json}")
+    failed = any("error" in row for row in results["backends"].values())
+    return 1 if failed else 0

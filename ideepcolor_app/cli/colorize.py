@@ -1,0 +1,41 @@
+"""`ideepcolor colorize IN -o OUT`: colourize one photo."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ideepcolor_app.cli.common import (
+    USER_ERRORS, add_backend_options, add_temperature_option, existing_file, fail, open_backend, warn,
+)
+from ideepcolor_app.engine.export import colorize_file
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "colorize", help="colourize one photo",
+        description="Colourize one photo (any colour input is treated as its lightness).",
+    )
+    parser.add_argument("input", type=Path, metavar="IN", help="the photo (JPEG, PNG, TIFF, ...)")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
+                        help="output file; .png, .jpg or .tif (16-bit) chooses the format")
+    parser.add_argument("--hints", type=existing_file, metavar="FILE", help="a .hints.json file of colour hints")
+    add_backend_options(parser)
+    add_temperature_option(parser)
+    parser.add_argument("--quality", type=int, default=95, metavar="Q", help="JPEG quality 1-100 (default: 95)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        backend = open_backend(args)
+        if args.hints and not backend.uses_local_hints:
+            warn(f"the {backend.name!r} backend is automatic: it ignores the hints in {args.hints}")
+        written = colorize_file(
+            args.input, args.output, backend, hints=args.hints,
+            working_size=args.size, temperature=args.temperature, quality=args.quality,
+        )
+    except USER_ERRORS as err:
+        return fail(err)
+    print(written)
+    return 0

@@ -1,0 +1,212 @@
+"""Backends: a network (or an optimisation) plus the pre/post-processing around it.
+
+Every backend splits its work in two, so that a hint edit re-runs only what it must:
+`prepare(l_small)` does everything that depends on L alone (the session caches its result per
+photo) and `predict(cache, hints, temperature)` does the rest.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ideepcolor_app.color import BinSet
+from ideepcolor_app.engine.device import pick_device, pick_dtype
+from ideepcolor_app.engine.levin import LevinSolver
+from ideepcolor_app.engine.weights import ModelCard, load_weights
+from ideepcolor_app.hints import HintTensors
+
+
+class UnknownBackendError(KeyError):
+    """A backend name that is not registered."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """The network's colour distribution over bins (drives the suggested-colours palette).
+
+    probs: (Q,h,w) float32, sums to 1 over Q, at the network's distribution resolution.
+    centres: (Q,2) float32 CIELAB ab of each bin.
+    """
+
+    probs: np.ndarray
+    centres: np.ndarray
+
+
+class Backend(abc.ABC):
+    """A way of turning L (+ hints) into ab at the working resolution."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    uses_local_hints: ClassVar[bool] = False
+    uses_global_hints: ClassVar[bool] = False
+    has_distribution: ClassVar[bool] = False
+    size_multiple: ClassVar[int] = 8
+    card: ModelCard | None = None
+
+    @property
+    def trained(self) -> bool:
+        """False for networks running on untrained (random-init) weights."""
+        return self.card.trained if self.card is not None else True
+
+    @abc.abstractmethod
+    def prepare(self, l_small: torch.Tensor) -> Any:
+        """Do the L-only work. l_small: (1,1,h,w) float32 CIELAB L on the CPU."""
+
+    @abc.abstractmethod
+    def predict(self, cache: Any, hints: HintTensors, temperature: float) -> torch.Tensor:
+        """Return ab: (2,h,w) float32 CIELAB on the CPU."""
+
+    def distribution(self, cache: Any, hints: HintTensors, temperature: float) -> Distribution | None:
+        """The colour distribution, for backends with a distribution head."""
+        return None
+
+
+class NetworkBackend(Backend):
+    """A backend whose work is done by a network loaded from our checkpoint format."""
+
+    default_weights: ClassVar[str]
+
+    def __init__(self, weights: str | None = None, device: str | torch.device | None = None):
+        self.device = device if isinstance(device, torch.device) else pick_device(device)
+        self.dtype = pick_dtype(self.device)
+        net, self.card = load_weights(weights or self.default_weights)
+        self.net = net.to(self.device, self.dtype).eval()
+        self.size_multiple = int(getattr(self.net, "size_multiple", type(self).size_multiple))
+
+    def _to_net(self, x: torch.Tensor | None) -> torch.Tensor | None:
+        return None if x is None else x.to(self.device, self.dtype)
+
+    @staticmethod
+    def _to_cpu_ab(ab: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+        ab = ab.float()
+        if tuple(ab.shape[-2:]) != tuple(size):
+            ab = F.interpolate(ab, size=size, mode="bilinear", align_corners=False)
+        return ab[0].cpu()
+
+
+class HintsBackend(NetworkBackend):
+    name = "hints"
+    description = "Local/global hints U-Net (SIGGRAPH17 family): interactive, the default"
+    uses_local_hints = True
+    uses_global_hints = True
+    has_distribution = True
+    default_weights = "hints"
+
+    @torch.inference_mode()
+    def prepare(self, l_small: torch.Tensor) -> Any:
+        return self.net.encode(self._to_net(l_small))
+
+    def _decode(self, cache: Any, hints: HintTensors, want_logits: bool):
+        return self.net.decode(
+            cache,
+            self._to_net(hints.ab),
+            self._to_net(hints.mask),
+            hist=self._to_net(hints.histogram),
+            sat=self._to_net(hints.saturation),
+            want_logits=want_logits,
+        )
+
+    @torch.inference_mode()
+    def predict(self, cache: Any, hints: HintTensors, temperature: float) -> torch.Tensor:
+        ab, _ = self._decode(cache, hints, want_logits=False)
+        return self._to_cpu_ab(ab, hints.ab.shape[-2:])
+
+    @torch.inference_mode()
+    def distribution(self, cache: Any, hints: HintTensors, temperature: float) -> Distribution:
+        _, logits = self._decode(cache, hints, want_logits=True)
+        probs = torch.softmax(logits.float(), dim=1)[0].cpu().numpy()
+        bins = BinSet.default()
+        if probs.shape[0] != bins.num_bins:
+            raise ValueError(f"network predicts {probs.shape[0]} bins, expected {bins.num_bins}")
+        return Distribution(probs, bins.centres.cpu().numpy())
+
+
+class ZhangBackend(NetworkBackend):
+    name = "zhang"
+    description = "Zhang et al. ECCV16 classification network: automatic, annealed mean"
+    has_distribution = True
+    default_weights = "zhang"
+
+    @torch.inference_mode()
+    def prepare(self, l_small: torch.Tensor) -> Any:
+        return self.net(self._to_net(l_small)).float()
+
+    @torch.inference_mode()
+    def predict(self, cache: Any, hints: HintTensors, temperature: float) -> torch.Tensor:
+        ab = self.net.annealed_mean(cache, temperature)
+        return self._to_cpu_ab(ab, hints.ab.shape[-2:])
+
+    @torch.inference_mode()
+    def distribution(self, cache: Any, hints: HintTensors, temperature: float) -> Distribution:
+        probs = torch.softmax(cache, dim=1)[0].cpu().numpy()
+        return Distribution(probs, self.net.bin_centres().float().cpu().numpy())
+
+
+class AutomaticBackend(NetworkBackend):
+    """A network that maps L straight to ab: all its work is L-only."""
+
+    @torch.inference_mode()
+    def prepare(self, l_small: torch.Tensor) -> Any:
+        return self._to_cpu_ab(self.net(self._to_net(l_small)), l_small.shape[-2:])
+
+    def predict(self, cache: Any, hints: HintTensors, temperature: float) -> torch.Tensor:
+        return cache
+
+
+class GanBackend(AutomaticBackend):
+    name = "gan"
+    description = "pix2pix GAN generator: automatic"
+    default_weights = "gan"
+
+
+class FusionBackend(AutomaticBackend):
+    name = "fusion"
+    description = "Deep Koalarization: L encoder fused with EfficientNet-Lite0 embedding"
+    default_weights = "fusion"
+
+
+class LevinBackend(Backend):
+    name = "levin"
+    description = "Levin, Lischinski & Weiss 2004 optimisation: no network, propagates hints"
+    uses_local_hints = True
+    size_multiple = 1
+
+    def __init__(self, weights: str | None = None, device: str | torch.device | None = None):
+        if weights is not None:
+            raise ValueError("the levin backend has no weights")
+
+    def prepare(self, l_small: torch.Tensor) -> Any:
+        return LevinSolver(l_small[0, 0].numpy())
+
+    def predict(self, cache: Any, hints: HintTensors, temperature: float) -> torch.Tensor:
+        ab = cache.solve(hints.ab[0].numpy(), hints.mask[0, 0].numpy() > 0.5)
+        return torch.from_numpy(np.ascontiguousarray(ab, dtype=np.float32))
+
+
+BACKENDS: dict[str, type[Backend]] = {
+    cls.name: cls for cls in (HintsBackend, ZhangBackend, GanBackend, FusionBackend, LevinBackend)
+}
+DEFAULT_BACKEND = "hints"
+
+
+def create_backend(name: str, weights: str | None = None, device: str | None = None) -> Backend:
+    """Instantiate a registered backend by name.
+
+    Raises:
+        UnknownBackendError: `name` is not registered (the message lists the names that are).
+    """
+    try:
+        cls = BACKENDS[name]
+    except KeyError:
+        known = ", ".join(BACKENDS)
+        raise UnknownBackendError(f"unknown backend {name!r}; choose one of: {known}") from None
+    return cls(weights=weights, device=device)

@@ -1,0 +1,100 @@
+"""Measure what a user feels: hint edit -> new ab, full-resolution composition, memory."""
+
+from __future__ import annotations
+
+import platform
+import resource
+import statistics
+import time
+from typing import Callable
+
+import numpy as np
+import torch
+
+from ideepcolor_app.engine.backends import BACKENDS, create_backend
+from ideepcolor_app.engine.compose import compose_rgb
+from ideepcolor_app.engine.device import pick_device
+from ideepcolor_app.engine.session import ColorizeSession
+from ideepcolor_app.hints import HintPoint, Hints
+
+TWELVE_MP = (3000, 4000)  # (H, W): a 12-megapixel 4:3 photo
+
+
+def synthetic_l(height: int, width: int, seed: int = 0) -> torch.Tensor:
+    """(H,W) float32 L in [0,100]: smooth shapes plus grain, like a scanned photo."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.meshgrid(np.linspace(0, 1, height, dtype=np.float32), np.linspace(0, 1, width, dtype=np.float32), indexing="ij")
+    l = 50 + 30 * np.sin(6 * xx) * np.cos(4 * yy) + rng.normal(0, 2, (height, width)).astype(np.float32)
+    return torch.from_numpy(np.clip(l, 0, 100).astype(np.float32))
+
+
+def percentile_ms(samples_s: list[float], q: float) -> float:
+    return float(np.percentile(np.array(samples_s) * 1000.0, q))
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def edit_sequence(width: int, height: int, count: int) -> list[Hints]:
+    """Hints as a user makes them: a point dragged across the photo, then a second point added."""
+    hints = []
+    for i in range(count):
+        x = (0.2 + 0.6 * i / max(1, count - 1)) * width
+        first = HintPoint(x=x, y=height * 0.4, ab=(20.0, 40.0), size=3)
+        points = (first,) if i % 2 else (first, HintPoint(x=width * 0.7, y=height * 0.7, ab=(-30.0, 10.0), size=5))
+        hints.append(Hints(width=width, height=height, points=points))
+    return hints
+
+
+def bench_backend(name: str, working_size: int, edits: int, device: str | None) -> dict:
+    """p50/p95 of a hint edit (L-only work cached, as in the GUI) and the one-off L-only time."""
+    backend = create_backend(name, device=device)
+    l_photo = synthetic_l(768, 1024, seed=1)
+    session = ColorizeSession(l_photo, backend, working_size)
+    prepare_s = timed(lambda: session.predict(None))
+    sequence = edit_sequence(*session.image_size, count=edits + 3)
+    for hints in sequence[:3]:  # warm-up
+        session.predict(hints)
+    samples = [timed(lambda h=h: session.predict(h)) for h in sequence[3:]]
+    return {
+        "edit_ms_p50": round(percentile_ms(samples, 50), 2),
+        "edit_ms_p95": round(percentile_ms(samples, 95), 2),
+        "prepare_ms": round(prepare_s * 1000.0, 1),
+        "working_size": session.working_size,
+        "trained": backend.trained,
+        "uses_local_hints": backend.uses_local_hints,
+    }
+
+
+def bench_compose(repeats: int = 3) -> float:
+    """Median seconds to compose a 12 MP sRGB uint8 photo from 256 x 256 ab."""
+    l_full = synthetic_l(*TWELVE_MP)
+    ab_small = torch.from_numpy(np.random.default_rng(2).uniform(-40, 40, (2, 256, 256)).astype(np.float32))
+    compose_rgb(l_full, ab_small)  # warm-up
+    return statistics.median(timed(lambda: compose_rgb(l_full, ab_small)) for _ in range(repeats))
+
+
+def run_benchmarks(backends: list[str] | None = None, working_size: int = 256, edits: int = 30,
+                   device: str | None = None) -> dict:
+    """Run every benchmark; a backend that cannot run is reported with its error."""
+    results: dict[str, dict] = {}
+    for name in backends or list(BACKENDS):
+        count = max(5, edits // 5) if name == "levin" else edits
+        try:
+            results[name] = bench_backend(name, working_size, count, device)
+        except Exception as err:  # noqa: BLE001 - report and go on with the other backends
+            results[name] = {"error": f"{type(err).__name__}: {err}"}
+    compose_s = bench_compose()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "device": str(pick_device(device)),
+        "cpu": platform.processor() or platform.machine(),
+        "torch_threads": torch.get_num_threads(),
+        "backends": results,
+        "compose_12mp_s": round(compose_s, 3),
+        "peak_rss_mb": round(peak_kb / 1024.0, 1),
+    }
+

@@ -1,0 +1,177 @@
+"""Our checkpoint format: `<name>.safetensors` with a JSON model card `<name>.json` beside it.
+
+The card says which network family and configuration the tensors belong to, which colour bins
+they predict, whether they were trained (and on what), and their measured metrics. Loading
+checks every tensor's name and shape against the network the card describes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
+from ideepcolor_app.nets import build_network
+
+MODELS_ENV = "IDEEPCOLOR_MODELS"
+BUNDLED_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+CARD_VERSION = 1
+
+
+class WeightsError(ValueError):
+    """A checkpoint or its model card is missing, unreadable or does not fit its network."""
+
+
+@dataclass
+class ModelCard:
+    """What a checkpoint is. Serialised as `<name>.json` beside `<name>.safetensors`."""
+
+    name: str
+    family: str
+    config: dict[str, Any]
+    trained: bool
+    description: str = ""
+    bins: str = "grid-529: 23x23 grid, 10 ab units, index ia*23+ib, a-major"
+    training_data: str | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None
+    init_seed: int | None = None
+    card_version: int = CARD_VERSION
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=2, sort_keys=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, origin: str) -> "ModelCard":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise WeightsError(f"{origin}: model card is not valid JSON ({err})") from None
+        if not isinstance(data, dict):
+            raise WeightsError(f"{origin}: model card must be a JSON object")
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise WeightsError(f"{origin}: unknown model-card keys: {', '.join(unknown)}")
+        missing = [name for name in ("name", "family", "config", "trained") if name not in data]
+        if missing:
+            raise WeightsError(f"{origin}: model card lacks {', '.join(missing)}")
+        if data.get("card_version", CARD_VERSION) != CARD_VERSION:
+            raise WeightsError(f"{origin}: model-card version {data['card_version']} is not supported")
+        return cls(**data)
+
+
+def search_dirs() -> list[Path]:
+    """Folders searched for weights, first match wins: $IDEEPCOLOR_MODELS, the user's, bundled."""
+    dirs = []
+    if os.environ.get(MODELS_ENV):
+        dirs.append(Path(os.environ[MODELS_ENV]))
+    dirs += [user_models_dir(), BUNDLED_MODELS_DIR]
+    return dirs
+
+
+def user_models_dir() -> Path:
+    """Where `weights import` writes: $XDG_DATA_HOME/ideepcolor/models (or ~/.local/share/…)."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "ideepcolor" / "models"
+
+
+def find_weights(name_or_path: str | os.PathLike) -> Path:
+    """Resolve a checkpoint name ("hints") or path ("x/hints.safetensors") to its .safetensors."""
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".safetensors" or candidate.parent != Path("."):
+        path = candidate.with_suffix(".safetensors")
+        if path.is_file():
+            return path
+        raise WeightsError(f"no weights file at {path}")
+    for folder in search_dirs():
+        path = folder / f"{candidate.name}.safetensors"
+        if path.is_file():
+            return path
+    searched = ", ".join(str(d) for d in search_dirs())
+    raise WeightsError(f"no weights named {candidate.name!r} (searched {searched})")
+
+
+def read_card(weights_path: Path) -> ModelCard:
+    card_path = weights_path.with_suffix(".json")
+    if not card_path.is_file():
+        raise WeightsError(f"{weights_path}: model card {card_path.name} is missing")
+    return ModelCard.from_json(card_path.read_text(encoding="utf-8"), str(card_path))
+
+
+def stored_state_dict(net: nn.Module) -> dict[str, torch.Tensor]:
+    """The part of a network's state that our checkpoints hold (not a bundled backbone's)."""
+    external = getattr(net, "EXTERNAL_PREFIXES", ())
+    return {
+        key: tensor
+        for key, tensor in net.state_dict().items()
+        if not any(key.startswith(prefix) for prefix in external)
+    }
+
+
+def check_tensors(expected: dict[str, torch.Tensor], found: dict[str, torch.Tensor], origin: str) -> None:
+    """Raise WeightsError naming every missing, unexpected and mis-shaped tensor."""
+    problems = [f"missing tensor {k}" for k in expected if k not in found]
+    problems += [f"unexpected tensor {k}" for k in found if k not in expected]
+    problems += [
+        f"{k}: expected shape {tuple(expected[k].shape)}, got {tuple(found[k].shape)}"
+        for k in expected
+        if k in found and tuple(expected[k].shape) != tuple(found[k].shape)
+    ]
+    if problems:
+        shown = "; ".join(problems[:8]) + (f"; and {len(problems) - 8} more" if len(problems) > 8 else "")
+        raise WeightsError(f"{origin} does not fit its network: {shown}")
+
+
+def load_weights(name_or_path: str | os.PathLike) -> tuple[nn.Module, ModelCard]:
+    """Build the network a card describes and fill it with checked tensors (eval mode, CPU)."""
+    path = find_weights(name_or_path)
+    card = read_card(path)
+    try:
+        net = build_network(card.family, card.config)
+    except (KeyError, TypeError, ValueError) as err:
+        raise WeightsError(f"{path.with_suffix('.json')}: {err}") from None
+    try:
+        tensors = load_file(str(path), device="cpu")
+    except (SafetensorError, OSError, ValueError) as err:
+        raise WeightsError(f"{path}: not a readable safetensors file ({err})") from None
+    expected = stored_state_dict(net)
+    check_tensors(expected, tensors, str(path))
+    net.load_state_dict(tensors, strict=False)
+    return net.eval(), card
+
+
+def save_weights(net: nn.Module, card: ModelCard, folder: str | os.PathLike) -> Path:
+    """Write `<folder>/<card.name>.safetensors` and its card, each atomically."""
+    folder = Path(folder)
+    path = folder / f"{card.name}.safetensors"
+    tensors = {k: v.detach().to("cpu").contiguous() for k, v in stored_state_dict(net).items()}
+    with atomic_path(path) as tmp:
+        save_file(tensors, str(tmp), metadata={"family": card.family, "name": card.name})
+    atomic_write_bytes(path.with_suffix(".json"), card.to_json().encode("utf-8"))
+    return path
+
+
+def installed_weights() -> list[tuple[Path, ModelCard | WeightsError]]:
+    """Every checkpoint in the search folders with its card, or the error reading it."""
+    found: list[tuple[Path, ModelCard | WeightsError]] = []
+    seen: set[str] = set()
+    for folder in search_dirs():
+        for path in sorted(folder.glob("*.safetensors")) if folder.is_dir() else []:
+            if path.stem in seen:
+                continue
+            seen.add(path.stem)
+            try:
+                found.append((path, read_card(path)))
+            except WeightsError as err:
+                found.append((path, err))
+    return found

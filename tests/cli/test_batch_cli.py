@@ -1,0 +1,67 @@
+"""`ideepcolor batch`: keeps paths, uses sidecar hints, survives bad files, resumes."""
+
+import numpy as np
+from PIL import Image
+
+from ideepcolor_app.cli.main import main
+
+
+def run_batch(photo_folder, out, *extra):
+    return main(["batch", str(photo_folder), str(out), "--backend", "levin", "--size", "16", *extra])
+
+
+def test_batch_colorizes_good_files_and_reports_the_corrupt_one(photo_folder, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert run_batch(photo_folder, out, "--recursive", "--format", "png") == 1
+    stdout = capsys.readouterr().out
+    assert "3 colourized, 0 skipped (output exists), 1 failed" in stdout
+    assert "broken.jpg" in stdout
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == ["a.png", "b.png", "sub/c.png"]
+    assert Image.open(out / "sub" / "c.png").size == (48, 32)
+
+
+def test_batch_uses_sidecar_hints_only_for_their_photo(photo_folder, tmp_path):
+    out = tmp_path / "out"
+    run_batch(photo_folder, out, "--format", "png")
+    hinted = np.asarray(Image.open(out / "b.png")).astype(int)
+    plain = np.asarray(Image.open(out / "a.png")).astype(int)
+    assert hinted[16, 8, 0] - hinted[16, 8, 1] > 20  # red from b.hints.json
+    assert abs(plain[16, 8, 0] - plain[16, 8, 1]) <= 2  # no hints: grey
+
+
+def test_batch_without_recursive_skips_subfolders(photo_folder, tmp_path):
+    out = tmp_path / "out"
+    run_batch(photo_folder, out, "--format", "jpg")
+    assert sorted(p.name for p in out.rglob("*.jpg")) == ["a.jpg", "b.jpg"]
+
+
+def test_batch_resumes_and_overwrites_only_when_asked(photo_folder, tmp_path, capsys):
+    out = tmp_path / "out"
+    run_batch(photo_folder, out, "--recursive", "--format", "png")
+    marker = out / "a.png"
+    marker.write_bytes(b"user edited this")
+    capsys.readouterr()
+    assert run_batch(photo_folder, out, "--recursive", "--format", "png") == 1  # broken.jpg still fails
+    assert "0 colourized, 3 skipped (output exists), 1 failed" in capsys.readouterr().out
+    assert marker.read_bytes() == b"user edited this"
+    run_batch(photo_folder, out, "--recursive", "--format", "png", "--overwrite")
+    assert Image.open(marker).size == (48, 32)
+
+
+def test_batch_all_good_exits_zero(photo_folder, tmp_path):
+    (photo_folder / "broken.jpg").unlink()
+    assert run_batch(photo_folder, tmp_path / "out", "--format", "png") == 0
+
+
+def test_batch_into_its_own_folder_never_touches_the_inputs(photo_folder, capsys):
+    before = {p: p.read_bytes() for p in photo_folder.rglob("*") if p.is_file()}
+    run_batch(photo_folder, photo_folder, "--format", "png")
+    for path, content in before.items():
+        assert path.read_bytes() == content
+    assert "a.png" in capsys.readouterr().out  # reported, not silently skipped
+
+
+def test_batch_missing_input_folder(tmp_path, capsys):
+    assert run_batch(tmp_path / "nope", tmp_path / "out") == 1
+    assert "no such folder" in capsys.readouterr().err

@@ -1,0 +1,75 @@
+"""`ideepcolor weights import|list` on a random state dict with the authors' keys and shapes."""
+
+import json
+import pickle
+
+import pytest
+import torch
+
+from ideepcolor_app.cli.main import main
+from ideepcolor_app.engine.weights import load_weights
+from ideepcolor_app.nets import build_network, preset_config
+
+
+@pytest.fixture(scope="module")
+def official_eccv16(tmp_path_factory):
+    """A random ECCV16 state dict saved as the authors' file name (about 130 MB on disk)."""
+    torch.manual_seed(1)
+    state = build_network("zhang", preset_config("zhang", "full")).state_dict()
+    state = {k: torch.randn_like(v) if v.is_floating_point() else v for k, v in state.items()}
+    path = tmp_path_factory.mktemp("official") / "colorization_release_v2-9b330a0b.pth"
+    torch.save(state, path)
+    return path, state
+
+
+def test_weights_import_maps_and_validates_official_eccv16(official_eccv16, tmp_path, capsys):
+    path, state = official_eccv16
+    assert main(["weights", "import", str(path), "--models-dir", str(tmp_path), "--name", "eccv16"]) == 0
+    assert "eccv16" in capsys.readouterr().out
+    net, card = load_weights(tmp_path / "eccv16.safetensors")
+    assert card.family == "zhang" and card.trained is True and "colorization_release_v2" in card.source
+    assert net.bin_centres().shape == (313, 2)
+    for key, tensor in state.items():
+        assert torch.equal(net.state_dict()[key], tensor), key
+
+
+def test_weights_import_names_the_wrong_tensor(official_eccv16, tmp_path, capsys):
+    _, state = official_eccv16
+    broken = dict(state)
+    broken["model4.0.weight"] = torch.zeros(512, 128, 3, 3)
+    path = tmp_path / "broken.pth"
+    torch.save(broken, path)
+    assert main(["weights", "import", str(path), "--models-dir", str(tmp_path)]) == 1
+    assert "model4.0.weight" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*.safetensors"))
+
+
+class Payload:
+    def __reduce__(self):
+        return (print, ("code ran",))
+
+
+def test_weights_import_refuses_pickled_code(tmp_path, capsys):
+    path = tmp_path / "evil.pth"
+    with open(path, "wb") as handle:
+        pickle.dump({"model1.0.weight": Payload()}, handle)
+    assert main(["weights", "import", str(path), "--models-dir", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "code ran" not in captured.out and "loads safely" in captured.err
+
+
+def test_weights_import_unrelated_state_dict(tmp_path, capsys):
+    path = tmp_path / "other.pth"
+    torch.save({"fc.weight": torch.zeros(2, 2)}, path)
+    assert main(["weights", "import", str(path), "--models-dir", str(tmp_path)]) == 1
+    assert "other.pth" in capsys.readouterr().err
+
+
+def test_weights_list_shows_bundled_and_imported(tmp_path, monkeypatch, capsys, official_eccv16):
+    monkeypatch.setenv("IDEEPCOLOR_MODELS", str(tmp_path))
+    main(["weights", "import", str(official_eccv16[0]), "--models-dir", str(tmp_path), "--name", "eccv16"])
+    capsys.readouterr()
+    assert main(["weights", "list", "--json"]) == 0
+    rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["eccv16"]["trained"] is True and rows["eccv16"]["family"] == "zhang"
+    assert {"hints", "zhang", "gan", "fusion"} <= set(rows)

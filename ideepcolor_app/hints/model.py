@@ -1,0 +1,316 @@
+"""The hint data model: immutable values describing what the user asked for.
+
+A `Hints` value holds the photo's size, the local hints (`HintPoint`: a position, a CIELAB
+a*b* colour and a patch side) and the global hints (`GlobalHints`: a colour-bin histogram
+and a mean saturation). Everything is a frozen dataclass compared by value, so undo/redo can
+compare snapshots with `==`; edits return new objects.
+
+Coordinates. A point's `x`, `y` are continuous pixel coordinates in the original image, origin
+at the top-left *corner* of the top-left pixel: pixel column `c` spans `[c, c + 1)` and its
+centre is at `c + 0.5`. Valid points satisfy `0 <= x < width`, `0 <= y < height`; the pixel
+under a point is `(floor(y), floor(x))`, and `(width / 2, height / 2)` is the image centre.
+Resizing the photo scales the coordinates (`Hints.scaled_to`), nothing else.
+
+No Qt, no torch: this module only needs the standard library.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional
+
+__all__ = [
+    "AB_LIMIT",
+    "DEFAULT_NUM_BINS",
+    "GlobalHints",
+    "HintPoint",
+    "Hints",
+    "HintsError",
+    "MAX_PATCH_SIZE",
+    "MIN_PATCH_SIZE",
+]
+
+#: Number of colour bins of a histogram hint: the 23 x 23 ab grid (a-major, centres -110..110).
+DEFAULT_NUM_BINS = 529
+#: Smallest and largest patch side of a local hint, in working-resolution pixels.
+MIN_PATCH_SIZE = 1
+MAX_PATCH_SIZE = 9
+#: Largest |a*| or |b*| a hint colour may have (CIELAB units).
+AB_LIMIT = 128.0
+#: How far a histogram's sum may be from 1.
+HISTOGRAM_SUM_TOLERANCE = 1e-3
+
+
+class HintsError(ValueError):
+    """A hint value is invalid; `field` names it (e.g. ``points[2].size``).
+
+    Attributes:
+        field: dotted path of the offending field, in model terms.
+        reason: what is wrong with it, e.g. ``must be an integer from 1 to 9, got 12``.
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(field, reason)
+        self.field = field
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason}"
+
+    def within(self, prefix: str) -> HintsError:
+        """Return the same error with `prefix` put in front of the field path."""
+        joiner = "" if self.field.startswith("[") else "."
+        return HintsError(f"{prefix}{joiner}{self.field}", self.reason)
+
+
+def format_number(value: float) -> str:
+    """Format a number for an error message: ``3500``, ``0.8``, ``1e-05``."""
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def _real(name: str, value: Any) -> float:
+    """Return `value` as a finite float, or raise HintsError naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise HintsError(name, f"expected a number, got {value!r}")
+    try:
+        value = float(value)
+    except OverflowError:  # an integer too large for a float
+        value = math.inf
+    if not math.isfinite(value):
+        raise HintsError(name, f"expected a finite number, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class HintPoint:
+    """One local hint: paint a `size` x `size` patch of colour `ab` around (x, y).
+
+    Numbers are normalised on construction (`x`, `y`, `ab` become floats, `ab` a tuple), so
+    ``HintPoint(10, 5, [1, 2]) == HintPoint(10.0, 5.0, (1.0, 2.0))``.
+
+    Attributes:
+        x: column in original-image pixels, continuous, origin at the top-left corner of the
+            image (pixel column c spans [c, c + 1)).
+        y: row in original-image pixels, same convention.
+        ab: CIELAB (a*, b*), each within [-128, 128].
+        size: patch side in working-resolution pixels, an integer from 1 to 9.
+
+    Raises:
+        HintsError: a field has the wrong type or range; the message names the field.
+    """
+
+    x: float
+    y: float
+    ab: tuple[float, float]
+    size: int = 3
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "x", _real("x", self.x))
+        object.__setattr__(self, "y", _real("y", self.y))
+        object.__setattr__(self, "ab", _check_ab(self.ab))
+        object.__setattr__(self, "size", _check_size(self.size))
+
+
+def _check_ab(ab: Any) -> tuple[float, float]:
+    if isinstance(ab, (str, bytes)) or not isinstance(ab, Iterable):
+        raise HintsError("ab", f"expected two numbers (a*, b*), got {ab!r}")
+    items = tuple(ab)
+    if len(items) != 2:
+        raise HintsError("ab", f"expected two numbers (a*, b*), got {len(items)}")
+    values = tuple(_real(f"ab[{i}]", v) for i, v in enumerate(items))
+    for i, v in enumerate(values):
+        if abs(v) > AB_LIMIT:
+            raise HintsError(
+                f"ab[{i}]", f"must be between -{AB_LIMIT:g} and {AB_LIMIT:g}, got {v:g}"
+            )
+    return values  # type: ignore[return-value]
+
+
+def _check_size(size: Any) -> int:
+    if (
+        isinstance(size, bool)
+        or not isinstance(size, numbers.Integral)
+        or not MIN_PATCH_SIZE <= size <= MAX_PATCH_SIZE
+    ):
+        raise HintsError(
+            "size",
+            f"must be an integer from {MIN_PATCH_SIZE} to {MAX_PATCH_SIZE}, got {size!r}",
+        )
+    return int(size)
+
+
+@dataclass(frozen=True)
+class GlobalHints:
+    """Whole-image hints; `None` switches one off.
+
+    Attributes:
+        saturation: mean HSV saturation of the wanted result, in [0, 1], or None.
+        histogram: one probability per colour bin (in the app's bin order, see
+            docs/ARCHITECTURE.md), non-negative, summing to 1 within 1e-3; or None. Any
+            sequence is stored as a tuple of floats. The model does not know the bin count;
+            `hints_from_dict` checks it against `num_bins`.
+
+    Raises:
+        HintsError: a value is out of range; the message names the field.
+    """
+
+    saturation: Optional[float] = None
+    histogram: Optional[tuple[float, ...]] = None
+
+    def __post_init__(self) -> None:
+        if self.saturation is not None:
+            saturation = _real("saturation", self.saturation)
+            if not 0.0 <= saturation <= 1.0:
+                raise HintsError(
+                    "saturation", f"must be between 0 and 1, got {format_number(saturation)}"
+                )
+            object.__setattr__(self, "saturation", saturation)
+        if self.histogram is not None:
+            object.__setattr__(self, "histogram", _check_histogram(self.histogram))
+
+    @property
+    def is_empty(self) -> bool:
+        """True when both global hints are switched off."""
+        return self.saturation is None and self.histogram is None
+
+
+def _check_histogram(histogram: Any) -> tuple[float, ...]:
+    if isinstance(histogram, (str, bytes)) or not isinstance(histogram, Iterable):
+        raise HintsError("histogram", f"expected a sequence of numbers, got {histogram!r}")
+    values = tuple(_real(f"histogram[{i}]", v) for i, v in enumerate(histogram))
+    if not values:
+        raise HintsError("histogram", "must not be empty (use None to switch it off)")
+    for i, v in enumerate(values):
+        if v < 0.0:
+            raise HintsError(f"histogram[{i}]", f"must be non-negative, got {v:g}")
+    total = math.fsum(values)
+    if abs(total - 1.0) > HISTOGRAM_SUM_TOLERANCE:
+        raise HintsError("histogram", f"must sum to 1 (got {total:.6g})")
+    return values
+
+
+def _check_dimension(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise HintsError(name, f"must be a positive integer, got {value!r}")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class Hints:
+    """Everything the user asked for on one photo: its size, local and global hints.
+
+    Attributes:
+        width: image width in pixels (original resolution).
+        height: image height in pixels.
+        points: local hints in drawing order; where patches overlap, later points win.
+            Every point lies inside the image: 0 <= x < width, 0 <= y < height.
+        global_hints: the histogram and saturation hints.
+
+    Raises:
+        HintsError: a field is invalid; e.g. ``points[2].size: must be an integer from 1
+            to 9, got 12`` or ``points[0].x: 3500 is outside the image (width 3000)``.
+    """
+
+    width: int
+    height: int
+    points: tuple[HintPoint, ...] = ()
+    global_hints: GlobalHints = field(default_factory=GlobalHints)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "width", _check_dimension("width", self.width))
+        object.__setattr__(self, "height", _check_dimension("height", self.height))
+        if not isinstance(self.points, Iterable):
+            raise HintsError("points", f"expected a sequence of HintPoint, got {self.points!r}")
+        points = tuple(self.points)
+        for i, point in enumerate(points):
+            self._check_point(i, point)
+        object.__setattr__(self, "points", points)
+        if not isinstance(self.global_hints, GlobalHints):
+            raise HintsError(
+                "global_hints", f"expected GlobalHints, got {type(self.global_hints).__name__}"
+            )
+
+    def _check_point(self, index: int, point: Any) -> None:
+        name = f"points[{index}]"
+        if not isinstance(point, HintPoint):
+            raise HintsError(name, f"expected a HintPoint, got {type(point).__name__}")
+        if not 0.0 <= point.x < self.width:
+            raise HintsError(
+                f"{name}.x",
+                f"{format_number(point.x)} is outside the image (width {self.width})",
+            )
+        if not 0.0 <= point.y < self.height:
+            raise HintsError(
+                f"{name}.y",
+                f"{format_number(point.y)} is outside the image (height {self.height})",
+            )
+
+    @property
+    def is_empty(self) -> bool:
+        """True when there are no local hints and both global hints are off."""
+        return not self.points and self.global_hints.is_empty
+
+    def with_point(self, point: HintPoint) -> Hints:
+        """Return a copy with `point` appended (drawn on top of the others)."""
+        return Hints(self.width, self.height, self.points + (point,), self.global_hints)
+
+    def with_point_replaced(self, index: int, point: HintPoint) -> Hints:
+        """Return a copy whose point `index` is `point` (same drawing order).
+
+        Raises:
+            IndexError: `index` is out of range (negative indices count from the end).
+        """
+        points = list(self.points)
+        points[index] = point
+        return Hints(self.width, self.height, tuple(points), self.global_hints)
+
+    def without_point(self, index: int) -> Hints:
+        """Return a copy without point `index`.
+
+        Raises:
+            IndexError: `index` is out of range (negative indices count from the end).
+        """
+        points = list(self.points)
+        del points[index]
+        return Hints(self.width, self.height, tuple(points), self.global_hints)
+
+    def with_global(self, global_hints: GlobalHints) -> Hints:
+        """Return a copy with `global_hints` replacing the current global hints."""
+        return Hints(self.width, self.height, self.points, global_hints)
+
+    def scaled_to(self, width: int, height: int) -> Hints:
+        """Return the hints for the same photo resized to `width` x `height`.
+
+        Point coordinates scale by ``width / self.width`` and ``height / self.height``;
+        patch sides (working-resolution pixels) and global hints do not change.
+        """
+        width = _check_dimension("width", width)
+        height = _check_dimension("height", height)
+        sx, sy = width / self.width, height / self.height
+        points = tuple(
+            HintPoint(
+                _scale_into(p.x, sx, width), _scale_into(p.y, sy, height), p.ab, p.size
+            )
+            for p in self.points
+        )
+        return Hints(width, height, points, self.global_hints)
+
+    def point_at(self, x: float, y: float, radius: float) -> Optional[int]:
+        """Return the index of the point nearest (x, y) within `radius`, or None.
+
+        Distances are Euclidean in original-image pixels; a point exactly `radius` away
+        counts. On a tie the later point wins, since it is the one drawn on top.
+        """
+        best, best_d2 = None, radius * radius
+        for i, p in enumerate(self.points):
+            d2 = (p.x - x) ** 2 + (p.y - y) ** 2
+            if d2 <= best_d2:
+                best, best_d2 = i, d2
+        return best
+
+
+def _scale_into(value: float, scale: float, limit: int) -> float:
+    """Scale a coordinate, keeping it strictly below `limit` despite rounding."""
+    return min(value * scale, math.nextafter(float(limit), 0.0))

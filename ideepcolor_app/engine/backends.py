@@ -80,7 +80,6 @@ class NetworkBackend(Backend):
         self.dtype = pick_dtype(self.device)
         net, self.card = load_weights(weights or self.default_weights)
         self.net = net.to(self.device, self.dtype).eval()
-        self.size_multiple = int(getattr(self.net, "size_multiple", type(self).size_multiple))
 
     def _to_net(self, x: torch.Tensor | None) -> torch.Tensor | None:
         return None if x is None else x.to(self.device, self.dtype)
@@ -101,6 +100,11 @@ class HintsBackend(NetworkBackend):
     has_distribution = True
     default_weights = "hints"
 
+    def __init__(self, weights: str | None = None, device: str | torch.device | None = None):
+        super().__init__(weights, device)
+        # The authors' full network has no global-hints branch.
+        self.uses_global_hints = bool(self.net.config.global_hints)
+
     @torch.inference_mode()
     def prepare(self, l_small: torch.Tensor) -> Any:
         return self.net.encode(self._to_net(l_small))
@@ -110,8 +114,8 @@ class HintsBackend(NetworkBackend):
             cache,
             self._to_net(hints.ab),
             self._to_net(hints.mask),
-            hist=self._to_net(hints.histogram),
-            sat=self._to_net(hints.saturation),
+            hist=self._to_net(hints.histogram) if self.uses_global_hints else None,
+            sat=self._to_net(hints.saturation) if self.uses_global_hints else None,
             want_logits=want_logits,
         )
 
@@ -166,6 +170,10 @@ class GanBackend(AutomaticBackend):
     name = "gan"
     description = "pix2pix GAN generator: automatic"
     default_weights = "gan"
+
+    def __init__(self, weights: str | None = None, device: str | torch.device | None = None):
+        super().__init__(weights, device)
+        self.size_multiple = 2 ** self.net.config.depth  # one halving per U-Net level
 
 
 class FusionBackend(AutomaticBackend):

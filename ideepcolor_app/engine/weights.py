@@ -108,16 +108,6 @@ def read_card(weights_path: Path) -> ModelCard:
     return ModelCard.from_json(card_path.read_text(encoding="utf-8"), str(card_path))
 
 
-def stored_state_dict(net: nn.Module) -> dict[str, torch.Tensor]:
-    """The part of a network's state that our checkpoints hold (not a bundled backbone's)."""
-    external = getattr(net, "EXTERNAL_PREFIXES", ())
-    return {
-        key: tensor
-        for key, tensor in net.state_dict().items()
-        if not any(key.startswith(prefix) for prefix in external)
-    }
-
-
 def check_tensors(expected: dict[str, torch.Tensor], found: dict[str, torch.Tensor], origin: str) -> None:
     """Raise WeightsError naming every missing, unexpected and mis-shaped tensor."""
     problems = [f"missing tensor {k}" for k in expected if k not in found]
@@ -144,9 +134,8 @@ def load_weights(name_or_path: str | os.PathLike) -> tuple[nn.Module, ModelCard]
         tensors = load_file(str(path), device="cpu")
     except (SafetensorError, OSError, ValueError) as err:
         raise WeightsError(f"{path}: not a readable safetensors file ({err})") from None
-    expected = stored_state_dict(net)
-    check_tensors(expected, tensors, str(path))
-    net.load_state_dict(tensors, strict=False)
+    check_tensors(net.own_state_dict(), tensors, str(path))
+    net.load_own_state_dict(tensors)
     return net.eval(), card
 
 
@@ -154,7 +143,7 @@ def save_weights(net: nn.Module, card: ModelCard, folder: str | os.PathLike) -> 
     """Write `<folder>/<card.name>.safetensors` and its card, each atomically."""
     folder = Path(folder)
     path = folder / f"{card.name}.safetensors"
-    tensors = {k: v.detach().to("cpu").contiguous() for k, v in stored_state_dict(net).items()}
+    tensors = {k: v.detach().to("cpu").contiguous() for k, v in net.own_state_dict().items()}
     with atomic_path(path) as tmp:
         save_file(tensors, str(tmp), metadata={"family": card.family, "name": card.name})
     atomic_write_bytes(path.with_suffix(".json"), card.to_json().encode("utf-8"))

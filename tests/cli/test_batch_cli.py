@@ -65,3 +65,12 @@ def test_batch_into_its_own_folder_never_touches_the_inputs(photo_folder, capsys
 def test_batch_missing_input_folder(tmp_path, capsys):
     assert run_batch(tmp_path / "nope", tmp_path / "out") == 1
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_batch_output_inside_input_is_not_colourized_again(photo_folder, capsys):
+    out = photo_folder / "colour"
+    run_batch(photo_folder, out, "--recursive", "--format", "png", "--overwrite")
+    capsys.readouterr()
+    run_batch(photo_folder, out, "--recursive", "--format", "png", "--overwrite")
+    assert "3 colourized" in capsys.readouterr().out
+    assert not (out / "colour").exists()

@@ -49,6 +49,7 @@ class Payload:
         return (print, ("code ran",))
 
 
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")
 def test_weights_import_refuses_pickled_code(tmp_path, capsys):
     path = tmp_path / "evil.pth"
     with open(path, "wb") as handle:

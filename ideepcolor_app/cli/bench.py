@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         if "error" in row:
             print(f"{name:<8} {'-':>12} {'-':>12} {'-':>10}  {row['error']}")
             continue
-        note = "" if row["trained"] else "untrained weights"
+        note = {"untrained": "untrained weights", "none": "no weights"}.get(row["weights"], "")
         print(f"{name:<8} {row['edit_ms_p50']:>12.2f} {row['edit_ms_p95']:>12.2f} {row['prepare_ms']:>10.1f}  {note}")
     print(f"compose 12 MP: {results['compose_12mp_s']:.3f} s   peak RSS: {results['peak_rss_mb']:.0f} MB")
     if args.json:

@@ -57,6 +57,13 @@ class Backend(abc.ABC):
         """False for networks running on untrained (random-init) weights."""
         return self.card.trained if self.card is not None else True
 
+    @property
+    def weights_state(self) -> str:
+        """"trained", "untrained" (random init), or "none" for a method without weights."""
+        if self.card is None:
+            return "none"
+        return "trained" if self.card.trained else "untrained"
+
     @abc.abstractmethod
     def prepare(self, l_small: torch.Tensor) -> Any:
         """Do the L-only work. l_small: (1,1,h,w) float32 CIELAB L on the CPU."""

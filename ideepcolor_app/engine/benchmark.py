@@ -64,7 +64,7 @@ def bench_backend(name: str, working_size: int, edits: int, device: str | None) 
         "edit_ms_p95": round(percentile_ms(samples, 95), 2),
         "prepare_ms": round(prepare_s * 1000.0, 1),
         "working_size": session.working_size,
-        "trained": backend.trained,
+        "weights": backend.weights_state,
         "uses_local_hints": backend.uses_local_hints,
     }
 

@@ -16,6 +16,8 @@ def test_bench_writes_the_documented_json(tmp_path, capsys):
     for row in results["backends"].values():
         assert 0 < row["edit_ms_p50"] <= row["edit_ms_p95"]
         assert row["working_size"] == 32
+    assert results["backends"]["levin"]["weights"] == "none"
+    assert results["backends"]["hints"]["weights"] in ("trained", "untrained")
     assert 0 < results["compose_12mp_s"] < 60
     assert results["peak_rss_mb"] > 100  # a 12 MP composition alone needs more than this
     printed = capsys.readouterr().out

@@ -43,7 +43,7 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
 
 def add_temperature_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--temperature", type=float, default=DEFAULT_TEMPERATURE, metavar="T",
+        "--temperature", type=positive_float, default=DEFAULT_TEMPERATURE, metavar="T",
         help=f"annealed-mean temperature of the zhang backend, > 0 (default: {DEFAULT_TEMPERATURE})",
     )
 
@@ -71,6 +71,13 @@ def positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
     return value
 
 

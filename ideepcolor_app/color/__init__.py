@@ -13,6 +13,7 @@ from ideepcolor_app.color.gamut import (
     in_gamut,
     pixel_to_ab,
 )
+from ideepcolor_app.color.norm import AB_NORM, L_CENT, L_NORM, denormalize_ab, normalize_ab, normalize_l
 from ideepcolor_app.color.lab import (
     lab_to_rgb,
     lab_to_rgb_np,
@@ -23,6 +24,12 @@ from ideepcolor_app.color.lab import (
 )
 
 __all__ = [
+    "AB_NORM",
+    "L_CENT",
+    "L_NORM",
+    "denormalize_ab",
+    "normalize_ab",
+    "normalize_l",
     "PICKER_TOL",
     "BinSet",
     "ab_gamut_at",

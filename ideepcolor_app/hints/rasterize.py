@@ -20,12 +20,12 @@ from typing import Optional, Union
 import numpy as np
 import torch
 
+from ideepcolor_app.color.norm import normalize_ab
 from ideepcolor_app.hints.model import HintPoint, Hints
 
 __all__ = ["HintTensors", "patch_bounds", "point_to_working", "rasterize_hints"]
 
 #: Network scale of ab (docs/DESIGN.md: networks see ab / 110).
-AB_SCALE = 110.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,7 +47,7 @@ class HintTensors:
     @property
     def ab_norm(self) -> torch.Tensor:
         """(1,2,h,w) float32: `ab` at network scale, ab / 110 (for training code)."""
-        return self.ab / AB_SCALE
+        return normalize_ab(self.ab)
 
     def to(self, device: Union[str, torch.device]) -> HintTensors:
         """Return the same tensors on `device`."""

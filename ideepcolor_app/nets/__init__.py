@@ -17,7 +17,7 @@ from .registry import (
     preset_config,
     register_network,
 )
-from .zhang import ZhangConfig, ZhangNet, grid_bin_centres
+from .zhang import ZhangConfig, ZhangNet
 
 __all__ = [
     "OFFICIAL_FILES",
@@ -37,7 +37,6 @@ __all__ = [
     "ZhangNet",
     "build_network",
     "convert_official",
-    "grid_bin_centres",
     "identify_official",
     "known_families",
     "network_class",

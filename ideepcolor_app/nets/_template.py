@@ -9,7 +9,7 @@ Checklist (in the spirit of pytorch-CycleGAN-and-pix2pix ``models/template_model
    weights, add a preset that reproduces their state-dict keys and shapes exactly and pin it
    in ``tests/nets/test_official.py``.
 4. Build repeated layers with ``blocks.conv_block`` so ``nn.Sequential`` indices stay stable.
-5. Take and return CIELAB units; normalise only through ``blocks.normalize_l`` /
+5. Take and return CIELAB units; normalise only through ``color.norm.normalize_l`` /
    ``normalize_ab`` / ``denormalize_ab``. Document every tensor's shape and units.
 6. List in ``EXTERNAL_PREFIXES`` the state-dict prefixes of weights that come from elsewhere
    (a pretrained backbone); they are not saved in our checkpoints.
@@ -28,7 +28,9 @@ from typing import ClassVar
 
 from torch import Tensor, nn
 
-from .blocks import check_image, conv_block, denormalize_ab, normalize_l
+from ideepcolor_app.color.norm import denormalize_ab, normalize_l
+
+from .blocks import check_image, conv_block
 from .registry import ColorNet, NetConfig  # add register_network when you copy this file
 
 

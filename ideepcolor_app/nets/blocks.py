@@ -1,4 +1,4 @@
-"""Layer helpers shared by the network families, and the CIELAB scale at the network boundary.
+"""Layer helpers shared by the network families (the CIELAB scale is in `color.norm`).
 
 The block helper reproduces the layer order of the authors' ``nn.Sequential`` lists
 (richzhang/colorization, ``colorizers/siggraph17.py`` and ``eccv16.py``): each conv is followed
@@ -13,27 +13,6 @@ from collections.abc import Sequence
 
 import torch
 from torch import Tensor, nn
-
-# Network-side scale of CIELAB (Zhang et al.): l_norm = (L - 50) / 100, ab_norm = ab / 110.
-L_CENT = 50.0
-L_NORM = 100.0
-AB_NORM = 110.0
-
-
-def normalize_l(l: Tensor) -> Tensor:
-    """Map CIELAB lightness (*,1,H,W) in [0, 100] to network scale [-0.5, 0.5]."""
-    return (l - L_CENT) / L_NORM
-
-
-def normalize_ab(ab: Tensor) -> Tensor:
-    """Map CIELAB ab (*,2,H,W), roughly [-110, 110], to network scale, roughly [-1, 1]."""
-    return ab / AB_NORM
-
-
-def denormalize_ab(ab_norm: Tensor) -> Tensor:
-    """Map network-scale ab (*,2,H,W) back to CIELAB units."""
-    return ab_norm * AB_NORM
-
 
 def _per_conv(value: int | Sequence[int], count: int, name: str) -> list[int]:
     if isinstance(value, int):

@@ -21,7 +21,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .blocks import L_NORM, check_image, conv_layers, denormalize_ab, normalize_l
+from ideepcolor_app.color.norm import L_NORM, denormalize_ab, normalize_l
+
+from .blocks import check_image, conv_layers
 from .registry import ColorNet, NetConfig, register_network
 
 __all__ = ["EMBED_DIM", "FusionConfig", "FusionNet", "load_efficientnet_lite0"]

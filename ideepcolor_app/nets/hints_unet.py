@@ -28,15 +28,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .blocks import (
-    check_image,
-    conv_block,
-    denormalize_ab,
-    normalize_ab,
-    normalize_l,
-    up_conv,
-    zeros_like_channels,
-)
+from ideepcolor_app.color.norm import denormalize_ab, normalize_ab, normalize_l
+
+from .blocks import check_image, conv_block, up_conv, zeros_like_channels
 from .registry import ColorNet, NetConfig, register_network
 
 __all__ = ["HintsCache", "HintsConfig", "HintsUNet"]

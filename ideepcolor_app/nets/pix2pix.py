@@ -14,7 +14,9 @@ from typing import ClassVar
 import torch
 from torch import Tensor, nn
 
-from .blocks import check_image, denormalize_ab, normalize_ab, normalize_l
+from ideepcolor_app.color.norm import denormalize_ab, normalize_ab, normalize_l
+
+from .blocks import check_image
 from .registry import ColorNet, NetConfig, register_network
 
 __all__ = ["PatchDiscriminator", "PatchDiscriminatorConfig", "Pix2PixConfig", "Pix2PixGenerator"]

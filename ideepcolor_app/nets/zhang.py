@@ -16,20 +16,13 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .blocks import AB_NORM, check_image, conv_block, conv_layers, normalize_l, up_conv
+from ideepcolor_app.color.bins import BinSet
+from ideepcolor_app.color.norm import AB_NORM, normalize_l
+
+from .blocks import check_image, conv_block, conv_layers, up_conv
 from .registry import ColorNet, NetConfig, register_network
 
-__all__ = ["ZhangConfig", "ZhangNet", "grid_bin_centres"]
-
-
-def grid_bin_centres() -> Tensor:
-    """Return the 529 centres of the 23 x 23 ab grid, (529, 2) float32 in CIELAB units.
-
-    Row ``ia * 23 + ib`` is ``(a, b) = (-110 + 10 * ia, -110 + 10 * ib)`` (a-major).
-    """
-    axis = torch.arange(23, dtype=torch.float32) * 10.0 - 110.0
-    a, b = torch.meshgrid(axis, axis, indexing="ij")
-    return torch.stack([a.reshape(-1), b.reshape(-1)], dim=1)
+__all__ = ["ZhangConfig", "ZhangNet"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,7 +93,7 @@ class ZhangNet(ColorNet):
         with torch.no_grad():
             # Our 529-bin grid is fixed here; an imported 313-bin model brings its centres.
             if cfg.num_bins == 529:
-                centres = grid_bin_centres().to(self.model_out.weight.device)
+                centres = BinSet.grid().centres.to(self.model_out.weight.device)
                 self.model_out.weight.copy_((centres / AB_NORM).t()[:, :, None, None])
             else:
                 self.model_out.weight.zero_()

@@ -3,7 +3,8 @@
 import pytest
 import torch
 
-from ideepcolor_app.nets import ZhangNet, build_network, grid_bin_centres, preset_config
+from ideepcolor_app.color import BinSet
+from ideepcolor_app.nets import ZhangNet, build_network, preset_config
 from ideepcolor_app.nets.blocks import count_parameters
 
 
@@ -19,7 +20,7 @@ def l_64():
 
 
 def test_grid_bin_centres_order():
-    centres = grid_bin_centres()
+    centres = BinSet.grid().centres
     assert centres.shape == (529, 2)
     assert centres[0].tolist() == [-110, -110]
     assert centres[1].tolist() == [-110, -100]  # b varies fastest: index ia * 23 + ib
@@ -49,7 +50,7 @@ def test_zhang_full_shapes_at_small_size():
 
 
 def test_zhang_compact_centres_are_the_fixed_grid(compact):
-    assert torch.allclose(compact.bin_centres(), grid_bin_centres(), atol=1e-4)
+    assert torch.allclose(compact.bin_centres(), BinSet.grid().centres, atol=1e-4)
     assert not compact.model_out.weight.requires_grad
     assert "model_out.weight" in compact.state_dict()
     assert compact.model_out.bias is None
@@ -62,7 +63,7 @@ def test_zhang_annealed_mean_uses_the_centres(compact):
     assert torch.allclose(ab, torch.tensor([-60.0, -40.0])[None, :, None, None].expand(1, 2, 2, 3),
                           atol=1e-3)
     uniform = compact.annealed_mean(torch.zeros(1, 529, 1, 1), temperature=1.0)
-    assert torch.allclose(uniform.flatten(), grid_bin_centres().mean(0), atol=1e-3)
+    assert torch.allclose(uniform.flatten(), BinSet.grid().centres.mean(0), atol=1e-3)
     # Centres come from model_out: changing the weights changes the decode.
     net = ZhangNet(compact.config)
     with torch.no_grad():

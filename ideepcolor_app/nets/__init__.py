@@ -7,9 +7,8 @@ from .fusion import FusionConfig, FusionNet
 from .hints_unet import HintsCache, HintsConfig, HintsUNet
 from .official import OFFICIAL_FILES, convert_official, identify_official
 from .pix2pix import PatchDiscriminator, PatchDiscriminatorConfig, Pix2PixConfig, Pix2PixGenerator
+from .base import ColorNet, NetConfig
 from .registry import (
-    ColorNet,
-    NetConfig,
     UnknownNetworkError,
     build_network,
     known_families,

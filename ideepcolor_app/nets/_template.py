@@ -31,7 +31,8 @@ from torch import Tensor, nn
 from ideepcolor_app.color.norm import denormalize_ab, normalize_l
 
 from .blocks import check_image, conv_block
-from .registry import ColorNet, NetConfig  # add register_network when you copy this file
+from .base import ColorNet, NetConfig
+from .registry import register_network  # noqa: F401 - decorate your class with it
 
 
 @dataclasses.dataclass(frozen=True)

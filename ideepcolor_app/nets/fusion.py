@@ -24,7 +24,8 @@ from torch import Tensor, nn
 from ideepcolor_app.color.norm import L_NORM, denormalize_ab, normalize_l
 
 from .blocks import check_image, conv_layers
-from .registry import ColorNet, NetConfig, register_network
+from .base import ColorNet, NetConfig
+from .registry import register_network
 
 __all__ = ["EMBED_DIM", "FusionConfig", "FusionNet", "load_efficientnet_lite0"]
 

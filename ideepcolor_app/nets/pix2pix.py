@@ -17,7 +17,8 @@ from torch import Tensor, nn
 from ideepcolor_app.color.norm import denormalize_ab, normalize_ab, normalize_l
 
 from .blocks import check_image
-from .registry import ColorNet, NetConfig, register_network
+from .base import ColorNet, NetConfig
+from .registry import register_network
 
 __all__ = ["PatchDiscriminator", "PatchDiscriminatorConfig", "Pix2PixConfig", "Pix2PixGenerator"]
 

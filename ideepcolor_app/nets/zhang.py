@@ -20,7 +20,8 @@ from ideepcolor_app.color.bins import BinSet
 from ideepcolor_app.color.norm import AB_NORM, normalize_l
 
 from .blocks import check_image, conv_block, conv_layers, up_conv
-from .registry import ColorNet, NetConfig, register_network
+from .base import ColorNet, NetConfig
+from .registry import register_network
 
 __all__ = ["ZhangConfig", "ZhangNet"]
 

@@ -19,6 +19,11 @@ def saved_zhang(tmp_path):
     return net, save_weights(net, card, tmp_path)
 
 
+def rewrite(path, tensors):
+    """Replace a checkpoint's tensors, keeping its model card."""
+    save_file(tensors, str(path))
+
+
 def test_weights_round_trip_restores_every_tensor(saved_zhang):
     net, path = saved_zhang
     loaded, card = load_weights(path)
@@ -39,7 +44,7 @@ def test_weights_missing_tensor_is_named(saved_zhang):
     tensors = load_file(str(path))
     victim = sorted(tensors)[3]
     del tensors[victim]
-    save_file(tensors, str(path))
+    rewrite(path, tensors)
     with pytest.raises(WeightsError, match=f"missing tensor {victim}"):
         load_weights(path)
 
@@ -50,16 +55,14 @@ def test_weights_wrong_shape_is_named_with_both_shapes(saved_zhang):
     victim = next(k for k, v in tensors.items() if v.ndim == 4)
     expected = tuple(tensors[victim].shape)
     tensors[victim] = torch.zeros(expected[0] + 1, *expected[1:])
-    save_file(tensors, str(path))
+    rewrite(path, tensors)
     with pytest.raises(WeightsError, match=rf"{victim}: expected shape \({expected[0]}, .*got \({expected[0] + 1},"):
         load_weights(path)
 
 
 def test_weights_unexpected_tensor_is_named(saved_zhang):
     _, path = saved_zhang
-    tensors = load_file(str(path))
-    tensors["extra.weight"] = torch.zeros(3)
-    save_file(tensors, str(path))
+    rewrite(path, {**load_file(str(path)), "extra.weight": torch.zeros(3)})
     with pytest.raises(WeightsError, match="unexpected tensor extra.weight"):
         load_weights(path)
 

@@ -9,6 +9,7 @@ from ideepcolor_app.cli.common import (
     USER_ERRORS, add_backend_options, add_temperature_option, existing_file, fail, open_backend, warn,
 )
 from ideepcolor_app.engine.export import colorize_file
+from ideepcolor_app.hints import DEFAULT_NUM_BINS, Hints, load_hints
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -26,13 +27,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+def warn_ignored_hints(backend, hints: Hints, source: Path) -> None:
+    """Tell the user which hints in their file this backend cannot use."""
+    if hints.points and not backend.uses_local_hints:
+        warn(f"the {backend.name!r} backend is automatic: it ignores the points in {source}")
+    if not hints.global_hints.is_empty and not backend.uses_global_hints:
+        warn(f"the {backend.name!r} backend has no global hints: it ignores those in {source}")
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         backend = open_backend(args)
-        if args.hints and not backend.uses_local_hints:
-            warn(f"the {backend.name!r} backend is automatic: it ignores the hints in {args.hints}")
+        hints = load_hints(args.hints, num_bins=DEFAULT_NUM_BINS) if args.hints else None
+        if hints is not None:
+            warn_ignored_hints(backend, hints, args.hints)
         written = colorize_file(
-            args.input, args.output, backend, hints=args.hints,
+            args.input, args.output, backend, hints=hints,
             working_size=args.size, temperature=args.temperature, quality=args.quality,
         )
     except USER_ERRORS as err:

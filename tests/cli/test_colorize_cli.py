@@ -108,3 +108,16 @@ def test_parser_lists_all_backends():
     help_text = build_parser()._subparsers._group_actions[0].choices["colorize"].format_help()
     for name in ("hints", "zhang", "gan", "fusion", "levin"):
         assert name in help_text
+
+
+def test_colorize_warns_about_hints_the_backend_ignores(photo_png, tmp_path, capsys):
+    hints = tmp_path / "g.hints.json"
+    hints.write_text('{"version": 1, "image": {"width": 48, "height": 32}, '
+                     '"points": [{"x": 8, "y": 16, "ab": [60.0, 40.0], "size": 3}], '
+                     '"global": {"saturation": 0.5, "histogram": null}}')
+    out = tmp_path / "o.png"
+    assert main(["colorize", str(photo_png), "-o", str(out), "--backend", "levin", "--hints", str(hints)]) == 0
+    err = capsys.readouterr().err
+    assert "no global hints" in err and "ignores the points" not in err
+    assert main(["colorize", str(photo_png), "-o", str(out), "--backend", "gan", "--hints", str(hints)]) == 0
+    assert "ignores the points" in capsys.readouterr().err

@@ -15,8 +15,13 @@ Two designs share one class and the authors' module names (``model1`` ... ``mode
   distribution head reads the 1/4-resolution decoder features, as in the authors' network.
 
 Global hints (``global_hints=True``): a colour histogram (+ on/off flag) and a mean HSV
-saturation (+ flag) each pass a 1x1 conv, are summed, go through three 1x1 conv + ReLU + BN
-and are broadcast-added at the bottleneck (the input of ``model7``).
+saturation (+ flag) each pass a 1x1 conv, are summed, go through three 1x1 conv + ReLU and are
+broadcast-added at the bottleneck (the input of ``model7``). The paper also puts BatchNorm after
+each of those three layers; we leave it out. It normalises one value per sample, so a batch whose
+global hints are all switched off has zero variance. Its running variance then collapses, and in
+eval mode any drift of the input from the running mean is amplified hundreds of times. We
+measured this: after training with global hints off, eval-mode PSNR fell to 9 dB, against 22 dB
+in train mode.
 """
 
 from __future__ import annotations
@@ -57,8 +62,7 @@ class HintsConfig(NetConfig):
             index ia * 23 + ib).
         late_hints: False = hints at the input (authors); True = hints after the cached
             L-only encoder (compact design).
-        global_hints: add the global-hints branch (histogram and saturation); its BatchNorm
-            layers see one value per sample, so train it with batches of 2 or more.
+        global_hints: add the global-hints branch (histogram and saturation).
         mask_offset: added to the 0/1 hint mask at the input (``late_hints=False`` only).
             0.0 for ``siggraph17-df00044c.pth`` (richzhang/colorization ``siggraph17.py`` feeds
             the mask as 0/1, as the checkpoint converted from Caffe expects); -0.5 for
@@ -197,7 +201,7 @@ class HintsUNet(ColorNet):
             self.global_sat = nn.Conv2d(2, width, 1)
             layers: list[nn.Module] = []
             for _ in range(3):
-                layers += [nn.Conv2d(width, width, 1), nn.ReLU(True), nn.BatchNorm2d(width)]
+                layers += [nn.Conv2d(width, width, 1), nn.ReLU(True)]
             self.global_mlp = nn.Sequential(*layers)
 
     def encode(self, l: Tensor) -> HintsCache:

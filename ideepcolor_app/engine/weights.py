@@ -21,6 +21,7 @@ from torch import nn
 
 from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
 from ideepcolor_app.nets import build_network
+from ideepcolor_app.nets.base import compare_state_dicts
 
 MODELS_ENV = "IDEEPCOLOR_MODELS"
 BUNDLED_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
@@ -110,13 +111,10 @@ def read_card(weights_path: Path) -> ModelCard:
 
 def check_tensors(expected: dict[str, torch.Tensor], found: dict[str, torch.Tensor], origin: str) -> None:
     """Raise WeightsError naming every missing, unexpected and mis-shaped tensor."""
-    problems = [f"missing tensor {k}" for k in expected if k not in found]
-    problems += [f"unexpected tensor {k}" for k in found if k not in expected]
-    problems += [
-        f"{k}: expected shape {tuple(expected[k].shape)}, got {tuple(found[k].shape)}"
-        for k in expected
-        if k in found and tuple(expected[k].shape) != tuple(found[k].shape)
-    ]
+    mismatch = compare_state_dicts(expected, found)
+    problems = [f"missing tensor {k}" for k in mismatch.missing]
+    problems += [f"unexpected tensor {k}" for k in mismatch.unexpected]
+    problems += [f"{k}: expected shape {want}, got {got}" for k, want, got in mismatch.wrong_shape]
     if problems:
         shown = "; ".join(problems[:8]) + (f"; and {len(problems) - 8} more" if len(problems) > 8 else "")
         raise WeightsError(f"{origin} does not fit its network: {shown}")

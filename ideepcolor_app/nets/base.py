@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from torch import Tensor, nn
 
-__all__ = ["ColorNet", "NetConfig"]
+__all__ = ["ColorNet", "NetConfig", "StateDictMismatch", "compare_state_dicts"]
 
 C = TypeVar("C", bound="NetConfig")
 
@@ -88,3 +88,24 @@ class ColorNet(nn.Module):
                 f"{self.FAMILY} state dict: missing keys {missing}, "
                 f"unexpected keys {list(result.unexpected_keys)}"
             )
+
+
+class StateDictMismatch(NamedTuple):
+    """How a state dict differs from the one a network expects (all lists sorted by key)."""
+
+    missing: list[str]
+    unexpected: list[str]
+    wrong_shape: list[tuple[str, tuple[int, ...], tuple[int, ...]]]  # (key, expected, found)
+
+
+def compare_state_dicts(expected: Mapping[str, Tensor], found: Mapping[str, Tensor]) -> StateDictMismatch:
+    """Compare tensor names and shapes; callers word the error for their own file kind."""
+    return StateDictMismatch(
+        missing=sorted(set(expected) - set(found)),
+        unexpected=sorted(set(found) - set(expected)),
+        wrong_shape=[
+            (k, tuple(expected[k].shape), tuple(found[k].shape))
+            for k in sorted(set(expected) & set(found))
+            if tuple(expected[k].shape) != tuple(found[k].shape)
+        ],
+    )

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from .base import compare_state_dicts
 from .registry import build_network, preset_config
 
 __all__ = ["OFFICIAL_FILES", "convert_official", "identify_official"]
@@ -111,19 +112,14 @@ def convert_official(
 def _check_against(state: Mapping[str, Tensor], reference: Mapping[str, Tensor],
                    family: str) -> None:
     """Raise ValueError naming every missing key, unexpected key and shape mismatch."""
-    missing = sorted(set(reference) - set(state))
-    unexpected = sorted(set(state) - set(reference))
-    mismatched = [
-        f"{k}: expected {tuple(reference[k].shape)}, got {tuple(state[k].shape)}"
-        for k in sorted(set(reference) & set(state))
-        if tuple(reference[k].shape) != tuple(state[k].shape)
-    ]
+    mismatch = compare_state_dicts(reference, state)
     problems = []
-    if missing:
-        problems.append(f"missing keys: {', '.join(missing)}")
-    if unexpected:
-        problems.append(f"unexpected keys: {', '.join(unexpected)}")
-    if mismatched:
-        problems.append(f"shape mismatches: {'; '.join(mismatched)}")
+    if mismatch.missing:
+        problems.append(f"missing keys: {', '.join(mismatch.missing)}")
+    if mismatch.unexpected:
+        problems.append(f"unexpected keys: {', '.join(mismatch.unexpected)}")
+    if mismatch.wrong_shape:
+        shapes = "; ".join(f"{k}: expected {want}, got {got}" for k, want, got in mismatch.wrong_shape)
+        problems.append(f"shape mismatches: {shapes}")
     if problems:
         raise ValueError(f"official {family} state dict does not fit: " + " | ".join(problems))

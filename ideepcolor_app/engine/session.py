@@ -90,22 +90,25 @@ class ColorizeSession:
             self.stats.prepare_calls += 1
         return self._cache
 
-    def _hint_tensors(self, hints: Hints | None):
+    def _checked(self, hints: Hints | None) -> Hints:
         hints = hints if hints is not None else self.empty_hints()
         if (hints.width, hints.height) != self.image_size:
             raise HintsMismatchError(
                 f"the hints were made for a {hints.width}x{hints.height} photo, "
                 f"this photo is {self.image_size[0]}x{self.image_size[1]}"
             )
-        return hints, rasterize_hints(hints, (self.working_size, self.working_size))
+        return hints
+
+    def _rasterized(self, hints: Hints):
+        return rasterize_hints(hints, (self.working_size, self.working_size))
 
     def predict(self, hints: Hints | None = None, temperature: float = DEFAULT_TEMPERATURE) -> torch.Tensor:
         """Return ab at the working resolution: (2,s,s) float32 CIELAB. Repeats are free."""
-        hints, tensors = self._hint_tensors(hints)
+        hints = self._checked(hints)
         key = (hints, float(temperature))
         if self._last is not None and self._last[0] == key:
             return self._last[1]
-        ab = self.backend.predict(self._l_only(), tensors, temperature)
+        ab = self.backend.predict(self._l_only(), self._rasterized(hints), temperature)
         self.stats.predict_calls += 1
         self._last = (key, ab)
         return ab
@@ -114,7 +117,7 @@ class ColorizeSession:
         """The backend's colour distribution for these hints, or None if it has no such head."""
         if not self.backend.has_distribution:
             return None
-        _, tensors = self._hint_tensors(hints)
+        tensors = self._rasterized(self._checked(hints))
         return self.backend.distribution(self._l_only(), tensors, temperature)
 
     def compose(self, ab_small: torch.Tensor, bit_depth: int = 8) -> np.ndarray:

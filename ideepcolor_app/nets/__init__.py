@@ -1,4 +1,4 @@
-"""Network families (hints, zhang, gan, fusion), their registry and the official-weights import.
+"""Network families (hints, zhang, gan, fusion, and the plain baseline), their registry and the official-weights import.
 
 Importing this package registers every built-in family.
 """
@@ -6,6 +6,7 @@ Importing this package registers every built-in family.
 from .fusion import FusionConfig, FusionNet
 from .hints_unet import HintsCache, HintsConfig, HintsUNet
 from .official import OFFICIAL_FILES, convert_official, identify_official
+from .plain import PlainConfig, PlainEncoderDecoder
 from .pix2pix import PatchDiscriminator, PatchDiscriminatorConfig, Pix2PixConfig, Pix2PixGenerator
 from .base import ColorNet, NetConfig
 from .registry import (
@@ -28,6 +29,8 @@ __all__ = [
     "HintsUNet",
     "NetConfig",
     "PatchDiscriminator",
+    "PlainConfig",
+    "PlainEncoderDecoder",
     "PatchDiscriminatorConfig",
     "Pix2PixConfig",
     "Pix2PixGenerator",

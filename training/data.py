@@ -1,0 +1,159 @@
+"""Photos for training: decoded once, cropped at random per step, converted to CIELAB in torch.
+
+Every random choice of a training step is a function of (seed, step, rank, slot), so a run
+resumed from a checkpoint draws exactly the batches it would have drawn, and the data loader
+may use any number of worker processes without changing the result.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+from torch.utils.data import DataLoader, Dataset
+
+from ideepcolor_app.color import rgb_to_lab
+from ideepcolor_app.imageio import ImageReadError, read_photo
+
+logger = logging.getLogger(__name__)
+
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp")
+
+
+def list_photos(folders: Sequence[str | Path]) -> list[Path]:
+    """All photo files under the folders (recursively), sorted for a stable order."""
+    found: list[Path] = []
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise FileNotFoundError(f"no such photo folder: {folder}")
+        found += sorted(p for p in folder.rglob("*") if p.suffix.lower() in PHOTO_SUFFIXES)
+    return found
+
+
+def mean_chroma(rgb_u8: np.ndarray) -> float:
+    """Mean CIELAB chroma sqrt(a^2 + b^2) of an (H,W,3) uint8 image (on a thumbnail)."""
+    small = torch.from_numpy(np.ascontiguousarray(rgb_u8[::4, ::4])).permute(2, 0, 1).float() / 255
+    ab = rgb_to_lab(small)[1:]
+    return float(ab.square().sum(0).sqrt().mean())
+
+
+def load_photo_u8(path: Path, short_side: int) -> np.ndarray:
+    """Decode a photo (any format the app reads) to (H,W,3) uint8, short side <= `short_side`."""
+    rgb = np.clip(read_photo(path).rgb * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    h, w = rgb.shape[:2]
+    scale = short_side / min(h, w)
+    if scale < 1.0:
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        rgb = np.array(Image.fromarray(rgb).resize(size, Image.LANCZOS))
+    return rgb
+
+
+@dataclass(frozen=True)
+class CropKey:
+    """What one sample of one step is: a photo and the random draw that crops it."""
+
+    index: int
+    seed: tuple[int, ...]
+
+
+class PhotoCrops(Dataset):
+    """Random resized crops (with horizontal flips) of a folder of colour photos.
+
+    Photos whose mean chroma is below `min_chroma` are skipped (a grayscale photo teaches
+    nothing), as are unreadable files (logged).
+
+    Args:
+        folders: photo folders (searched recursively).
+        crop_size: side of the square crops.
+        cache_short_side: photos are kept in memory downscaled to this short side.
+        min_crop_scale: smallest crop area as a fraction of the photo's.
+        augment: False: the whole photo squashed to crop_size (evaluation protocol).
+    """
+
+    def __init__(self, folders: Sequence[str | Path], crop_size: int = 128,
+                 cache_short_side: int = 256, min_crop_scale: float = 0.3,
+                 min_chroma: float = 3.0, augment: bool = True, limit: int | None = None):
+        self.crop_size, self.min_crop_scale, self.augment = crop_size, min_crop_scale, augment
+        self.paths: list[Path] = []
+        self.photos: list[np.ndarray] = []
+        for path in list_photos(folders):
+            if limit is not None and len(self.photos) >= limit:
+                break
+            try:
+                rgb = load_photo_u8(path, cache_short_side)
+            except ImageReadError as err:
+                logger.warning("skipping %s: %s", path, err)
+                continue
+            if mean_chroma(rgb) < min_chroma:
+                logger.info("skipping near-grayscale %s", path)
+                continue
+            self.paths.append(path)
+            self.photos.append(rgb)
+        if not self.photos:
+            raise ValueError(f"no usable colour photos in {', '.join(map(str, folders))}")
+
+    def __len__(self) -> int:
+        return len(self.photos)
+
+    def __getitem__(self, key: CropKey | int) -> torch.Tensor:
+        """Return (3,S,S) float32 sRGB in [0, 1]."""
+        if isinstance(key, int):
+            key = CropKey(key, (key,))
+        rgb = torch.from_numpy(self.photos[key.index]).permute(2, 0, 1).float() / 255.0
+        if self.augment:
+            rgb = self._random_crop(rgb, np.random.default_rng(key.seed))
+        return F.interpolate(rgb[None], size=(self.crop_size, self.crop_size), mode="bilinear",
+                             antialias=True, align_corners=False)[0].clamp_(0.0, 1.0)
+
+    def _random_crop(self, rgb: torch.Tensor, rng: np.random.Generator) -> torch.Tensor:
+        _, h, w = rgb.shape
+        area = h * w * rng.uniform(self.min_crop_scale, 1.0)
+        ratio = math.exp(rng.uniform(math.log(3 / 4), math.log(4 / 3)))
+        ch = min(h, max(8, round(math.sqrt(area / ratio))))
+        cw = min(w, max(8, round(math.sqrt(area * ratio))))
+        top, left = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
+        crop = rgb[:, top:top + ch, left:left + cw]
+        return crop.flip(-1) if rng.random() < 0.5 else crop
+
+
+class StepBatches:
+    """Batch sampler: the indices and crop seeds of steps `start`, `start + 1`, ... .
+
+    Each rank of a distributed run draws its own batch from (seed, step, rank).
+    """
+
+    def __init__(self, num_photos: int, batch_size: int, seed: int, start: int, stop: int,
+                 rank: int = 0):
+        self.num_photos, self.batch_size, self.seed = num_photos, batch_size, seed
+        self.start, self.stop, self.rank = start, stop, rank
+
+    def __len__(self) -> int:
+        return max(0, self.stop - self.start)
+
+    def __iter__(self) -> Iterator[list[CropKey]]:
+        for step in range(self.start, self.stop):
+            rng = np.random.default_rng((self.seed, step, self.rank))
+            indices = rng.choice(self.num_photos, self.batch_size, replace=self.batch_size > self.num_photos)
+            yield [CropKey(int(i), (self.seed, step, self.rank, slot)) for slot, i in enumerate(indices)]
+
+
+def step_loader(dataset: PhotoCrops, batch_size: int, seed: int, start: int, stop: int,
+                rank: int = 0, num_workers: int = 0) -> DataLoader:
+    """A loader yielding (B,3,S,S) sRGB batches for steps start..stop-1 (resumable exactly)."""
+    sampler = StepBatches(len(dataset), batch_size, seed, start, stop, rank)
+    return DataLoader(dataset, batch_sampler=sampler, num_workers=num_workers,
+                      persistent_workers=False, pin_memory=False)
+
+
+def to_lab(rgb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Split (B,3,H,W) sRGB in [0, 1] into L (B,1,H,W) and ab (B,2,H,W), CIELAB units."""
+    lab = rgb_to_lab(rgb)
+    return lab[:, :1], lab[:, 1:]

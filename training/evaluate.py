@@ -1,0 +1,137 @@
+"""Evaluate trained networks with the protocol of DESIGN.md section 3.
+
+    python -m training.evaluate --weights models/hints.safetensors models/zhang.safetensors \\
+        --images ../shared/data/photos/val --json eval.json --plot eval.png [--grid grid.jpg]
+
+For each network: PSNR at 0, 1, 2, 5, 10, 20, 50, 100 simulated hints (networks that ignore
+hints only at 0) and the Hasler-Suesstrunk colourfulness at 0 hints; the same for the grey
+(ab = 0) and Levin et al. references. Writes JSON, a PNG plot of PSNR against the number of
+hints, and optionally a grid of results (grey input, each method, ground truth).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from ideepcolor_app.atomic import atomic_write_bytes
+from ideepcolor_app.engine.backends import LevinBackend
+from ideepcolor_app.engine.weights import load_weights
+from ideepcolor_app.nets import ColorNet
+
+from training.config import DataConfig
+from training.protocol import HINT_COUNTS, Predictor, ground_truth_colourfulness, load_eval_images, run_protocol
+from training.report import save_grid, save_plot
+
+logger = logging.getLogger(__name__)
+#: Hint count of the hint-guided columns of the result grid.
+GRID_HINTS = 10
+
+
+def network_predictor(net: ColorNet) -> tuple[Predictor, bool]:
+    """(predict, uses_hints) for a loaded network of any family."""
+
+    @torch.inference_mode()
+    def predict(l, hints):
+        if net.FAMILY == "hints":
+            return net(l, hints.ab, hints.mask)
+        if net.FAMILY == "zhang":
+            return net.colorize(l)
+        return net(l)
+
+    return predict, net.FAMILY == "hints"
+
+
+def grey_predictor(l, hints) -> torch.Tensor:
+    return torch.zeros(l.shape[0], 2, *l.shape[-2:])
+
+
+def levin_predictor() -> Predictor:
+    """Levin et al. with the app's backend; the factorised system is reused across counts."""
+    backend = LevinBackend()
+    cached: dict[int, object] = {}
+
+    def predict(l, hints):
+        key = id(l)
+        if key not in cached:
+            cached.clear()  # the protocol runs every count of one photo before the next
+            cached[key] = backend.prepare(l)
+        return backend.predict(cached[key], hints, 0.38)[None]
+
+    return predict
+
+
+def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256,
+             limit: int | None = None, levin: bool = True) -> tuple[dict, dict[str, list[np.ndarray]]]:
+    """Run the sweep; returns (results for JSON, grid column name -> images)."""
+    images = load_eval_images(image_dirs, size, limit)
+    methods: dict[str, dict] = {}
+    columns: dict[str, list[np.ndarray]] = {"grey input": [im.grey_u8 for im in images]}
+
+    def record(name: str, predict: Predictor, counts: Sequence[int], kind: str, **extra) -> dict:
+        logger.info("evaluating %s on %d images", name, len(images))
+        result = run_protocol(predict, images, counts)
+        methods[name] = {"kind": kind, **extra,
+                         "psnr": {str(k): round(v, 3) for k, v in result["psnr"].items()},
+                         "colourfulness": round(result["colourfulness"], 3)}
+        return result["predictions"]
+
+    record("grey", grey_predictor, (0,), "reference")
+    for path in weights:
+        net, card = load_weights(path)
+        predict, uses_hints = network_predictor(net)
+        counts = HINT_COUNTS if uses_hints else (0,)
+        predictions = record(card.name, predict, counts, "hints" if uses_hints else "automatic",
+                             weights=str(path), trained=card.trained)
+        columns[card.name] = predictions[0]
+        if uses_hints:
+            columns[f"{card.name}, {GRID_HINTS} hints"] = predictions[GRID_HINTS]
+    if levin:
+        predictions = record("levin", levin_predictor(), [n for n in HINT_COUNTS if n > 0], "reference")
+        columns[f"levin, {GRID_HINTS} hints"] = predictions[GRID_HINTS]
+    columns["ground truth"] = [im.rgb_u8 for im in images]
+    results = {
+        "protocol": "DESIGN.md section 3: photos squashed to size x size, N hints of side 6 "
+                    "with a fixed seed per image, PSNR of 8-bit sRGB",
+        "images": len(images), "size": size, "folders": [str(d) for d in image_dirs],
+        "hint_counts": list(HINT_COUNTS),
+        "ground_truth_colourfulness": round(ground_truth_colourfulness(images), 3),
+        "methods": methods,
+    }
+    return results, columns
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weights", type=Path, nargs="*", default=[], help="checkpoints to evaluate")
+    parser.add_argument("--images", nargs="+", default=list(DataConfig().val), help="photo folders")
+    parser.add_argument("--size", type=int, default=256)
+    parser.add_argument("--limit", type=int, help="use only the first N photos")
+    parser.add_argument("--no-levin", action="store_true", help="skip the Levin reference")
+    parser.add_argument("--json", type=Path, default=Path("eval.json"))
+    parser.add_argument("--plot", type=Path, default=Path("eval.png"))
+    parser.add_argument("--grid", type=Path, help="also write a result grid (JPEG or PNG)")
+    parser.add_argument("--grid-rows", type=int, default=6)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    results, columns = evaluate(args.weights, args.images, args.size, args.limit, not args.no_levin)
+    atomic_write_bytes(args.json, (json.dumps(results, indent=2) + "\n").encode())
+    save_plot(results, args.plot)
+    if args.grid:
+        save_grid(columns, args.grid, args.grid_rows)
+    for name, method in results["methods"].items():
+        psnr = "  ".join(f"{k}:{v:.2f}" for k, v in method["psnr"].items())
+        print(f"{name:>18}  {psnr}  colourfulness {method['colourfulness']:.1f}")
+    print(f"{'ground truth':>18}  colourfulness {results['ground_truth_colourfulness']:.1f}")
+    print(f"wrote {args.json}, {args.plot}" + (f", {args.grid}" if args.grid else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,223 @@
+"""The training loop shared by every method: data, steps, logs, validation, checkpoints.
+
+A run lives in one folder: ``config.json`` (the resolved configuration), ``checkpoint.pt``
+(everything needed to resume: step, networks, optimisers, RNG), ``metrics.csv`` (one row per
+logged step and per validation) and ``<name>.safetensors`` + ``<name>.json``, the best
+network so far by validation score, in the app's weights format.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import platform
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from tqdm import tqdm
+
+from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
+from ideepcolor_app.engine.weights import ModelCard, save_weights
+
+from training.config import REPO_ROOT, TrainConfig
+from training.data import PhotoCrops, list_photos, step_loader, to_lab
+from training.prior import load_class_weights
+from training.protocol import ground_truth_colourfulness, load_eval_images, run_protocol
+from training.trainers import Trainer, create_trainer
+
+logger = logging.getLogger(__name__)
+
+CHECKPOINT = "checkpoint.pt"
+VAL_COUNTS_WITH_HINTS = (0, 1, 10)
+#: Automatic methods are selected on PSNR only once they are colourful enough (ISSUE 4:
+#: colourfulness >= 60% of the ground truth's); below that the score pays for greyness.
+COLOURFUL_ENOUGH = 0.6
+
+
+@dataclass
+class RunState:
+    step: int = 0
+    best_score: float = float("-inf")
+    best_metrics: dict | None = None
+    elapsed_s: float = 0.0
+
+
+def setup_distributed() -> tuple[int, int, torch.device]:
+    """(rank, world size, device) from torchrun's environment; gloo on CPU, NCCL on GPU."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    cuda = torch.cuda.is_available()
+    local = int(os.environ.get("LOCAL_RANK", "0"))
+    device = torch.device(f"cuda:{local}" if cuda else "cpu")
+    if world > 1 and not dist.is_initialized():
+        if cuda:
+            torch.cuda.set_device(device)
+        dist.init_process_group("nccl" if cuda else "gloo")
+    rank = dist.get_rank() if world > 1 else 0
+    return rank, world, device
+
+
+def lr_factor(step: int, cfg: TrainConfig) -> float:
+    """1 until `lr_decay_start` of the run, then linear down to 0.1 at `max_steps`."""
+    start = cfg.optim.lr_decay_start * cfg.optim.max_steps
+    if step < start:
+        return 1.0
+    return 1.0 - 0.9 * (step - start) / max(1.0, cfg.optim.max_steps - start)
+
+
+def validation_score(trainer: Trainer, metrics: dict) -> float:
+    """Hints: mean PSNR over 0, 1 and 10 hints. Automatic: PSNR, with greyness penalised."""
+    psnr = metrics["psnr"]
+    if trainer.uses_hints:
+        return float(np.mean(list(psnr.values())))
+    ratio = metrics["colourfulness_ratio"]
+    return psnr[0] - 10.0 * max(0.0, COLOURFUL_ENOUGH - ratio)
+
+
+def validate(trainer: Trainer, images, gt_colourfulness: float) -> dict:
+    counts = VAL_COUNTS_WITH_HINTS if trainer.uses_hints else (0,)
+    device = trainer.device
+
+    def predict(l, hints):
+        return trainer.predict(l.to(device), hints.ab.to(device), hints.mask.to(device)).cpu()
+
+    result = run_protocol(predict, images, counts)
+    return {"psnr": result["psnr"], "colourfulness": result["colourfulness"],
+            "colourfulness_ratio": result["colourfulness"] / max(gt_colourfulness, 1e-6)}
+
+
+def save_checkpoint(path: Path, trainer: Trainer, state: RunState) -> None:
+    payload = {"trainer": trainer.state_dict(), "run": state.__dict__,
+               "torch_rng": torch.get_rng_state(), "config": trainer.cfg.to_dict()}
+    with atomic_path(path) as tmp:
+        torch.save(payload, tmp)
+
+
+def load_checkpoint(path: Path, trainer: Trainer) -> RunState:
+    payload = torch.load(path, map_location=trainer.device, weights_only=False)
+    if payload["config"] != trainer.cfg.to_dict():
+        logger.warning("resuming %s with a changed configuration", path)
+    trainer.load_state_dict(payload["trainer"])
+    torch.set_rng_state(payload["torch_rng"].cpu())
+    return RunState(**payload["run"])
+
+
+def export(trainer: Trainer, state: RunState, out_dir: Path, device: torch.device) -> Path:
+    """Write the network and its card (training facts, val metrics) in the app's format."""
+    cfg = trainer.cfg
+    metrics = dict(state.best_metrics or {})
+    metrics["val_psnr"] = {str(k): round(v, 3) for k, v in metrics.pop("psnr", {}).items()}
+    card = ModelCard(
+        name=cfg.name, family=cfg.model.family, config=trainer.net.config.to_dict(), trained=True,
+        description=(f"Trained with `python -m training.train` ({cfg.trainer} trainer) for "
+                     f"{state.step} steps, batch {cfg.data.batch_size}, {cfg.data.crop_size}px crops, "
+                     f"{state.elapsed_s / 60:.1f} min on {device.type} ({platform.machine()}, "
+                     f"{torch.get_num_threads()} threads); best validation step kept."),
+        training_data=describe_data(cfg.data.train),
+        metrics={"selected_at_step": metrics.pop("step", None), "val_size": cfg.data.val_size, **metrics},
+        source="this repository (training/configs/%s.toml)" % cfg.name,
+        init_seed=cfg.seed,
+    )
+    return save_weights(trainer.net, card, out_dir)
+
+
+def describe_data(folders) -> str:
+    """Folders relative to the repository (machine-independent) and their photo counts."""
+    parts = []
+    for folder in folders:
+        shown = os.path.relpath(folder, REPO_ROOT)
+        parts.append(f"{shown} ({len(list_photos([folder]))} photos)")
+    return ", ".join(parts)
+
+
+class MetricsLog:
+    """Append-only CSV (and TensorBoard when installed) of losses and validation numbers."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            from torch.utils.tensorboard import SummaryWriter
+            self.tensorboard = SummaryWriter(str(path.parent / "tensorboard"))
+        except ImportError:
+            self.tensorboard = None
+
+    def write(self, step: int, kind: str, values: dict[str, float]) -> None:
+        new = not self.path.exists()
+        with self.path.open("a", newline="") as f:
+            writer = csv.writer(f)
+            if new:
+                writer.writerow(["step", "kind", "name", "value"])
+            for name, value in values.items():
+                writer.writerow([step, kind, name, f"{value:.6g}"])
+                if self.tensorboard is not None:
+                    self.tensorboard.add_scalar(f"{kind}/{name}", value, step)
+
+
+def train(cfg: TrainConfig, out_dir: Path, resume: bool = False) -> Path | None:
+    """Run (or resume) a training run; returns the exported weights on rank 0."""
+    rank, world, device = setup_distributed()
+    torch.manual_seed(cfg.seed + rank)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if rank == 0:
+        atomic_write_bytes(out_dir / "config.json", cfg.to_json().encode())
+    class_weights = load_class_weights() if (cfg.loss.rebalance and cfg.trainer in ("zhang", "hints")) else None
+    trainer = create_trainer(cfg, device, world > 1, class_weights)
+    state = RunState()
+    checkpoint = out_dir / CHECKPOINT
+    if resume and checkpoint.exists():
+        state = load_checkpoint(checkpoint, trainer)
+        logger.info("resumed at step %d", state.step)
+    dataset = PhotoCrops(cfg.data.train, cfg.data.crop_size, cfg.data.cache_short_side,
+                         cfg.data.min_crop_scale, cfg.data.min_chroma)
+    val_images = gt_colour = None
+    if rank == 0 and cfg.optim.val_every > 0:
+        val_images = load_eval_images(cfg.data.val, cfg.data.val_size, cfg.data.val_images)
+        gt_colour = ground_truth_colourfulness(val_images)
+    log = MetricsLog(out_dir / "metrics.csv") if rank == 0 else None
+    loader = step_loader(dataset, cfg.data.batch_size, cfg.seed, state.step, cfg.optim.max_steps,
+                         rank, cfg.data.num_workers)
+    started, elapsed_before = time.monotonic(), state.elapsed_s
+    bar = tqdm(total=cfg.optim.max_steps, initial=state.step, disable=rank != 0 or None,
+               desc=cfg.name, unit="step", dynamic_ncols=True)
+    for rgb in loader:
+        trainer.set_lr(lr_factor(state.step, cfg))
+        l, ab = to_lab(rgb.to(device))
+        losses = trainer.train_step(l, ab, np.random.default_rng((cfg.seed, state.step, rank, 1)))
+        state.step += 1
+        state.elapsed_s = elapsed_before + time.monotonic() - started
+        bar.update(1)
+        out_of_time = cfg.optim.max_minutes > 0 and state.elapsed_s >= cfg.optim.max_minutes * 60
+        if world > 1:  # every rank must stop at the same step, or the others wait forever
+            flag = torch.tensor([float(out_of_time)], device=device)
+            dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+            out_of_time = bool(flag.item())
+        last = state.step >= cfg.optim.max_steps or out_of_time
+        if rank == 0:
+            if state.step % cfg.optim.log_every == 0:
+                log.write(state.step, "train", losses)
+                bar.set_postfix(loss=f"{losses['loss']:.4f}")
+            if val_images and (state.step % cfg.optim.val_every == 0 or last):
+                metrics = validate(trainer, val_images, gt_colour)
+                score = validation_score(trainer, metrics)
+                log.write(state.step, "val", {**{f"psnr_{k}": v for k, v in metrics["psnr"].items()},
+                                             "colourfulness_ratio": metrics["colourfulness_ratio"],
+                                             "score": score})
+                if score > state.best_score:
+                    state.best_score, state.best_metrics = score, {**metrics, "step": state.step}
+                    export(trainer, state, out_dir, device)
+            if state.step % cfg.optim.checkpoint_every == 0 or last:
+                save_checkpoint(checkpoint, trainer, state)
+        if last:
+            break
+    bar.close()
+    if world > 1:
+        dist.barrier()
+    if rank != 0:
+        return None
+    if not val_images:
+        export(trainer, state, out_dir, device)
+    return out_dir / f"{cfg.name}.safetensors"

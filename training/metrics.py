@@ -1,0 +1,55 @@
+"""Quality measures of the evaluation protocol (DESIGN.md section 3)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ideepcolor_app.color import lab_to_rgb
+
+
+def lab_to_u8(l: torch.Tensor, ab: torch.Tensor) -> np.ndarray:
+    """L (B,1,H,W) + ab (B,2,H,W) CIELAB -> (B,H,W,3) uint8 sRGB (clipped, rounded)."""
+    rgb = lab_to_rgb(torch.cat([l.float().cpu(), ab.float().cpu()], dim=1))
+    return (rgb.permute(0, 2, 3, 1).numpy() * 255.0 + 0.5).clip(0, 255).astype(np.uint8)
+
+
+def psnr_u8(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """PSNR in dB of each 8-bit image of a (B,H,W,3) batch (or one (H,W,3) image).
+
+    Identical images give +inf.
+
+    Example:
+        >>> a = np.zeros((1, 2, 2, 3), np.uint8); b = a.copy(); b[0, 0, 0, 0] = 255
+        >>> round(float(psnr_u8(a, b)[0]), 3)  # MSE = 255^2 / 12
+        10.792
+    """
+    pred, target = np.asarray(pred, np.float64), np.asarray(target, np.float64)
+    if pred.shape != target.shape:
+        raise ValueError(f"shapes differ: {pred.shape} vs {target.shape}")
+    if pred.ndim == 3:
+        pred, target = pred[None], target[None]
+    mse = ((pred - target) ** 2).mean(axis=(1, 2, 3))
+    with np.errstate(divide="ignore"):
+        return 10.0 * np.log10(255.0**2 / mse)
+
+
+def colourfulness(rgb_u8: np.ndarray) -> np.ndarray:
+    """Hasler & Suesstrunk (2003) colourfulness of each (B,H,W,3) uint8 image (or one image).
+
+    M = sqrt(std(rg)^2 + std(yb)^2) + 0.3 sqrt(mean(rg)^2 + mean(yb)^2) with rg = R - G and
+    yb = (R + G) / 2 - B on the 0..255 scale; 0 for a grey image.
+
+    Example:
+        >>> img = np.zeros((1, 2, 1, 3), np.uint8); img[0, 0] = (255, 0, 0)
+        >>> round(float(colourfulness(img)[0]), 2)
+        185.31
+    """
+    rgb = np.asarray(rgb_u8, np.float64)
+    if rgb.ndim == 3:
+        rgb = rgb[None]
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    rg, yb = r - g, 0.5 * (r + g) - b
+    std = np.sqrt(rg.std(axis=(1, 2)) ** 2 + yb.std(axis=(1, 2)) ** 2)
+    mean = np.sqrt(rg.mean(axis=(1, 2)) ** 2 + yb.mean(axis=(1, 2)) ** 2)
+    return std + 0.3 * mean

@@ -1,0 +1,82 @@
+"""The evaluation protocol of DESIGN.md section 3, shared by training-time validation and
+`training.evaluate`: photos squashed to S x S, N simulated hints (patch side 6, a fixed seed
+per image, so the first points of N = 10 are those of N = 5), PSNR of 8-bit sRGB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+
+from ideepcolor_app.hints import HintTensors, rasterize_hints, simulate_n_hints
+
+from training.data import PhotoCrops, to_lab
+from training.metrics import colourfulness, lab_to_u8, psnr_u8
+
+HINT_COUNTS = (0, 1, 2, 5, 10, 20, 50, 100)
+EVAL_PATCH = 6
+
+#: (l (1,1,S,S), hint tensors) -> ab (1,2,S,S) CIELAB.
+Predictor = Callable[[torch.Tensor, HintTensors], torch.Tensor]
+
+
+@dataclass
+class EvalImage:
+    name: str
+    l: torch.Tensor  # (1,1,S,S) CIELAB L
+    ab: torch.Tensor  # (1,2,S,S) ground-truth ab
+    rgb_u8: np.ndarray  # (S,S,3) ground truth as 8-bit sRGB (L + ab round trip)
+
+    @property
+    def grey_u8(self) -> np.ndarray:
+        """(S,S,3) the grayscale input a user would load (ab = 0)."""
+        return lab_to_u8(self.l, torch.zeros_like(self.ab))[0]
+
+
+def load_eval_images(folders: Sequence[str | Path], size: int = 256,
+                     limit: int | None = None) -> list[EvalImage]:
+    """The protocol's images: every colour photo of the folders, squashed to size x size."""
+    photos = PhotoCrops(folders, crop_size=size, cache_short_side=size, augment=False, limit=limit)
+    images = []
+    for i, path in enumerate(photos.paths):
+        l, ab = to_lab(photos[i][None])
+        images.append(EvalImage(path.name, l, ab, lab_to_u8(l, ab)[0]))
+    return images
+
+
+def protocol_hints(image: EvalImage, count: int, index: int, seed: int = 0) -> HintTensors:
+    """`count` hints of side 6 for the image at `index`, drawn with the per-image seed."""
+    rng = np.random.default_rng((seed, index))
+    size = image.l.shape[-1]
+    return rasterize_hints(simulate_n_hints(image.ab[0], count, rng, EVAL_PATCH), (size, size))
+
+
+def run_protocol(predict: Predictor, images: Sequence[EvalImage],
+                 counts: Sequence[int] = HINT_COUNTS) -> dict:
+    """Mean PSNR per hint count, colourfulness at the first count, and every prediction.
+
+    Returns:
+        {"psnr": {count: dB}, "colourfulness": mean at counts[0],
+         "predictions": {count: [(S,S,3) uint8 per image]}}
+    """
+    predictions: dict[int, list[np.ndarray]] = {n: [] for n in counts}
+    psnr: dict[int, list[float]] = {n: [] for n in counts}
+    for index, image in enumerate(images):
+        for n in counts:
+            ab = predict(image.l, protocol_hints(image, n, index))
+            rgb = lab_to_u8(image.l, ab.reshape(image.ab.shape))[0]
+            psnr[n].append(float(psnr_u8(rgb, image.rgb_u8)[0]))
+            predictions[n].append(rgb)
+    return {
+        "psnr": {n: float(np.mean(v)) for n, v in psnr.items()},
+        "colourfulness": float(np.mean(colourfulness(np.stack(predictions[counts[0]])))),
+        "predictions": predictions,
+    }
+
+
+def ground_truth_colourfulness(images: Sequence[EvalImage]) -> float:
+    return float(np.mean(colourfulness(np.stack([im.rgb_u8 for im in images]))))

@@ -20,21 +20,19 @@ from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
 from ideepcolor_app.color import rgb_to_lab
+from ideepcolor_app.engine.batch import find_photos
 from ideepcolor_app.imageio import ImageReadError, read_photo
 
 logger = logging.getLogger(__name__)
 
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp")
-
-
 def list_photos(folders: Sequence[str | Path]) -> list[Path]:
-    """All photo files under the folders (recursively), sorted for a stable order."""
+    """Every photo under the folders (recursively), found as `ideepcolor batch` finds them."""
     found: list[Path] = []
     for folder in folders:
         folder = Path(folder)
         if not folder.is_dir():
             raise FileNotFoundError(f"no such photo folder: {folder}")
-        found += sorted(p for p in folder.rglob("*") if p.suffix.lower() in PHOTO_SUFFIXES)
+        found += find_photos(folder, recursive=True)
     return found
 
 

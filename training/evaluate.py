@@ -22,7 +22,7 @@ import torch
 
 from ideepcolor_app.atomic import atomic_write_bytes
 from ideepcolor_app.engine.backends import LevinBackend
-from ideepcolor_app.engine.weights import load_weights
+from ideepcolor_app.engine.weights import load_weights, read_card
 from ideepcolor_app.nets import ColorNet
 
 from training.config import DataConfig
@@ -107,6 +107,22 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
     return results, columns
 
 
+def update_cards(weights: Sequence[Path], results: dict) -> None:
+    """Store each network's protocol numbers (and the references') in its model card."""
+    references = {k: v["psnr"] for k, v in results["methods"].items() if v["kind"] == "reference"}
+    for path in weights:
+        card = read_card(path)
+        method = results["methods"][card.name]
+        card.metrics["evaluation"] = {
+            "protocol": results["protocol"], "images": results["images"], "size": results["size"],
+            "folders": results["folders"], "psnr": method["psnr"],
+            "colourfulness": method["colourfulness"],
+            "ground_truth_colourfulness": results["ground_truth_colourfulness"],
+            "references_psnr": references,
+        }
+        atomic_write_bytes(path.with_suffix(".json"), card.to_json().encode())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", type=Path, nargs="*", default=[], help="checkpoints to evaluate")
@@ -118,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plot", type=Path, default=Path("eval.png"))
     parser.add_argument("--grid", type=Path, help="also write a result grid (JPEG or PNG)")
     parser.add_argument("--grid-rows", type=int, default=6)
+    parser.add_argument("--update-cards", action="store_true",
+                        help="write each network's numbers into its model card (metrics.evaluation)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     results, columns = evaluate(args.weights, args.images, args.size, args.limit, not args.no_levin)
@@ -125,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     save_plot(results, args.plot)
     if args.grid:
         save_grid(columns, args.grid, args.grid_rows)
+    if args.update_cards:
+        update_cards(args.weights, results)
     for name, method in results["methods"].items():
         psnr = "  ".join(f"{k}:{v:.2f}" for k, v in method["psnr"].items())
         print(f"{name:>18}  {psnr}  colourfulness {method['colourfulness']:.1f}")

@@ -27,11 +27,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--size", type=positive_int, default=256, metavar="N", help="working resolution (default: 256)")
     parser.add_argument("--edits", type=positive_int, default=30, help="timed edits per backend (default: 30)")
     parser.add_argument("--device", default=None, help="auto (default), cpu, cuda or mps")
+    parser.add_argument("--no-gui", action="store_true",
+                        help="skip the GUI figure (point move -> updated view over a scripted drag)")
     parser.set_defaults(run=run)
+
+
+def gui_figure(args: argparse.Namespace) -> dict:
+    """The GUI latency, or {"skipped": reason} when Qt cannot start here."""
+    try:
+        from ideepcolor_app.gui.benchmark import bench_gui_drag  # Qt only now
+    except ImportError as err:
+        return {"skipped": f"Qt is not available: {err}"}
+    try:
+        return bench_gui_drag(moves=args.edits, working_size=args.size, device=args.device)
+    except Exception as err:  # noqa: BLE001 - a benchmark reports what failed and goes on
+        return {"skipped": f"{type(err).__name__}: {err}"}
 
 
 def run(args: argparse.Namespace) -> int:
     results = run_benchmarks(args.backends, args.size, args.edits, args.device)
+    if not args.no_gui:
+        results["gui"] = gui_figure(args)
     print(f"device: {results['device']}  torch threads: {results['torch_threads']}")
     print(f"{'backend':<8} {'edit p50 ms':>12} {'edit p95 ms':>12} {'L-only ms':>10}  note")
     for name, row in results["backends"].items():
@@ -41,6 +57,13 @@ def run(args: argparse.Namespace) -> int:
         note = {"untrained": "untrained weights", "none": "no weights"}.get(row["weights"], "")
         print(f"{name:<8} {row['edit_ms_p50']:>12.2f} {row['edit_ms_p95']:>12.2f} {row['prepare_ms']:>10.1f}  {note}")
     print(f"compose 12 MP: {results['compose_12mp_s']:.3f} s   peak RSS: {results['peak_rss_mb']:.0f} MB")
+    gui = results.get("gui")
+    if gui is not None and "skipped" in gui:
+        print(f"GUI point move -> updated view: skipped ({gui['skipped']})")
+    elif gui is not None:
+        print(f"GUI point move -> updated view ({gui['backend']}, {gui['photo']} photo, {gui['moves']} drag steps): "
+              f"p50 {gui['move_to_view_ms_p50']:.1f} ms, p95 {gui['move_to_view_ms_p95']:.1f} ms "
+              f"(target p50 <= {gui['target_ms_p50']:.0f} ms)")
     if args.json:
         atomic_write_bytes(args.json, (json.dumps(results, indent=2) + "\n").encode("utf-8"))
         print(f"wrote {args.json}")

@@ -7,9 +7,9 @@ import logging
 import sys
 
 from ideepcolor_app import __version__
-from ideepcolor_app.cli import batch, bench, colorize, demo, weights_cmd
+from ideepcolor_app.cli import batch, bench, colorize, demo, gui, weights_cmd
 
-COMMANDS = (colorize, batch, demo, bench, weights_cmd)
+COMMANDS = (gui, colorize, batch, demo, bench, weights_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,9 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
-    if args.command is None:
-        parser.print_help()
-        return 2
+    if args.command is None:  # a bare `ideepcolor` opens the app
+        return gui.run(args)
     return args.run(args)
 
 

@@ -22,6 +22,18 @@ from ideepcolor_app.color.lab import (
     rgb_to_lab,
     rgb_to_lab_np,
 )
+from ideepcolor_app.color.swatch import (
+    BinScatter,
+    ReferenceImage,
+    bin_scatter,
+    clamp_ab,
+    contrast_hex,
+    hex_to_lab,
+    lab_to_hex,
+    lab_to_rgb_u8,
+    prepare_reference,
+    probs_at,
+)
 
 __all__ = [
     "AB_NORM",
@@ -43,4 +55,14 @@ __all__ = [
     "rgb_to_l_np",
     "rgb_to_lab",
     "rgb_to_lab_np",
+    "BinScatter",
+    "ReferenceImage",
+    "bin_scatter",
+    "clamp_ab",
+    "contrast_hex",
+    "hex_to_lab",
+    "lab_to_hex",
+    "lab_to_rgb_u8",
+    "prepare_reference",
+    "probs_at",
 ]

@@ -18,9 +18,13 @@ def test_every_command_has_help(command, capsys):
     assert "usage: ideepcolor" in capsys.readouterr().out
 
 
-def test_no_command_prints_help_and_fails(capsys):
-    assert main([]) == 2
-    assert "colorize" in capsys.readouterr().out
+def test_no_command_opens_the_app(monkeypatch):
+    import ideepcolor_app.cli.gui as gui_cmd
+
+    opened = []
+    monkeypatch.setattr(gui_cmd, "run", lambda args: opened.append(args) or 0)  # no event loop in tests
+    assert main([]) == 0
+    assert len(opened) == 1
 
 
 def hint_file(tmp_path, x=8, ab=(60.0, 40.0)):

@@ -25,8 +25,8 @@ ALL_PRESETS = [
 ]
 
 
-def test_registry_lists_the_four_families():
-    assert known_families() == ("fusion", "gan", "hints", "zhang")
+def test_registry_lists_the_families():
+    assert known_families() == ("fusion", "gan", "hints", "plain", "zhang")
     for family in known_families():
         assert network_class(family).FAMILY == family
 

@@ -37,7 +37,7 @@ def test_evaluate_writes_json_plot_and_grid(three_photos, tmp_path):
     out = tmp_path / "eval.json"
     plot, grid = tmp_path / "eval.png", tmp_path / "grid.png"
     argv = ["--weights", str(hints), str(plain), "--images", str(three_photos), "--size", "32",
-            "--json", str(out), "--plot", str(plot), "--grid", str(grid)]
+            "--json", str(out), "--plot", str(plot), "--grid", str(grid), "--update-cards"]
     assert main(argv) == 0
     results = json.loads(out.read_text())
     assert results["images"] == 3 and results["hint_counts"] == [0, 1, 2, 5, 10, 20, 50, 100]
@@ -49,6 +49,9 @@ def test_evaluate_writes_json_plot_and_grid(three_photos, tmp_path):
     assert methods["grey"]["colourfulness"] < 1.0 < results["ground_truth_colourfulness"]
     # With 100 patches of side 6 on a 32 x 32 image Levin sees nearly all the colour.
     assert methods["levin"]["psnr"]["100"] > methods["grey"]["psnr"]["0"] + 5
+    card = json.loads(hints.with_suffix(".json").read_text())["metrics"]["evaluation"]
+    assert card["psnr"] == methods["t_hints"]["psnr"] and card["images"] == 3
+    assert card["references_psnr"]["levin"] == methods["levin"]["psnr"]
     with Image.open(plot) as img:
         assert img.format == "PNG" and img.size[0] > 400
     with Image.open(grid) as img:

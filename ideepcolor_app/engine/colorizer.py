@@ -1,0 +1,192 @@
+"""Rendering as a pure function of a snapshot: `Colorizer.run(RenderRequest) -> RenderResult`.
+
+The GUI takes a `RenderRequest` from the `Document` on every change and runs it off the UI
+thread; `ResultGate` decides whether a finished result may still be shown. No Qt in here.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ideepcolor_app.engine.backends import Backend, Distribution, create_backend
+from ideepcolor_app.engine.compose import compose_rgb
+from ideepcolor_app.engine.document import Document
+from ideepcolor_app.engine.session import ColorizeSession
+from ideepcolor_app.hints import Hints
+
+#: Longest side of the on-screen result; saving always composes at full resolution.
+PREVIEW_MAX_SIDE = 1200
+
+
+@dataclass(frozen=True, eq=False)
+class RenderRequest:
+    """An immutable snapshot of what to render.
+
+    Attributes:
+        generation: the document generation this snapshot was taken at.
+        photo_token: identifies the photo (`Document.photo_token`).
+        l_full: (H,W) float32 read-only CIELAB L of the photo.
+        hints, backend_name, temperature, working_size: as in the document.
+    """
+
+    generation: int
+    photo_token: int
+    l_full: np.ndarray
+    hints: Hints
+    backend_name: str
+    temperature: float
+    working_size: int
+
+    @classmethod
+    def from_document(cls, doc: Document) -> "RenderRequest":
+        return cls(doc.generation, doc.photo_token, doc.l_full, doc.hints, doc.backend_name,
+                   doc.temperature, doc.working_size)
+
+
+@dataclass(frozen=True, eq=False)
+class RenderResult:
+    """What the view shows after a render.
+
+    Attributes:
+        rgb_u8: (h,w,3) uint8 sRGB preview (the photo scaled to at most PREVIEW_MAX_SIDE).
+        ab_small: (2,s,s) float32 CIELAB ab at the working resolution.
+        seconds: wall time of the render; device: where the network ran.
+        weights_state, uses_local_hints, uses_global_hints, has_distribution: facts about the
+            backend instance (the distribution itself comes from `Colorizer.distribution`).
+    """
+
+    generation: int
+    photo_token: int
+    backend_name: str
+    rgb_u8: np.ndarray
+    ab_small: torch.Tensor
+    seconds: float
+    device: str
+    weights_state: str
+    uses_local_hints: bool
+    uses_global_hints: bool
+    has_distribution: bool
+
+    def ab_at(self, x_frac: float, y_frac: float) -> tuple[float, float]:
+        """The predicted ab at a point given as fractions of the photo's width and height."""
+        _, h, w = self.ab_small.shape
+        row = min(h - 1, max(0, int(y_frac * h)))
+        col = min(w - 1, max(0, int(x_frac * w)))
+        return float(self.ab_small[0, row, col]), float(self.ab_small[1, row, col])
+
+
+class Colorizer:
+    """Runs render requests; keeps one backend per name and one session per photo.
+
+    Args:
+        backend_factory: name -> Backend (default: `create_backend`); tests pass fakes.
+    """
+
+    def __init__(self, backend_factory: Callable[[str], Backend] = create_backend) -> None:
+        self._factory = backend_factory
+        self._backends: dict[str, Backend] = {}
+        self._session_key: tuple | None = None
+        self._session: ColorizeSession | None = None
+        self._preview: tuple[int, torch.Tensor] | None = None
+        self._lock = threading.Lock()  # the UI thread saves while the worker may be rendering
+
+    def backend(self, name: str) -> Backend:
+        """The backend called `name`, created on first use (may raise WeightsError)."""
+        if name not in self._backends:
+            self._backends[name] = self._factory(name)
+        return self._backends[name]
+
+    def session(self, request: RenderRequest) -> ColorizeSession:
+        key = (request.photo_token, request.backend_name, request.working_size)
+        if key != self._session_key:
+            backend = self.backend(request.backend_name)
+            l_full = torch.tensor(request.l_full)  # a copy: the document's array is read-only
+            self._session = ColorizeSession(l_full, backend, request.working_size)
+            self._session_key = key
+        return self._session
+
+    def preview_l(self, request: RenderRequest) -> torch.Tensor:
+        """(h,w) L of the photo scaled down to at most PREVIEW_MAX_SIDE, cached per photo."""
+        if self._preview is None or self._preview[0] != request.photo_token:
+            self._preview = (request.photo_token, preview_l(request.l_full))
+        return self._preview[1]
+
+    def run(self, request: RenderRequest) -> RenderResult:
+        with self._lock:
+            return self._run(request)
+
+    def _run(self, request: RenderRequest) -> RenderResult:
+        start = time.perf_counter()
+        session = self.session(request)
+        backend = session.backend
+        ab_small = session.predict(request.hints, request.temperature)
+        rgb_u8 = compose_rgb(self.preview_l(request), ab_small)
+        return RenderResult(
+            request.generation, request.photo_token, request.backend_name, rgb_u8, ab_small,
+            time.perf_counter() - start, str(getattr(backend, "device", "cpu")), backend.weights_state,
+            bool(backend.uses_local_hints), bool(backend.uses_global_hints), bool(backend.has_distribution),
+        )
+
+    def distribution(self, request: RenderRequest) -> Distribution | None:
+        """The backend's colour distribution over the whole photo, or None if it has none.
+
+        Kept apart from `run` because it costs about another hint-dependent pass: the worker asks
+        for it only once the edits pause, so a drag is not slowed down.
+        """
+        with self._lock:
+            session = self.session(request)
+            return session.distribution(request.hints, request.temperature)
+
+    def render_full(self, request: RenderRequest, bit_depth: int = 8) -> np.ndarray:
+        """(H,W,3) sRGB at the photo's full resolution, for saving."""
+        with self._lock:
+            session = self.session(request)
+            return session.compose(session.predict(request.hints, request.temperature), bit_depth=bit_depth)
+
+
+class ResultGate:
+    """Decides which finished renders may still be shown.
+
+    A result is shown when it is for the current photo and backend and newer than the one on
+    screen. Results of an older generation than the one shown, or for another photo or backend,
+    are dropped. Intermediate results of a drag are shown (the picture follows the pointer); the
+    render of the last edit always comes last, so the view ends on the document's state.
+    """
+
+    def __init__(self) -> None:
+        self.shown_generation = -1
+
+    def reset(self) -> None:
+        self.shown_generation = -1
+
+    def accept(self, result: RenderResult, doc: Document) -> bool:
+        if result.photo_token != doc.photo_token or result.backend_name != doc.backend_name:
+            return False
+        if result.generation <= self.shown_generation or result.generation > doc.generation:
+            return False
+        self.shown_generation = result.generation
+        return True
+
+
+def preview_l(l_full: np.ndarray | torch.Tensor, max_side: int = PREVIEW_MAX_SIDE) -> torch.Tensor:
+    """(H,W) L -> (h,w) L with max(h, w) <= max_side, area-averaged; unchanged if small enough."""
+    l_full = l_full if isinstance(l_full, torch.Tensor) else torch.tensor(np.asarray(l_full, dtype=np.float32))
+    height, width = l_full.shape
+    scale = max_side / max(height, width)
+    if scale >= 1.0:
+        return l_full
+    size = (max(1, round(height * scale)), max(1, round(width * scale)))
+    return F.interpolate(l_full[None, None], size=size, mode="area")[0, 0]
+
+
+def gray_u8(l_full: np.ndarray) -> np.ndarray:
+    """(H,W) L -> (h,w,3) uint8 neutral sRGB preview (same size as the result preview)."""
+    l_small = preview_l(l_full)
+    return compose_rgb(l_small, torch.zeros(2, *l_small.shape))

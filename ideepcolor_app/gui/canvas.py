@@ -1,0 +1,283 @@
+"""The two image views: grayscale input with hint points, and the live colour result.
+
+This is the only module that converts between pyqtgraph scene (x, y) and image positions.
+Image positions are photo pixels (x to the right, y down, origin at the top-left corner), the
+same convention as `HintPoint`. The canvas owns no document state: it draws what it is given
+(`set_points`) and emits intents (`pointAdded`, `pointMoved`, ...) for the main window to turn
+into commands.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
+
+#: How close (screen pixels) the pointer must be to a point to grab it.
+GRAB_RADIUS_PX = 10
+
+
+class _HintViewBox(pg.ViewBox):
+    """A ViewBox that gives clicks, drags and wheel turns over hint points to the canvas."""
+
+    def __init__(self, canvas: "QtCanvas", interactive: bool) -> None:
+        super().__init__(lockAspect=True, invertY=True, enableMenu=False)
+        self._canvas = canvas
+        self._interactive = interactive
+
+    def mouseClickEvent(self, ev) -> None:
+        if not self._interactive:
+            return super().mouseClickEvent(ev)
+        pos = self.mapSceneToView(ev.scenePos())
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self._canvas._click(pos.x(), pos.y())
+        elif ev.button() == Qt.MouseButton.RightButton:
+            ev.accept()
+            self._canvas._right_click(pos.x(), pos.y())
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None) -> None:
+        if self._interactive and ev.button() == Qt.MouseButton.LeftButton:
+            if ev.isStart():
+                start = self.mapSceneToView(ev.buttonDownScenePos())
+                self._canvas._drag_start(start.x(), start.y())
+            if self._canvas._dragging is not None:
+                ev.accept()
+                pos = self.mapSceneToView(ev.scenePos())
+                self._canvas._drag_to(pos.x(), pos.y())
+                if ev.isFinish():
+                    self._canvas._drag_end()
+                return
+        super().mouseDragEvent(ev, axis)
+
+    def wheelEvent(self, ev, axis=None) -> None:
+        if self._interactive:
+            pos = self.mapSceneToView(ev.scenePos())
+            delta = ev.delta() if hasattr(ev, "delta") else ev.angleDelta().y()
+            if self._canvas._wheel(pos.x(), pos.y(), delta):
+                ev.accept()
+                return
+        super().wheelEvent(ev, axis)
+
+
+class QtCanvas(QWidget):
+    """Input view (left) and result view (right), zoomed and panned together.
+
+    Signals:
+        pointAdded(float, float): a left click on empty photo at (x, y).
+        pointSelected(int): a left click on point i (-1: clicked outside every point).
+        pointMoved(int, float, float, int): point i dragged to (x, y); the last int identifies
+            the drag, so that all moves of one drag can merge into one undo step.
+        dragFinished(int): the drag of point i ended.
+        pointRemoved(int): right click on point i.
+        pointResized(int, int): the wheel over point i asks for patch side n (1-9).
+    """
+
+    pointAdded = Signal(float, float)
+    pointSelected = Signal(int)
+    pointMoved = Signal(int, float, float, int)
+    dragFinished = Signal(int)
+    pointRemoved = Signal(int)
+    pointResized = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout_widget = pg.GraphicsLayoutWidget()
+        self._layout_widget.setBackground(QColor(48, 48, 48))
+        self.input_view = _HintViewBox(self, interactive=True)
+        self.result_view = _HintViewBox(self, interactive=False)
+        self._stacked: bool | None = None
+        self._arrange(stacked=False)
+        self.result_view.setXLink(self.input_view)
+        self.result_view.setYLink(self.input_view)
+        self.input_image = pg.ImageItem(axisOrder="row-major")
+        self.result_image = pg.ImageItem(axisOrder="row-major")
+        self.input_view.addItem(self.input_image)
+        self.result_view.addItem(self.result_image)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._layout_widget)
+        self._size = (1, 1)  # photo (width, height)
+        self._working = 256
+        self._points: list[tuple[float, float, int]] = []
+        self._rects: list[QGraphicsRectItem] = []
+        self._selected: int | None = None
+        self._dragging: int | None = None
+        self._drag_ids = itertools.count(1)
+        self._drag_id = 0
+        self._auto_fit = True  # keep fitting on resize until the user zooms or pans
+        self.input_view.sigRangeChangedManually.connect(self._on_manual_range)
+
+    # -- what is shown -----------------------------------------------------------------
+
+    def set_photo(self, gray_u8: np.ndarray, width: int, height: int) -> None:
+        """Show a new photo: its grayscale preview, scaled to cover (0, 0, width, height)."""
+        self._size = (width, height)
+        self._arrange(self._prefers_stacked())
+        self.input_image.setImage(gray_u8, levels=(0, 255))
+        self.input_image.setRect(QRectF(0, 0, width, height))
+        self.result_image.setImage(gray_u8, levels=(0, 255))
+        self.result_image.setRect(QRectF(0, 0, width, height))
+        self.fit()
+
+    def set_result(self, rgb_u8: np.ndarray) -> None:
+        width, height = self._size
+        self.result_image.setImage(rgb_u8, levels=(0, 255))
+        self.result_image.setRect(QRectF(0, 0, width, height))
+
+    def set_working_size(self, size: int) -> None:
+        self._working = max(1, int(size))
+        self._redraw_points()
+
+    def set_points(self, points: list[tuple[float, float, int]], colours_u8: np.ndarray, selected: int | None) -> None:
+        """Draw hint patches: (x, y, size) per point, (N,3) uint8 colours, the selected index."""
+        self._points = list(points)
+        self._colours = np.asarray(colours_u8)
+        self._selected = selected
+        self._redraw_points()
+
+    def _redraw_points(self) -> None:
+        while len(self._rects) < len(self._points):
+            rect = QGraphicsRectItem()
+            rect.setZValue(10)
+            self.input_view.addItem(rect)
+            self._rects.append(rect)
+        width, height = self._size
+        for i, rect in enumerate(self._rects):
+            if i >= len(self._points):
+                rect.hide()
+                continue
+            x, y, size = self._points[i]
+            w, h = size * width / self._working, size * height / self._working
+            rect.setRect(QRectF(x - w / 2, y - h / 2, w, h))
+            r, g, b = (int(v) for v in self._colours[i])
+            rect.setBrush(QColor(r, g, b))
+            selected = i == self._selected
+            pen = QPen(QColor(255, 220, 0) if selected else QColor(255, 255, 255), 3 if selected else 1.5)
+            pen.setCosmetic(True)
+            rect.setPen(pen)
+            rect.show()
+
+    # -- zoom --------------------------------------------------------------------------
+
+    def fit(self) -> None:
+        width, height = self._size
+        self._auto_fit = True
+        self.input_view.setRange(QRectF(0, 0, width, height), padding=0.02)
+
+    def _on_manual_range(self, *_args) -> None:
+        self._auto_fit = False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange(self._prefers_stacked())
+        if self._auto_fit:
+            self.fit()
+
+    def _prefers_stacked(self) -> bool:
+        """Put the views one above the other when that shows the photo larger."""
+        width, height = self._size
+        area_w, area_h = max(1, self.width()), max(1, self.height())
+        side_by_side = min(area_w / 2 / width, area_h / height)
+        stacked = min(area_w / width, area_h / 2 / height)
+        return stacked > side_by_side
+
+    def _arrange(self, stacked: bool) -> None:
+        if stacked == self._stacked:
+            return
+        layout = self._layout_widget.ci
+        if self._stacked is not None:
+            layout.removeItem(self.input_view)
+            layout.removeItem(self.result_view)
+        layout.addItem(self.input_view, row=0, col=0)
+        layout.addItem(self.result_view, row=1 if stacked else 0, col=0 if stacked else 1)
+        self._stacked = stacked
+
+    def actual_size(self) -> None:
+        """Zoom so that one photo pixel is one screen pixel, keeping the centre."""
+        centre = self.input_view.viewRect().center()
+        view_w = self.input_view.width() or 1
+        view_h = self.input_view.height() or 1
+        self._auto_fit = False
+        self.input_view.setRange(QRectF(centre.x() - view_w / 2, centre.y() - view_h / 2, view_w, view_h), padding=0)
+
+    def zoom(self, factor: float) -> None:
+        self._auto_fit = False
+        self.input_view.scaleBy((1 / factor, 1 / factor))
+
+    def view_rect(self) -> QRectF:
+        return self.input_view.viewRect()
+
+    # -- positions -------------------------------------------------------------------------
+
+    def scene_pos(self, x: float, y: float) -> QPointF:
+        """Scene position of photo point (x, y) in the input view."""
+        return self.input_view.mapViewToScene(QPointF(x, y))
+
+    def widget_pos(self, x: float, y: float):
+        """Position of photo point (x, y) in the graphics view's viewport (for tests, clicks)."""
+        return self._layout_widget.mapFromScene(self.scene_pos(x, y))
+
+    @property
+    def viewport(self) -> QWidget:
+        return self._layout_widget.viewport()
+
+    def point_at(self, x: float, y: float) -> int | None:
+        """Index of the point drawn nearest (x, y) within the grab radius, or None."""
+        px, py = self.input_view.viewPixelSize()
+        best, best_d = None, float(GRAB_RADIUS_PX) ** 2
+        width, height = self._size
+        for i, (hx, hy, size) in enumerate(self._points):
+            half_w, half_h = size * width / self._working / 2, size * height / self._working / 2
+            dx = max(abs(x - hx) - half_w, 0.0) / px
+            dy = max(abs(y - hy) - half_h, 0.0) / py
+            if dx * dx + dy * dy <= best_d:  # later points win ties: they are drawn on top
+                best, best_d = i, dx * dx + dy * dy
+        return best
+
+    def _inside(self, x: float, y: float) -> bool:
+        return 0 <= x < self._size[0] and 0 <= y < self._size[1]
+
+    # -- interaction (called by the view box) -----------------------------------------------
+
+    def _click(self, x: float, y: float) -> None:
+        index = self.point_at(x, y)
+        if index is not None:
+            self.pointSelected.emit(index)
+        elif self._inside(x, y):
+            self.pointAdded.emit(x, y)
+        else:
+            self.pointSelected.emit(-1)
+
+    def _right_click(self, x: float, y: float) -> None:
+        index = self.point_at(x, y)
+        if index is not None:
+            self.pointRemoved.emit(index)
+
+    def _drag_start(self, x: float, y: float) -> None:
+        self._dragging = self.point_at(x, y)
+        self._drag_id = next(self._drag_ids)
+        if self._dragging is not None:
+            self.pointSelected.emit(self._dragging)
+
+    def _drag_to(self, x: float, y: float) -> None:
+        self.pointMoved.emit(self._dragging, x, y, self._drag_id)
+
+    def _drag_end(self) -> None:
+        index, self._dragging = self._dragging, None
+        self.dragFinished.emit(index)
+
+    def _wheel(self, x: float, y: float, delta: int) -> bool:
+        index = self.point_at(x, y)
+        if index is None or delta == 0:
+            return False
+        size = self._points[index][2] + (1 if delta > 0 else -1)
+        if 1 <= size <= 9:
+            self.pointResized.emit(index, size)
+        return True

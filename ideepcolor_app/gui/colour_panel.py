@@ -1,0 +1,202 @@
+"""The colour panel: every way of choosing the colour of the selected hint point."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from ideepcolor_app.color.swatch import bin_scatter, clamp_ab, contrast_hex, lab_to_hex, probs_at
+from ideepcolor_app.engine.backends import Distribution
+from ideepcolor_app.engine.palette import Suggestion, suggested_colours
+from ideepcolor_app.gui.colour_value import QtColourValue
+from ideepcolor_app.gui.distribution_view import QtDistributionView
+from ideepcolor_app.gui.gamut_panel import QtGamutPanel
+from ideepcolor_app.gui.palette_panel import QtPalettePanel
+from ideepcolor_app.gui.reference_picker import QtReferencePicker
+
+DEFAULT_L = 50.0  # gamut shown when no point is selected
+RECENT_CAP = 12
+SUGGESTION_COUNT = 8
+NO_DISTRIBUTION = "This backend predicts no colour distribution, so there are no suggestions."
+NO_POINT = "Select a point to see the colours the network suggests there."
+NOT_RENDERED = "Suggestions appear after the next render at the selected point."
+
+
+def _same_ab(x: tuple[float, float], y: tuple[float, float]) -> bool:
+    return abs(x[0] - y[0]) < 0.05 and abs(x[1] - y[1]) < 0.05  # below the 0.1 display step
+
+
+class QtColourPanel(QWidget):
+    """Choose a colour for the selected point: gamut, suggestions, distribution, recent, reference.
+
+    The panel holds no document state beyond what it displays: the owner tells it the point's
+    lightness (`set_lightness`), the current colour (`set_colour`) and the latest distribution
+    (`set_distribution`); the user's choices come back through `colourPicked`. Every colour
+    maths step (gamut image, clamping, hex codes, bin colours) is done by `ideepcolor_app.color`
+    and `ideepcolor_app.engine`.
+
+    Signals:
+        colourPicked(float, float): the (a, b) the user chose, by a click in the gamut,
+            distribution or reference image, a suggested or recent swatch, or typed a, b or
+            hex; always clamped into the displayable gamut at the current L. Each pick is also
+            put first in the recent colours. Never emitted by the ``set_*`` methods.
+    """
+
+    colourPicked = Signal(float, float)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._l: float | None = None
+        self._ab: tuple[float, float] | None = None
+        self._dist: Distribution | None = None
+        self._dist_known = False  # set_distribution called since construction
+        self._point = (0.5, 0.5)
+        self._recent: list[tuple[float, float]] = []
+        self._suggestions: list[Suggestion] = []
+
+        self.value = QtColourValue()
+        self.l_note = QLabel()
+        self.l_note.setStyleSheet("color: #808080;")
+        self.gamut = QtGamutPanel()
+        self.distribution = QtDistributionView()
+        self.reference = QtReferencePicker()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.gamut, "Gamut")
+        self.tabs.addTab(self.distribution, "Distribution")
+        self.tabs.addTab(self.reference, "Reference")
+        self.tabs.setTabToolTip(0, "All displayable colours at the point's lightness")
+        self.tabs.setTabToolTip(1, "The network's predicted colour probabilities at the point")
+        self.tabs.setTabToolTip(2, "Pick colours from a reference photo (eyedropper)")
+        self.suggestions = QtPalettePanel(NOT_RENDERED, columns=4)
+        self.recent = QtPalettePanel("Colours you pick appear here.", columns=6)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.value)
+        layout.addWidget(self.l_note)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self._heading("Suggested colours"))
+        layout.addWidget(self.suggestions)
+        layout.addWidget(self._heading("Recent colours"))
+        layout.addWidget(self.recent)
+        self.setMinimumWidth(280)
+
+        self.value.abEdited.connect(self._pick)
+        self.gamut.abClicked.connect(self._pick)
+        self.distribution.binClicked.connect(self._pick)
+        self.reference.abPicked.connect(self._pick)
+        self.suggestions.swatchClicked.connect(self._pick)
+        self.recent.swatchClicked.connect(self._pick)
+        self.set_lightness(None)
+
+    @staticmethod
+    def _heading(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setStyleSheet("font-weight: bold;")
+        return label
+
+    # -- the owner's side ---------------------------------------------------------------------
+
+    @property
+    def lightness(self) -> float:
+        """The lightness the panel works at: the point's L, or 50 when no point is selected."""
+        return DEFAULT_L if self._l is None else self._l
+
+    @property
+    def colour(self) -> tuple[float, float] | None:
+        """The colour shown as current (last `set_colour` or pick)."""
+        return self._ab
+
+    def set_lightness(self, l_value: float | None) -> None:
+        """Set the CIELAB L of the selected point's pixel (None: no point selected, show L = 50)."""
+        self._l = None if l_value is None else min(100.0, max(0.0, float(l_value)))
+        note = "" if self._l is not None else f"No point selected: gamut shown at L {DEFAULT_L:.0f}."
+        self.l_note.setText(note)
+        self.l_note.setVisible(bool(note))
+        self.gamut.set_lightness(self.lightness)
+        self._show_colour()
+        self._refresh_distribution()
+        self._refresh_recent()
+
+    def set_colour(self, ab: tuple[float, float] | None) -> None:
+        """Show `ab` as the current choice (marker, swatch, numbers) without emitting."""
+        self._ab = None if ab is None else (float(ab[0]), float(ab[1]))
+        self._show_colour()
+
+    def set_distribution(self, dist: Distribution | None, x_frac: float, y_frac: float) -> None:
+        """Refresh the suggestions and the distribution view after a render.
+
+        Args:
+            dist: the backend's distribution, or None when it has no distribution head.
+            x_frac, y_frac: the selected point as fractions of the photo's width and height.
+        """
+        self._dist, self._dist_known = dist, True
+        self._point = (min(1.0, max(0.0, float(x_frac))), min(1.0, max(0.0, float(y_frac))))
+        self._refresh_distribution()
+
+    def add_recent(self, ab: tuple[float, float]) -> None:
+        """Put `ab` first in the recent colours (an equal earlier entry moves; at most 12 kept)."""
+        ab = (float(ab[0]), float(ab[1]))
+        self._recent = [ab] + [x for x in self._recent if not _same_ab(x, ab)]
+        del self._recent[RECENT_CAP:]
+        self._refresh_recent()
+
+    def recent_colours(self) -> list[tuple[float, float]]:
+        """The recent colours, most recent first."""
+        return list(self._recent)
+
+    def suggested(self) -> list[Suggestion]:
+        """The suggestions shown, most likely first."""
+        return list(self._suggestions)
+
+    def load_reference(self, path: str | os.PathLike) -> bool:
+        """Load a reference photo for the eyedropper (False and a message if unreadable)."""
+        loaded = self.reference.load_reference(path)
+        self.tabs.setCurrentWidget(self.reference)
+        return loaded
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _pick(self, a: float, b: float) -> None:
+        ab = clamp_ab(self.lightness, a, b)
+        self.set_colour(ab)
+        self.add_recent(ab)
+        self.colourPicked.emit(ab[0], ab[1])
+
+    def _swatch(self, ab: tuple[float, float], label: str, tooltip: str):
+        l_value = self.lightness
+        return ab, lab_to_hex(l_value, *ab), contrast_hex(l_value), label, tooltip
+
+    def _show_colour(self) -> None:
+        hex_code = None if self._ab is None else lab_to_hex(self.lightness, *self._ab)
+        self.value.show_colour(self.lightness, self._ab, hex_code)
+        self.gamut.set_marker(self._ab)
+
+    def _refresh_distribution(self) -> None:
+        if self._dist is None:
+            self._suggestions = []
+            self.suggestions.set_message(NO_DISTRIBUTION if self._dist_known else NOT_RENDERED)
+            self.suggestions.set_swatches([])
+            message = NO_DISTRIBUTION if self._dist_known else "No colour distribution yet."
+            self.distribution.set_scatter(None, message)
+            return
+        if self._l is None:  # the last distribution belongs to a point no longer selected
+            self._suggestions = []
+            self.suggestions.set_message(NO_POINT)
+            self.suggestions.set_swatches([])
+            self.distribution.set_scatter(None, NO_POINT)
+            return
+        x_frac, y_frac = self._point
+        self._suggestions = suggested_colours(self._dist, self.lightness, x_frac, y_frac, SUGGESTION_COUNT)
+        self.suggestions.set_swatches([
+            self._swatch(s.ab, f"{s.probability:.0%}", f"a {s.ab[0]:.0f}, b {s.ab[1]:.0f}: {s.probability:.0%}")
+            for s in self._suggestions
+        ])
+        self.suggestions.set_message("No displayable colour is likely here." if not self._suggestions else "")
+        probs = probs_at(self._dist.probs, x_frac, y_frac)
+        self.distribution.set_scatter(bin_scatter(probs, self._dist.centres, self.lightness))
+
+    def _refresh_recent(self) -> None:
+        self.recent.set_swatches([self._swatch(ab, "", f"a {ab[0]:.1f}, b {ab[1]:.1f}") for ab in self._recent])

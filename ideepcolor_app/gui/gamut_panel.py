@@ -1,0 +1,93 @@
+"""The ab plane at one lightness as a pyqtgraph picker image, with a marker on the current colour."""
+
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QPointF, Qt, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ideepcolor_app.color.gamut import ab_to_pixel, gamut_image, pixel_to_ab
+
+PICKER_SIZE = 221  # 221 pixels over [-110, 110]: one pixel per CIELAB unit
+AB_MAX = 110.0
+
+
+class QtGamutPanel(QWidget):
+    """Shows `color.gamut.gamut_image` at a lightness; a click reports that pixel's ab.
+
+    Image coordinates are those of `color.gamut` (row 0 is b = +110, column 0 is a = -110); the
+    image item sits in a y-down view box so pixel (row, col) covers [col, col+1) x [row, row+1).
+
+    Signals:
+        abClicked(float, float): the ab of the clicked pixel's centre (`pixel_to_ab`), not yet
+            clamped into the gamut (the owner does that). Clicks outside the image are ignored.
+    """
+
+    abClicked = Signal(float, float)
+
+    def __init__(self, parent: QWidget | None = None, size: int = PICKER_SIZE):
+        super().__init__(parent)
+        self.size = size
+        self.lightness = 50.0
+        self.view = pg.GraphicsView()
+        self.view.setMinimumSize(180, 180)
+        self.view.setBackground(None)
+        self.box = pg.ViewBox(lockAspect=True, enableMouse=False, invertY=True, enableMenu=False)
+        self.view.setCentralItem(self.box)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.box.addItem(self.image)
+        self.marker = pg.ScatterPlotItem(
+            size=12, symbol="o", pen=pg.mkPen("w", width=2), brush=None, pxMode=True
+        )
+        self.marker_outline = pg.ScatterPlotItem(
+            size=16, symbol="o", pen=pg.mkPen("k", width=1), brush=None, pxMode=True
+        )
+        self.box.addItem(self.marker_outline)
+        self.box.addItem(self.marker)
+        self.box.setRange(xRange=(0, size), yRange=(0, size), padding=0.02)
+        self.view.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self.setToolTip("Colours you can display at this lightness: click to choose (a → right, b → up)")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.set_lightness(50.0)
+
+    def set_lightness(self, l_value: float) -> None:
+        """Redraw the gamut at CIELAB lightness `l_value` (in [0, 100])."""
+        self.lightness = float(l_value)
+        self.image.setImage(gamut_image(self.lightness, size=self.size, ab_max=AB_MAX), autoLevels=False)
+
+    def set_marker(self, ab: tuple[float, float] | None) -> None:
+        """Put the marker on `ab`, or hide it for None."""
+        if ab is None:
+            self.marker.setData([], [])
+            self.marker_outline.setData([], [])
+            return
+        row, col = ab_to_pixel(float(ab[0]), float(ab[1]), size=self.size, ab_max=AB_MAX)
+        self.marker.setData([col + 0.5], [row + 0.5])
+        self.marker_outline.setData([col + 0.5], [row + 0.5])
+
+    def marker_pixel(self) -> tuple[float, float] | None:
+        """The marker's (row, col) in image pixels (sub-pixel), or None when hidden."""
+        x, y = self.marker.getData()
+        if len(x) == 0:
+            return None
+        return float(y[0]) - 0.5, float(x[0]) - 0.5
+
+    def pixel_to_widget(self, row: int, col: int) -> QPoint:
+        """Viewport coordinates of the centre of image pixel (row, col) (for tests and tools)."""
+        scene = self.image.mapToScene(QPointF(col + 0.5, row + 0.5))
+        return self.view.mapFromScene(scene)
+
+    def _on_scene_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = self.image.mapFromScene(event.scenePos())
+        col, row = math.floor(pos.x()), math.floor(pos.y())
+        if not (0 <= row < self.size and 0 <= col < self.size):
+            return
+        event.accept()
+        a, b = pixel_to_ab(float(row), float(col), size=self.size, ab_max=AB_MAX)
+        self.abClicked.emit(float(a), float(b))

@@ -1,0 +1,146 @@
+"""Global hints: a reference photo's colour histogram and a saturation level, each switchable."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+
+from ideepcolor_app.engine.document import Document
+from ideepcolor_app.engine.swatches import histogram_image
+from ideepcolor_app.hints import GlobalHints, Hints
+
+#: The saturation slider runs over 0 ... SATURATION_STEPS (saturation = value / SATURATION_STEPS).
+SATURATION_STEPS = 100
+DEFAULT_SATURATION = 0.35
+
+
+class QtGlobalHintsPanel(QWidget):
+    """Shows the document's global hints; emits what the user wants changed.
+
+    Signals:
+        loadReferenceRequested(): "Load reference photo…" was pressed.
+        globalHintsChosen(object, object, str, object): (active GlobalHints, remembered
+            GlobalHints, undo text, merge key) for a SetGlobalHints command.
+    """
+
+    loadReferenceRequested = Signal()
+    globalHintsChosen = Signal(object, object, str, object)
+
+    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self._slider_drag = 0
+        self.load_button = QPushButton("Load reference photo…")
+        self.histogram_on = QCheckBox("Use histogram")
+        self.histogram_clear = QPushButton("Clear")
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        self.plot.setXRange(-115, 115, padding=0)
+        self.plot.setYRange(-115, 115, padding=0)
+        self.plot.setLabel("bottom", "a*")
+        self.plot.setLabel("left", "b*")
+        self.plot.setFixedHeight(190)
+        self.plot_image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.plot_image)
+        self.saturation_on = QCheckBox("Use saturation")
+        self.saturation = QSlider(Qt.Orientation.Horizontal)
+        self.saturation.setRange(0, SATURATION_STEPS)
+        self.saturation_label = QLabel()
+        self.saturation_clear = QPushButton("Clear")
+
+        hist_box = QGroupBox("Colour histogram (reference photo)")
+        grid = QGridLayout(hist_box)
+        grid.addWidget(self.load_button, 0, 0, 1, 2)
+        grid.addWidget(self.histogram_on, 1, 0)
+        grid.addWidget(self.histogram_clear, 1, 1)
+        grid.addWidget(self.plot, 2, 0, 1, 2)
+        sat_box = QGroupBox("Saturation")
+        grid = QGridLayout(sat_box)
+        grid.addWidget(self.saturation_on, 0, 0)
+        grid.addWidget(self.saturation_clear, 0, 1)
+        grid.addWidget(self.saturation, 1, 0)
+        grid.addWidget(self.saturation_label, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hist_box)
+        layout.addWidget(sat_box)
+        layout.addStretch(1)
+
+        self.load_button.clicked.connect(self.loadReferenceRequested)
+        self.histogram_on.toggled.connect(self._on_histogram_toggled)
+        self.histogram_clear.clicked.connect(self._on_histogram_clear)
+        self.saturation_on.toggled.connect(self._on_saturation_toggled)
+        self.saturation_clear.clicked.connect(self._on_saturation_clear)
+        self.saturation.valueChanged.connect(self._on_saturation_slider)
+        self.saturation.sliderPressed.connect(self._next_slider_drag)
+        doc.events.hints.connect(self._on_hints)
+        doc.events.global_store.connect(lambda _store: self._refresh())
+        self._refresh()
+
+    # -- document -> widgets ---------------------------------------------------------------
+
+    def _on_hints(self, _hints: Hints) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        active, store = self.doc.hints.global_hints, self.doc.global_store
+        histogram = active.histogram if active.histogram is not None else store.histogram
+        widgets = (self.histogram_on, self.saturation_on, self.saturation)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.histogram_on.setChecked(active.histogram is not None)
+        self.histogram_on.setEnabled(histogram is not None)
+        self.histogram_clear.setEnabled(histogram is not None)
+        self.saturation_on.setChecked(active.saturation is not None)
+        level = active.saturation if active.saturation is not None else store.saturation
+        level = DEFAULT_SATURATION if level is None else level
+        self.saturation.setValue(round(level * SATURATION_STEPS))
+        self.saturation_clear.setEnabled(active.saturation is not None or store.saturation is not None)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.saturation_label.setText(f"{level:.2f}" + ("" if active.saturation is not None else " (off)"))
+        image = histogram_image(histogram)
+        self.plot_image.setImage(image, levels=(0, 255))
+        self.plot_image.setRect(QRectF(-115, -115, 230, 230))
+        self.plot_image.setOpacity(1.0 if active.histogram is not None else 0.35)
+
+    # -- widgets -> intents ---------------------------------------------------------------
+
+    def _emit(self, active: GlobalHints, store: GlobalHints, text: str, merge_key: object = None) -> None:
+        self.globalHintsChosen.emit(active, store, text, merge_key)
+
+    def _on_histogram_toggled(self, on: bool) -> None:
+        active, store = self.doc.hints.global_hints, self.doc.global_store
+        histogram = (active.histogram or store.histogram) if on else None
+        self._emit(GlobalHints(active.saturation, histogram), GlobalHints(store.saturation, active.histogram or store.histogram),
+                   "switch histogram hint " + ("on" if on else "off"))
+
+    def _on_histogram_clear(self) -> None:
+        active, store = self.doc.hints.global_hints, self.doc.global_store
+        self._emit(GlobalHints(active.saturation, None), GlobalHints(store.saturation, None), "clear histogram hint")
+
+    def _on_saturation_toggled(self, on: bool) -> None:
+        active, store = self.doc.hints.global_hints, self.doc.global_store
+        level = self.saturation.value() / SATURATION_STEPS
+        self._emit(GlobalHints(level if on else None, active.histogram), GlobalHints(level, store.histogram),
+                   "switch saturation hint " + ("on" if on else "off"))
+
+    def _on_saturation_clear(self) -> None:
+        active, store = self.doc.hints.global_hints, self.doc.global_store
+        self._emit(GlobalHints(None, active.histogram), GlobalHints(None, store.histogram), "clear saturation hint")
+
+    def _next_slider_drag(self) -> None:
+        self._slider_drag += 1
+
+    def _on_saturation_slider(self, value: int) -> None:
+        active, store = self.doc.hints.global_hints, self.doc.global_store
+        level = value / SATURATION_STEPS
+        self._emit(GlobalHints(level, active.histogram), GlobalHints(level, store.histogram),
+                   "set saturation", ("saturation", self._slider_drag))
+
+    def histogram_plot_image(self) -> np.ndarray | None:
+        """The image the histogram plot shows (for tests)."""
+        return self.plot_image.image

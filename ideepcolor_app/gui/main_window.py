@@ -1,0 +1,339 @@
+"""The main window: owns the Document, the UndoStack and the render worker, and wires the panels.
+
+Widgets emit intents; this window turns each into a `Command` on the stack (or a setting on the
+document), and redraws the widgets from the document's events. It does no colour maths: colours
+for display come from `ideepcolor_app.engine`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSlider, QVBoxLayout,
+                               QWidget)
+
+from ideepcolor_app.engine.backends import DEFAULT_BACKEND
+from ideepcolor_app.engine.colorizer import Colorizer, RenderRequest, RenderResult, ResultGate, gray_u8
+from ideepcolor_app.engine.document import Document
+from ideepcolor_app.engine.history import (AddHint, ClearHints, MoveHint, RecolorHint, RemoveHint, ResizeHint,
+                                           SetGlobalHints, UndoStack)
+from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE
+from ideepcolor_app.engine.swatches import hint_colours_u8, reference_histogram
+from ideepcolor_app.gui import menus
+from ideepcolor_app.gui.backend_panel import QtBackendPanel
+from ideepcolor_app.gui.canvas import QtCanvas
+from ideepcolor_app.gui.file_actions import PHOTO_FILTER, QtFileActions
+from ideepcolor_app.gui.global_hints_panel import QtGlobalHintsPanel
+from ideepcolor_app.gui.settings import QtAppSettings, default_settings
+from ideepcolor_app.gui.workers import DistributionUpdate, QtRenderWorker, RenderFailure
+from ideepcolor_app.hints import GlobalHints, HintPoint, Hints
+from ideepcolor_app.imageio import ImageReadError, read_photo
+
+try:  # the colour panel is built separately; the window works (with a stand-in) without it
+    from ideepcolor_app.gui.colour_panel import QtColourPanel
+except ImportError:  # pragma: no cover - depends on the checkout
+    from ideepcolor_app.gui.colour_placeholder import QtColourPlaceholder as QtColourPanel
+
+
+class QtMainWindow(QMainWindow):
+    """The colourization window.
+
+    Args:
+        settings: where to remember folders, backend and layout (tests pass a temporary one).
+        colorizer: what renders (tests pass one with fake backends).
+        working_size: the backends' working resolution.
+        l_full: (H,W) L of the first photo when none is opened from a file (tests, benchmark).
+
+    Signals:
+        resultShown(int): a render of that document generation is now on screen.
+        renderFailed(int, str): a render failed (generation, message).
+    """
+
+    resultShown = Signal(int)
+    renderFailed = Signal(int, str)
+
+    def __init__(self, settings=None, colorizer: Colorizer | None = None,
+                 working_size: int = DEFAULT_WORKING_SIZE, l_full: np.ndarray | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("ideepcolor")
+        self.setAcceptDrops(True)
+        self.app_settings = QtAppSettings(settings if settings is not None else default_settings())
+        self.colorizer = colorizer or Colorizer()
+        backend = self.app_settings.backend(DEFAULT_BACKEND)
+        l_full = l_full if l_full is not None else np.full((64, 96), 50.0, dtype=np.float32)
+        try:
+            self.doc = Document(l_full, backend_name=backend, working_size=working_size)
+        except ValueError:  # an unknown backend name in old settings
+            self.doc = Document(l_full, working_size=working_size)
+        self.stack = UndoStack(self.doc)
+        self.files = QtFileActions(self)
+        self.gate = ResultGate()
+        self.last_result: RenderResult | None = None
+        self.last_distribution = None
+        self._resize_slider_id = 0
+        self._build_widgets()
+        menus.build_menus(self)
+        self._connect()
+        self.worker = QtRenderWorker(self.colorizer, self)
+        self.worker.ready.connect(self._on_worker_ready)
+        geometry, state = self.app_settings.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is None or not self.restoreState(state):
+            self.resizeDocks([self.docks["render"], self.docks["colour"]], [300, 300], Qt.Orientation.Horizontal)
+        self._show_photo()
+        self.request_render()
+
+    # -- construction ----------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.canvas = QtCanvas()
+        self.canvas.set_working_size(self.doc.working_size)
+        self.setCentralWidget(self.canvas)
+        self.colour_panel = QtColourPanel()
+        self.backend_panel = QtBackendPanel(self.doc)
+        self.global_panel = QtGlobalHintsPanel(self.doc)
+        self.size_slider = QSlider(Qt.Orientation.Horizontal)
+        self.size_slider.setRange(1, 9)
+        self.size_slider.setValue(self.doc.patch_size)
+        self.size_label = QLabel()
+        points_box = QWidget()
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Patch size"))
+        row.addWidget(self.size_slider)
+        row.addWidget(self.size_label)
+        column = QVBoxLayout(points_box)
+        column.addLayout(row)
+        column.addWidget(self.backend_panel)
+        column.addStretch(1)
+        self.docks = {}
+        for key, title, widget, area in (
+            ("colour", "Colour", self.colour_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+            ("render", "Points and backend", points_box, Qt.DockWidgetArea.LeftDockWidgetArea),
+            ("global", "Global hints", self.global_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+        ):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"dock_{key}")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.docks[key] = dock
+        self.render_label = QLabel("")
+        self.device_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.render_label)
+        self.statusBar().addPermanentWidget(self.device_label)
+
+    def _connect(self) -> None:
+        events = self.doc.events
+        events.changed.connect(lambda _generation: self.request_render())
+        events.hints.connect(lambda _hints: self._redraw_points())
+        events.selected.connect(self._on_selected)
+        events.current_ab.connect(lambda ab: self.colour_panel.set_colour(ab) if self.doc.selected is None else None)
+        events.patch_size.connect(self._on_patch_size)
+        events.working_size.connect(self.canvas.set_working_size)
+        events.backend_name.connect(self.app_settings.set_backend)
+        events.photo.connect(lambda _path: self._show_photo())
+        self.stack.index_event.connect(lambda _index: self._update_undo_actions())
+        self.canvas.pointAdded.connect(self.add_point)
+        self.canvas.pointSelected.connect(lambda i: self.doc.set_selected(None if i < 0 else i))
+        self.canvas.pointMoved.connect(self.move_point)
+        self.canvas.dragFinished.connect(lambda _index: self.stack.close_merge())
+        self.canvas.pointRemoved.connect(lambda i: self.stack.push(RemoveHint(self.doc, i)))
+        self.canvas.pointResized.connect(lambda i, n: self.stack.push(ResizeHint(self.doc, i, n)))
+        self.colour_panel.colourPicked.connect(self.pick_colour)
+        self.backend_panel.backendChosen.connect(self.doc.set_backend_name)
+        self.backend_panel.temperatureChosen.connect(self.doc.set_temperature)
+        self.global_panel.loadReferenceRequested.connect(self.ask_reference_photo)
+        self.global_panel.globalHintsChosen.connect(
+            lambda active, store, text, key: self.stack.push(SetGlobalHints(self.doc, active, store, text, key)))
+        self.size_slider.sliderPressed.connect(self._next_resize_slider)
+        self.size_slider.valueChanged.connect(self._on_size_slider)
+        self._on_patch_size(self.doc.patch_size)
+
+    # -- edits (intents -> commands) ---------------------------------------------------------
+
+    def add_point(self, x: float, y: float) -> None:
+        """Add a point with the chosen colour, or the colour predicted at that pixel."""
+        if not self.doc.contains(x, y):
+            return
+        ab = self.doc.current_ab
+        if ab is None:
+            width, height = self.doc.image_size
+            ab = self.last_result.ab_at(x / width, y / height) if self.last_result is not None else (0.0, 0.0)
+            ab = tuple(max(-110.0, min(110.0, v)) for v in ab)
+        self.stack.push(AddHint(self.doc, HintPoint(x, y, ab, self.doc.patch_size)))
+
+    def move_point(self, index: int, x: float, y: float, drag_id: int = 0) -> None:
+        if not 0 <= index < len(self.doc.hints.points):  # e.g. undone in the middle of a drag
+            return
+        x, y = self.doc.clamp_point(x, y)
+        self.stack.push(MoveHint(self.doc, index, x, y, drag_id or None))
+
+    def pick_colour(self, a: float, b: float) -> None:
+        ab = (float(a), float(b))
+        if self.doc.selected is not None:
+            self.stack.push(RecolorHint(self.doc, self.doc.selected, ab))
+        self.doc.set_current_ab(ab)
+        self.colour_panel.add_recent(ab)
+
+    def delete_selected(self) -> None:
+        if self.doc.selected is not None:
+            self.stack.push(RemoveHint(self.doc, self.doc.selected))
+
+    def clear_points(self) -> None:
+        self.stack.push(ClearHints(self.doc))
+
+    def set_reference_photo(self, path: Path) -> bool:
+        """Use a reference photo's colour histogram as the histogram hint."""
+        try:
+            histogram = reference_histogram(read_photo(path).rgb)
+        except (ImageReadError, OSError, ValueError) as err:
+            self.report_error("Cannot use reference photo", str(err))
+            return False
+        active, store = self.doc.hints.global_hints, self.doc.global_store
+        self.stack.push(SetGlobalHints(self.doc, GlobalHints(active.saturation, histogram),
+                                       GlobalHints(store.saturation, histogram), "load reference photo"))
+        self.app_settings.set_folder("reference", Path(path))
+        return True
+
+    def ask_reference_photo(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, "Reference photo", self.app_settings.folder("reference"), PHOTO_FILTER)
+        if path:
+            self.set_reference_photo(Path(path))
+
+    def _next_resize_slider(self) -> None:
+        self._resize_slider_id += 1
+
+    def _on_size_slider(self, value: int) -> None:
+        self.doc.set_patch_size(value)
+        if self.doc.selected is not None:
+            self.stack.push(ResizeHint(self.doc, self.doc.selected, value, ("slider", self._resize_slider_id)))
+
+    # -- document -> view ------------------------------------------------------------------
+
+    def load_document(self, l_full: np.ndarray, path: Path | None, hints: Hints | None) -> None:
+        self.doc.set_photo(l_full, path, hints)
+        self.stack.clear()
+
+    def _show_photo(self) -> None:
+        width, height = self.doc.image_size
+        self.gate.reset()
+        self.last_result = None
+        self.last_distribution = None
+        self.canvas.set_photo(gray_u8(self.doc.l_full), width, height)
+        self._redraw_points()
+        self._on_selected(self.doc.selected)
+        name = self.doc.photo_path.name if self.doc.photo_path else "untitled"
+        self.setWindowTitle(f"{name} ({width}×{height}) – ideepcolor")
+
+    def _redraw_points(self) -> None:
+        points = self.doc.hints.points
+        lightness = [self.doc.lightness_at(p.x, p.y) for p in points]
+        self.canvas.set_points([(p.x, p.y, p.size) for p in points], hint_colours_u8(points, lightness), self.doc.selected)
+
+    def _on_selected(self, index: int | None) -> None:
+        self._redraw_points()
+        point = self.doc.selected_point
+        if point is None:
+            self.colour_panel.set_lightness(None)
+            self.colour_panel.set_colour(self.doc.current_ab)
+            return
+        self.colour_panel.set_lightness(self.doc.lightness_at(point.x, point.y))
+        self.colour_panel.set_colour(point.ab)
+        self.size_slider.blockSignals(True)
+        self.size_slider.setValue(point.size)
+        self.size_slider.blockSignals(False)
+        self._show_distribution()
+
+    def _on_patch_size(self, size: int) -> None:
+        self.size_slider.blockSignals(True)
+        self.size_slider.setValue(size)
+        self.size_slider.blockSignals(False)
+        self.size_label.setText(str(size))
+
+    def _update_undo_actions(self) -> None:
+        self.actions["undo"].setEnabled(self.stack.can_undo)
+        self.actions["redo"].setEnabled(self.stack.can_redo)
+        self.actions["undo"].setText(f"&Undo {self.stack.undo_text()}".rstrip())
+        self.actions["redo"].setText(f"&Redo {self.stack.redo_text()}".rstrip())
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def request_render(self) -> None:
+        self.render_label.setText("rendering…")
+        self.worker.submit(RenderRequest.from_document(self.doc))
+
+    def _on_worker_ready(self) -> None:
+        for outcome in self.worker.take_outcomes():
+            if isinstance(outcome, RenderFailure):
+                self._on_failed(outcome.generation, outcome.message)
+            elif isinstance(outcome, DistributionUpdate):
+                self._on_distribution(outcome)
+            else:
+                self._on_rendered(outcome)
+
+    def _on_rendered(self, result: RenderResult) -> None:
+        if not self.gate.accept(result, self.doc):
+            return
+        self.last_result = result
+        self.canvas.set_result(result.rgb_u8)
+        current = result.generation == self.doc.generation
+        self.render_label.setText(f"render {result.seconds * 1000:.0f} ms" + ("" if current else " …"))
+        self.device_label.setText(f"{result.backend_name} on {result.device}")
+        self.backend_panel.set_backend_facts(result.backend_name, result.weights_state,
+                                             result.uses_local_hints, result.uses_global_hints)
+        if not result.has_distribution:
+            self.last_distribution = None
+            self._show_distribution()
+        self.resultShown.emit(result.generation)
+
+    def _on_distribution(self, update: DistributionUpdate) -> None:
+        """Suggestions follow the state once the edits pause, not every frame of a drag."""
+        if update.photo_token != self.doc.photo_token or update.generation != self.gate.shown_generation:
+            return
+        self.last_distribution = update.distribution
+        self._show_distribution()
+
+    def _show_distribution(self) -> None:
+        point = self.doc.selected_point
+        if point is None or self.last_result is None:
+            return
+        if self.last_result.has_distribution and self.last_distribution is None:
+            return  # not computed yet: it comes once the edits pause
+        width, height = self.doc.image_size
+        self.colour_panel.set_distribution(self.last_distribution, point.x / width, point.y / height)
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        self.render_label.setText("render failed")
+        self.statusBar().showMessage(f"Render failed ({self.doc.backend_name}): {message}")
+        self.backend_panel.set_error(message)
+        self.renderFailed.emit(generation, message)
+
+    def report_error(self, title: str, message: str) -> None:
+        """Tell the user; the window stays usable. Tests replace QMessageBox.warning."""
+        self.statusBar().showMessage(f"{title}: {message}", 10000)
+        QMessageBox.warning(self, title, message)
+
+    # -- files, settings, drag and drop --------------------------------------------------------
+
+    def update_recent(self, files: list[str]) -> None:
+        menus.fill_recent_menu(self, files)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            event.acceptProposedAction()
+            self.files.open_dropped(Path(urls[0]))
+
+    def closeEvent(self, event) -> None:
+        self.app_settings.set_geometry(self.saveGeometry(), self.saveState())
+        self.app_settings.sync()
+        self.worker.stop()
+        super().closeEvent(event)

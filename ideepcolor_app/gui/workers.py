@@ -1,0 +1,148 @@
+"""The render worker: runs `Colorizer.run` off the UI thread; the newest request wins.
+
+One QThread waits for requests. `submit` replaces any request still pending, so a fast drag
+never queues up renders: when the worker finishes one it takes only the latest. Every outcome
+(a `RenderResult`, or a `RenderFailure` for an exception) is put in an outbox and announced by
+the `ready` signal; the UI thread collects them with `take_outcomes`. An exception never dies
+silently in the thread.
+
+Why an outbox: Python objects are not sent through queued (cross-thread) Qt signals, whose
+argument reference counting proved unreliable for `Signal(object)` in PySide6 (it crashed the
+interpreter at exit after a few hundred renders).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QThread, Signal
+
+from ideepcolor_app.engine.backends import Distribution
+from ideepcolor_app.engine.colorizer import Colorizer, RenderRequest, RenderResult
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class DistributionUpdate:
+    """The colour distribution for the render of `generation` (computed once edits pause)."""
+
+    generation: int
+    photo_token: int
+    distribution: Distribution | None
+
+
+@dataclass(frozen=True)
+class RenderFailure:
+    """A render that raised: its generation and a one-line message."""
+
+    generation: int
+    message: str
+
+
+class QtRenderWorker(QThread):
+    """Renders `RenderRequest`s in a background thread.
+
+    Signals:
+        ready(): outcomes are waiting in the outbox (`take_outcomes`).
+        idle(): no request is pending or running any more.
+    """
+
+    ready = Signal()
+    idle = Signal()
+
+    #: How long the edits must pause before the colour distribution is computed.
+    distribution_delay_s = 0.15
+
+    def __init__(self, colorizer: Colorizer, parent=None) -> None:
+        super().__init__(parent)
+        self.colorizer = colorizer
+        self._cond = threading.Condition()
+        self._pending: RenderRequest | None = None
+        self._outbox: list[RenderResult | RenderFailure | DistributionUpdate] = []
+        self._busy = False
+        self._stopping = False
+
+    def submit(self, request: RenderRequest) -> None:
+        """Queue `request`, replacing any request not yet started."""
+        with self._cond:
+            self._pending = request
+            self._cond.notify()
+        if not self.isRunning():
+            self.start()
+
+    def take_outcomes(self) -> list[RenderResult | RenderFailure | DistributionUpdate]:
+        """The results and failures since the last call, oldest first."""
+        with self._cond:
+            outcomes, self._outbox = self._outbox, []
+        return outcomes
+
+    @property
+    def busy(self) -> bool:
+        with self._cond:
+            return self._busy or self._pending is not None
+
+    def stop(self) -> None:
+        """Finish the current render, drop pending ones and end the thread."""
+        with self._cond:
+            self._stopping = True
+            self._pending = None
+            self._cond.notify()
+        self.wait()
+
+    def run(self) -> None:
+        owed: RenderRequest | None = None  # rendered, distribution not computed yet
+        while True:
+            request = self._next(owed is not None)
+            if request is self:  # stopping
+                return
+            if request is None:  # the edits paused: compute the owed distribution
+                self._distribution(owed)
+                owed = None
+            else:
+                outcome = self._render(request)
+                owed = request if isinstance(outcome, RenderResult) and outcome.has_distribution else None
+            with self._cond:
+                self._busy = False
+                done = self._pending is None and owed is None
+            if done:
+                self.idle.emit()
+
+    def _next(self, owed: bool):
+        """The next request; None when distribution work is owed and none came in time; self to stop."""
+        with self._cond:
+            if owed and self._pending is None and not self._stopping:
+                self._cond.wait(self.distribution_delay_s)
+            while not owed and self._pending is None and not self._stopping:
+                self._cond.wait()
+            if self._stopping:
+                return self
+            request, self._pending = self._pending, None
+            self._busy = True
+            return request
+
+    def _put(self, outcome) -> None:
+        with self._cond:
+            self._outbox.append(outcome)
+        self.ready.emit()
+
+    def _render(self, request: RenderRequest):
+        try:
+            outcome = self.colorizer.run(request)
+        except Exception as err:  # noqa: BLE001 - reported to the UI, never lost in the thread
+            logger.debug("render failed:\n%s", traceback.format_exc())
+            outcome = RenderFailure(request.generation, str(err) or type(err).__name__)
+        self._put(outcome)
+        return outcome
+
+    def _distribution(self, request: RenderRequest) -> None:
+        try:
+            dist = self.colorizer.distribution(request)
+        except Exception:  # noqa: BLE001 - suggestions are optional; the render itself succeeded
+            logger.warning("colour distribution failed:\n%s", traceback.format_exc())
+            return
+        self._put(DistributionUpdate(request.generation, request.photo_token, dist))

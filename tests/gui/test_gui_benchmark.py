@@ -1,0 +1,35 @@
+"""The GUI figure of `ideepcolor bench` (tiny settings, levin: no weights needed)."""
+
+import json
+
+from ideepcolor_app.cli.main import main
+from ideepcolor_app.gui.benchmark import bench_gui_drag
+
+
+def test_gui_drag_benchmark_reports_latency(qtbot):
+    result = bench_gui_drag(moves=4, backend="levin", working_size=16, photo_hw=(48, 64))
+    assert result["backend"] == "levin" and result["photo"] == "64x48"
+    assert 0 < result["move_to_view_ms_p50"] <= result["move_to_view_ms_p95"] < 30_000
+    assert result["device"] == "levin on cpu"
+
+
+ENGINE_ONLY = {"device": "cpu", "torch_threads": 1, "backends": {}, "compose_12mp_s": 0.1, "peak_rss_mb": 1.0}
+
+
+def test_bench_includes_the_gui_figure_unless_told_not_to(tmp_path, capsys, monkeypatch):
+    import ideepcolor_app.cli.bench as bench
+    import ideepcolor_app.gui.benchmark as gui_bench
+
+    monkeypatch.setattr(bench, "run_benchmarks", lambda *args: dict(ENGINE_ONLY))  # skip the slow engine part
+    seen = []
+    monkeypatch.setattr(gui_bench, "bench_gui_drag", lambda **kw: seen.append(kw) or {
+        "backend": "hints", "moves": kw["moves"], "photo": "1024x768", "working_size": kw["working_size"],
+        "move_to_view_ms_p50": 40.0, "move_to_view_ms_p95": 55.0, "target_ms_p50": 80.0, "device": "hints on cpu"})
+    out = tmp_path / "bench.json"
+    assert main(["bench", "--size", "16", "--edits", "2", "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["gui"]["move_to_view_ms_p50"] == 40.0
+    assert seen == [{"moves": 2, "working_size": 16, "device": None}]
+    assert "GUI point move -> updated view" in capsys.readouterr().out
+    assert main(["bench", "--size", "16", "--edits", "2", "--no-gui", "--json", str(out)]) == 0
+    assert "gui" not in json.loads(out.read_text())
+    assert "GUI point move" not in capsys.readouterr().out

@@ -31,8 +31,10 @@ from ideepcolor_app.color.swatch import (
     hex_to_lab,
     lab_to_hex,
     lab_to_rgb_u8,
+    labs_to_rgb_u8,
     prepare_reference,
     probs_at,
+    shrink_rgb,
 )
 
 __all__ = [
@@ -63,6 +65,8 @@ __all__ = [
     "hex_to_lab",
     "lab_to_hex",
     "lab_to_rgb_u8",
+    "labs_to_rgb_u8",
+    "shrink_rgb",
     "prepare_reference",
     "probs_at",
 ]

@@ -27,7 +27,9 @@ __all__ = [
     "hex_to_lab",
     "lab_to_hex",
     "lab_to_rgb_u8",
+    "labs_to_rgb_u8",
     "prepare_reference",
+    "shrink_rgb",
     "probs_at",
 ]
 
@@ -86,6 +88,21 @@ def clamp_ab(l: float, a: float, b: float, tol: float = PICKER_TOL) -> tuple[flo
     return a * low, b * low
 
 
+def labs_to_rgb_u8(l_values: np.ndarray, ab: np.ndarray) -> np.ndarray:
+    """Convert (N,) L and (N,2) ab to (N,3) uint8 sRGB (clipped to the cube, rounded).
+
+    Example:
+        >>> labs_to_rgb_u8(np.array([100.0, 0.0]), np.zeros((2, 2))).tolist()
+        [[255, 255, 255], [0, 0, 0]]
+    """
+    l_values = np.asarray(l_values, dtype=np.float64).reshape(-1, 1)
+    ab = np.asarray(ab, dtype=np.float64).reshape(-1, 2)
+    if len(ab) == 0:
+        return np.zeros((0, 3), dtype=np.uint8)
+    rgb = lab_to_rgb_np(np.concatenate([l_values, ab], axis=1)[None])[0]
+    return np.round(rgb * 255.0).astype(np.uint8)
+
+
 def lab_to_rgb_u8(l: float, a: float, b: float) -> tuple[int, int, int]:
     """Convert one Lab colour to 8-bit sRGB (clipped to the cube).
 
@@ -93,8 +110,7 @@ def lab_to_rgb_u8(l: float, a: float, b: float) -> tuple[int, int, int]:
         >>> lab_to_rgb_u8(100.0, 0.0, 0.0)
         (255, 255, 255)
     """
-    rgb = lab_to_rgb_np(np.array([[[_check_l(l), float(a), float(b)]]], dtype=np.float64))[0, 0]
-    r, g, bl = (int(v) for v in np.round(rgb * 255.0))
+    r, g, bl = (int(v) for v in labs_to_rgb_u8(np.array([_check_l(l)]), np.array([[a, b]]))[0])
     return r, g, bl
 
 
@@ -195,8 +211,7 @@ def bin_scatter(
     order = [i for i in np.argsort(-probs, kind="stable") if probs[i] >= min_probability]
     p = probs[order]
     ab = centres[order]
-    lab = np.concatenate([np.full((len(ab), 1), l), ab], axis=1)[None]
-    rgb_u8 = np.round(lab_to_rgb_np(lab)[0] * 255.0).astype(np.uint8) if len(ab) else np.zeros((0, 3), np.uint8)
+    rgb_u8 = labs_to_rgb_u8(np.full(len(ab), l), ab)
     top = float(p[0]) if len(p) else 1.0
     relative = p / top
     alpha = np.round(80.0 + 175.0 * relative).astype(np.uint8)
@@ -215,6 +230,24 @@ class ReferenceImage:
     lab: np.ndarray
 
 
+def shrink_rgb(rgb: np.ndarray, max_side: int) -> np.ndarray:
+    """Area-average an (H,W,3) float image so its longer side is at most `max_side` (a copy).
+
+    Raises:
+        ValueError: if `rgb` is not (H,W,3).
+    """
+    rgb = np.array(rgb, dtype=np.float32)  # a writable copy: `Photo.rgb` is read-only
+    if rgb.ndim != 3 or rgb.shape[2] != 3:
+        raise ValueError(f"rgb must be (H,W,3), got {rgb.shape}")
+    height, width = rgb.shape[:2]
+    scale = min(1.0, max_side / max(height, width))
+    if scale >= 1.0:
+        return rgb
+    size = (max(1, round(height * scale)), max(1, round(width * scale)))
+    t = torch.from_numpy(rgb).permute(2, 0, 1)[None]
+    return F.interpolate(t, size=size, mode="area")[0].permute(1, 2, 0).contiguous().numpy()
+
+
 def prepare_reference(rgb: np.ndarray, max_side: int = 640) -> ReferenceImage:
     """Shrink a photo (area average) so its longer side is at most `max_side`, for the eyedropper.
 
@@ -225,16 +258,7 @@ def prepare_reference(rgb: np.ndarray, max_side: int = 640) -> ReferenceImage:
     Returns:
         The display image and its CIELAB values, pixel for pixel.
     """
-    rgb = np.asarray(rgb, dtype=np.float32)
-    if rgb.ndim != 3 or rgb.shape[2] != 3:
-        raise ValueError(f"rgb must be (H,W,3), got {rgb.shape}")
-    height, width = rgb.shape[:2]
-    scale = min(1.0, max_side / max(height, width))
-    if scale < 1.0:
-        size = (max(1, round(height * scale)), max(1, round(width * scale)))
-        t = torch.from_numpy(np.ascontiguousarray(rgb)).permute(2, 0, 1)[None]
-        rgb = F.interpolate(t, size=size, mode="area")[0].permute(1, 2, 0).contiguous().numpy()
-    rgb = np.clip(rgb, 0.0, 1.0)
+    rgb = np.clip(shrink_rgb(rgb, max_side), 0.0, 1.0)
     return ReferenceImage(
         rgb_u8=np.round(rgb * 255.0).astype(np.uint8),
         lab=rgb_to_lab_np(np.ascontiguousarray(rgb, dtype=np.float32)),

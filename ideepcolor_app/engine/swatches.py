@@ -8,27 +8,16 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ideepcolor_app.color import BinSet, lab_to_rgb, rgb_to_lab
+from ideepcolor_app.color import BinSet, labs_to_rgb_u8, rgb_to_lab, shrink_rgb
 from ideepcolor_app.hints import HintPoint
 
 #: Longest side the reference photo is shrunk to before its histogram is taken.
 REFERENCE_MAX_SIDE = 256
 
 
-def ab_to_rgb_u8(l_values: np.ndarray, ab: np.ndarray) -> np.ndarray:
-    """(N,) L and (N,2) ab -> (N,3) uint8 sRGB (clipped into the gamut)."""
-    l_values = torch.as_tensor(np.asarray(l_values, dtype=np.float32)).reshape(-1)
-    ab = torch.as_tensor(np.asarray(ab, dtype=np.float32)).reshape(-1, 2)
-    lab = torch.cat([l_values[:, None], ab], dim=1).T[:, :, None]  # (3,N,1)
-    rgb = lab_to_rgb(lab)[:, :, 0].T
-    return (rgb * 255.0 + 0.5).clamp(0, 255).to(torch.uint8).numpy()
-
-
 def hint_colours_u8(points: tuple[HintPoint, ...], l_values: list[float]) -> np.ndarray:
     """(N,3) uint8 sRGB of each hint's ab at the lightness of its pixel."""
-    if not points:
-        return np.zeros((0, 3), dtype=np.uint8)
-    return ab_to_rgb_u8(np.array(l_values), np.array([p.ab for p in points]))
+    return labs_to_rgb_u8(np.array(l_values), np.array([p.ab for p in points]))
 
 
 def reference_histogram(rgb: np.ndarray) -> tuple[float, ...]:
@@ -39,12 +28,7 @@ def reference_histogram(rgb: np.ndarray) -> tuple[float, ...]:
     Returns:
         One probability per colour bin of `BinSet.default()`, summing to 1.
     """
-    x = torch.tensor(np.asarray(rgb, dtype=np.float32)).permute(2, 0, 1)[None]  # a copy: Photo.rgb is read-only
-    height, width = x.shape[-2:]
-    scale = REFERENCE_MAX_SIDE / max(height, width)
-    if scale < 1.0:
-        size = (max(1, round(height * scale)), max(1, round(width * scale)))
-        x = torch.nn.functional.interpolate(x, size=size, mode="area")
+    x = torch.from_numpy(shrink_rgb(rgb, REFERENCE_MAX_SIDE)).permute(2, 0, 1)[None]
     ab = rgb_to_lab(x)[:, 1:]
     hist = BinSet.default().histogram(ab.double())[0]
     hist = hist / hist.sum()
@@ -65,7 +49,7 @@ def histogram_image(histogram: tuple[float, ...] | None, cell: int = 6, lightnes
     probs = np.asarray(histogram, dtype=np.float64)
     weight = np.sqrt(probs / max(probs.max(), 1e-12))  # sqrt: small bins stay visible
     centres = bins.centres.cpu().numpy()
-    colours = ab_to_rgb_u8(np.full(len(centres), lightness), centres).astype(np.float64)
+    colours = labs_to_rgb_u8(np.full(len(centres), lightness), centres).astype(np.float64)
     mixed = 255.0 - weight[:, None] * (255.0 - colours)
     image = np.zeros((n, n, 3), dtype=np.uint8)
     step = (centres[:, 0].max() - centres[:, 0].min()) / (n - 1)

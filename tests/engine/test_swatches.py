@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from ideepcolor_app.color import BinSet, rgb_to_lab_np
-from ideepcolor_app.engine.swatches import ab_to_rgb_u8, hint_colours_u8, histogram_image, reference_histogram
+from ideepcolor_app.color.swatch import labs_to_rgb_u8
+from ideepcolor_app.engine.swatches import hint_colours_u8, histogram_image, reference_histogram
 from ideepcolor_app.hints import GlobalHints, HintPoint
 
 
@@ -46,4 +47,4 @@ def test_hint_colours_follow_ab_and_lightness():
     assert colours[0].tolist() == [119, 119, 119]
     assert colours[1, 2] > colours[1, 0] + 100
     assert hint_colours_u8((), []).shape == (0, 3)
-    assert ab_to_rgb_u8([100.0], [[0.0, 0.0]]).tolist() == [[255, 255, 255]]
+    assert labs_to_rgb_u8([100.0], [[0.0, 0.0]]).tolist() == [[255, 255, 255]]

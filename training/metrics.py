@@ -10,7 +10,7 @@ from ideepcolor_app.color import lab_to_rgb
 
 def lab_to_u8(l: torch.Tensor, ab: torch.Tensor) -> np.ndarray:
     """L (B,1,H,W) + ab (B,2,H,W) CIELAB -> (B,H,W,3) uint8 sRGB (clipped, rounded)."""
-    rgb = lab_to_rgb(torch.cat([l.float().cpu(), ab.float().cpu()], dim=1))
+    rgb = lab_to_rgb(torch.cat([l.detach().float().cpu(), ab.detach().float().cpu()], dim=1))
     return (rgb.permute(0, 2, 3, 1).numpy() * 255.0 + 0.5).clip(0, 255).astype(np.uint8)
 
 

@@ -1,0 +1,30 @@
+"""Folding a temperature into a zhang network: decoding at the app's T equals the chosen T."""
+
+import copy
+
+import torch
+
+from ideepcolor_app.engine.session import DEFAULT_TEMPERATURE
+from ideepcolor_app.nets import build_network, preset_config
+from training.calibrate import choose, fold_temperature
+
+
+def test_folded_network_at_default_temperature_equals_original_at_chosen():
+    torch.manual_seed(0)
+    net = build_network("zhang", preset_config("zhang")).eval()
+    folded = copy.deepcopy(net)
+    fold_temperature(folded, 0.55)
+    l = torch.rand(1, 1, 32, 32) * 100
+    with torch.no_grad():
+        expected = net.colorize(l, 0.55)
+        got = folded.colorize(l, DEFAULT_TEMPERATURE)
+        assert not torch.allclose(net.colorize(l, DEFAULT_TEMPERATURE), expected, atol=1e-3)
+    assert torch.allclose(got, expected, atol=1e-4)
+
+
+def test_choose_prefers_psnr_among_colourful_enough():
+    rows = [{"temperature": 0.38, "psnr": 20.0, "colourfulness_ratio": 0.9},
+            {"temperature": 0.5, "psnr": 21.5, "colourfulness_ratio": 0.65},
+            {"temperature": 0.6, "psnr": 22.0, "colourfulness_ratio": 0.61}]  # below 0.6 + margin
+    assert choose(rows)["temperature"] == 0.5
+    assert choose([{**r, "colourfulness_ratio": 0.1} for r in rows])["temperature"] == 0.38

@@ -24,17 +24,13 @@ from ideepcolor_app.engine.swatches import hint_colours_u8, reference_histogram
 from ideepcolor_app.gui import menus
 from ideepcolor_app.gui.backend_panel import QtBackendPanel
 from ideepcolor_app.gui.canvas import QtCanvas
+from ideepcolor_app.gui.colour_panel import QtColourPanel
 from ideepcolor_app.gui.file_actions import PHOTO_FILTER, QtFileActions
 from ideepcolor_app.gui.global_hints_panel import QtGlobalHintsPanel
 from ideepcolor_app.gui.settings import QtAppSettings, default_settings
 from ideepcolor_app.gui.workers import DistributionUpdate, QtRenderWorker, RenderFailure
 from ideepcolor_app.hints import GlobalHints, HintPoint, Hints
 from ideepcolor_app.imageio import ImageReadError, read_photo
-
-try:  # the colour panel is built separately; the window works (with a stand-in) without it
-    from ideepcolor_app.gui.colour_panel import QtColourPanel
-except ImportError:  # pragma: no cover - depends on the checkout
-    from ideepcolor_app.gui.colour_placeholder import QtColourPlaceholder as QtColourPanel
 
 
 class QtMainWindow(QMainWindow):

@@ -24,7 +24,7 @@ def save_plot(results: dict, path: Path) -> None:
 
     counts = results["hint_counts"]
     positions = {str(n): i for i, n in enumerate(counts)}
-    fig, ax = plt.subplots(figsize=(7.5, 4.5), dpi=110)
+    fig, ax = plt.subplots(figsize=(9.5, 4.8), dpi=110)
     for name, method in results["methods"].items():
         psnr = method["psnr"]
         if len(psnr) == 1 and "0" in psnr and method["kind"] != "reference" or name == "grey":
@@ -39,7 +39,7 @@ def save_plot(results: dict, path: Path) -> None:
     ax.set_ylabel("PSNR (dB), 8-bit sRGB")
     ax.set_title(f"{results['images']} validation photos at {results['size']} x {results['size']}")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")

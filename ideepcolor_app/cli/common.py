@@ -6,26 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from ideepcolor_app.engine.backends import BACKENDS, DEFAULT_BACKEND, Backend, UnknownBackendError, create_backend
-from ideepcolor_app.engine.session import DEFAULT_TEMPERATURE, DEFAULT_WORKING_SIZE, HintsMismatchError
-from ideepcolor_app.engine.weights import WeightsError
-from ideepcolor_app.hints import HintsError, HintsFileError
-from ideepcolor_app.imageio import ImageReadError, ImageWriteError
+from ideepcolor_app.engine.backends import BACKENDS, DEFAULT_BACKEND, Backend, create_backend
+from ideepcolor_app.engine.batch import EXPECTED_ERRORS
+from ideepcolor_app.engine.session import DEFAULT_TEMPERATURE, DEFAULT_WORKING_SIZE
 
 # Errors that are the user's input, reported as one line without a traceback.
-USER_ERRORS = (
-    ImageReadError,
-    ImageWriteError,
-    HintsFileError,
-    HintsError,
-    HintsMismatchError,
-    WeightsError,
-    UnknownBackendError,
-    FileNotFoundError,
-    IsADirectoryError,
-    PermissionError,
-    ValueError,
-)
+USER_ERRORS = EXPECTED_ERRORS
 
 
 def add_backend_options(parser: argparse.ArgumentParser) -> None:

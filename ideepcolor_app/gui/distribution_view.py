@@ -60,7 +60,7 @@ class QtDistributionView(QWidget):
                 x=scatter.ab[:, 0], y=scatter.ab[:, 1], size=np.maximum(scatter.size, 3.0),
                 brush=brushes, pen=pg.mkPen(0, 0, 0, 90), data=tips,
             )
-            self.scatter.setToolTip(None)
+            self.scatter.setToolTip("")
         self.message.setText(message)
         self.message.setVisible(bool(message))
 

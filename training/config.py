@@ -57,7 +57,7 @@ class OptimConfig:
     weight_decay: float = 0.0
     max_steps: int = 10_000
     max_minutes: float = 0.0  # 0: no time limit; otherwise stop (and export) after this long
-    lr_decay_start: float = 0.7  # fraction of max_steps after which the lr decays linearly to 10%
+    lr_decay_start: float = 0.7  # fraction of the run (steps or minutes) after which the lr decays linearly to 10%
     log_every: int = 20
     val_every: int = 250
     checkpoint_every: int = 250

@@ -61,12 +61,24 @@ def setup_distributed() -> tuple[int, int, torch.device]:
     return rank, world, device
 
 
-def lr_factor(step: int, cfg: TrainConfig) -> float:
-    """1 until `lr_decay_start` of the run, then linear down to 0.1 at `max_steps`."""
-    start = cfg.optim.lr_decay_start * cfg.optim.max_steps
-    if step < start:
+def run_progress(state: RunState, cfg: TrainConfig) -> float:
+    """How far through its budget the run is: steps or wall time, whichever is further along.
+
+    Counting time too means a run cut short by `max_minutes` still ends on a decayed learning
+    rate instead of stopping at full speed.
+    """
+    progress = state.step / cfg.optim.max_steps
+    if cfg.optim.max_minutes > 0:
+        progress = max(progress, state.elapsed_s / (cfg.optim.max_minutes * 60))
+    return progress
+
+
+def lr_factor(progress: float, cfg: TrainConfig) -> float:
+    """1 until `lr_decay_start` of the run, then linear down to 0.1 at its end."""
+    start = cfg.optim.lr_decay_start
+    if progress < start:
         return 1.0
-    return 1.0 - 0.9 * (step - start) / max(1.0, cfg.optim.max_steps - start)
+    return 1.0 - 0.9 * min(1.0, (progress - start) / max(1e-9, 1.0 - start))
 
 
 def validation_score(trainer: Trainer, metrics: dict) -> float:
@@ -183,19 +195,20 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = False) -> Path | None:
     started, elapsed_before = time.monotonic(), state.elapsed_s
     bar = tqdm(total=cfg.optim.max_steps, initial=state.step, disable=rank != 0 or None,
                desc=cfg.name, unit="step", dynamic_ncols=True)
+    progress = run_progress(state, cfg)
     for rgb in loader:
-        trainer.set_lr(lr_factor(state.step, cfg))
+        trainer.set_lr(lr_factor(progress, cfg))
         l, ab = to_lab(rgb.to(device))
         losses = trainer.train_step(l, ab, np.random.default_rng((cfg.seed, state.step, rank, 1)))
         state.step += 1
         state.elapsed_s = elapsed_before + time.monotonic() - started
         bar.update(1)
-        out_of_time = cfg.optim.max_minutes > 0 and state.elapsed_s >= cfg.optim.max_minutes * 60
-        if world > 1:  # every rank must stop at the same step, or the others wait forever
-            flag = torch.tensor([float(out_of_time)], device=device)
-            dist.all_reduce(flag, op=dist.ReduceOp.MAX)
-            out_of_time = bool(flag.item())
-        last = state.step >= cfg.optim.max_steps or out_of_time
+        progress = run_progress(state, cfg)
+        if world > 1:  # ranks must agree on the learning rate and stop at the same step
+            shared = torch.tensor([progress], dtype=torch.float64, device=device)
+            dist.all_reduce(shared, op=dist.ReduceOp.MAX)
+            progress = float(shared.item())
+        last = progress >= 1.0
         if rank == 0:
             if state.step % cfg.optim.log_every == 0:
                 log.write(state.step, "train", losses)

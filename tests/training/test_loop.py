@@ -10,7 +10,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from training.loop import CHECKPOINT, train
+from training.loop import CHECKPOINT, RunState, lr_factor, run_progress, train
 
 from .conftest import tiny_config
 
@@ -62,3 +62,16 @@ def test_two_process_ddp_step_on_cpu(photo_dir, tmp_path):
     assert state["run"]["step"] == 2
     weights = load_file(str(tmp_path / "run" / "ddp.safetensors"))
     assert all(torch.isfinite(t).all() for t in weights.values())
+
+
+def test_learning_rate_decays_over_the_last_part_of_the_step_or_time_budget(photo_dir):
+    by_steps = tiny_config(photo_dir, "regression", "plain", optim={"max_steps": 100, "lr_decay_start": 0.5})
+    factors = [lr_factor(run_progress(RunState(step=s), by_steps), by_steps) for s in (0, 50, 75, 100)]
+    assert factors == pytest.approx([1.0, 1.0, 0.55, 0.1])
+
+    # A time limit that arrives first drives the same schedule: 30 of 60 minutes is half-way.
+    by_time = tiny_config(photo_dir, "regression", "plain",
+                          optim={"max_steps": 100_000, "max_minutes": 60, "lr_decay_start": 0.5})
+    assert run_progress(RunState(step=10, elapsed_s=45 * 60), by_time) == pytest.approx(0.75)
+    assert lr_factor(run_progress(RunState(step=10, elapsed_s=45 * 60), by_time), by_time) == pytest.approx(0.55)
+    assert lr_factor(2.0, by_time) == pytest.approx(0.1)

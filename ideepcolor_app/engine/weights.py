@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 from torch import nn
 
@@ -148,13 +148,26 @@ def save_weights(net: nn.Module, card: ModelCard, folder: str | os.PathLike) -> 
     return path
 
 
+def is_network_file(path: Path) -> bool:
+    """False for a readable .safetensors that is data, not a network (e.g. the colour-bin prior).
+
+    Every network file names its family in the header; an unreadable file counts as a network
+    so that it is reported as broken rather than hidden.
+    """
+    try:
+        with safe_open(str(path), "pt") as f:
+            return "family" in (f.metadata() or {})
+    except (SafetensorError, OSError):
+        return True
+
+
 def installed_weights() -> list[tuple[Path, ModelCard | WeightsError]]:
-    """Every checkpoint in the search folders with its card, or the error reading it."""
+    """Every network checkpoint in the search folders with its card, or the error reading it."""
     found: list[tuple[Path, ModelCard | WeightsError]] = []
     seen: set[str] = set()
     for folder in search_dirs():
         for path in sorted(folder.glob("*.safetensors")) if folder.is_dir() else []:
-            if path.stem in seen:
+            if path.stem in seen or not is_network_file(path):
                 continue
             seen.add(path.stem)
             try:

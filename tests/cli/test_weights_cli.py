@@ -74,3 +74,15 @@ def test_weights_list_shows_bundled_and_imported(tmp_path, monkeypatch, capsys, 
     rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["eccv16"]["trained"] is True and rows["eccv16"]["family"] == "zhang"
     assert {"hints", "zhang", "gan", "fusion"} <= set(rows)
+
+
+def test_weights_list_leaves_out_data_files_but_reports_broken_networks(tmp_path, monkeypatch, capsys):
+    from safetensors.torch import save_file
+
+    monkeypatch.setenv("IDEEPCOLOR_MODELS", str(tmp_path))
+    save_file({"prior": torch.ones(529) / 529}, str(tmp_path / "my_prior.safetensors"), metadata={"bins": "grid-529"})
+    (tmp_path / "truncated.safetensors").write_bytes(b"\x10\x00\x00")
+    assert main(["weights", "list", "--json"]) == 0
+    rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+    assert "my_prior" not in rows and "bin_prior" not in rows
+    assert "truncated" in rows and rows["truncated"].get("error")

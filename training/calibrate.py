@@ -1,19 +1,25 @@
-"""Temperature calibration of a trained `zhang` network, chosen on validation photos.
+"""Colourfulness calibration of a trained automatic network, chosen on validation photos.
 
-    python -m training.calibrate --weights runs/zhang/zhang.safetensors [--images VAL ...]
+    python -m training.calibrate --weights runs/zhang/zhang.safetensors [--images VAL ...] [--out models]
 
-The annealed mean softmax(logits / T) trades colourfulness (small T) against PSNR (large T).
-The app decodes at the paper's T = 0.38. This command measures the protocol at several T and
-picks the one with the best PSNR among those whose colourfulness reaches 62% of the ground
-truth's (the issue's bar for an automatic backend is 60%; 2 points of margin), then folds it into the network: the last
-1x1 conv's weight and bias are scaled by 0.38 / T, so decoding at 0.38 behaves as decoding
-the original logits at T. Bin rankings, and so the suggested colours' order, are unchanged.
-The choice and the measurements go into the model card.
+Automatic networks trade colourfulness against PSNR through one knob, measured here on val:
+
+- `zhang`: the annealed-mean temperature T of softmax(logits / T). The app decodes at the
+  paper's T = 0.38; the chosen T is folded into the last 1x1 conv (weight and bias scaled by
+  0.38 / T), so decoding at 0.38 behaves as decoding the original logits at T. Bin rankings,
+  and so the suggested colours' order, are unchanged.
+- `gan`, `fusion`: a chroma gain on the output ab (`chroma_gain` in the network's config;
+  regression to the mean makes these greyer than the photos they learn from).
+
+The choice is the best PSNR among settings whose colourfulness reaches 62% of the ground
+truth's (the issue's bar for an automatic backend is 60%; 2 points of margin). The choice and
+the whole sweep go into the model card.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 
 import torch
@@ -27,6 +33,7 @@ from training.loop import COLOURFUL_ENOUGH
 from training.protocol import ground_truth_colourfulness, load_eval_images, run_protocol
 
 TEMPERATURES = (0.38, 0.42, 0.46, 0.5, 0.52, 0.55, 0.6, 0.7)
+CHROMA_GAINS = (1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.65, 1.8, 2.0)
 #: Colourfulness margin above the bar, so that the choice does not sit on the edge.
 MARGIN = 0.02
 
@@ -39,19 +46,29 @@ def fold_temperature(net: ZhangNet, temperature: float) -> None:
         head.bias.mul_(DEFAULT_TEMPERATURE / temperature)
 
 
-def sweep(net: ZhangNet, images, temperatures) -> list[dict]:
+def set_chroma_gain(net: torch.nn.Module, gain: float) -> None:
+    net.config = dataclasses.replace(net.config, chroma_gain=gain)
+
+
+def sweep(net: torch.nn.Module, images, knob: str, values) -> list[dict]:
+    """Protocol PSNR at 0 hints and colourfulness ratio for each value of `knob`."""
     gt = ground_truth_colourfulness(images)
     rows = []
     with torch.inference_mode():
-        for t in temperatures:
-            result = run_protocol(lambda l, hints: net.colorize(l, t), images, (0,))
-            rows.append({"temperature": t, "psnr": round(result["psnr"][0], 3),
+        for value in values:
+            if knob == "temperature":
+                predict = lambda l, hints: net.colorize(l, value)  # noqa: E731
+            else:
+                set_chroma_gain(net, value)
+                predict = lambda l, hints: net(l)  # noqa: E731
+            result = run_protocol(predict, images, (0,))
+            rows.append({knob: value, "psnr": round(result["psnr"][0], 3),
                          "colourfulness_ratio": round(result["colourfulness"] / gt, 3)})
     return rows
 
 
 def choose(rows: list[dict]) -> dict:
-    """Best PSNR among temperatures colourful enough with a margin (else the most colourful)."""
+    """Best PSNR among settings colourful enough with a margin (else the most colourful)."""
     colourful = [r for r in rows if r["colourfulness_ratio"] >= COLOURFUL_ENOUGH + MARGIN]
     if not colourful:
         return max(rows, key=lambda r: r["colourfulness_ratio"])
@@ -66,22 +83,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="folder for the calibrated weights (default: in place)")
     args = parser.parse_args(argv)
     net, card = load_weights(args.weights)
-    if card.family != "zhang":
-        parser.error(f"{args.weights} is a {card.family!r} network; calibration is for 'zhang'")
-    if "temperature_calibration" in card.metrics:
+    if card.family not in ("zhang", "gan", "fusion"):
+        parser.error(f"{args.weights} is a {card.family!r} network; calibration is for zhang, gan and fusion")
+    if "calibration" in card.metrics:
         parser.error(f"{args.weights} is already calibrated")
-    rows = sweep(net, load_eval_images(args.images, args.size), TEMPERATURES)
+    knob, values = ("temperature", TEMPERATURES) if card.family == "zhang" else ("chroma_gain", CHROMA_GAINS)
+    rows = sweep(net, load_eval_images(args.images, args.size), knob, values)
     best = choose(rows)
     for row in rows:
-        print(f"T {row['temperature']:.2f}: PSNR {row['psnr']:.2f} dB, colourfulness {row['colourfulness_ratio']:.2f} of ground truth"
+        print(f"{knob} {row[knob]:.2f}: PSNR {row['psnr']:.2f} dB, colourfulness {row['colourfulness_ratio']:.2f} of ground truth"
               + ("   <- chosen" if row is best else ""))
-    fold_temperature(net, best["temperature"])
-    card.metrics["temperature_calibration"] = {
-        "chosen": best["temperature"], "rule": f"best PSNR with colourfulness >= {COLOURFUL_ENOUGH + MARGIN:.2f} of ground truth",
-        "logit_scale": round(DEFAULT_TEMPERATURE / best["temperature"], 6), "sweep": rows,
+    card.metrics["calibration"] = {
+        "knob": knob, "chosen": best[knob], "sweep": rows,
+        "rule": f"best PSNR with colourfulness >= {COLOURFUL_ENOUGH + MARGIN:.2f} of ground truth",
     }
-    card.description += (f" Temperature-calibrated on val: logits scaled by {DEFAULT_TEMPERATURE}/"
-                         f"{best['temperature']} so the app's T = {DEFAULT_TEMPERATURE} decodes like T = {best['temperature']}.")
+    if knob == "temperature":
+        fold_temperature(net, best[knob])
+        card.description += (f" Temperature-calibrated on val: logits scaled by {DEFAULT_TEMPERATURE}/"
+                             f"{best[knob]} so the app's T = {DEFAULT_TEMPERATURE} decodes like T = {best[knob]}.")
+    else:
+        set_chroma_gain(net, best[knob])
+        card.config["chroma_gain"] = best[knob]
+        card.description += f" Chroma-calibrated on val: output ab multiplied by {best[knob]}."
     print(f"wrote {save_weights(net, card, args.out or args.weights.parent)}")
     return 0
 

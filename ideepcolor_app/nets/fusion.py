@@ -23,7 +23,7 @@ from torch import Tensor, nn
 
 from ideepcolor_app.color.norm import L_NORM, denormalize_ab, normalize_l
 
-from .blocks import check_image, conv_layers
+from .blocks import check_image, conv_layers, scale_chroma
 from .base import ColorNet, NetConfig
 from .registry import register_network
 
@@ -72,6 +72,7 @@ class FusionConfig(NetConfig):
             the 2-channel output at 1/2 resolution is upsampled bilinearly).
         attention: add the attention-pooled context ("deep attention").
         pretrained_backbone: load the ImageNet weights (False: random init, for tests).
+        chroma_gain: factor on the output ab (see `scale_chroma`); set by `training.calibrate`.
     """
 
     enc_widths: tuple[int, ...] = (32, 64, 128)
@@ -79,6 +80,7 @@ class FusionConfig(NetConfig):
     dec_widths: tuple[int, ...] = (128, 64, 32)
     attention: bool = False
     pretrained_backbone: bool = True
+    chroma_gain: float = 1.0
 
     def __post_init__(self) -> None:
         if len(self.enc_widths) != 3 or len(self.dec_widths) != 3:
@@ -165,7 +167,7 @@ class FusionNet(ColorNet):
             x = self._attend(x)
         ab_norm = F.interpolate(self.decoder(x), scale_factor=2, mode="bilinear",
                                 align_corners=False)
-        return denormalize_ab(ab_norm)
+        return denormalize_ab(scale_chroma(ab_norm, self.config.chroma_gain))
 
     def _attend(self, x: Tensor) -> Tensor:
         """Mix (B,C,h,w) features with their attention-pooled context vector."""

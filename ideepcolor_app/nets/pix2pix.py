@@ -16,7 +16,7 @@ from torch import Tensor, nn
 
 from ideepcolor_app.color.norm import denormalize_ab, normalize_ab, normalize_l
 
-from .blocks import check_image
+from .blocks import check_image, scale_chroma
 from .base import ColorNet, NetConfig
 from .registry import register_network
 
@@ -33,6 +33,7 @@ class Pix2PixConfig(NetConfig):
         max_mult: cap on the width multiplier (pix2pix uses 8).
         dropout_blocks: how many of the innermost up blocks apply dropout (pix2pix: 3).
         dropout: dropout probability in those blocks (training only; eval is deterministic).
+        chroma_gain: factor on the output ab (see `scale_chroma`); set by `training.calibrate`.
     """
 
     base_width: int = 64
@@ -40,6 +41,7 @@ class Pix2PixConfig(NetConfig):
     max_mult: int = 8
     dropout_blocks: int = 3
     dropout: float = 0.5
+    chroma_gain: float = 1.0
 
     def __post_init__(self) -> None:
         if self.depth < 2 or self.base_width < 1 or self.max_mult < 1:
@@ -109,7 +111,7 @@ class Pix2PixGenerator(ColorNet):
         for block in self.up:
             x = block(x)
             x = torch.cat([skips.pop(), x], dim=1)
-        return denormalize_ab(self.out(x))
+        return denormalize_ab(scale_chroma(self.out(x), self.config.chroma_gain))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -28,3 +28,22 @@ def test_choose_prefers_psnr_among_colourful_enough():
             {"temperature": 0.6, "psnr": 22.0, "colourfulness_ratio": 0.61}]  # below 0.6 + margin
     assert choose(rows)["temperature"] == 0.5
     assert choose([{**r, "colourfulness_ratio": 0.1} for r in rows])["temperature"] == 0.38
+
+
+def test_chroma_gain_scales_the_output_and_survives_a_save(tmp_path):
+    from ideepcolor_app.engine.weights import ModelCard, load_weights, save_weights
+    from training.calibrate import set_chroma_gain
+
+    torch.manual_seed(0)
+    net = build_network("gan", preset_config("gan")).eval()
+    l = torch.rand(1, 1, 128, 128) * 100
+    with torch.no_grad():
+        plain = net(l)
+        set_chroma_gain(net, 1.5)
+        boosted = net(l)
+    assert torch.allclose(boosted, (plain * 1.5).clamp(-110, 110), atol=1e-3)
+    config = {**preset_config("gan"), "chroma_gain": 1.5}
+    loaded, card = load_weights(save_weights(net, ModelCard(name="g", family="gan", config=config, trained=True), tmp_path))
+    with torch.no_grad():
+        assert torch.allclose(loaded.eval()(l), boosted, atol=1e-5)
+    assert card.config["chroma_gain"] == 1.5

@@ -69,6 +69,10 @@ class HintSamplingConfig:
 
     p_continue: float = 7 / 8
     max_side: int = 9
+    # A share of samples drawn with many points (mean p / (1 - p), 49 for 0.98): the geometric
+    # count alone almost never reaches the 50-100 hints the evaluation goes up to.
+    p_dense: float = 0.0
+    dense_p_continue: float = 0.98
     p_histogram: float = 0.2
     p_saturation: float = 0.2
     hue_rotation_p: float = 0.0

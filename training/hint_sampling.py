@@ -84,6 +84,8 @@ def sample_hints(l: torch.Tensor, ab: torch.Tensor, cfg: HintSamplingConfig, bin
     hint_ab, hint_mask = [], []
     for i in range(batch):
         p_continue = 0.0 if rng.random() < cfg.p_no_hints else cfg.p_continue
+        if p_continue and cfg.p_dense and rng.random() < cfg.p_dense:
+            p_continue = cfg.dense_p_continue
         tensors = rasterize_hints(simulate_hints(ab_np[i], rng, sides, p_continue), (h, w))
         hint_ab.append(tensors.ab)
         hint_mask.append(tensors.mask)

@@ -60,6 +60,19 @@ def test_sample_hints_rasterises_patches_and_switches_global_hints():
     assert torch.allclose(batch.histogram[hist_on].sum(dim=1), torch.ones(int(hist_on.sum())), atol=1e-5)
 
 
+def test_dense_share_mixes_a_second_geometric_count():
+    lab = rgb_to_lab(torch.rand(800, 3, 64, 64))
+    bins = BinSet.default()
+
+    def mean_points(cfg):  # 1-pixel patches: the mask's sum counts the points (overlaps are rare)
+        batch = sample_hints(lab[:, :1], lab[:, 1:], cfg, bins, np.random.default_rng(4))
+        return batch.mask.sum(dim=(1, 2, 3)).mean().item()
+
+    assert mean_points(HintSamplingConfig(max_side=1)) == pytest.approx(7.0, abs=0.8)
+    # Half the samples at mean 0.98 / 0.02 = 49: 0.5 * 7 + 0.5 * 49 = 28.
+    assert mean_points(HintSamplingConfig(max_side=1, p_dense=0.5)) == pytest.approx(28.0, abs=3.0)
+
+
 def test_rotate_hue_quarter_turn_and_identity():
     ab = torch.zeros(2, 2, 1, 1)
     ab[:, 0] = 30.0

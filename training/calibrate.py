@@ -33,7 +33,7 @@ from training.loop import COLOURFUL_ENOUGH
 from training.protocol import ground_truth_colourfulness, load_eval_images, run_protocol
 
 TEMPERATURES = (0.38, 0.42, 0.46, 0.5, 0.52, 0.55, 0.6, 0.7)
-CHROMA_GAINS = (1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.65, 1.8, 2.0)
+CHROMA_GAINS = (0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.65, 1.8, 2.0)
 #: Colourfulness margin above the bar, so that the choice does not sit on the edge.
 MARGIN = 0.02
 

@@ -4,9 +4,8 @@ Run under a virtual display (the real xcb platform, so window decorations and fo
 
     xvfb-run -s "-screen 0 1600x1000x24" python docs/make_screenshot.py [BACKEND]
 
-BACKEND defaults to `levin` (no weights: it shows a real propagation of the sample's hints while
-the networks are untrained). Settings go to a temporary file, so the user's own settings are
-neither used nor changed.
+BACKEND defaults to `hints`, the app's default backend with its shipped weights. Settings go to
+a temporary file, so the user's own settings are neither used nor changed.
 """
 
 import sys
@@ -21,7 +20,7 @@ from ideepcolor_app.gui.main_window import QtMainWindow
 OUT = Path(__file__).resolve().parent / "screenshot_main_window.png"
 
 
-def main(backend: str = "levin") -> int:
+def main(backend: str = "hints") -> int:
     app = application()
     with tempfile.TemporaryDirectory() as folder:
         settings = QSettings(str(Path(folder) / "screenshot.ini"), QSettings.Format.IniFormat)

@@ -22,7 +22,7 @@ import torch.distributed as dist
 from tqdm import tqdm
 
 from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
-from ideepcolor_app.engine.weights import ModelCard, save_weights
+from ideepcolor_app.engine.weights import ModelCard, read_card, save_weights
 
 from training.config import REPO_ROOT, TrainConfig
 from training.data import PhotoCrops, list_photos, step_loader, to_lab
@@ -125,16 +125,24 @@ def export(trainer: Trainer, state: RunState, out_dir: Path, device: torch.devic
     metrics["val_psnr"] = {str(k): round(v, 3) for k, v in metrics.pop("psnr", {}).items()}
     card = ModelCard(
         name=cfg.name, family=cfg.model.family, config=trainer.net.config.to_dict(), trained=True,
-        description=(f"Trained with `python -m training.train` ({cfg.trainer} trainer) for "
-                     f"{state.step} steps, batch {cfg.data.batch_size}, {cfg.data.crop_size}px crops, "
-                     f"{state.elapsed_s / 60:.1f} min on {device.type} ({platform.machine()}, "
-                     f"{torch.get_num_threads()} threads); best validation step kept."),
+        description=(f"The network at step {state.step}, "
+                     + ("the best validation score" if state.best_metrics else "the end")
+                     + f" of a `python -m training.train` run ({cfg.trainer} trainer, batch {cfg.data.batch_size}, "
+                     f"{cfg.data.crop_size}px crops): {state.elapsed_s / 60:.1f} min of training to "
+                     f"that step on {device.type} ({platform.machine()}, {torch.get_num_threads()} threads)."),
         training_data=describe_data(cfg.data.train),
         metrics={"selected_at_step": metrics.pop("step", None), "val_size": cfg.data.val_size, **metrics},
         source="this repository (training/configs/%s.toml)" % cfg.name,
         init_seed=cfg.seed,
     )
     return save_weights(trainer.net, card, out_dir)
+
+
+def record_run_length(weights: Path, state: RunState) -> None:
+    """Add the whole run's length to the exported card (it was written at the best step)."""
+    card = read_card(weights)
+    card.metrics["run"] = {"steps": state.step, "minutes": round(state.elapsed_s / 60, 1)}
+    atomic_write_bytes(weights.with_suffix(".json"), card.to_json().encode())
 
 
 def describe_data(folders) -> str:
@@ -233,4 +241,6 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = False) -> Path | None:
         return None
     if not val_images:
         export(trainer, state, out_dir, device)
-    return out_dir / f"{cfg.name}.safetensors"
+    weights = out_dir / f"{cfg.name}.safetensors"
+    record_run_length(weights, state)
+    return weights

@@ -29,7 +29,8 @@ def test_resume_gives_identical_next_steps(photo_dir, tmp_path):
     for name in a:
         assert torch.equal(a[name], b[name]), name
     card = json.loads(resumed.with_suffix(".json").read_text())
-    assert card["trained"] is True and "4 steps" in card["description"]
+    assert card["trained"] is True and "step 4, the end of" in card["description"]
+    assert card["metrics"]["run"]["steps"] == 4
     log = (tmp_path / "split" / "metrics.csv").read_text().splitlines()
     assert [row.split(",")[0] for row in log[1:] if ",loss," in row] == ["1", "2", "3", "4"]
 
@@ -40,6 +41,8 @@ def test_validation_keeps_the_best_network_and_writes_its_metrics(photo_dir, tmp
     card = json.loads(weights.with_suffix(".json").read_text())
     assert set(card["metrics"]["val_psnr"]) == {"0"}
     assert card["metrics"]["selected_at_step"] in (1, 2)
+    assert card["metrics"]["run"]["steps"] == 2 and card["metrics"]["run"]["minutes"] >= 0
+    assert f"step {card['metrics']['selected_at_step']}," in card["description"]
     assert 5.0 < card["metrics"]["val_psnr"]["0"] < 60.0
     rows = [r for r in (tmp_path / "run" / "metrics.csv").read_text().splitlines() if ",val,score," in r]
     assert len(rows) == 2

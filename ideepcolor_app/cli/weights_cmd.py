@@ -95,6 +95,16 @@ def run_list(args: argparse.Namespace) -> int:
             print(f"{row['name']:<20} BROKEN   {row['error']}")
             continue
         state = "trained" if row["trained"] else "UNTRAINED (random init)"
-        metrics = ", ".join(f"{k}={v}" for k, v in row["metrics"].items()) or "no metrics"
-        print(f"{row['name']:<20} {row['family']:<7} {state:<24} {metrics}  {row['path']}")
+        print(f"{row['name']:<20} {row['family']:<7} {state:<24} {summarise_metrics(row['metrics'])}  {row['path']}")
     return 0
+
+
+def summarise_metrics(metrics: dict) -> str:
+    """One line from a card's metrics: the val evaluation if there is one (--json has it all)."""
+    evaluation = metrics.get("evaluation")
+    if not evaluation:
+        return "no evaluation"
+    psnr = ", ".join(f"{n} hints {v:.2f}" for n, v in evaluation["psnr"].items())
+    ratio = evaluation["colourfulness"] / max(evaluation["ground_truth_colourfulness"], 1e-6)
+    return (f"val PSNR dB ({evaluation['images']} photos at {evaluation['size']}): {psnr}; "
+            f"colourfulness {ratio:.0%} of ground truth")

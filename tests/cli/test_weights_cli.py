@@ -86,3 +86,12 @@ def test_weights_list_leaves_out_data_files_but_reports_broken_networks(tmp_path
     rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
     assert "my_prior" not in rows and "bin_prior" not in rows
     assert "truncated" in rows and rows["truncated"].get("error")
+
+
+def test_weights_list_summarises_the_val_evaluation():
+    from ideepcolor_app.cli.weights_cmd import summarise_metrics
+
+    line = summarise_metrics({"evaluation": {"psnr": {"0": 23.361, "10": 25.0}, "colourfulness": 27.0,
+                                             "ground_truth_colourfulness": 45.0, "images": 48, "size": 256}})
+    assert "0 hints 23.36, 10 hints 25.00" in line and "60% of ground truth" in line and "48 photos at 256" in line
+    assert summarise_metrics({"selected_at_step": 3}) == "no evaluation"

@@ -23,6 +23,9 @@ from ideepcolor_app.hints import Hints
 
 #: Longest side of the on-screen result; saving always composes at full resolution.
 PREVIEW_MAX_SIDE = 1200
+#: Longest side of a draft result, shown while a point is dragged: composing the preview costs
+#: more than the network, so a drag follows the pointer at this size and is refined at the end.
+DRAFT_MAX_SIDE = 640
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,6 +37,7 @@ class RenderRequest:
         photo_token: identifies the photo (`Document.photo_token`).
         l_full: (H,W) float32 read-only CIELAB L of the photo.
         hints, backend_name, temperature, working_size: as in the document.
+        draft: compose a smaller preview (DRAFT_MAX_SIDE), for results during a drag.
     """
 
     generation: int
@@ -43,11 +47,12 @@ class RenderRequest:
     backend_name: str
     temperature: float
     working_size: int
+    draft: bool = False
 
     @classmethod
-    def from_document(cls, doc: Document) -> "RenderRequest":
+    def from_document(cls, doc: Document, draft: bool = False) -> "RenderRequest":
         return cls(doc.generation, doc.photo_token, doc.l_full, doc.hints, doc.backend_name,
-                   doc.temperature, doc.working_size)
+                   doc.temperature, doc.working_size, draft)
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,7 +60,8 @@ class RenderResult:
     """What the view shows after a render.
 
     Attributes:
-        rgb_u8: (h,w,3) uint8 sRGB preview (the photo scaled to at most PREVIEW_MAX_SIDE).
+        rgb_u8: (h,w,3) uint8 sRGB preview (the photo scaled to at most PREVIEW_MAX_SIDE, or
+            DRAFT_MAX_SIDE for a draft).
         ab_small: (2,s,s) float32 CIELAB ab at the working resolution.
         seconds: wall time of the render; device: where the network ran.
         weights_state, uses_local_hints, uses_global_hints, has_distribution: facts about the
@@ -73,6 +79,7 @@ class RenderResult:
     uses_local_hints: bool
     uses_global_hints: bool
     has_distribution: bool
+    draft: bool = False
 
     def ab_at(self, x_frac: float, y_frac: float) -> tuple[float, float]:
         """The predicted ab at a point given as fractions of the photo's width and height."""
@@ -94,7 +101,7 @@ class Colorizer:
         self._backends: dict[str, Backend] = {}
         self._session_key: tuple | None = None
         self._session: ColorizeSession | None = None
-        self._preview: tuple[int, torch.Tensor] | None = None
+        self._previews: dict[tuple[int, bool], torch.Tensor] = {}
         self._lock = threading.Lock()  # the UI thread saves while the worker may be rendering
 
     def backend(self, name: str) -> Backend:
@@ -113,10 +120,13 @@ class Colorizer:
         return self._session
 
     def preview_l(self, request: RenderRequest) -> torch.Tensor:
-        """(h,w) L of the photo scaled down to at most PREVIEW_MAX_SIDE, cached per photo."""
-        if self._preview is None or self._preview[0] != request.photo_token:
-            self._preview = (request.photo_token, preview_l(request.l_full))
-        return self._preview[1]
+        """(h,w) L of the photo scaled down to the preview (or draft) size, cached per photo."""
+        key = (request.photo_token, request.draft)
+        if key not in self._previews:
+            self._previews = {k: v for k, v in self._previews.items() if k[0] == request.photo_token}
+            side = DRAFT_MAX_SIDE if request.draft else PREVIEW_MAX_SIDE
+            self._previews[key] = preview_l(request.l_full, side)
+        return self._previews[key]
 
     def run(self, request: RenderRequest) -> RenderResult:
         with self._lock:
@@ -132,6 +142,7 @@ class Colorizer:
             request.generation, request.photo_token, request.backend_name, rgb_u8, ab_small,
             time.perf_counter() - start, str(getattr(backend, "device", "cpu")), backend.weights_state,
             bool(backend.uses_local_hints), bool(backend.uses_global_hints), bool(backend.has_distribution),
+            request.draft,
         )
 
     def distribution(self, request: RenderRequest) -> Distribution | None:
@@ -161,17 +172,22 @@ class ResultGate:
     """
 
     def __init__(self) -> None:
-        self.shown_generation = -1
+        self.reset()
 
     def reset(self) -> None:
         self.shown_generation = -1
+        self.shown_draft = False
 
     def accept(self, result: RenderResult, doc: Document) -> bool:
+        """True if `result` should replace what is shown: newer, or the refinement of a draft."""
         if result.photo_token != doc.photo_token or result.backend_name != doc.backend_name:
             return False
-        if result.generation <= self.shown_generation or result.generation > doc.generation:
+        if result.generation > doc.generation:
             return False
-        self.shown_generation = result.generation
+        refines = result.generation == self.shown_generation and self.shown_draft and not result.draft
+        if result.generation <= self.shown_generation and not refines:
+            return False
+        self.shown_generation, self.shown_draft = result.generation, result.draft
         return True
 
 

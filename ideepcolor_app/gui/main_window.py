@@ -66,6 +66,7 @@ class QtMainWindow(QMainWindow):
         self.stack = UndoStack(self.doc)
         self.files = QtFileActions(self)
         self.gate = ResultGate()
+        self._dragging = False  # a point drag is in progress: renders are drafts
         self.last_result: RenderResult | None = None
         self.last_distribution = None
         self._resize_slider_id = 0
@@ -134,7 +135,7 @@ class QtMainWindow(QMainWindow):
         self.canvas.pointAdded.connect(self.add_point)
         self.canvas.pointSelected.connect(lambda i: self.doc.set_selected(None if i < 0 else i))
         self.canvas.pointMoved.connect(self.move_point)
-        self.canvas.dragFinished.connect(lambda _index: self.stack.close_merge())
+        self.canvas.dragFinished.connect(lambda _index: self.end_drag())
         self.canvas.pointRemoved.connect(lambda i: self.stack.push(RemoveHint(self.doc, i)))
         self.canvas.pointResized.connect(lambda i, n: self.stack.push(ResizeHint(self.doc, i, n)))
         self.colour_panel.colourPicked.connect(self.pick_colour)
@@ -164,7 +165,15 @@ class QtMainWindow(QMainWindow):
         if not 0 <= index < len(self.doc.hints.points):  # e.g. undone in the middle of a drag
             return
         x, y = self.doc.clamp_point(x, y)
+        self._dragging = bool(drag_id)  # before the push: its render is a draft during a drag
         self.stack.push(MoveHint(self.doc, index, x, y, drag_id or None))
+
+    def end_drag(self) -> None:
+        """Close the drag's undo step and refine its last draft render to full preview size."""
+        self.stack.close_merge()
+        if self._dragging:
+            self._dragging = False
+            self.request_render()
 
     def pick_colour(self, a: float, b: float) -> None:
         ab = (float(a), float(b))
@@ -260,7 +269,7 @@ class QtMainWindow(QMainWindow):
 
     def request_render(self) -> None:
         self.render_label.setText("rendering…")
-        self.worker.submit(RenderRequest.from_document(self.doc))
+        self.worker.submit(RenderRequest.from_document(self.doc, draft=self._dragging))
 
     def _on_worker_ready(self) -> None:
         for outcome in self.worker.take_outcomes():

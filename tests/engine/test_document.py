@@ -189,6 +189,21 @@ def test_result_gate_shows_intermediate_results_of_a_drag(doc):
     assert gate.shown_generation == doc.generation
 
 
+def test_result_gate_takes_the_refinement_of_a_draft_once(doc, monkeypatch):
+    from ideepcolor_app.engine import colorizer as colorizer_module
+
+    monkeypatch.setattr(colorizer_module, "DRAFT_MAX_SIDE", 8)
+    colorizer = Colorizer(recording_factory({}))
+    gate = ResultGate()
+    doc.set_hints(doc.hints.with_point(HintPoint(3.0, 4.0, (1.0, 2.0))))
+    draft = colorizer.run(RenderRequest.from_document(doc, draft=True))
+    full = colorizer.run(RenderRequest.from_document(doc))
+    assert draft.draft and max(draft.rgb_u8.shape[:2]) == 8
+    assert full.rgb_u8.shape[:2] == doc.l_full.shape  # small photo: the preview is the photo
+    assert gate.accept(draft, doc) and gate.accept(full, doc)  # same generation, refined
+    assert not gate.accept(draft, doc) and not gate.accept(full, doc)
+
+
 def test_preview_l_caps_the_longest_side():
     l_full = torch.full((300, 1500), 42.0)
     small = preview_l(l_full, max_side=600)

@@ -54,6 +54,25 @@ def test_moving_a_hint_moves_the_colour(qtbot, make_window, small_photo):
     assert abs(rgb[20, 20, 2] - rgb[20, 20, 0]) < 40  # the old place lost the blue
 
 
+def test_a_drag_shows_drafts_and_ends_on_a_full_size_result(qtbot, window, monkeypatch):
+    from ideepcolor_app.engine import colorizer
+
+    monkeypatch.setattr(colorizer, "DRAFT_MAX_SIDE", 48)
+    window.colour_panel.colourPicked.emit(*BLUE)
+    window.add_point(20.5, 20.5)
+    wait_rendered(qtbot, window)
+    full_shape = window.canvas.result_image.image.shape
+    window.move_point(0, 70.5, 50.5, drag_id=7)
+    wait_rendered(qtbot, window)
+    assert window.last_result.draft and window.canvas.result_image.image.shape[:2] == (32, 48)
+    window.end_drag()
+    qtbot.waitUntil(lambda: not window.last_result.draft, timeout=15000)
+    assert window.canvas.result_image.image.shape == full_shape
+    rgb = shown_rgb(window)
+    assert rgb[50, 70, 2] > rgb[50, 70, 0] + 30  # the full-size result has the hint where it ended
+    assert len(window.stack) == 2  # add + the drag's one move
+
+
 def test_rapid_edits_end_with_the_result_of_the_last_edit(qtbot, window):
     window.colour_panel.colourPicked.emit(*BLUE)
     window.add_point(10.5, 10.5)

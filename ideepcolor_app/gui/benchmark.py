@@ -3,8 +3,9 @@
 A scripted drag on a real main window (offscreen): each step moves the point through the same
 path as a mouse drag (`QtMainWindow.move_point`, a merged MoveHint), then waits until the render
 of that edit is on the result view and the view has repainted. Results during a drag are drafts
-(`DRAFT_MAX_SIDE`), as when a person drags; the release refines the last one. No `processEvents` spinning: the
-wait is a QEventLoop woken by `resultShown`, so the worker thread gets the CPU.
+(`DRAFT_MAX_SIDE`), as when a person drags; the release refines the last one. No
+`processEvents` spinning: the wait is a QEventLoop woken by `resultShown`, so the worker thread
+gets the CPU.
 """
 
 from __future__ import annotations

@@ -10,10 +10,15 @@ Formats, chosen by the file suffix:
   (Deflate compression with horizontal predictor), since Pillow cannot encode 16-bit RGB.
   Without the optional `imagecodecs` package tifffile uses Python's zlib, which suffices.
 
+Every file is decoded in full before it is renamed into place (`verify.verify_written`): an
+encoder that stops short on a full disk without saying so (Pillow's optimised JPEG) cannot
+leave a truncated photo behind.
+
 EXIF: JPEG and PNG carry the whole EXIF block. TIFF carries its first-IFD text tags (Make,
 Model, Artist, Copyright, DateTime, Software, ImageDescription, HostComputer); the EXIF and
 GPS sub-IFDs are dropped because tifffile cannot write them. The orientation is always 1:
-the pixels written are upright.
+the pixels written are upright. The Software tag is always `verify.OUR_SOFTWARE`, which is how
+a batch tells its own outputs from photos.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from PIL.ExifTags import Base
 
 from ideepcolor_app.atomic import atomic_write_with
 from ideepcolor_app.imageio.exif import exif_from_bytes
+from ideepcolor_app.imageio.verify import OUR_SOFTWARE, verify_written
 
 _log = logging.getLogger(__name__)
 
@@ -97,7 +103,8 @@ def write_image(
         ValueError: unsupported suffix, bit depth or quality, bad array shape or
             non-finite values, or `exif` that is not an EXIF block.
         TypeError: `rgb` has an unsupported dtype.
-        ImageWriteError: `path` is a protected input, or the file system refused the write.
+        ImageWriteError: `path` is a protected input, the file system refused the write, or
+            the file written does not decode back (a full disk).
     """
     path = Path(path)
     kind = _kind_for(path)
@@ -106,7 +113,8 @@ def write_image(
         raise ValueError(f"quality must be between 1 and 100, got {quality}")
     _refuse_protected(path, protect)
     pixels = _to_samples(rgb, depth)
-    exif_block = exif_from_bytes(exif) if exif else None
+    exif_block = exif_from_bytes(exif) if exif else Image.Exif()
+    exif_block[int(Base.Software)] = OUR_SOFTWARE
     if path.is_dir():
         raise ImageWriteError(f"{path}: this is a folder, not a file name")
 
@@ -115,6 +123,7 @@ def write_image(
             _write_tiff(tmp, pixels, exif_block)
         else:
             _write_with_pillow(tmp, kind, pixels, exif_block, quality)
+        verify_written(tmp, kind, pixels)
 
     try:
         atomic_write_with(path, encode)
@@ -214,7 +223,7 @@ def _write_with_pillow(
 
 def _write_tiff(tmp: Path, pixels: np.ndarray, exif: Image.Exif | None) -> None:
     text = _tiff_text_tags(exif) if exif is not None else {}
-    software = text.pop(int(Base.Software), "ideepcolor-app")
+    software = text.pop(int(Base.Software), OUR_SOFTWARE)
     # Passed as raw tags, not as tifffile's description/datetime, which validate formats.
     extratags = [(tag, "s", 0, value, True) for tag, value in text.items()]
     tifffile.imwrite(

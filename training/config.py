@@ -48,6 +48,9 @@ class DataConfig:
     min_chroma: float = 3.0
     val_size: int = 128
     val_images: int = 48
+    # Whole sources (MANIFEST.csv `source_package`) left out of `train`; `training.evaluate
+    # --sources` scores them as photos unlike the corpus.
+    exclude_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

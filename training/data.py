@@ -7,6 +7,7 @@ may use any number of worker processes without changing the result.
 
 from __future__ import annotations
 
+import csv
 import logging
 import math
 from dataclasses import dataclass
@@ -25,14 +26,45 @@ from ideepcolor_app.imageio import ImageReadError, read_photo
 
 logger = logging.getLogger(__name__)
 
-def list_photos(folders: Sequence[str | Path]) -> list[Path]:
-    """Every photo under the folders (recursively), found as `ideepcolor batch` finds them."""
+MANIFEST = "MANIFEST.csv"
+
+
+def photo_sources(folder: Path) -> dict[str, str]:
+    """Resolved photo path -> `source_package`, from the MANIFEST.csv in or above `folder`.
+
+    The corpus keeps one manifest beside its split folders, with paths relative to it. A
+    folder without a manifest gives an empty mapping (every photo's source is unknown).
+    """
+    for root in (folder, folder.parent):
+        manifest = root / MANIFEST
+        if manifest.is_file():
+            with manifest.open(newline="", encoding="utf-8") as f:
+                return {str((root / row["file"]).resolve()): row["source_package"]
+                        for row in csv.DictReader(f)}
+    return {}
+
+
+def list_photos(folders: Sequence[str | Path], exclude_sources: Sequence[str] = (),
+                only_sources: Sequence[str] = ()) -> list[Path]:
+    """Every photo under the folders (recursively), found as `ideepcolor batch` finds them.
+
+    Args:
+        exclude_sources: leave out photos whose manifest `source_package` is one of these
+            (whole sources held out for validation).
+        only_sources: if given, keep only photos from these sources.
+    """
     found: list[Path] = []
     for folder in folders:
         folder = Path(folder)
         if not folder.is_dir():
             raise FileNotFoundError(f"no such photo folder: {folder}")
-        found += find_photos(folder, recursive=True)
+        photos = find_photos(folder, recursive=True)
+        if exclude_sources or only_sources:
+            sources = photo_sources(folder)
+            source_of = lambda p: sources.get(str(p.resolve()), "")  # noqa: E731
+            photos = [p for p in photos if source_of(p) not in exclude_sources
+                      and (not only_sources or source_of(p) in only_sources)]
+        found += photos
     return found
 
 
@@ -74,15 +106,17 @@ class PhotoCrops(Dataset):
         cache_short_side: photos are kept in memory downscaled to this short side.
         min_crop_scale: smallest crop area as a fraction of the photo's.
         augment: False: the whole photo squashed to crop_size (evaluation protocol).
+        exclude_sources, only_sources: filter by the corpus manifest (see `list_photos`).
     """
 
     def __init__(self, folders: Sequence[str | Path], crop_size: int = 128,
                  cache_short_side: int = 256, min_crop_scale: float = 0.3,
-                 min_chroma: float = 3.0, augment: bool = True, limit: int | None = None):
+                 min_chroma: float = 3.0, augment: bool = True, limit: int | None = None,
+                 exclude_sources: Sequence[str] = (), only_sources: Sequence[str] = ()):
         self.crop_size, self.min_crop_scale, self.augment = crop_size, min_crop_scale, augment
         self.paths: list[Path] = []
         self.photos: list[np.ndarray] = []
-        for path in list_photos(folders):
+        for path in list_photos(folders, exclude_sources, only_sources):
             if limit is not None and len(self.photos) >= limit:
                 break
             try:

@@ -21,12 +21,14 @@ import numpy as np
 import torch
 
 from ideepcolor_app.atomic import atomic_write_bytes
-from ideepcolor_app.engine.backends import LevinBackend
+from ideepcolor_app.engine.backends import Backend, HintsBackend, LevinBackend
 from ideepcolor_app.engine.weights import load_weights, read_card
 from ideepcolor_app.nets import ColorNet
+from ideepcolor_app.propagation import LevinSolver
 
 from training.config import DataConfig
 from training.protocol import HINT_COUNTS, Predictor, ground_truth_colourfulness, load_eval_images, run_protocol
+from training.full_res import full_resolution_fidelity
 from training.report import save_grid, save_plot
 
 logger = logging.getLogger(__name__)
@@ -52,25 +54,37 @@ def grey_predictor(l, hints) -> torch.Tensor:
     return torch.zeros(l.shape[0], 2, *l.shape[-2:])
 
 
-def levin_predictor() -> Predictor:
-    """Levin et al. with the app's backend; the factorised system is reused across counts."""
-    backend = LevinBackend()
+def backend_predictor(backend: Backend) -> Predictor:
+    """An app backend, its L-only work done once per photo (the protocol runs every count of
+    one photo before the next)."""
     cached: dict[int, object] = {}
 
     def predict(l, hints):
         key = id(l)
         if key not in cached:
-            cached.clear()  # the protocol runs every count of one photo before the next
+            cached.clear()
             cached[key] = backend.prepare(l)
         return backend.predict(cached[key], hints, 0.38)[None]
 
     return predict
 
 
+def levin_predictor() -> Predictor:
+    """Levin et al. as the app runs it: the coarse-grid solve of `ideepcolor_app.propagation`."""
+    return backend_predictor(LevinBackend())
+
+
+def exact_levin_predictor(l, hints) -> torch.Tensor:
+    """Levin et al.'s exact solve at the protocol's full 256 x 256 (about 0.2 s a solve)."""
+    ab = LevinSolver(l[0, 0].numpy()).solve(hints.ab[0].numpy(), hints.mask[0, 0].numpy() > 0.5)
+    return torch.from_numpy(ab)[None]
+
+
 def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256,
-             limit: int | None = None, levin: bool = True) -> tuple[dict, dict[str, list[np.ndarray]]]:
+             limit: int | None = None, levin: bool = True, exact_levin: bool = False,
+             sources: Sequence[str] = ()) -> tuple[dict, dict[str, list[np.ndarray]]]:
     """Run the sweep; returns (results for JSON, grid column name -> images)."""
-    images = load_eval_images(image_dirs, size, limit)
+    images = load_eval_images(image_dirs, size, limit, sources)
     methods: dict[str, dict] = {}
     columns: dict[str, list[np.ndarray]] = {"grey input": [im.grey_u8 for im in images]}
 
@@ -79,6 +93,7 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
         result = run_protocol(predict, images, counts)
         methods[name] = {"kind": kind, **extra,
                          "psnr": {str(k): round(v, 3) for k, v in result["psnr"].items()},
+                         "fidelity": {str(k): round(v, 3) for k, v in result["fidelity"].items()},
                          "colourfulness": round(result["colourfulness"], 3)}
         return result["predictions"]
 
@@ -86,6 +101,8 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
     for path in weights:
         net, card = load_weights(path)
         predict, uses_hints = network_predictor(net)
+        if net.FAMILY == "propagated_hints":  # propagation and hint residual: the app's path
+            predict = backend_predictor(HintsBackend(str(path), device="cpu"))
         counts = HINT_COUNTS if uses_hints else (0,)
         predictions = record(card.name, predict, counts, "hints" if uses_hints else "automatic",
                              weights=str(path), trained=card.trained)
@@ -95,11 +112,14 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
     if levin:
         predictions = record("levin", levin_predictor(), [n for n in HINT_COUNTS if n > 0], "reference")
         columns[f"levin, {GRID_HINTS} hints"] = predictions[GRID_HINTS]
+    if exact_levin:
+        record("levin (exact)", exact_levin_predictor, [n for n in HINT_COUNTS if n > 0], "reference")
     columns["ground truth"] = [im.rgb_u8 for im in images]
     results = {
         "protocol": "DESIGN.md section 3: photos squashed to size x size, N hints of side 6 "
                     "with a fixed seed per image, PSNR of 8-bit sRGB",
         "images": len(images), "size": size, "folders": [str(d) for d in image_dirs],
+        "sources": list(sources),
         "hint_counts": list(HINT_COUNTS),
         "ground_truth_colourfulness": round(ground_truth_colourfulness(images), 3),
         "methods": methods,
@@ -113,14 +133,30 @@ def update_cards(weights: Sequence[Path], results: dict) -> None:
     for path in weights:
         card = read_card(path)
         method = results["methods"][card.name]
-        card.metrics["evaluation"] = {
+        key = "evaluation_held_out_sources" if results["sources"] else "evaluation"
+        card.metrics[key] = {
             "protocol": results["protocol"], "images": results["images"], "size": results["size"],
-            "folders": results["folders"], "psnr": method["psnr"],
+            "folders": results["folders"], "sources": results["sources"], "psnr": method["psnr"],
+            "fidelity": method["fidelity"],
             "colourfulness": method["colourfulness"],
             "ground_truth_colourfulness": results["ground_truth_colourfulness"],
             "references_psnr": references,
         }
         atomic_write_bytes(path.with_suffix(".json"), card.to_json().encode())
+
+
+def full_res_fidelities(args: argparse.Namespace, results: dict) -> dict[str, dict[str, float]]:
+    """Full-resolution hint fidelity of every hints network evaluated, and of levin."""
+    backends: dict[str, Backend] = {}
+    for path in args.weights:
+        if results["methods"][read_card(path).name]["kind"] == "hints":
+            backends[read_card(path).name] = HintsBackend(str(path), device="cpu")
+    if not args.no_levin:
+        backends["levin"] = LevinBackend()
+    counts = [n for n in results["hint_counts"] if n > 0]
+    return {name: {str(k): round(v, 3) for k, v in full_resolution_fidelity(
+                backend, args.images, counts, args.size, args.limit, args.sources).items()}
+            for name, backend in backends.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,16 +165,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--images", nargs="+", default=list(DataConfig().val), help="photo folders")
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--limit", type=int, help="use only the first N photos")
+    parser.add_argument("--sources", nargs="+", default=[],
+                        help="only photos of these MANIFEST.csv source packages (held-out sources)")
     parser.add_argument("--no-levin", action="store_true", help="skip the Levin reference")
+    parser.add_argument("--exact-levin", action="store_true",
+                        help="also run Levin's exact full-size solve (slow) beside the app's coarse one")
     parser.add_argument("--json", type=Path, default=Path("eval.json"))
     parser.add_argument("--plot", type=Path, default=Path("eval.png"))
+    parser.add_argument("--full-res-fidelity", action="store_true",
+                        help="also measure hint fidelity on full-resolution results (hints networks, levin)")
     parser.add_argument("--grid", type=Path, help="also write a result grid (JPEG or PNG)")
     parser.add_argument("--grid-rows", type=int, default=6)
     parser.add_argument("--update-cards", action="store_true",
                         help="write each network's numbers into its model card (metrics.evaluation)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    results, columns = evaluate(args.weights, args.images, args.size, args.limit, not args.no_levin)
+    results, columns = evaluate(args.weights, args.images, args.size, args.limit, not args.no_levin,
+                                args.exact_levin, args.sources)
+    if args.full_res_fidelity:
+        results["full_resolution_fidelity"] = full_res_fidelities(args, results)
     atomic_write_bytes(args.json, (json.dumps(results, indent=2) + "\n").encode())
     save_plot(results, args.plot)
     if args.grid:
@@ -148,6 +193,12 @@ def main(argv: list[str] | None = None) -> int:
     for name, method in results["methods"].items():
         psnr = "  ".join(f"{k}:{v:.2f}" for k, v in method["psnr"].items())
         print(f"{name:>18}  {psnr}  colourfulness {method['colourfulness']:.1f}")
+        if method["fidelity"]:
+            fidelity = "  ".join(f"{k}:{v:.2f}" for k, v in method["fidelity"].items())
+            print(f"{'  hint fidelity':>18}  {fidelity}")
+    for name, fidelity in results.get("full_resolution_fidelity", {}).items():
+        print(f"{name:>18}  full-resolution hint fidelity  "
+              + "  ".join(f"{k}:{v:.2f}" for k, v in fidelity.items()))
     print(f"{'ground truth':>18}  colourfulness {results['ground_truth_colourfulness']:.1f}")
     print(f"wrote {args.json}, {args.plot}" + (f", {args.grid}" if args.grid else ""))
     return 0

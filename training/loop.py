@@ -130,7 +130,7 @@ def export(trainer: Trainer, state: RunState, out_dir: Path, device: torch.devic
                      + f" of a `python -m training.train` run ({cfg.trainer} trainer, batch {cfg.data.batch_size}, "
                      f"{cfg.data.crop_size}px crops): {state.elapsed_s / 60:.1f} min of training to "
                      f"that step on {device.type} ({platform.machine()}, {torch.get_num_threads()} threads)."),
-        training_data=describe_data(cfg.data.train),
+        training_data=describe_data(cfg.data.train, cfg.data.exclude_sources),
         metrics={"selected_at_step": metrics.pop("step", None), "val_size": cfg.data.val_size, **metrics},
         source="this repository (training/configs/%s.toml)" % cfg.name,
         init_seed=cfg.seed,
@@ -145,13 +145,15 @@ def record_run_length(weights: Path, state: RunState) -> None:
     atomic_write_bytes(weights.with_suffix(".json"), card.to_json().encode())
 
 
-def describe_data(folders) -> str:
-    """Folders relative to the repository (machine-independent) and their photo counts."""
+def describe_data(folders, exclude_sources=()) -> str:
+    """Folders relative to the repository (machine-independent), their photo counts and any
+    sources held out."""
     parts = []
     for folder in folders:
         shown = os.path.relpath(folder, REPO_ROOT)
-        parts.append(f"{shown} ({len(list_photos([folder]))} photos)")
-    return ", ".join(parts)
+        parts.append(f"{shown} ({len(list_photos([folder], exclude_sources))} photos)")
+    held_out = f"; held out: sources {', '.join(exclude_sources)}" if exclude_sources else ""
+    return ", ".join(parts) + held_out
 
 
 class MetricsLog:
@@ -192,7 +194,8 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = False) -> Path | None:
         state = load_checkpoint(checkpoint, trainer)
         logger.info("resumed at step %d", state.step)
     dataset = PhotoCrops(cfg.data.train, cfg.data.crop_size, cfg.data.cache_short_side,
-                         cfg.data.min_crop_scale, cfg.data.min_chroma)
+                         cfg.data.min_crop_scale, cfg.data.min_chroma,
+                         exclude_sources=cfg.data.exclude_sources)
     val_images = gt_colour = None
     if rank == 0 and cfg.optim.val_every > 0:
         val_images = load_eval_images(cfg.data.val, cfg.data.val_size, cfg.data.val_images)

@@ -6,6 +6,8 @@ import numpy as np
 import torch
 
 from ideepcolor_app.color import lab_to_rgb
+from ideepcolor_app.hints import Hints
+from ideepcolor_app.hints.rasterize import patch_bounds
 
 
 def lab_to_u8(l: torch.Tensor, ab: torch.Tensor) -> np.ndarray:
@@ -53,3 +55,34 @@ def colourfulness(rgb_u8: np.ndarray) -> np.ndarray:
     std = np.sqrt(rg.std(axis=(1, 2)) ** 2 + yb.std(axis=(1, 2)) ** 2)
     mean = np.sqrt(rg.mean(axis=(1, 2)) ** 2 + yb.mean(axis=(1, 2)) ** 2)
     return std + 0.3 * mean
+
+
+def hint_fidelity(ab: np.ndarray | torch.Tensor, hints: Hints) -> list[float]:
+    """Distance between each hint's colour and the result's mean ab on that hint's patch.
+
+    A user who picks a colour expects to see it where they clicked (DESIGN.md section 8).
+
+    Args:
+        ab: (2,h,w) result ab, CIELAB, at any resolution: patches are mapped onto it from
+            the hints' photo coordinates exactly as the rasteriser maps them.
+        hints: the points (in photo pixels, patch side in pixels of that grid).
+    Returns:
+        One Euclidean ab distance per point whose patch lies on the grid.
+
+    Example:
+        >>> from ideepcolor_app.hints import HintPoint
+        >>> ab = np.zeros((2, 4, 4)); ab[0, :2, :2] = 30.0; ab[1, :2, :2] = 40.0
+        >>> hints = Hints(4, 4, (HintPoint(x=1.0, y=1.0, ab=(30.0, 0.0), size=2),))
+        >>> hint_fidelity(ab, hints)  # mean (30, 40) against (30, 0)
+        [40.0]
+    """
+    ab = np.asarray(ab.detach().cpu() if isinstance(ab, torch.Tensor) else ab, np.float64)
+    distances = []
+    for point in hints.points:
+        bounds = patch_bounds(point, (hints.width, hints.height), ab.shape[1:])
+        if bounds is None:
+            continue
+        r0, r1, c0, c1 = bounds
+        mean = ab[:, r0:r1, c0:c1].mean(axis=(1, 2))
+        distances.append(float(np.hypot(*(mean - np.asarray(point.ab)))))
+    return distances

@@ -12,10 +12,11 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
-from ideepcolor_app.hints import HintTensors, rasterize_hints, simulate_n_hints
+from ideepcolor_app.color import rgb_to_lab
+from ideepcolor_app.hints import Hints, HintTensors, rasterize_hints, simulate_n_hints
 
 from training.data import PhotoCrops, to_lab
-from training.metrics import colourfulness, lab_to_u8, psnr_u8
+from training.metrics import colourfulness, hint_fidelity, lab_to_u8, psnr_u8
 
 HINT_COUNTS = (0, 1, 2, 5, 10, 20, 50, 100)
 EVAL_PATCH = 6
@@ -38,9 +39,11 @@ class EvalImage:
 
 
 def load_eval_images(folders: Sequence[str | Path], size: int = 256,
-                     limit: int | None = None) -> list[EvalImage]:
-    """The protocol's images: every colour photo of the folders, squashed to size x size."""
-    photos = PhotoCrops(folders, crop_size=size, cache_short_side=size, augment=False, limit=limit)
+                     limit: int | None = None, sources: Sequence[str] = ()) -> list[EvalImage]:
+    """The protocol's images: every colour photo of the folders (only those of `sources`
+    when given), squashed to size x size."""
+    photos = PhotoCrops(folders, crop_size=size, cache_short_side=size, augment=False, limit=limit,
+                        only_sources=sources)
     images = []
     for i, path in enumerate(photos.paths):
         l, ab = to_lab(photos[i][None])
@@ -48,31 +51,45 @@ def load_eval_images(folders: Sequence[str | Path], size: int = 256,
     return images
 
 
-def protocol_hints(image: EvalImage, count: int, index: int, seed: int = 0) -> HintTensors:
+def protocol_points(image: EvalImage, count: int, index: int, seed: int = 0) -> Hints:
     """`count` hints of side 6 for the image at `index`, drawn with the per-image seed."""
     rng = np.random.default_rng((seed, index))
-    size = image.l.shape[-1]
-    return rasterize_hints(simulate_n_hints(image.ab[0], count, rng, EVAL_PATCH), (size, size))
+    return simulate_n_hints(image.ab[0], count, rng, EVAL_PATCH)
+
+
+def protocol_hints(image: EvalImage, count: int, index: int, seed: int = 0) -> HintTensors:
+    """`protocol_points`, rasterised at the image's size."""
+    return rasterize_hints(protocol_points(image, count, index, seed), tuple(image.l.shape[-2:]))
 
 
 def run_protocol(predict: Predictor, images: Sequence[EvalImage],
                  counts: Sequence[int] = HINT_COUNTS) -> dict:
     """Mean PSNR per hint count, colourfulness at the first count, and every prediction.
 
+    Hint fidelity (`hint_fidelity`) is measured on the displayed result: the 8-bit sRGB
+    image converted back to CIELAB, so colours the sRGB gamut cannot show count against it.
+
     Returns:
-        {"psnr": {count: dB}, "colourfulness": mean at counts[0],
-         "predictions": {count: [(S,S,3) uint8 per image]}}
+        {"psnr": {count: dB}, "fidelity": {count: mean ab distance} (counts > 0),
+         "colourfulness": mean at counts[0], "predictions": {count: [(S,S,3) uint8 per image]}}
     """
     predictions: dict[int, list[np.ndarray]] = {n: [] for n in counts}
     psnr: dict[int, list[float]] = {n: [] for n in counts}
+    fidelity: dict[int, list[float]] = {n: [] for n in counts if n > 0}
     for index, image in enumerate(images):
         for n in counts:
-            ab = predict(image.l, protocol_hints(image, n, index))
+            points = protocol_points(image, n, index)
+            hints = rasterize_hints(points, tuple(image.l.shape[-2:]))
+            ab = predict(image.l, hints)
             rgb = lab_to_u8(image.l, ab.reshape(image.ab.shape))[0]
             psnr[n].append(float(psnr_u8(rgb, image.rgb_u8)[0]))
             predictions[n].append(rgb)
+            if n > 0:
+                shown = rgb_to_lab(torch.from_numpy(rgb).permute(2, 0, 1).float() / 255.0)[1:]
+                fidelity[n] += hint_fidelity(shown, points)
     return {
         "psnr": {n: float(np.mean(v)) for n, v in psnr.items()},
+        "fidelity": {n: float(np.mean(v)) for n, v in fidelity.items()},
         "colourfulness": float(np.mean(colourfulness(np.stack(predictions[counts[0]])))),
         "predictions": predictions,
     }

@@ -39,12 +39,32 @@ def working_size_for(requested: int, multiple: int) -> int:
     return max(multiple, -(-requested // multiple) * multiple)
 
 
-def resize_l(l_full: torch.Tensor, size: int) -> torch.Tensor:
-    """(H,W) L -> (1,1,size,size): area average when shrinking, bilinear when enlarging."""
+def working_shape_for(photo_hw: tuple[int, int], requested: int, multiple: int) -> tuple[int, int]:
+    """The working resolution (h, w) of a photo: its aspect kept, the long side `requested`.
+
+    The long side is `requested` rounded up to the backend's multiple; the short side keeps the
+    photo's aspect, rounded to the nearest multiple (at least one multiple). Squashing a photo to
+    a square distorts what a network sees (tall photos come out green in DeOldify's tracker).
+
+    Example:
+        >>> working_shape_for((3000, 2000), 256, 8), working_shape_for((100, 1000), 256, 8)
+        ((256, 168), (24, 256))
+    """
+    long_side = working_size_for(requested, multiple)
+    height, width = photo_hw
+    if min(height, width) < 1:
+        raise ValueError(f"photo size must be positive, got {width}x{height}")
+    short = max(multiple, round(long_side * min(height, width) / max(height, width) / multiple) * multiple)
+    return (long_side, short) if height >= width else (short, long_side)
+
+
+def resize_l(l_full: torch.Tensor, shape: tuple[int, int] | int) -> torch.Tensor:
+    """(H,W) L -> (1,1,h,w): area average when shrinking, bilinear when enlarging."""
+    shape = (shape, shape) if isinstance(shape, int) else tuple(shape)
     l4 = l_full[None, None]
-    if l_full.shape[0] >= size and l_full.shape[1] >= size:
-        return F.adaptive_avg_pool2d(l4, (size, size))
-    return F.interpolate(l4, size=(size, size), mode="bilinear", align_corners=False)
+    if l_full.shape[0] >= shape[0] and l_full.shape[1] >= shape[1]:
+        return F.adaptive_avg_pool2d(l4, shape)
+    return F.interpolate(l4, size=shape, mode="bilinear", align_corners=False)
 
 
 class ColorizeSession:
@@ -53,7 +73,8 @@ class ColorizeSession:
     Args:
         l_full: (H,W) float32 CIELAB L in [0, 100] of the whole photo.
         backend: the backend that turns L (+ hints) into ab.
-        working_size: side of the square the backend works at (rounded up to its multiple).
+        working_size: the long side of the working resolution (rounded up to the backend's
+            multiple); the short side keeps the photo's aspect (`working_shape_for`).
     """
 
     def __init__(self, l_full: np.ndarray | torch.Tensor, backend: Backend, working_size: int = DEFAULT_WORKING_SIZE):
@@ -65,7 +86,8 @@ class ColorizeSession:
         self.working_size = working_size_for(working_size, backend.size_multiple)
         if self.working_size != working_size:
             logger.info("working size %d rounded up to %d for %s", working_size, self.working_size, backend.name)
-        self.l_small = resize_l(self.l_full, self.working_size)
+        self.working_shape = working_shape_for(tuple(self.l_full.shape), working_size, backend.size_multiple)
+        self.l_small = resize_l(self.l_full, self.working_shape)
         self.stats = SessionStats()
         self._cache: object | None = None
         self._last: tuple[tuple, torch.Tensor] | None = None
@@ -100,10 +122,10 @@ class ColorizeSession:
         return hints
 
     def _rasterized(self, hints: Hints):
-        return rasterize_hints(hints, (self.working_size, self.working_size))
+        return rasterize_hints(hints, self.working_shape)
 
     def predict(self, hints: Hints | None = None, temperature: float = DEFAULT_TEMPERATURE) -> torch.Tensor:
-        """Return ab at the working resolution: (2,s,s) float32 CIELAB. Repeats are free."""
+        """Return ab at the working resolution: (2,h,w) float32 CIELAB. Repeats are free."""
         hints = self._checked(hints)
         key = (hints, float(temperature))
         if self._last is not None and self._last[0] == key:

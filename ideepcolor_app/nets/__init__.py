@@ -1,4 +1,4 @@
-"""Network families (hints, zhang, gan, fusion, and the plain baseline), their registry and the official-weights import.
+"""Network families (hints, propagated_hints, zhang, gan, fusion, and the plain baseline), their registry and the official-weights import.
 
 Importing this package registers every built-in family.
 """
@@ -7,6 +7,7 @@ from .fusion import FusionConfig, FusionNet
 from .hints_unet import HintsCache, HintsConfig, HintsUNet
 from .official import OFFICIAL_FILES, convert_official, identify_official
 from .plain import PlainConfig, PlainEncoderDecoder
+from .propagated_hints import PropagatedCache, PropagatedHintsConfig, PropagatedHintsNet
 from .pix2pix import PatchDiscriminator, PatchDiscriminatorConfig, Pix2PixConfig, Pix2PixGenerator
 from .base import ColorNet, NetConfig
 from .registry import (
@@ -31,6 +32,9 @@ __all__ = [
     "PatchDiscriminator",
     "PlainConfig",
     "PlainEncoderDecoder",
+    "PropagatedCache",
+    "PropagatedHintsConfig",
+    "PropagatedHintsNet",
     "PatchDiscriminatorConfig",
     "Pix2PixConfig",
     "Pix2PixGenerator",

@@ -33,9 +33,10 @@ def test_backend_gives_ab_at_working_resolution(name, l_photo):
     session = ColorizeSession(l_photo, backend, working_size=64)
     hints = Hints(width=60, height=40, points=(HintPoint(x=30, y=20, ab=(40.0, 30.0), size=5),))
     ab = session.predict(hints)
-    size = session.working_size
-    assert size % backend.size_multiple == 0 and size >= 64
-    assert ab.shape == (2, size, size) and ab.dtype == torch.float32
+    h, w = session.working_shape
+    assert h % backend.size_multiple == 0 and w % backend.size_multiple == 0 and w >= 64
+    assert abs(h / w - 40 / 60) <= backend.size_multiple / w  # the photo's aspect, kept
+    assert ab.shape == (2, h, w) and ab.dtype == torch.float32
     assert torch.isfinite(ab).all() and ab.abs().max() <= 128
     rgb = session.compose(ab)
     assert rgb.shape == (40, 60, 3) and rgb.dtype == np.uint8

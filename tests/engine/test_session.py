@@ -5,7 +5,12 @@ import pytest
 import torch
 
 from ideepcolor_app.engine.backends import create_backend
-from ideepcolor_app.engine.session import ColorizeSession, HintsMismatchError, working_size_for
+from ideepcolor_app.engine.session import (
+    ColorizeSession,
+    HintsMismatchError,
+    working_shape_for,
+    working_size_for,
+)
 from ideepcolor_app.hints import HintPoint, Hints
 
 
@@ -40,8 +45,20 @@ def test_session_repeated_request_is_served_from_memory(l_photo, recording_backe
 def test_session_predict_places_hint_at_working_resolution(l_photo, recording_backend):
     session = ColorizeSession(l_photo, recording_backend, working_size=16)
     ab = session.predict(hints_with(HintPoint(x=25, y=15, ab=(33.0, -21.0), size=1)))
-    assert ab.shape == (2, 16, 16)
-    assert ab[:, 8, 8].tolist() == [33.0, -21.0]
+    assert ab.shape == (2, 8, 16)  # 50 x 30 keeps its aspect: 16 x 9.6, rounded to 8
+    assert ab[:, 4, 8].tolist() == [33.0, -21.0]
+
+
+@pytest.mark.parametrize("photo_hw, requested, multiple, expected", [
+    ((3000, 2000), 256, 8, (256, 168)),   # tall
+    ((2000, 3000), 256, 8, (168, 256)),   # wide
+    ((100, 1000), 256, 8, (24, 256)),     # a panorama
+    ((5000, 10), 256, 8, (256, 8)),       # a sliver keeps one multiple
+    ((777, 777), 250, 8, (256, 256)),     # square, rounded up to the multiple
+    ((600, 400), 256, 128, (256, 128)),   # gan's multiple
+])
+def test_working_shape_keeps_the_aspect(photo_hw, requested, multiple, expected):
+    assert working_shape_for(photo_hw, requested, multiple) == expected
 
 
 def test_session_rejects_hints_for_another_photo_size(l_photo, recording_backend):
@@ -80,5 +97,5 @@ def test_session_with_hints_network_caches_encoder(l_photo, monkeypatch):
     session = ColorizeSession(l_photo, backend, working_size=32)
     for x in (5, 15, 25, 35):
         ab = session.predict(hints_with(HintPoint(x=x, y=10, ab=(50.0, 0.0), size=5)))
-        assert ab.shape == (2, 32, 32) and torch.isfinite(ab).all()
+        assert ab.shape == (2, 16, 32) and torch.isfinite(ab).all()
     assert calls == {"encode": 1, "decode": 4}

@@ -26,7 +26,7 @@ ALL_PRESETS = [
 
 
 def test_registry_lists_the_families():
-    assert known_families() == ("fusion", "gan", "hints", "plain", "zhang")
+    assert known_families() == ("fusion", "gan", "hints", "plain", "propagated_hints", "zhang")
     for family in known_families():
         assert network_class(family).FAMILY == family
 

@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ideepcolor_app.engine.levin import (
+from ideepcolor_app.propagation.levin import (
     LevinSolver,
     _dissection_order,
     affinity_matrix,

@@ -37,7 +37,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-__all__ = ["LevinSolver", "affinity_matrix", "levin_colorize"]
+__all__ = ["LevinFactor", "LevinSolver", "affinity_matrix", "levin_colorize"]
 
 # Constants of the authors' weight function (getColorExact.m); see the module docstring.
 _VAR_SCALE = 0.6
@@ -231,31 +231,39 @@ class LevinSolver:
         out = np.zeros((2, *self.shape), dtype=np.float32)
         if not mask.any():
             return out
-        hinted = mask.ravel()[self._order]
-        rhs = np.where(hinted, hint_ab.reshape(2, -1)[:, self._order], 0.0).T  # (N, 2)
-        system = self._constrained_system(hinted)
-        # Natural order = the dissection order; diagonal pivots are stable for M-matrices.
-        lu = spla.splu(system.tocsc(), permc_spec="NATURAL", diag_pivot_thresh=0.0)
-        solution = lu.solve(rhs)
-        self._check_residual(system, solution, rhs)
-        flat = np.empty_like(solution)
-        flat[self._order] = solution
-        out[:] = flat.T.reshape(2, *self.shape)
+        out[:] = self.factorize(mask).solve(hint_ab)
         out[:, mask] = hint_ab[:, mask]  # exact at hints, free of round-off
         return out
 
-    def _constrained_system(self, hinted: np.ndarray) -> sp.csr_matrix:
+    def factorize(self, hint_mask: np.ndarray, decay: float = 0.0) -> "LevinFactor":
+        """Factorise the system for one set of hinted pixels; solve it for any hint values.
+
+        Args:
+            hint_mask: (H, W) bool, True at hinted pixels (at least one).
+            decay: lambda >= 0 added to the diagonal of every free row: values then fade
+                towards 0 away from the hints, over about 1 / sqrt(lambda) pixels of flat
+                lightness and much faster across edges (0: the paper's solve).
+        """
+        hinted = np.asarray(hint_mask, bool).ravel()[self._order]
+        system = self._constrained_system(hinted, decay)
+        # Natural order = the dissection order; diagonal pivots are stable for M-matrices.
+        lu = spla.splu(system.tocsc(), permc_spec="NATURAL", diag_pivot_thresh=0.0)
+        return LevinFactor(self, system, lu, hinted)
+
+    def _constrained_system(self, hinted: np.ndarray, decay: float = 0.0) -> sp.csr_matrix:
         """Replace the rows of hinted pixels in the ordered A by identity rows.
 
         Args:
             hinted: (H*W,) bool in the dissection order, True at hinted pixels.
+            decay: added to the diagonal of the free rows.
 
         Returns:
-            (H*W, H*W) float64 CSR matrix diag(1 - m) A + diag(m), explicit zeros removed.
+            (H*W, H*W) float64 CSR matrix diag(1 - m) (A + decay I) + diag(m), explicit
+            zeros removed.
         """
         a = self._ordered
         data = np.where(hinted[self._entry_row], 0.0, a.data)
-        data[self._diag_pos] = 1.0
+        data[self._diag_pos] = np.where(hinted, 1.0, 1.0 + decay)
         system = sp.csr_matrix((data, a.indices.copy(), a.indptr.copy()), shape=a.shape)
         system.eliminate_zeros()
         return system
@@ -268,6 +276,33 @@ class LevinSolver:
             raise RuntimeError(
                 f"Levin solve residual {residual.max():.3g} exceeds {bound.max():.3g}"
             )
+
+
+class LevinFactor:
+    """A factorised Levin system for one set of hinted pixels (see `LevinSolver.factorize`).
+
+    Solving again for other values at the same pixels (three channels, or a residual after a
+    network) costs only the triangular solves.
+    """
+
+    def __init__(self, solver: LevinSolver, system: sp.csr_matrix, lu, hinted: np.ndarray):
+        self._solver, self._system, self._lu, self._hinted = solver, system, lu, hinted
+
+    def solve(self, values: np.ndarray) -> np.ndarray:
+        """Propagate `values` (C, H, W), read at the hinted pixels; returns (C, H, W) float64.
+
+        Raises:
+            RuntimeError: if the solve residual exceeds the solver's tolerance.
+        """
+        order = self._solver._order
+        channels = values.shape[0]
+        flat = np.asarray(values, np.float64).reshape(channels, -1)[:, order]
+        rhs = np.where(self._hinted, flat, 0.0).T  # (N, C)
+        solution = self._lu.solve(rhs)
+        self._solver._check_residual(self._system, solution, rhs)
+        out = np.empty_like(solution)
+        out[order] = solution
+        return out.T.reshape(channels, *self._solver.shape)
 
 
 def levin_colorize(

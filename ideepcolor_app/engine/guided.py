@@ -1,0 +1,46 @@
+"""Run the propagation-guided hints network for one photo: propagate, decode, honour hints.
+
+Shared by the `hints` backend, its trainer's validation and `training.evaluate`, so the number
+measured is the number the app gives.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from ideepcolor_app.nets.propagated_hints import PropagatedCache, PropagatedHintsNet
+from ideepcolor_app.propagation import CoarsePropagator
+
+
+@torch.inference_mode()
+def guided_decode(net: PropagatedHintsNet, cache: PropagatedCache, propagator: CoarsePropagator,
+                  hint_ab: torch.Tensor, hint_mask: torch.Tensor, hist: torch.Tensor | None = None,
+                  sat: torch.Tensor | None = None, want_logits: bool = False,
+                  honour_hints: bool = True) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Colourize one photo from its cached L-only work and one edit's hints.
+
+    Args:
+        net, cache: the network and `net.encode` of the photo (batch of one).
+        propagator: the photo's `CoarsePropagator` at the same (h, w).
+        hint_ab: (1,2,h,w) float32 CIELAB, zero off the hints; hint_mask: (1,1,h,w).
+        hist, sat: global hints, or None (off).
+        want_logits: also return the distribution head.
+        honour_hints: add the residual (hint minus result) spread from the hints, so that each
+            hint's colour appears on its patch.
+    Returns:
+        ab (1,2,h,w) float32 CIELAB on the CPU, logits (1,Q,h/4,w/4) or None.
+    """
+    device = cache.l_norm.device
+    dtype = cache.l_norm.dtype
+    hint_ab_cpu, mask_cpu = hint_ab[0].float().cpu(), hint_mask[0, 0].float().cpu()
+    propagation = propagator.propagate(hint_ab_cpu, mask_cpu)
+    ab, logits = net.decode(
+        cache, hint_ab.to(device, dtype), hint_mask.to(device, dtype), hist, sat,
+        propagation.ab[None].to(device, dtype), propagation.confidence[None].to(device, dtype),
+        want_logits=want_logits,
+    )
+    ab = ab.float().cpu()
+    if honour_hints:
+        residual = propagation.spread(hint_ab_cpu - ab[0], mask_cpu)
+        ab = (ab + residual[None]).clamp(-110.0, 110.0)
+    return ab, logits

@@ -1,0 +1,91 @@
+"""Tests for the coarse-grid edge-aware propagation (the hints backend's first stage)."""
+
+import numpy as np
+import pytest
+import torch
+
+from ideepcolor_app.propagation import CoarsePropagator, LevinSolver
+
+GREEN = (-50.0, 45.0)
+RED = (60.0, 40.0)
+
+
+def _two_regions(size: int = 64) -> torch.Tensor:
+    """(size, size) L: a dark left half (30) and a bright right half (90), a strong edge."""
+    l = torch.full((size, size), 30.0)
+    l[:, size // 2:] = 90.0
+    return l
+
+
+def _patch(shape, top, left, side, ab):
+    hint_ab = torch.zeros(2, *shape)
+    mask = torch.zeros(shape)
+    hint_ab[:, top:top + side, left:left + side] = torch.tensor(ab)[:, None, None]
+    mask[top:top + side, left:left + side] = 1.0
+    return hint_ab, mask
+
+
+def test_propagation_reproduces_a_hint_on_its_patch():
+    l = torch.linspace(20, 80, 64)[None].repeat(48, 1) + 5 * torch.rand(48, 64, generator=torch.Generator().manual_seed(0))
+    hint_ab, mask = _patch((48, 64), 20, 28, 8, GREEN)
+    p = CoarsePropagator(l).propagate(hint_ab, mask)
+    on_patch = p.ab[:, 22:26, 30:34].mean(dim=(1, 2))
+    assert on_patch.tolist() == pytest.approx(GREEN, abs=1.0)
+    assert float(p.confidence[0, 22:26, 30:34].min()) > 0.95
+
+
+def test_a_hint_barely_reaches_across_a_strong_edge():
+    l = _two_regions()
+    hint_ab, mask = _patch((64, 64), 28, 8, 8, GREEN)  # on the dark side
+    p = CoarsePropagator(l).propagate(hint_ab, mask)
+    near, across = p.confidence[0, :, 4:24].mean(), p.confidence[0, :, 44:].mean()
+    assert float(near) > 0.6 and float(across) < 0.05
+    # What the network gets on the far side is confidence-weighted: almost no colour.
+    weighted = (p.ab * p.confidence)[:, :, 44:].abs().max()
+    assert float(weighted) < 3.0
+
+
+def test_two_hints_each_keep_their_side():
+    l = _two_regions()
+    green_ab, green_mask = _patch((64, 64), 28, 8, 8, GREEN)
+    red_ab, red_mask = _patch((64, 64), 28, 48, 8, RED)
+    p = CoarsePropagator(l).propagate(green_ab + red_ab, green_mask + red_mask)
+    left = p.ab[:, 4:60, 2:26].mean(dim=(1, 2))
+    right = p.ab[:, 4:60, 38:62].mean(dim=(1, 2))
+    assert left.tolist() == pytest.approx(GREEN, abs=3.0)
+    assert right.tolist() == pytest.approx(RED, abs=3.0)
+
+
+def test_spread_residual_lands_on_the_patch_and_fades():
+    l = _two_regions()
+    hint_ab, mask = _patch((64, 64), 28, 8, 8, GREEN)
+    p = CoarsePropagator(l).propagate(hint_ab, mask)
+    residual = torch.zeros(2, 64, 64)
+    residual[:, 28:36, 8:16] = torch.tensor([10.0, -4.0])[:, None, None]
+    field = p.spread(residual, mask)
+    assert field[:, 30:34, 10:14].mean(dim=(1, 2)).tolist() == pytest.approx([10.0, -4.0], abs=0.5)
+    assert float(field[:, :, 44:].abs().max()) < 0.5
+
+
+def test_no_hints_give_zero_colour_and_confidence():
+    p = CoarsePropagator(_two_regions()).propagate(torch.zeros(2, 64, 64), torch.zeros(64, 64))
+    assert float(p.ab.abs().max()) == 0.0 and float(p.confidence.max()) == 0.0
+    assert float(p.spread(torch.ones(2, 64, 64), torch.zeros(64, 64)).abs().max()) == 0.0
+
+
+def test_no_decay_normalised_matches_levin_on_the_coarse_grid():
+    rng = np.random.default_rng(3)
+    l = torch.from_numpy(rng.uniform(0, 100, (32, 32)).astype(np.float32))
+    hint_ab, mask = _patch((32, 32), 4, 4, 4, RED)
+    more_ab, more_mask = _patch((32, 32), 20, 24, 4, GREEN)
+    p = CoarsePropagator(l, factor=1, decay=0.0).propagate(hint_ab + more_ab, mask + more_mask)
+    exact = LevinSolver(l.double().numpy()).solve((hint_ab + more_ab).numpy(), (mask + more_mask).numpy() > 0)
+    assert np.abs(p.ab.numpy() - exact).max() < 1e-3
+
+
+def test_odd_sizes_and_factors_keep_the_shape():
+    l = torch.full((37, 53), 50.0)
+    hint_ab, mask = _patch((37, 53), 3, 3, 5, RED)
+    p = CoarsePropagator(l, factor=4).propagate(hint_ab, mask)
+    assert p.ab.shape == (2, 37, 53) and p.confidence.shape == (1, 37, 53)
+    assert torch.isfinite(p.ab).all()

@@ -6,6 +6,7 @@ thread; `ResultGate` decides whether a finished result may still be shown. No Qt
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ PREVIEW_MAX_SIDE = 1200
 #: Longest side of a draft result, shown while a point is dragged: composing the preview costs
 #: more than the network, so a drag follows the pointer at this size and is refined at the end.
 DRAFT_MAX_SIDE = 640
+#: Smallest preview side: below it a view is too small for the size to matter.
+MIN_PREVIEW_SIDE = 256
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,6 +41,8 @@ class RenderRequest:
         l_full: (H,W) float32 read-only CIELAB L of the photo.
         hints, backend_name, temperature, working_size: as in the document.
         draft: compose a smaller preview (DRAFT_MAX_SIDE), for results during a drag.
+        view_side: the screen pixels the photo's longest side covers in the view (0: unknown);
+            the preview is composed at that size (within MIN_PREVIEW_SIDE and the maximum).
     """
 
     generation: int
@@ -48,11 +53,20 @@ class RenderRequest:
     temperature: float
     working_size: int
     draft: bool = False
+    view_side: int = 0
 
     @classmethod
-    def from_document(cls, doc: Document, draft: bool = False) -> "RenderRequest":
+    def from_document(cls, doc: Document, draft: bool = False, view_side: int = 0) -> "RenderRequest":
         return cls(doc.generation, doc.photo_token, doc.l_full, doc.hints, doc.backend_name,
-                   doc.temperature, doc.working_size, draft)
+                   doc.temperature, doc.working_size, draft, int(view_side))
+
+    @property
+    def preview_side(self) -> int:
+        """The longest side of the preview to compose (never above the photo's own)."""
+        side = DRAFT_MAX_SIDE if self.draft else PREVIEW_MAX_SIDE
+        if self.view_side > 0:
+            side = min(side, max(MIN_PREVIEW_SIDE, preview_step(self.view_side)))
+        return side
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,8 +74,7 @@ class RenderResult:
     """What the view shows after a render.
 
     Attributes:
-        rgb_u8: (h,w,3) uint8 sRGB preview (the photo scaled to at most PREVIEW_MAX_SIDE, or
-            DRAFT_MAX_SIDE for a draft).
+        rgb_u8: (h,w,3) uint8 sRGB preview (the photo scaled to `RenderRequest.preview_side`).
         ab_small: (2,s,s) float32 CIELAB ab at the working resolution.
         seconds: wall time of the render; device: where the network ran.
         weights_state, uses_local_hints, uses_global_hints, has_distribution: facts about the
@@ -80,10 +93,11 @@ class RenderResult:
     uses_global_hints: bool
     has_distribution: bool
     draft: bool = False
+    preview_side: int = 0
 
     def ab_at(self, x_frac: float, y_frac: float) -> tuple[float, float]:
         """The predicted ab at a point given as fractions of the photo's width and height."""
-        _, h, w = self.ab_small.shape
+        h, w = self.ab_small.shape[-2:]
         row = min(h - 1, max(0, int(y_frac * h)))
         col = min(w - 1, max(0, int(x_frac * w)))
         return float(self.ab_small[0, row, col]), float(self.ab_small[1, row, col])
@@ -101,7 +115,7 @@ class Colorizer:
         self._backends: dict[str, Backend] = {}
         self._session_key: tuple | None = None
         self._session: ColorizeSession | None = None
-        self._previews: dict[tuple[int, bool], torch.Tensor] = {}
+        self._previews: dict[tuple[int, int], torch.Tensor] = {}
         self._lock = threading.Lock()  # the UI thread saves while the worker may be rendering
 
     def backend(self, name: str) -> Backend:
@@ -120,12 +134,12 @@ class Colorizer:
         return self._session
 
     def preview_l(self, request: RenderRequest) -> torch.Tensor:
-        """(h,w) L of the photo scaled down to the preview (or draft) size, cached per photo."""
-        key = (request.photo_token, request.draft)
+        """(h,w) L of the photo scaled down to the request's preview size, cached per photo and size."""
+        key = (request.photo_token, request.preview_side)
         if key not in self._previews:
-            self._previews = {k: v for k, v in self._previews.items() if k[0] == request.photo_token}
-            side = DRAFT_MAX_SIDE if request.draft else PREVIEW_MAX_SIDE
-            self._previews[key] = preview_l(request.l_full, side)
+            kept = [k for k in self._previews if k[0] == request.photo_token][-3:]  # a few sizes per photo
+            self._previews = {k: self._previews[k] for k in kept}
+            self._previews[key] = preview_l(request.l_full, request.preview_side)
         return self._previews[key]
 
     def run(self, request: RenderRequest) -> RenderResult:
@@ -142,7 +156,7 @@ class Colorizer:
             request.generation, request.photo_token, request.backend_name, rgb_u8, ab_small,
             time.perf_counter() - start, str(getattr(backend, "device", "cpu")), backend.weights_state,
             bool(backend.uses_local_hints), bool(backend.uses_global_hints), bool(backend.has_distribution),
-            request.draft,
+            request.draft, request.preview_side,
         )
 
     def distribution(self, request: RenderRequest) -> Distribution | None:
@@ -155,11 +169,21 @@ class Colorizer:
             session = self.session(request)
             return session.distribution(request.hints, request.temperature)
 
-    def render_full(self, request: RenderRequest, bit_depth: int = 8) -> np.ndarray:
-        """(H,W,3) sRGB at the photo's full resolution, for saving."""
+    def render_full(self, request: RenderRequest, bit_depth: int = 8, threads: int | None = None) -> np.ndarray:
+        """(H,W,3) sRGB at the photo's full resolution, for saving.
+
+        Args:
+            threads: torch threads for this render (default: every core); the setting of the
+                caller (e.g. the GUI's single render thread) is restored afterwards.
+        """
         with self._lock:
-            session = self.session(request)
-            return session.compose(session.predict(request.hints, request.temperature), bit_depth=bit_depth)
+            before = torch.get_num_threads()
+            torch.set_num_threads(max(1, threads or os.cpu_count() or 1))
+            try:
+                session = self.session(request)
+                return session.compose(session.predict(request.hints, request.temperature), bit_depth=bit_depth)
+            finally:
+                torch.set_num_threads(before)
 
 
 class ResultGate:
@@ -177,17 +201,20 @@ class ResultGate:
     def reset(self) -> None:
         self.shown_generation = -1
         self.shown_draft = False
+        self.shown_side = 0
 
     def accept(self, result: RenderResult, doc: Document) -> bool:
-        """True if `result` should replace what is shown: newer, or the refinement of a draft."""
+        """True if `result` should replace what is shown: newer, or a refinement (a draft made
+        full, or a larger preview after the view grew) of the same generation."""
         if result.photo_token != doc.photo_token or result.backend_name != doc.backend_name:
             return False
         if result.generation > doc.generation:
             return False
-        refines = result.generation == self.shown_generation and self.shown_draft and not result.draft
+        same = result.generation == self.shown_generation
+        refines = same and not result.draft and (self.shown_draft or result.preview_side > self.shown_side)
         if result.generation <= self.shown_generation and not refines:
             return False
-        self.shown_generation, self.shown_draft = result.generation, result.draft
+        self.shown_generation, self.shown_draft, self.shown_side = result.generation, result.draft, result.preview_side
         return True
 
 
@@ -200,6 +227,11 @@ def preview_l(l_full: np.ndarray | torch.Tensor, max_side: int = PREVIEW_MAX_SID
         return l_full
     size = (max(1, round(height * scale)), max(1, round(width * scale)))
     return F.interpolate(l_full[None, None], size=size, mode="area")[0, 0]
+
+
+def preview_step(side: int) -> int:
+    """Round a view size up to a multiple of 128 pixels, so small resizes reuse a preview size."""
+    return int(-(-int(side) // 128) * 128)
 
 
 def gray_u8(l_full: np.ndarray) -> np.ndarray:

@@ -59,18 +59,20 @@ class Event:
 class DocumentEvents:
     """The events of a `Document`, one per field; each carries the field's new value.
 
-    photo: (path | None) a photo was opened (hints, selection and global store are reset too).
+    photo: (path | None) a photo was opened (hints, selection, global store and the colour of
+        new points are reset too).
     hints: (Hints) any local or global hint changed.
     selected: (int | None) the selected point index changed.
     current_ab: (tuple[float, float] | None) the colour new points take changed.
     patch_size: (int) the patch side new points take changed.
     global_store: (GlobalHints) the remembered reference histogram / saturation changed.
     backend_name: (str), temperature: (float), working_size: (int): render settings changed.
+    modified: (bool) the hints started or stopped differing from the saved ones.
     changed: (int) emitted once after any change that needs a new render, with the new generation.
     """
 
     NAMES = ("photo", "hints", "selected", "current_ab", "patch_size", "global_store",
-             "backend_name", "temperature", "working_size", "changed")
+             "backend_name", "temperature", "working_size", "modified", "changed")
 
     def __init__(self) -> None:
         for name in self.NAMES:
@@ -93,6 +95,7 @@ class Document:
             while the hint itself is switched off (so switching it on again restores it).
         backend_name, temperature, working_size: render settings.
         generation: increases by one on every change that needs a new render.
+        saved_hints: the hints as last opened or saved; `modified` compares against them.
 
     Events: see `DocumentEvents` (``doc.events.hints.connect(callback)``).
     """
@@ -125,17 +128,37 @@ class Document:
             raise ValueError(f"the hints were made for a {hints.width}x{hints.height} photo, "
                              f"this photo is {width}x{height}")
         self.hints = hints
+        self.saved_hints = hints
         self.selected: int | None = None
         self.global_store = hints.global_hints
 
     def set_photo(self, l_full: np.ndarray, photo_path: Path | None = None, hints: Hints | None = None) -> None:
-        """Open another photo (with its hints, or none); always a change."""
+        """Open another photo (with its hints, or none); always a change.
+
+        New points on the new photo take the predicted colour until the user picks one.
+        """
+        was_modified = self.modified
         self._load(l_full, photo_path, hints)
         self.events.photo.emit(self.photo_path)
         self.events.hints.emit(self.hints)
         self.events.selected.emit(None)
         self.events.global_store.emit(self.global_store)
+        self.set_current_ab(None)
+        if was_modified:
+            self.events.modified.emit(False)
         self._bump()
+
+    @property
+    def modified(self) -> bool:
+        """True when the hints differ from those last opened or saved."""
+        return self.hints != self.saved_hints
+
+    def mark_saved(self, hints: Hints | None = None) -> None:
+        """Record `hints` (default: the current ones) as what is saved on disk."""
+        was_modified = self.modified
+        self.saved_hints = self.hints if hints is None else hints
+        if self.modified != was_modified:
+            self.events.modified.emit(self.modified)
 
     @property
     def image_size(self) -> tuple[int, int]:
@@ -171,10 +194,13 @@ class Document:
                              f"{self.image_size[0]}x{self.image_size[1]}")
         if hints == self.hints:
             return
+        was_modified = self.modified
         self.hints = hints
         if self.selected is not None and self.selected >= len(hints.points):
             self.set_selected(None)
         self.events.hints.emit(hints)
+        if self.modified != was_modified:
+            self.events.modified.emit(self.modified)
         self._bump()
 
     def set_selected(self, index: int | None) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from ideepcolor_app.color import BinSet, labs_to_rgb_u8, rgb_to_lab, shrink_rgb
+from ideepcolor_app.color.gamut import ab_gamut_at
 from ideepcolor_app.hints import HintPoint
 
 #: Longest side the reference photo is shrunk to before its histogram is taken.
@@ -57,3 +58,30 @@ def histogram_image(histogram: tuple[float, ...] | None, cell: int = 6, lightnes
     rows = (n - 1) - np.round((centres[:, 1] - centres[:, 1].min()) / step).astype(int)
     image[rows, cols] = np.round(mixed).astype(np.uint8)
     return np.repeat(np.repeat(image, cell, axis=0), cell, axis=1)
+
+
+
+def gamut_bounds(lightness: float, pad: float = 0.08, min_span: float = 24.0,
+                 ab_max: float = 110.0) -> tuple[float, float, float, float]:
+    """The ab box (a_min, a_max, b_min, b_max) around the sRGB gamut at `lightness`, padded.
+
+    Near L 0 or L 100 the displayable colours shrink to a small region (at L 97: a sliver from
+    grey towards yellow); a picker that shows this box shows them large instead of as a sliver
+    in an empty ±110 plot. Each side is padded by `pad` of the span, each span is at least
+    `min_span`, and the box stays within ±`ab_max`.
+    """
+    values, _, mask = ab_gamut_at(float(min(100.0, max(0.0, lightness))), step=1.0, ab_max=ab_max)
+    rows, cols = np.nonzero(mask.numpy())
+    v = values.numpy()
+    if len(rows) == 0:
+        a0 = a1 = b0 = b1 = 0.0
+    else:
+        a0, a1, b0, b1 = float(v[cols].min()), float(v[cols].max()), float(v[rows].min()), float(v[rows].max())
+    box = []
+    for low, high in ((a0, a1), (b0, b1)):
+        span = max(min_span, (high - low) * (1.0 + 2.0 * pad))
+        centre = 0.5 * (low + high)
+        low, high = centre - span / 2, centre + span / 2
+        shift = max(0.0, -ab_max - low) - max(0.0, high - ab_max)
+        box += [max(-ab_max, low + shift), min(ab_max, high + shift)]
+    return box[0], box[1], box[2], box[3]

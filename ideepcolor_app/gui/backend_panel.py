@@ -13,7 +13,8 @@ from ideepcolor_app.engine.document import Document
 #: The temperature slider runs over TEMPERATURE_STEPS steps of 0.01: 0.01 ... 1.00.
 TEMPERATURE_STEPS = 100
 
-_TITLES = {
+#: What the app calls each backend (the batch dialog uses the same names).
+BACKEND_TITLES = {
     "hints": "Interactive hints U-Net (default)",
     "zhang": "Zhang ECCV16 (automatic)",
     "gan": "pix2pix GAN (automatic)",
@@ -48,7 +49,7 @@ class QtBackendPanel(QWidget):
         self.doc = doc
         self.combo = QComboBox()
         for name, cls in BACKENDS.items():
-            self.combo.addItem(_TITLES.get(name, name), name)
+            self.combo.addItem(BACKEND_TITLES.get(name, name), name)
             self.combo.setItemData(self.combo.count() - 1, cls.description, Qt.ItemDataRole.ToolTipRole)
         self.temperature = QSlider(Qt.Orientation.Horizontal)
         self.temperature.setRange(1, TEMPERATURE_STEPS)

@@ -10,12 +10,13 @@ from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QThread, Si
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QVBoxLayout, QWidget,
+    QLineEdit, QListView, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QVBoxLayout, QWidget,
 )
 
 from ideepcolor_app.engine.backends import BACKENDS, Backend, create_backend
 from ideepcolor_app.engine.batch import OUTPUT_FORMATS, BatchJob, BatchOutcome, BatchReport, describe_error, run_batch
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE
+from ideepcolor_app.gui.backend_panel import BACKEND_TITLES
 
 BackendFactory = Callable[[str], Backend]
 KEYS = ("input_dir", "output_dir", "backend", "format", "sidecar", "recursive", "overwrite")
@@ -62,7 +63,9 @@ class QtBatchDialog(QDialog):
     paths, existing outputs are skipped (so Start again resumes a cancelled run), bad files are
     listed and the run goes on. Cancel stops after the photo in progress. The folders, backend,
     format and options are remembered in `settings` (group ``batch``); a remembered backend wins
-    over `backend_name`.
+    over `backend_name`. `input_dir` (the open photo's folder) pre-fills the input folder, and
+    an empty output folder becomes its ``colourized`` sub-folder. Backends are listed by the
+    names the main window uses.
 
     Signals:
         batchFinished(object): the `BatchReport` when a run ends (also when cancelled), or None
@@ -74,6 +77,7 @@ class QtBatchDialog(QDialog):
     def __init__(
         self, settings: QSettings | None = None, backend_name: str = "hints", parent: QWidget | None = None,
         *, backend_factory: BackendFactory | None = None, working_size: int = DEFAULT_WORKING_SIZE,
+        input_dir: Path | None = None,
     ):
         super().__init__(parent)
         self.setWindowTitle("Batch export")
@@ -87,6 +91,10 @@ class QtBatchDialog(QDialog):
         self.last_report: BatchReport | None = None
         self._build(backend_name)
         self._load_settings(backend_name)
+        if input_dir is not None:
+            self.input_edit.setText(str(input_dir))
+            if not self.output_edit.text():
+                self.output_edit.setText(str(Path(input_dir) / "colourized"))
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -105,8 +113,8 @@ class QtBatchDialog(QDialog):
         self.input_edit = QLineEdit()
         self.output_edit = QLineEdit()
         self.backend_combo = QComboBox()
-        self.backend_combo.addItems(sorted(BACKENDS))
-        for index, name in enumerate(sorted(BACKENDS)):
+        for index, name in enumerate(BACKENDS):
+            self.backend_combo.addItem(BACKEND_TITLES.get(name, name), name)
             self.backend_combo.setItemData(index, BACKENDS[name].description, Qt.ItemDataRole.ToolTipRole)
         self.format_combo = QComboBox()
         self.format_combo.addItems(OUTPUT_FORMATS)
@@ -134,6 +142,10 @@ class QtBatchDialog(QDialog):
         self.notice.hide()
         self.errors = QListWidget()
         self.errors.setToolTip("Photos that could not be colourized, and why")
+        self.errors.setWordWrap(True)  # long reasons wrap instead of scrolling sideways
+        self.errors.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.errors.setResizeMode(QListView.ResizeMode.Adjust)
+        self.errors.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.start_button = QPushButton("Start")
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start)
@@ -167,7 +179,7 @@ class QtBatchDialog(QDialog):
         self.input_edit.setText(get("input_dir", ""))
         self.output_edit.setText(get("output_dir", ""))
         backend = get("backend", backend_name)
-        self.backend_combo.setCurrentText(backend if backend in BACKENDS else backend_name)
+        self.backend_combo.setCurrentIndex(max(0, self.backend_combo.findData(backend if backend in BACKENDS else backend_name)))
         fmt = get("format", "jpg")
         self.format_combo.setCurrentText(fmt if fmt in OUTPUT_FORMATS else "jpg")
         self.sidecar_check.setChecked(get("sidecar", True, bool))
@@ -183,7 +195,7 @@ class QtBatchDialog(QDialog):
         if self.settings is None:
             return
         values = (
-            self.input_edit.text(), self.output_edit.text(), self.backend_combo.currentText(),
+            self.input_edit.text(), self.output_edit.text(), self.backend_name(),
             self.format_combo.currentText(), self.sidecar_check.isChecked(),
             self.recursive_check.isChecked(), self.overwrite_check.isChecked(),
         )
@@ -192,6 +204,14 @@ class QtBatchDialog(QDialog):
         self.settings.sync()
 
     # -- running -------------------------------------------------------------------------------
+
+    def backend_name(self) -> str:
+        """The chosen backend's name (as `create_backend` knows it)."""
+        return str(self.backend_combo.currentData())
+
+    def set_backend_name(self, name: str) -> None:
+        """Choose the backend called `name`."""
+        self.backend_combo.setCurrentIndex(self.backend_combo.findData(name))
 
     def is_running(self) -> bool:
         """True while a batch runs in the background."""
@@ -221,10 +241,10 @@ class QtBatchDialog(QDialog):
         self.errors.clear()
         self.notice.hide()
         self.progress.setRange(0, 0)  # busy until the first photo is done (opening the backend)
-        self._set_status(f"Opening the {self.backend_combo.currentText()!r} backend…")
+        self._set_status(f"Opening the {self.backend_combo.currentText()} backend…")
         self._cancel = threading.Event()
         self._thread = QThread(self)
-        self._worker = _BatchWorker(self.job(), self.backend_combo.currentText(), self.backend_factory, self._cancel)
+        self._worker = _BatchWorker(self.job(), self.backend_name(), self.backend_factory, self._cancel)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.progressed.connect(self._on_progress)

@@ -30,7 +30,7 @@ class _HintViewBox(pg.ViewBox):
         self._interactive = interactive
 
     def mouseClickEvent(self, ev) -> None:
-        if not self._interactive:
+        if not self._interactive or self._canvas.pan_mode:
             return super().mouseClickEvent(ev)
         pos = self.mapSceneToView(ev.scenePos())
         if ev.button() == Qt.MouseButton.LeftButton:
@@ -43,7 +43,8 @@ class _HintViewBox(pg.ViewBox):
             super().mouseClickEvent(ev)
 
     def mouseDragEvent(self, ev, axis=None) -> None:
-        if self._interactive and ev.button() == Qt.MouseButton.LeftButton:
+        """A left drag moves the point under it; on the background (or with Space held) it pans."""
+        if self._interactive and ev.button() == Qt.MouseButton.LeftButton and not self._canvas.pan_mode:
             if ev.isStart():
                 start = self.mapSceneToView(ev.buttonDownScenePos())
                 self._canvas._drag_start(start.x(), start.y())
@@ -69,6 +70,10 @@ class _HintViewBox(pg.ViewBox):
 class QtCanvas(QWidget):
     """Input view (left) and result view (right), zoomed and panned together.
 
+    Zoom and pan: the wheel over the background zooms; a left drag on the background, a middle
+    drag, or any left drag while Space is held (`set_pan_mode`) pans. The photo is fitted to the
+    view on open and refitted when the view resizes, until the user zooms or pans.
+
     Signals:
         pointAdded(float, float): a left click on empty photo at (x, y).
         pointSelected(int): a left click on point i (-1: clicked outside every point).
@@ -77,6 +82,7 @@ class QtCanvas(QWidget):
         dragFinished(int): the drag of point i ended.
         pointRemoved(int): right click on point i.
         pointResized(int, int): the wheel over point i asks for patch side n (1-9).
+        viewChanged(): the views were zoomed, panned or resized.
     """
 
     pointAdded = Signal(float, float)
@@ -85,6 +91,7 @@ class QtCanvas(QWidget):
     dragFinished = Signal(int)
     pointRemoved = Signal(int)
     pointResized = Signal(int, int)
+    viewChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,7 +119,10 @@ class QtCanvas(QWidget):
         self._drag_ids = itertools.count(1)
         self._drag_id = 0
         self._auto_fit = True  # keep fitting on resize until the user zooms or pans
+        self.pan_mode = False
         self.input_view.sigRangeChangedManually.connect(self._on_manual_range)
+        self.input_view.sigResized.connect(self._on_view_resized)
+        self.input_view.sigRangeChanged.connect(lambda *_args: self.viewChanged.emit())
 
     # -- what is shown -----------------------------------------------------------------
 
@@ -132,8 +142,13 @@ class QtCanvas(QWidget):
         self.result_image.setRect(QRectF(0, 0, width, height))
 
     def set_working_size(self, size: int) -> None:
+        """The long side of the working resolution (the short side keeps the photo's aspect)."""
         self._working = max(1, int(size))
         self._redraw_points()
+
+    def _photo_per_working(self) -> float:
+        """Photo pixels per working pixel: a patch of side n covers n times this, on both axes."""
+        return max(self._size) / self._working
 
     def set_points(self, points: list[tuple[float, float, int]], colours_u8: np.ndarray, selected: int | None) -> None:
         """Draw hint patches: (x, y, size) per point, (N,3) uint8 colours, the selected index."""
@@ -154,7 +169,7 @@ class QtCanvas(QWidget):
                 rect.hide()
                 continue
             x, y, size = self._points[i]
-            w, h = size * width / self._working, size * height / self._working
+            w = h = size * self._photo_per_working()
             rect.setRect(QRectF(x - w / 2, y - h / 2, w, h))
             r, g, b = (int(v) for v in self._colours[i])
             rect.setBrush(QColor(r, g, b))
@@ -173,6 +188,30 @@ class QtCanvas(QWidget):
 
     def _on_manual_range(self, *_args) -> None:
         self._auto_fit = False
+
+    def _on_view_resized(self, *_args) -> None:
+        if self._auto_fit:
+            self.fit()
+
+    @property
+    def fitted(self) -> bool:
+        """True while the view follows the window size (no manual zoom or pan since the last fit)."""
+        return self._auto_fit
+
+    def set_pan_mode(self, on: bool) -> None:
+        """While on (Space held), a left drag pans even over a point and clicks add nothing."""
+        self.pan_mode = bool(on)
+        cursor = Qt.CursorShape.OpenHandCursor if on else Qt.CursorShape.ArrowCursor
+        self.viewport.setCursor(cursor)
+
+    def shown_side(self) -> int:
+        """Screen pixels the photo's longest side covers in one view now (device pixels)."""
+        px, py = self.input_view.viewPixelSize()
+        width, height = self._size
+        if px <= 0 or py <= 0:
+            return 0
+        ratio = self.devicePixelRatioF() or 1.0
+        return int(round(max(width / px, height / py) * ratio))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -234,7 +273,7 @@ class QtCanvas(QWidget):
         best, best_d = None, float(GRAB_RADIUS_PX) ** 2
         width, height = self._size
         for i, (hx, hy, size) in enumerate(self._points):
-            half_w, half_h = size * width / self._working / 2, size * height / self._working / 2
+            half_w = half_h = size * self._photo_per_working() / 2
             dx = max(abs(x - hx) - half_w, 0.0) / px
             dy = max(abs(y - hy) - half_h, 0.0) / py
             if dx * dx + dy * dy <= best_d:  # later points win ties: they are drawn on top

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from ideepcolor_app.color.swatch import bin_scatter, clamp_ab, contrast_hex, lab_to_hex, probs_at
@@ -22,6 +22,11 @@ SUGGESTION_COUNT = 8
 NO_DISTRIBUTION = "This backend predicts no colour distribution, so there are no suggestions."
 NO_POINT = "Select a point to see the colours the network suggests there."
 NOT_RENDERED = "Suggestions appear after the next render at the selected point."
+
+
+def _chip(hex_code: str) -> str:
+    """A small colour square in rich text."""
+    return f"<span style='background:{hex_code}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>"
 
 
 def _same_ab(x: tuple[float, float], y: tuple[float, float]) -> bool:
@@ -57,8 +62,12 @@ class QtColourPanel(QWidget):
         self._suggestions: list[Suggestion] = []
 
         self.value = QtColourValue()
-        self.l_note = QLabel()
+        self.l_note = QLabel()  # always two lines high, so that nothing below it moves
+        self.l_note.setWordWrap(True)
+        self.l_note.setTextFormat(Qt.TextFormat.RichText)
+        self.l_note.setFixedHeight(self.l_note.fontMetrics().lineSpacing() * 2 + 4)
         self.l_note.setStyleSheet("color: #808080;")
+        self.snapped: tuple[tuple[float, float], tuple[float, float]] | None = None
         self.gamut = QtGamutPanel()
         self.distribution = QtDistributionView()
         self.reference = QtReferencePicker()
@@ -71,6 +80,8 @@ class QtColourPanel(QWidget):
         self.tabs.setTabToolTip(2, "Pick colours from a reference photo (eyedropper)")
         self.suggestions = QtPalettePanel(NOT_RENDERED, columns=4)
         self.recent = QtPalettePanel("Colours you pick appear here.", columns=6)
+        self.suggestions.setMinimumHeight(2 * 33)  # two rows of swatches, shown or not: no jumps
+        self.recent.setMinimumHeight(2 * 33)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -81,7 +92,7 @@ class QtColourPanel(QWidget):
         layout.addWidget(self.suggestions)
         layout.addWidget(self._heading("Recent colours"))
         layout.addWidget(self.recent)
-        self.setMinimumWidth(280)
+        self.setMinimumWidth(6 * 44 + 5 * 3 + 2 * 4 + 12)  # six recent swatches in a row
 
         self.value.abEdited.connect(self._pick)
         self.gamut.abClicked.connect(self._pick)
@@ -112,9 +123,8 @@ class QtColourPanel(QWidget):
     def set_lightness(self, l_value: float | None) -> None:
         """Set the CIELAB L of the selected point's pixel (None: no point selected, show L = 50)."""
         self._l = None if l_value is None else min(100.0, max(0.0, float(l_value)))
-        note = "" if self._l is not None else f"No point selected: gamut shown at L {DEFAULT_L:.0f}."
-        self.l_note.setText(note)
-        self.l_note.setVisible(bool(note))
+        self.snapped = None
+        self._show_note()
         self.gamut.set_lightness(self.lightness)
         self._show_colour()
         self._refresh_distribution()
@@ -161,9 +171,26 @@ class QtColourPanel(QWidget):
 
     def _pick(self, a: float, b: float) -> None:
         ab = clamp_ab(self.lightness, a, b)
+        self.snapped = None if _same_ab(ab, (a, b)) else ((float(a), float(b)), ab)
+        self._show_note()
         self.set_colour(ab)
         self.add_recent(ab)
         self.colourPicked.emit(ab[0], ab[1])
+
+    def _show_note(self) -> None:
+        """The lightness shown, or what a pick outside the gamut was snapped to (both colours)."""
+        if self.snapped is not None:
+            (a, b), (sa, sb) = self.snapped
+            typed = self.value.typed_hex
+            asked = typed if typed else f"a {a:.0f}, b {b:.0f}"
+            got = lab_to_hex(self.lightness, sa, sb)
+            text = (f"<span style='color:#b35900'>{asked} {_chip(lab_to_hex(self.lightness, a, b))} is not "
+                    f"displayable at L {self.lightness:.0f}: snapped to {got} {_chip(got)}.</span>")
+        elif self._l is None:
+            text = f"No point selected: gamut shown at L {DEFAULT_L:.0f}."
+        else:
+            text = f"Colours displayable at the point's lightness, L {self._l:.0f}."
+        self.l_note.setText(text)
 
     def _swatch(self, ab: tuple[float, float], label: str, tooltip: str):
         l_value = self.lightness

@@ -38,7 +38,8 @@ class QtColourValue(QWidget):
         self.hex_edit = QLineEdit()
         self.hex_edit.setPlaceholderText("#rrggbb")
         self.hex_edit.setMaxLength(8)
-        self.hex_edit.setFixedWidth(72)
+        self.hex_edit.setFixedWidth(self.hex_edit.fontMetrics().horizontalAdvance("#predicted") + 14)
+        self.typed_hex = ""  # the code of the last hex pick, until the next show_colour
         self.hex_edit.setToolTip(HEX_TOOLTIP)
         self.hex_edit.editingFinished.connect(self._on_hex_edited)
         layout = QHBoxLayout(self)
@@ -73,6 +74,8 @@ class QtColourValue(QWidget):
             spin.setValue(value)
             spin.blockSignals(False)
         self.hex_edit.blockSignals(True)
+        self.hex_edit.setPlaceholderText("#rrggbb" if ab is not None else "predicted")
+        self.swatch.setToolTip("" if ab is not None else "New points take the colour predicted at their pixel")
         self.hex_edit.setText(hex_code or "")
         self.hex_edit.setStyleSheet("")
         self.hex_edit.blockSignals(False)
@@ -80,6 +83,7 @@ class QtColourValue(QWidget):
         self.swatch.setStyleSheet(f"background: {background}; border: 1px solid #808080;")
 
     def _on_spin_changed(self, _value: float) -> None:
+        self.typed_hex = ""
         self.abEdited.emit(float(self.a_spin.value()), float(self.b_spin.value()))
 
     def _on_hex_edited(self) -> None:
@@ -94,4 +98,6 @@ class QtColourValue(QWidget):
             self.hex_edit.setToolTip(f"{err}\n\n{HEX_TOOLTIP}")
             return
         self.hex_edit.setToolTip(HEX_TOOLTIP)
+        self.typed_hex = "#" + text.strip().lstrip("#").lower()
         self.abEdited.emit(a, b)
+        self.typed_hex = ""

@@ -4,14 +4,18 @@ A *session* is the photo plus its hints. It is saved as the photo's sidecar hint
 `<photo stem>.hints.json` beside the photo (File › Save session), or as any hints file the user
 names (File › Save session as…). Opening a photo loads its sidecar automatically when there is
 one; File › Open hints… loads a hints file onto the open photo (undoable).
+
+Before anything would drop unsaved hints (opening another photo, quitting) the user is asked
+to Save, Discard or Cancel. This module knows the window only through the attributes it uses
+(`doc`, `stack`, `colorizer`, `app_settings`, `load_document`, `report_error`, ...), so it never
+imports the main window: imports go one way, from the window down to its parts.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from ideepcolor_app.engine.colorizer import RenderRequest
 from ideepcolor_app.engine.document import open_photo
@@ -19,9 +23,6 @@ from ideepcolor_app.engine.export import output_bit_depth, sidecar_hints_path
 from ideepcolor_app.engine.history import ReplaceHints
 from ideepcolor_app.hints import DEFAULT_NUM_BINS, HintsError, HintsFileError, load_hints, save_hints
 from ideepcolor_app.imageio import ImageReadError, ImageWriteError, write_image
-
-if TYPE_CHECKING:
-    from ideepcolor_app.gui.main_window import QtMainWindow
 
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.gif);;All files (*)"
 HINTS_FILTER = "Hints files (*.hints.json *.json)"
@@ -32,7 +33,7 @@ SAVE_ERRORS = (ImageWriteError, OSError, ValueError)
 class QtFileActions:
     """Opens and saves for one main window; every failure becomes a message, never a crash."""
 
-    def __init__(self, window: "QtMainWindow") -> None:
+    def __init__(self, window: QMainWindow) -> None:
         self.window = window
         self.exif: bytes | None = None
 
@@ -45,9 +46,27 @@ class QtFileActions:
 
     # -- open --------------------------------------------------------------------------------
 
-    def open_photo(self, path: Path) -> bool:
-        """Open a photo (and its sidecar hints); False, with a message, if it cannot be read."""
+    def confirm_discard(self, doing: str = "opening another photo") -> bool:
+        """Ask Save / Discard / Cancel when the hints are unsaved; True when it is fine to go on."""
+        if not self.doc.modified:
+            return True
+        name = self.doc.photo_path.name if self.doc.photo_path is not None else "this photo"
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.window, "Unsaved hints", f"The hints of {name} have changes that are not saved.\n"
+            f"Save them before {doing}?", buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        if answer == buttons.Save:
+            return self.save_session()
+        return answer == buttons.Discard
+
+    def open_photo(self, path: Path, confirm: bool = True) -> bool:
+        """Open a photo (and its sidecar hints); False, with a message, if it cannot be read.
+
+        With `confirm`, unsaved hints are first offered for saving; False if the user cancels.
+        """
         path = Path(path)
+        if confirm and not self.confirm_discard():
+            return False
         try:
             opened = open_photo(path)
         except (ImageReadError, OSError, ValueError) as err:
@@ -84,9 +103,11 @@ class QtFileActions:
         return True
 
     def ask_open_photo(self) -> None:
+        if not self.confirm_discard():
+            return
         path, _ = QFileDialog.getOpenFileName(self.window, "Open photo", self._settings().folder("photo"), PHOTO_FILTER)
         if path:
-            self.open_photo(Path(path))
+            self.open_photo(Path(path), confirm=False)  # asked above, before the dialog
 
     def ask_open_hints(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open hints", self._hints_folder(), HINTS_FILTER)
@@ -116,6 +137,8 @@ class QtFileActions:
             self.window.report_error("Cannot save session", str(err))
             return False
         self._settings().set_folder("hints", path)
+        self.doc.mark_saved()
+        self.window.recovery.write_now()
         self.window.statusBar().showMessage(f"Saved session to {path}", 5000)
         return True
 
@@ -138,22 +161,33 @@ class QtFileActions:
             self.window.report_error("Cannot save the result", f"{type(err).__name__}: {err}")
             return False
         self._settings().set_folder("save", path)
-        self.window.statusBar().showMessage(f"Saved {path}", 5000)
+        self.window.statusBar().showMessage(f"Exported {path}")
+        QMessageBox.information(self.window, "Exported", f"The colourized photo was saved as\n{path.name}\n\n"
+                                f"in the folder\n{path.parent.resolve()}")
         return True
 
     def ask_save_result(self) -> None:
-        folder = Path(self._settings().folder("save") or (self.doc.photo_path or Path.home()).parent)
+        """Ask where to export; the input photo is refused once, other files are confirmed once."""
+        folder = Path(self._settings().folder("save") or (self.doc.photo_path or Path.home() / "x").parent)
         stem = self.doc.photo_path.stem if self.doc.photo_path else "colourized"
-        path, chosen = QFileDialog.getSaveFileName(self.window, "Save colourized photo",
-                                                   str(folder / f"{stem}_colour.png"), RESULT_FILTER)
-        if path:
-            path = Path(path)
-            if not path.suffix:
-                path = path.with_suffix(".jpg" if "JPEG" in chosen else ".tif" if "TIFF" in chosen else ".png")
-            self.save_result(path)
+        path, chosen = QFileDialog.getSaveFileName(self.window, "Export colourized photo",
+                                                   str(folder / f"{stem}_colour.png"), RESULT_FILTER, "",
+                                                   QFileDialog.Option.DontConfirmOverwrite)
+        if not path:
+            return
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(".jpg" if "JPEG" in chosen else ".tif" if "TIFF" in chosen else ".png")
+        if self.doc.photo_path is not None and path.resolve() == self.doc.photo_path.resolve():
+            self.window.report_error("Cannot export there", f"{path.name} is the photo you are colourizing; "
+                                     "choose another name so that the original is kept.")
+            return
+        buttons = QMessageBox.StandardButton
+        if path.exists() and QMessageBox.question(
+                self.window, "Replace file?", f"{path.name} already exists in {path.parent}. Replace it?",
+                buttons.Yes | buttons.No, buttons.No) != buttons.Yes:
+            return
+        self.save_result(path)
 
     def _hints_folder(self) -> str:
-        folder = self._settings().folder("hints")
-        if not folder and self.doc.photo_path is not None:
-            folder = str(self.doc.photo_path.parent)
-        return folder
+        return self.window.start_folder("hints")

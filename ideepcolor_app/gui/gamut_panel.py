@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ideepcolor_app.color.gamut import ab_to_pixel, gamut_image, pixel_to_ab
+from ideepcolor_app.engine.swatches import gamut_bounds
 
 PICKER_SIZE = 221  # 221 pixels over [-110, 110]: one pixel per CIELAB unit
 AB_MAX = 110.0
@@ -19,6 +20,8 @@ class QtGamutPanel(QWidget):
 
     Image coordinates are those of `color.gamut` (row 0 is b = +110, column 0 is a = -110); the
     image item sits in a y-down view box so pixel (row, col) covers [col, col+1) x [row, row+1).
+    The view shows the box around the gamut at the lightness (`engine.swatches.gamut_bounds`), so
+    the small gamut of a very bright or dark pixel is drawn large.
 
     Signals:
         abClicked(float, float): the ab of the clicked pixel's centre (`pixel_to_ab`), not yet
@@ -46,7 +49,6 @@ class QtGamutPanel(QWidget):
         )
         self.box.addItem(self.marker_outline)
         self.box.addItem(self.marker)
-        self.box.setRange(xRange=(0, size), yRange=(0, size), padding=0.02)
         self.view.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.setToolTip("Colours you can display at this lightness: click to choose (a → right, b → up)")
         layout = QVBoxLayout(self)
@@ -58,6 +60,17 @@ class QtGamutPanel(QWidget):
         """Redraw the gamut at CIELAB lightness `l_value` (in [0, 100])."""
         self.lightness = float(l_value)
         self.image.setImage(gamut_image(self.lightness, size=self.size, ab_max=AB_MAX), autoLevels=False)
+        a0, a1, b0, b1 = gamut_bounds(self.lightness, ab_max=AB_MAX)
+        top, left = ab_to_pixel(a0, b1, size=self.size, ab_max=AB_MAX)
+        bottom, right = ab_to_pixel(a1, b0, size=self.size, ab_max=AB_MAX)
+        self.box.setRange(xRange=(left, right + 1), yRange=(top, bottom + 1), padding=0.0)
+
+    def visible_ab(self) -> tuple[float, float, float, float]:
+        """(a_min, a_max, b_min, b_max) of the ab region the view shows now."""
+        (x0, x1), (y0, y1) = self.box.viewRange()
+        a0, b1 = pixel_to_ab(y0 - 0.5, x0 - 0.5, size=self.size, ab_max=AB_MAX)
+        a1, b0 = pixel_to_ab(y1 - 0.5, x1 - 0.5, size=self.size, ab_max=AB_MAX)
+        return float(a0), float(a1), float(b0), float(b1)
 
     def set_marker(self, ab: tuple[float, float] | None) -> None:
         """Put the marker on `ab`, or hide it for None."""

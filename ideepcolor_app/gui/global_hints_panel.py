@@ -104,7 +104,9 @@ class QtGlobalHintsPanel(QWidget):
         self.saturation_label.setText(f"{level:.2f}" + ("" if active.saturation is not None else " (off)"))
         image = histogram_image(histogram)
         self.plot_image.setImage(image, levels=(0, 255))
-        self.plot_image.setRect(QRectF(-115, -115, 230, 230))
+        # The image's row 0 is b = +110 (`histogram_image`); the plot's b axis points up, so the
+        # rect starts at the top (b = +115) and runs downwards.
+        self.plot_image.setRect(QRectF(-115, 115, 230, -230))
         self.plot_image.setOpacity(1.0 if active.histogram is not None else 0.35)
 
     # -- widgets -> intents ---------------------------------------------------------------

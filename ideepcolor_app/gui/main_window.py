@@ -10,27 +10,34 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSlider, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSizePolicy,
+                               QSlider, QVBoxLayout, QWidget)
 
 from ideepcolor_app.engine.backends import DEFAULT_BACKEND
 from ideepcolor_app.engine.colorizer import Colorizer, RenderRequest, RenderResult, ResultGate, gray_u8
 from ideepcolor_app.engine.document import Document
-from ideepcolor_app.engine.history import (AddHint, ClearHints, MoveHint, RecolorHint, RemoveHint, ResizeHint,
-                                           SetGlobalHints, UndoStack)
+from ideepcolor_app.engine.history import (AddHint, ClearHints, MoveHint, RecolorHint, RemoveHint, ReplaceHints,
+                                           ResizeHint, SetGlobalHints, UndoStack)
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE
 from ideepcolor_app.engine.swatches import hint_colours_u8, reference_histogram
 from ideepcolor_app.gui import menus
+from ideepcolor_app.gui.background import QtBackgroundTask
 from ideepcolor_app.gui.backend_panel import QtBackendPanel
 from ideepcolor_app.gui.canvas import QtCanvas
 from ideepcolor_app.gui.colour_panel import QtColourPanel
 from ideepcolor_app.gui.file_actions import PHOTO_FILTER, QtFileActions
 from ideepcolor_app.gui.global_hints_panel import QtGlobalHintsPanel
-from ideepcolor_app.gui.settings import QtAppSettings, default_settings
+from ideepcolor_app.gui.recovery import QtRecovery
+from ideepcolor_app.gui.settings import QtAppSettings, default_settings, default_recovery_folder
 from ideepcolor_app.gui.workers import DistributionUpdate, QtRenderWorker, RenderFailure
 from ideepcolor_app.hints import GlobalHints, HintPoint, Hints
 from ideepcolor_app.imageio import ImageReadError, read_photo
+
+#: Share of the screen a first window takes (later runs restore the user's size).
+SCREEN_SHARE = 0.85
+#: Widths of the left and right docks on first launch: the photos get the rest.
+DOCK_WIDTHS = (270, 300)
 
 
 class QtMainWindow(QMainWindow):
@@ -41,6 +48,7 @@ class QtMainWindow(QMainWindow):
         colorizer: what renders (tests pass one with fake backends).
         working_size: the backends' working resolution.
         l_full: (H,W) L of the first photo when none is opened from a file (tests, benchmark).
+        recovery_folder: where the recovery copy of unsaved hints goes (tests pass a temporary one).
 
     Signals:
         resultShown(int): a render of that document generation is now on screen.
@@ -51,9 +59,10 @@ class QtMainWindow(QMainWindow):
     renderFailed = Signal(int, str)
 
     def __init__(self, settings=None, colorizer: Colorizer | None = None,
-                 working_size: int = DEFAULT_WORKING_SIZE, l_full: np.ndarray | None = None) -> None:
+                 working_size: int = DEFAULT_WORKING_SIZE, l_full: np.ndarray | None = None,
+                 recovery_folder: Path | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("ideepcolor")
+        self.setWindowTitle("ideepcolor[*]")
         self.setAcceptDrops(True)
         self.app_settings = QtAppSettings(settings if settings is not None else default_settings())
         self.colorizer = colorizer or Colorizer()
@@ -70,18 +79,27 @@ class QtMainWindow(QMainWindow):
         self.last_result: RenderResult | None = None
         self.last_distribution = None
         self._resize_slider_id = 0
+        self.recovery = QtRecovery(self.doc, recovery_folder or default_recovery_folder(), self)
+        self.reference_task = QtBackgroundTask(self)
         self._build_widgets()
         menus.build_menus(self)
         self._connect()
         self.worker = QtRenderWorker(self.colorizer, self)
         self.worker.ready.connect(self._on_worker_ready)
-        geometry, state = self.app_settings.geometry()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        if state is None or not self.restoreState(state):
-            self.resizeDocks([self.docks["render"], self.docks["colour"]], [300, 300], Qt.Orientation.Horizontal)
+        self._restore_layout()
         self._show_photo()
         self.request_render()
+
+    def _restore_layout(self) -> None:
+        """The user's last layout, or about 85 % of the screen with the photos taking most of it."""
+        geometry, state = self.app_settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            screen = self.screen().availableGeometry() if self.screen() is not None else QRect(0, 0, 1280, 800)
+            width, height = round(screen.width() * SCREEN_SHARE), round(screen.height() * SCREEN_SHARE)
+            self.setGeometry(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2,
+                             width, height)
+        if state is None or not self.restoreState(state):
+            self.resizeDocks([self.docks["render"], self.docks["colour"]], list(DOCK_WIDTHS), Qt.Orientation.Horizontal)
 
     # -- construction ----------------------------------------------------------------------
 
@@ -96,6 +114,7 @@ class QtMainWindow(QMainWindow):
         self.size_slider.setRange(1, 9)
         self.size_slider.setValue(self.doc.patch_size)
         self.size_label = QLabel()
+        self.size_label.setMinimumWidth(self.size_label.fontMetrics().horizontalAdvance("99"))
         points_box = QWidget()
         row = QHBoxLayout()
         row.addWidget(QLabel("Patch size"))
@@ -113,11 +132,13 @@ class QtMainWindow(QMainWindow):
         ):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock_{key}")
+            widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # text never widens a dock
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[key] = dock
-        self.render_label = QLabel("")
-        self.device_label = QLabel("")
+        self.render_label = QLabel("loading…")
+        self.render_label.setMinimumWidth(self.render_label.fontMetrics().horizontalAdvance("render 9999 ms …  "))
+        self.device_label = QLabel("loading the network…")
         self.statusBar().addPermanentWidget(self.render_label)
         self.statusBar().addPermanentWidget(self.device_label)
 
@@ -131,7 +152,10 @@ class QtMainWindow(QMainWindow):
         events.working_size.connect(self.canvas.set_working_size)
         events.backend_name.connect(self.app_settings.set_backend)
         events.photo.connect(lambda _path: self._show_photo())
+        events.modified.connect(self.setWindowModified)
+        events.hints.connect(lambda _hints: self._sync_size_controls())
         self.stack.index_event.connect(lambda _index: self._update_undo_actions())
+        self.canvas.viewChanged.connect(self._on_view_changed)
         self.canvas.pointAdded.connect(self.add_point)
         self.canvas.pointSelected.connect(lambda i: self.doc.set_selected(None if i < 0 else i))
         self.canvas.pointMoved.connect(self.move_point)
@@ -189,23 +213,36 @@ class QtMainWindow(QMainWindow):
     def clear_points(self) -> None:
         self.stack.push(ClearHints(self.doc))
 
-    def set_reference_photo(self, path: Path) -> bool:
-        """Use a reference photo's colour histogram as the histogram hint."""
-        try:
-            histogram = reference_histogram(read_photo(path).rgb)
-        except (ImageReadError, OSError, ValueError) as err:
-            self.report_error("Cannot use reference photo", str(err))
-            return False
+    def set_reference_photo(self, path: Path) -> None:
+        """Use a reference photo's colour histogram as the histogram hint (decoded off the GUI thread)."""
+        path, token = Path(path), self.doc.photo_token
+        self.statusBar().showMessage(f"Reading {path.name}…")
+        self.reference_task.submit(lambda: reference_histogram(read_photo(path).rgb),
+                                   lambda histogram: self._use_reference(path, token, histogram),
+                                   lambda err: self._reference_failed(err))
+
+    def _use_reference(self, path: Path, token: int, histogram: tuple[float, ...]) -> None:
+        if token != self.doc.photo_token:
+            return  # another photo was opened meanwhile
         active, store = self.doc.hints.global_hints, self.doc.global_store
         self.stack.push(SetGlobalHints(self.doc, GlobalHints(active.saturation, histogram),
                                        GlobalHints(store.saturation, histogram), "load reference photo"))
-        self.app_settings.set_folder("reference", Path(path))
-        return True
+        self.app_settings.set_folder("reference", path)
+        self.statusBar().showMessage(f"Histogram hint from {path.name}", 5000)
+
+    def _reference_failed(self, err: Exception) -> None:
+        known = isinstance(err, (ImageReadError, OSError, ValueError))
+        self.report_error("Cannot use reference photo", str(err) if known else f"{type(err).__name__}: {err}")
+
+    def start_folder(self, kind: str) -> str:
+        """Where a file dialog of `kind` opens: the last folder used for it, else the photo's folder."""
+        folder = self.app_settings.folder(kind)
+        if not folder and self.doc.photo_path is not None:
+            folder = str(self.doc.photo_path.parent)
+        return folder
 
     def ask_reference_photo(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        path, _ = QFileDialog.getOpenFileName(self, "Reference photo", self.app_settings.folder("reference"), PHOTO_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Reference photo", self.start_folder("reference"), PHOTO_FILTER)
         if path:
             self.set_reference_photo(Path(path))
 
@@ -222,6 +259,29 @@ class QtMainWindow(QMainWindow):
     def load_document(self, l_full: np.ndarray, path: Path | None, hints: Hints | None) -> None:
         self.doc.set_photo(l_full, path, hints)
         self.stack.clear()
+        self.colour_panel.reference.start_folder = self.start_folder("reference")
+
+    def offer_recovery(self) -> bool:
+        """Offer the hints a crash left unsaved; True when they were restored."""
+        pending = self.recovery.pending()
+        if pending is None:
+            return False
+        photo, hints = pending
+        answer = QMessageBox.question(
+            self, "Restore unsaved hints?",
+            f"The app closed without saving the hints of {photo.name} ({len(hints.points)} points).\n"
+            "Restore them?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes or not self.files.open_photo(photo, confirm=False):
+            self.recovery.clear()
+            return False
+        if (hints.width, hints.height) != self.doc.image_size:
+            self.report_error("Cannot restore hints", f"{photo.name} has changed size since.")
+            self.recovery.clear()
+            return False
+        self.stack.push(ReplaceHints(self.doc, hints))
+        self.statusBar().showMessage(f"Restored the unsaved hints of {photo.name}", 10000)
+        return True
 
     def _show_photo(self) -> None:
         width, height = self.doc.image_size
@@ -232,7 +292,8 @@ class QtMainWindow(QMainWindow):
         self._redraw_points()
         self._on_selected(self.doc.selected)
         name = self.doc.photo_path.name if self.doc.photo_path else "untitled"
-        self.setWindowTitle(f"{name} ({width}×{height}) – ideepcolor")
+        self.setWindowTitle(f"{name}[*] ({width}×{height}) – ideepcolor")
+        self.setWindowModified(self.doc.modified)
 
     def _redraw_points(self) -> None:
         points = self.doc.hints.points
@@ -248,12 +309,16 @@ class QtMainWindow(QMainWindow):
             return
         self.colour_panel.set_lightness(self.doc.lightness_at(point.x, point.y))
         self.colour_panel.set_colour(point.ab)
-        self.size_slider.blockSignals(True)
-        self.size_slider.setValue(point.size)
-        self.size_slider.blockSignals(False)
+        self._sync_size_controls()
         self._show_distribution()
 
-    def _on_patch_size(self, size: int) -> None:
+    def _on_patch_size(self, _size: int) -> None:
+        self._sync_size_controls()
+
+    def _sync_size_controls(self) -> None:
+        """Slider and label show the selected point's size, else the size new points take."""
+        point = self.doc.selected_point
+        size = point.size if point is not None else self.doc.patch_size
         self.size_slider.blockSignals(True)
         self.size_slider.setValue(size)
         self.size_slider.blockSignals(False)
@@ -268,8 +333,18 @@ class QtMainWindow(QMainWindow):
     # -- rendering -------------------------------------------------------------------------
 
     def request_render(self) -> None:
-        self.render_label.setText("rendering…")
-        self.worker.submit(RenderRequest.from_document(self.doc, draft=self._dragging))
+        """Render the document at the size the view shows it (a draft while a point is dragged)."""
+        if self.last_result is not None:
+            self.render_label.setText("rendering…")
+        self.worker.submit(RenderRequest.from_document(self.doc, draft=self._dragging, view_side=self.canvas.shown_side()))
+
+    def _on_view_changed(self) -> None:
+        """Zoomed in or grew: render a larger preview once it would be sharper than the one shown."""
+        if self._dragging or self.last_result is None or self.last_result.draft:
+            return
+        wanted = RenderRequest.from_document(self.doc, view_side=self.canvas.shown_side()).preview_side
+        if wanted > self.gate.shown_side and self.gate.shown_generation == self.doc.generation:
+            self.request_render()
 
     def _on_worker_ready(self) -> None:
         for outcome in self.worker.take_outcomes():
@@ -337,8 +412,23 @@ class QtMainWindow(QMainWindow):
             event.acceptProposedAction()
             self.files.open_dropped(Path(urls[0]))
 
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self.canvas.set_pan_mode(True)
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self.canvas.set_pan_mode(False)
+        super().keyReleaseEvent(event)
+
     def closeEvent(self, event) -> None:
+        if not self.files.confirm_discard("quitting"):
+            event.ignore()
+            return
+        self.recovery.clear()
         self.app_settings.set_geometry(self.saveGeometry(), self.saveState())
         self.app_settings.sync()
         self.worker.stop()
+        self.reference_task.stop()
         super().closeEvent(event)

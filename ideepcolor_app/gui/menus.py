@@ -1,17 +1,33 @@
-"""The main window's menus and shortcuts (File, Edit, View)."""
+"""The main window's menus and shortcuts (File, Edit, View, Help).
+
+The functions take the window as a plain `QMainWindow` and use only its documented parts
+(`files`, `stack`, `canvas`, `docks`, `app_settings`, ...); this module never imports the main
+window, so imports go one way.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-if TYPE_CHECKING:
-    from ideepcolor_app.gui.main_window import QtMainWindow
+#: Help › Mouse and keys (the README's "Using the app" says the same).
+CONTROLS_HELP = """<b>Points</b><br>
+Left click on the photo: add a point (it takes the chosen colour, or the predicted one).<br>
+Left click on a point: select it. Drag a point: move it. Right click a point or Delete: remove it.<br>
+Wheel over a point (or the Patch size slider): its patch size, 1 to 9.<br><br>
+<b>Zoom and pan</b><br>
+Wheel over the background: zoom. Ctrl+0: fit. Ctrl+1: 100 %. Ctrl++ / Ctrl+−: zoom in / out.<br>
+Drag the background with the left button, drag with the middle button, or hold Space and
+drag: pan.<br><br>
+<b>Edit</b><br>
+Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo. Ctrl+S saves the hints beside the photo, Ctrl+E
+exports the colourized photo."""
 
 
-def _action(window: "QtMainWindow", menu, key: str, text: str, slot: Callable, shortcut=None) -> QAction:
+def _action(window: QMainWindow, menu, key: str, text: str, slot: Callable, shortcut=None) -> QAction:
     action = QAction(text, window)
     if shortcut is not None:
         shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
@@ -22,7 +38,7 @@ def _action(window: "QtMainWindow", menu, key: str, text: str, slot: Callable, s
     return action
 
 
-def build_menus(window: "QtMainWindow") -> None:
+def build_menus(window: QMainWindow) -> None:
     """Create the menu bar; every action is also in `window.actions` by key."""
     window.actions = {}
     files = window.files
@@ -57,11 +73,14 @@ def build_menus(window: "QtMainWindow") -> None:
     menu.addSeparator()
     for dock in window.docks.values():
         menu.addAction(dock.toggleViewAction())
+
+    menu = bar.addMenu("&Help")
+    _action(window, menu, "controls", "&Mouse and keys", lambda: show_controls(window), QKeySequence.StandardKey.HelpContents)
     fill_recent_menu(window, window.app_settings.recent_files())
     window._update_undo_actions()
 
 
-def fill_recent_menu(window: "QtMainWindow", files: list[str]) -> None:
+def fill_recent_menu(window: QMainWindow, files: list[str]) -> None:
     window.recent_menu.clear()
     for path in files:
         action = window.recent_menu.addAction(path)
@@ -69,21 +88,29 @@ def fill_recent_menu(window: "QtMainWindow", files: list[str]) -> None:
     window.recent_menu.setEnabled(bool(files))
 
 
-def _open_recent(window: "QtMainWindow", path: str) -> None:
-    if not window.files.open_photo(Path(path)):
+def _open_recent(window: QMainWindow, path: str) -> None:
+    if not window.files.confirm_discard():
+        return
+    if not window.files.open_photo(Path(path), confirm=False):
         window.app_settings.remove_recent_file(path)
         fill_recent_menu(window, window.app_settings.recent_files())
 
 
-def open_batch_dialog(window: "QtMainWindow"):
+def open_batch_dialog(window: QMainWindow):
     """File › Batch export…: the batch dialog, with the current backend preselected."""
     try:
         from ideepcolor_app.gui.batch_dialog import QtBatchDialog
     except ImportError as err:
         window.report_error("Batch export unavailable", str(err))
         return None
+    photo = window.doc.photo_path
     dialog = QtBatchDialog(settings=window.app_settings.qsettings, backend_name=window.doc.backend_name, parent=window,
-                           working_size=window.doc.working_size)
+                           working_size=window.doc.working_size, input_dir=None if photo is None else photo.parent)
     window.batch_dialog = dialog
     dialog.show()
     return dialog
+
+
+def show_controls(window: QMainWindow) -> None:
+    """Help › Mouse and keys."""
+    QMessageBox.information(window, "Mouse and keys", CONTROLS_HELP)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 ORGANIZATION = "ideepcolor"
 APPLICATION = "ideepcolor-app"
@@ -14,6 +14,12 @@ MAX_RECENT = 8
 def default_settings() -> QSettings:
     """The user's settings (native format). Tests pass their own IniFormat QSettings instead."""
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+
+
+def default_recovery_folder() -> Path:
+    """Where the recovery copy of unsaved hints lives (the user's app data folder)."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    return Path(base or Path.home() / ".local" / "share" / APPLICATION) / "recovery"
 
 
 class QtAppSettings:

@@ -97,18 +97,45 @@ def small_photo(tmp_path) -> Path:
     return write_photo(tmp_path / "photo.png")
 
 
+class Messages(list):
+    """The (title, text) of every warning shown; questions and notes are recorded apart.
+
+    `answers` is a queue of buttons the next questions get; when it is empty a question gets
+    Discard (for Save / Discard / Cancel) or No.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.questions: list[tuple[str, str]] = []
+        self.infos: list[tuple[str, str]] = []
+        self.answers: list = []
+
+
 @pytest.fixture
-def messages(monkeypatch) -> list[tuple[str, str]]:
+def messages(monkeypatch) -> Messages:
     """Message boxes never block in tests: each (title, text) is recorded here instead."""
     from PySide6.QtWidgets import QMessageBox
 
-    shown: list[tuple[str, str]] = []
+    shown = Messages()
+    buttons = QMessageBox.StandardButton
 
     def warning(parent, title, text, *args, **kwargs):
         shown.append((title, text))
-        return QMessageBox.StandardButton.Ok
+        return buttons.Ok
+
+    def question(parent, title, text, choices=buttons.Yes | buttons.No, *args, **kwargs):
+        shown.questions.append((title, text))
+        if shown.answers:
+            return shown.answers.pop(0)
+        return buttons.Discard if choices & buttons.Discard else buttons.No
+
+    def information(parent, title, text, *args, **kwargs):
+        shown.infos.append((title, text))
+        return buttons.Ok
 
     monkeypatch.setattr(QMessageBox, "warning", warning)
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QMessageBox, "information", information)
     return shown
 
 
@@ -118,7 +145,7 @@ def wait_rendered(qtbot, window, timeout: int = 15000) -> None:
 
 
 @pytest.fixture
-def make_window(qtbot, qsettings, messages):
+def make_window(qtbot, qsettings, messages, tmp_path):
     """Build main windows on temporary settings with fake backends (plus the real levin)."""
     from ideepcolor_app.gui.app import configure_pyqtgraph
     from ideepcolor_app.gui.main_window import QtMainWindow
@@ -127,7 +154,8 @@ def make_window(qtbot, qsettings, messages):
 
     def make(photo: Path | None = None, backend: str | None = "hints", settings=None):
         settings = settings if settings is not None else qsettings
-        window = QtMainWindow(settings=settings, colorizer=Colorizer(fake_backend_factory), working_size=WORKING_SIZE)
+        window = QtMainWindow(settings=settings, colorizer=Colorizer(fake_backend_factory), working_size=WORKING_SIZE,
+                              recovery_folder=tmp_path / "recovery")
         qtbot.addWidget(window)
         if backend is not None:  # None: the backend remembered in the settings
             window.doc.set_backend_name(backend)

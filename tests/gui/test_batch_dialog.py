@@ -50,7 +50,7 @@ def make_dialog(qtbot, settings, photo_dir, out, **kwargs):
     qtbot.addWidget(dialog)
     dialog.input_edit.setText(str(photo_dir))
     dialog.output_edit.setText(str(out))
-    dialog.backend_combo.setCurrentText("levin")
+    dialog.set_backend_name("levin")
     dialog.format_combo.setCurrentText("png")
     return dialog
 
@@ -118,14 +118,14 @@ def test_batch_dialog_saves_and_restores_its_settings(qtbot, batch_settings, pho
     again = QtBatchDialog(reread, backend_name="hints")
     qtbot.addWidget(again)
     assert again.input_edit.text() == str(photo_dir) and again.output_edit.text() == str(out)
-    assert again.backend_combo.currentText() == "levin" and again.format_combo.currentText() == "png"
+    assert again.backend_name() == "levin" and again.format_combo.currentText() == "png"
     assert not again.sidecar_check.isChecked() and again.recursive_check.isChecked()
 
 
 def test_batch_dialog_defaults_without_settings(qtbot):
     dialog = QtBatchDialog(None, backend_name="zhang")
     qtbot.addWidget(dialog)
-    assert dialog.backend_combo.currentText() == "zhang"
+    assert dialog.backend_name() == "zhang"
     assert dialog.format_combo.currentText() == "jpg" and dialog.sidecar_check.isChecked()
 
 

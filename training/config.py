@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PHOTOS = REPO_ROOT.parent / "shared" / "data" / "photos"
+#: The corpus (train/, val/, MANIFEST.csv); IDEEPCOLOR_PHOTOS points elsewhere (a GPU machine
+#: gets a copy inside the checkout, see training/gpu/).
+DEFAULT_PHOTOS = Path(os.environ.get("IDEEPCOLOR_PHOTOS") or REPO_ROOT.parent / "shared" / "data" / "photos")
 
 
 @dataclass(frozen=True)

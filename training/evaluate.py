@@ -32,6 +32,8 @@ from training.full_res import full_resolution_fidelity
 from training.report import save_grid, save_plot
 
 logger = logging.getLogger(__name__)
+#: Network families that take local hints.
+HINT_FAMILIES = ("hints", "propagated_hints")
 #: Hint count of the hint-guided columns of the result grid.
 GRID_HINTS = 10
 
@@ -41,13 +43,13 @@ def network_predictor(net: ColorNet) -> tuple[Predictor, bool]:
 
     @torch.inference_mode()
     def predict(l, hints):
-        if net.FAMILY == "hints":
+        if net.FAMILY in HINT_FAMILIES:
             return net(l, hints.ab, hints.mask)
         if net.FAMILY == "zhang":
             return net.colorize(l)
         return net(l)
 
-    return predict, net.FAMILY == "hints"
+    return predict, net.FAMILY in HINT_FAMILIES
 
 
 def grey_predictor(l, hints) -> torch.Tensor:

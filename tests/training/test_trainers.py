@@ -11,6 +11,7 @@ from .conftest import tiny_config
 
 METHODS = [  # (trainer, family, crop): the GAN's compact U-Net needs multiples of 128
     ("hints", "hints", 32),
+    ("propagated_hints", "propagated_hints", 32),
     ("zhang", "zhang", 32),
     ("gan", "gan", 128),
     ("regression", "fusion", 32),
@@ -36,5 +37,5 @@ def test_training_steps_decrease_the_loss(photo_dir, trainer_name, family, crop)
 
 def test_unknown_trainer_lists_the_known_ones(photo_dir):
     cfg = tiny_config(photo_dir, "nope", "plain")
-    with pytest.raises(ValueError, match="gan, hints, regression, zhang"):
+    with pytest.raises(ValueError, match="gan, hints, propagated_hints, regression, zhang"):
         create_trainer(cfg, torch.device("cpu"))

@@ -1,14 +1,13 @@
 """`ideepcolor gui [PHOTO]`: the desktop app (also what a bare `ideepcolor` starts).
 
-Qt is imported only inside `run`, so the other sub-commands never load it.
+Qt is imported only inside `run`, so the other sub-commands never load it; neither is torch
+here, so that the app's window can appear before torch has loaded.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-
-from ideepcolor_app.engine.backends import BACKENDS
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -22,8 +21,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("photo", nargs="?", type=Path, metavar="PHOTO", help="photo to open")
-    parser.add_argument("--backend", choices=sorted(BACKENDS), default=None,
-                        help="backend to start with (default: the one used last)")
+    parser.add_argument("--backend", default=None, metavar="NAME",
+                        help="backend to start with: hints, zhang, gan, fusion or levin (default: the one used last)")
 
 
 def run(args: argparse.Namespace) -> int:

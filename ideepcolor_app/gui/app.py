@@ -1,47 +1,120 @@
-"""Start the desktop app: QApplication, pyqtgraph options (set once, here) and the main window."""
+"""Start the desktop app: QApplication, pyqtgraph options (set once, here) and the main window.
+
+The start is split so that a window is on screen within about a second: Qt is checked
+(`platform_check`) and a loading window shown first; torch, the engine and the main window are
+imported in a background thread meanwhile, and the main window replaces the loading window
+when they are ready. The networks themselves load in the render worker, behind the main
+window's "loading the network…" state. This module imports neither torch nor pyqtgraph at
+module level.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
+import threading
+import traceback
 from pathlib import Path
 
-import pyqtgraph as pg
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ideepcolor_app.gui.loading_window import QtLoadingWindow
+from ideepcolor_app.gui.platform_check import platform_problem
 from ideepcolor_app.gui.settings import APPLICATION, ORGANIZATION
 
 logger = logging.getLogger(__name__)
 
 SAMPLE_PHOTO = Path(__file__).resolve().parent.parent / "data" / "sample_pont_du_gard.jpg"
+#: What the background thread imports before the main window can be built.
+HEAVY_MODULES = ("torch", "pyqtgraph", "ideepcolor_app.gui.main_window")
 
 
 def configure_pyqtgraph() -> None:
     """Images are NumPy (H, W, C): row-major is pyqtgraph's fast path for them."""
+    import pyqtgraph as pg
+
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 
 
-def application(argv: list[str] | None = None) -> QApplication:
-    """The running QApplication, created (and configured) if there is none."""
+def application(argv: list[str] | None = None, configure: bool = True) -> QApplication:
+    """The running QApplication, created if there is none (and pyqtgraph configured, unless not `configure`)."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setOrganizationName(ORGANIZATION)
         app.setApplicationName(APPLICATION)
+    if configure:
         configure_pyqtgraph()
     return app
 
 
-def main(photo: Path | None = None, backend: str | None = None) -> int:
-    """Open the main window on `photo` (default: the bundled sample) and run the event loop."""
+class _Importer(threading.Thread):
+    """Imports the heavy modules off the GUI thread; `error` says what failed, if anything."""
+
+    def __init__(self) -> None:
+        super().__init__(name="ideepcolor-import", daemon=True)
+        self.error: str | None = None
+
+    def run(self) -> None:
+        try:
+            for name in HEAVY_MODULES:
+                importlib.import_module(name)
+        except Exception as err:  # noqa: BLE001 - reported in a message box, never as a traceback
+            logger.debug("import failed:\n%s", traceback.format_exc())
+            self.error = f"{type(err).__name__}: {err}"
+
+
+def open_main_window(photo: Path | None = None, backend: str | None = None):
+    """Build the main window, offer a crash's unsaved hints, else open `photo` (default: the sample)."""
     from ideepcolor_app.gui.main_window import QtMainWindow
 
-    app = application()
+    configure_pyqtgraph()
     window = QtMainWindow()
     if backend is not None:
-        window.doc.set_backend_name(backend)
-    window.files.open_photo(Path(photo) if photo is not None else SAMPLE_PHOTO)
+        try:
+            window.doc.set_backend_name(backend)
+        except ValueError as err:
+            window.report_error("Unknown backend", str(err))
+    if not window.offer_recovery():
+        window.files.open_photo(Path(photo) if photo is not None else SAMPLE_PHOTO, confirm=False)
     window.show()
+    return window
+
+
+def main(photo: Path | None = None, backend: str | None = None) -> int:
+    """Show a loading window at once, then the main window on `photo`, and run the event loop."""
+    problem = platform_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 1
+    app = application(configure=False)
+    loading = QtLoadingWindow()
+    loading.show()
+    app.processEvents()
+    importer = _Importer()
+    importer.start()
+    started: list = []
+
+    def finish() -> None:
+        if importer.is_alive():
+            return
+        timer.stop()
+        if importer.error is None:
+            try:
+                started.append(open_main_window(photo, backend))
+            except Exception as err:  # noqa: BLE001 - a message, not a traceback
+                logger.debug("start failed:\n%s", traceback.format_exc())
+                importer.error = f"{type(err).__name__}: {err}"
+        if importer.error is not None:
+            QMessageBox.critical(loading, "ideepcolor cannot start", importer.error)
+            app.exit(1)
+        loading.close()
+
+    timer = QTimer()
+    timer.timeout.connect(finish)
+    timer.start(25)
     return app.exec()
 
 

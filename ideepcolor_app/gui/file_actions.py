@@ -20,9 +20,11 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 from ideepcolor_app.engine.colorizer import RenderRequest
 from ideepcolor_app.engine.document import open_photo
 from ideepcolor_app.engine.export import output_bit_depth, sidecar_hints_path
-from ideepcolor_app.engine.history import ReplaceHints
-from ideepcolor_app.hints import DEFAULT_NUM_BINS, HintsError, HintsFileError, load_hints, save_hints
-from ideepcolor_app.imageio import ImageReadError, ImageWriteError, write_image
+from ideepcolor_app.engine.history import ReplaceHints, SetGlobalHints
+from ideepcolor_app.engine.swatches import reference_histogram
+from ideepcolor_app.gui.background import QtBackgroundTask
+from ideepcolor_app.hints import DEFAULT_NUM_BINS, GlobalHints, HintsError, HintsFileError, load_hints, save_hints
+from ideepcolor_app.imageio import ImageReadError, ImageWriteError, read_photo, write_image
 
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.gif);;All files (*)"
 HINTS_FILTER = "Hints files (*.hints.json *.json)"
@@ -36,6 +38,7 @@ class QtFileActions:
     def __init__(self, window: QMainWindow) -> None:
         self.window = window
         self.exif: bytes | None = None
+        self.reference_task = QtBackgroundTask(window)
 
     @property
     def doc(self):
@@ -119,6 +122,58 @@ class QtFileActions:
         if path.name.lower().endswith(".json"):
             return self.open_hints(path)
         return self.open_photo(path)
+
+    # -- reference photo (the histogram hint) ------------------------------------------------
+
+    def set_reference_photo(self, path: Path) -> None:
+        """Use a reference photo's colour histogram as the histogram hint (decoded off the GUI thread)."""
+        path, token = Path(path), self.doc.photo_token
+        self.window.statusBar().showMessage(f"Reading {path.name}…")
+        self.reference_task.submit(lambda: reference_histogram(read_photo(path).rgb),
+                                   lambda histogram: self._use_reference(path, token, histogram),
+                                   lambda err: self._reference_failed(err))
+
+    def _use_reference(self, path: Path, token: int, histogram: tuple[float, ...]) -> None:
+        if token != self.doc.photo_token:
+            return  # another photo was opened meanwhile
+        active, store = self.doc.hints.global_hints, self.doc.global_store
+        self.window.stack.push(SetGlobalHints(self.doc, GlobalHints(active.saturation, histogram),
+                                       GlobalHints(store.saturation, histogram), "load reference photo"))
+        self._settings().set_folder("reference", path)
+        self.window.statusBar().showMessage(f"Histogram hint from {path.name}", 5000)
+
+    def _reference_failed(self, err: Exception) -> None:
+        known = isinstance(err, (ImageReadError, OSError, ValueError))
+        self.window.report_error("Cannot use reference photo", str(err) if known else f"{type(err).__name__}: {err}")
+
+    def ask_reference_photo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Reference photo", self.window.start_folder("reference"), PHOTO_FILTER)
+        if path:
+            self.set_reference_photo(Path(path))
+
+    # -- recovery -----------------------------------------------------------------------------
+
+    def offer_recovery(self) -> bool:
+        """Offer the hints a crash left unsaved; True when they were restored."""
+        pending = self.window.recovery.pending()
+        if pending is None:
+            return False
+        photo, hints = pending
+        answer = QMessageBox.question(
+            self.window, "Restore unsaved hints?",
+            f"The app closed without saving the hints of {photo.name} ({len(hints.points)} points).\n"
+            "Restore them?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes or not self.open_photo(photo, confirm=False):
+            self.window.recovery.clear()
+            return False
+        if (hints.width, hints.height) != self.doc.image_size:
+            self.window.report_error("Cannot restore hints", f"{photo.name} has changed size since.")
+            self.window.recovery.clear()
+            return False
+        self.window.stack.push(ReplaceHints(self.doc, hints))
+        self.window.statusBar().showMessage(f"Restored the unsaved hints of {photo.name}", 10000)
+        return True
 
     # -- save ----------------------------------------------------------------------------------
 

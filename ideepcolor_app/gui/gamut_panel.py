@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pyqtgraph as pg
@@ -13,6 +14,14 @@ from ideepcolor_app.engine.swatches import gamut_bounds
 
 PICKER_SIZE = 221  # 221 pixels over [-110, 110]: one pixel per CIELAB unit
 AB_MAX = 110.0
+
+
+@functools.lru_cache(maxsize=64)
+def _picture(l_value: float, size: int) -> tuple:
+    """The gamut image and its bounds at a lightness (cached: selecting points repeats them)."""
+    image = gamut_image(l_value, size=size, ab_max=AB_MAX)
+    image.flags.writeable = False
+    return image, gamut_bounds(l_value, ab_max=AB_MAX)
 
 
 class QtGamutPanel(QWidget):
@@ -33,7 +42,7 @@ class QtGamutPanel(QWidget):
     def __init__(self, parent: QWidget | None = None, size: int = PICKER_SIZE):
         super().__init__(parent)
         self.size = size
-        self.lightness = 50.0
+        self.lightness = -1.0
         self.view = pg.GraphicsView()
         self.view.setMinimumSize(180, 180)
         self.view.setBackground(None)
@@ -58,9 +67,12 @@ class QtGamutPanel(QWidget):
 
     def set_lightness(self, l_value: float) -> None:
         """Redraw the gamut at CIELAB lightness `l_value` (in [0, 100])."""
-        self.lightness = float(l_value)
-        self.image.setImage(gamut_image(self.lightness, size=self.size, ab_max=AB_MAX), autoLevels=False)
-        a0, a1, b0, b1 = gamut_bounds(self.lightness, ab_max=AB_MAX)
+        l_value = round(float(l_value), 1)  # finer steps change nothing visible
+        if l_value == self.lightness and self.image.image is not None:
+            return
+        self.lightness = l_value
+        image, (a0, a1, b0, b1) = _picture(l_value, self.size)
+        self.image.setImage(image, autoLevels=False)
         top, left = ab_to_pixel(a0, b1, size=self.size, ab_max=AB_MAX)
         bottom, right = ab_to_pixel(a1, b0, size=self.size, ab_max=AB_MAX)
         self.box.setRange(xRange=(left, right + 1), yRange=(top, bottom + 1), padding=0.0)

@@ -11,28 +11,26 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSizePolicy,
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSizePolicy,
                                QSlider, QVBoxLayout, QWidget)
 
 from ideepcolor_app.engine.backends import DEFAULT_BACKEND
 from ideepcolor_app.engine.colorizer import Colorizer, RenderRequest, RenderResult, ResultGate, gray_u8
 from ideepcolor_app.engine.document import Document
-from ideepcolor_app.engine.history import (AddHint, ClearHints, MoveHint, RecolorHint, RemoveHint, ReplaceHints,
-                                           ResizeHint, SetGlobalHints, UndoStack)
+from ideepcolor_app.engine.history import (AddHint, ClearHints, MoveHint, RecolorHint, RemoveHint, ResizeHint,
+                                           SetGlobalHints, UndoStack)
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE
-from ideepcolor_app.engine.swatches import hint_colours_u8, reference_histogram
+from ideepcolor_app.engine.swatches import hint_colours_u8
 from ideepcolor_app.gui import menus
-from ideepcolor_app.gui.background import QtBackgroundTask
 from ideepcolor_app.gui.backend_panel import QtBackendPanel
 from ideepcolor_app.gui.canvas import QtCanvas
 from ideepcolor_app.gui.colour_panel import QtColourPanel
-from ideepcolor_app.gui.file_actions import PHOTO_FILTER, QtFileActions
+from ideepcolor_app.gui.file_actions import QtFileActions
 from ideepcolor_app.gui.global_hints_panel import QtGlobalHintsPanel
 from ideepcolor_app.gui.recovery import QtRecovery
 from ideepcolor_app.gui.settings import QtAppSettings, default_settings, default_recovery_folder
 from ideepcolor_app.gui.workers import DistributionUpdate, QtRenderWorker, RenderFailure
-from ideepcolor_app.hints import GlobalHints, HintPoint, Hints
-from ideepcolor_app.imageio import ImageReadError, read_photo
+from ideepcolor_app.hints import HintPoint, Hints
 
 #: Share of the screen a first window takes (later runs restore the user's size).
 SCREEN_SHARE = 0.85
@@ -80,7 +78,6 @@ class QtMainWindow(QMainWindow):
         self.last_distribution = None
         self._resize_slider_id = 0
         self.recovery = QtRecovery(self.doc, recovery_folder or default_recovery_folder(), self)
-        self.reference_task = QtBackgroundTask(self)
         self._build_widgets()
         menus.build_menus(self)
         self._connect()
@@ -165,7 +162,7 @@ class QtMainWindow(QMainWindow):
         self.colour_panel.colourPicked.connect(self.pick_colour)
         self.backend_panel.backendChosen.connect(self.doc.set_backend_name)
         self.backend_panel.temperatureChosen.connect(self.doc.set_temperature)
-        self.global_panel.loadReferenceRequested.connect(self.ask_reference_photo)
+        self.global_panel.loadReferenceRequested.connect(self.files.ask_reference_photo)
         self.global_panel.globalHintsChosen.connect(
             lambda active, store, text, key: self.stack.push(SetGlobalHints(self.doc, active, store, text, key)))
         self.size_slider.sliderPressed.connect(self._next_resize_slider)
@@ -213,38 +210,12 @@ class QtMainWindow(QMainWindow):
     def clear_points(self) -> None:
         self.stack.push(ClearHints(self.doc))
 
-    def set_reference_photo(self, path: Path) -> None:
-        """Use a reference photo's colour histogram as the histogram hint (decoded off the GUI thread)."""
-        path, token = Path(path), self.doc.photo_token
-        self.statusBar().showMessage(f"Reading {path.name}…")
-        self.reference_task.submit(lambda: reference_histogram(read_photo(path).rgb),
-                                   lambda histogram: self._use_reference(path, token, histogram),
-                                   lambda err: self._reference_failed(err))
-
-    def _use_reference(self, path: Path, token: int, histogram: tuple[float, ...]) -> None:
-        if token != self.doc.photo_token:
-            return  # another photo was opened meanwhile
-        active, store = self.doc.hints.global_hints, self.doc.global_store
-        self.stack.push(SetGlobalHints(self.doc, GlobalHints(active.saturation, histogram),
-                                       GlobalHints(store.saturation, histogram), "load reference photo"))
-        self.app_settings.set_folder("reference", path)
-        self.statusBar().showMessage(f"Histogram hint from {path.name}", 5000)
-
-    def _reference_failed(self, err: Exception) -> None:
-        known = isinstance(err, (ImageReadError, OSError, ValueError))
-        self.report_error("Cannot use reference photo", str(err) if known else f"{type(err).__name__}: {err}")
-
     def start_folder(self, kind: str) -> str:
         """Where a file dialog of `kind` opens: the last folder used for it, else the photo's folder."""
         folder = self.app_settings.folder(kind)
         if not folder and self.doc.photo_path is not None:
             folder = str(self.doc.photo_path.parent)
         return folder
-
-    def ask_reference_photo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Reference photo", self.start_folder("reference"), PHOTO_FILTER)
-        if path:
-            self.set_reference_photo(Path(path))
 
     def _next_resize_slider(self) -> None:
         self._resize_slider_id += 1
@@ -260,28 +231,6 @@ class QtMainWindow(QMainWindow):
         self.doc.set_photo(l_full, path, hints)
         self.stack.clear()
         self.colour_panel.reference.start_folder = self.start_folder("reference")
-
-    def offer_recovery(self) -> bool:
-        """Offer the hints a crash left unsaved; True when they were restored."""
-        pending = self.recovery.pending()
-        if pending is None:
-            return False
-        photo, hints = pending
-        answer = QMessageBox.question(
-            self, "Restore unsaved hints?",
-            f"The app closed without saving the hints of {photo.name} ({len(hints.points)} points).\n"
-            "Restore them?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes)
-        if answer != QMessageBox.StandardButton.Yes or not self.files.open_photo(photo, confirm=False):
-            self.recovery.clear()
-            return False
-        if (hints.width, hints.height) != self.doc.image_size:
-            self.report_error("Cannot restore hints", f"{photo.name} has changed size since.")
-            self.recovery.clear()
-            return False
-        self.stack.push(ReplaceHints(self.doc, hints))
-        self.statusBar().showMessage(f"Restored the unsaved hints of {photo.name}", 10000)
-        return True
 
     def _show_photo(self) -> None:
         width, height = self.doc.image_size
@@ -430,5 +379,5 @@ class QtMainWindow(QMainWindow):
         self.app_settings.set_geometry(self.saveGeometry(), self.saveState())
         self.app_settings.sync()
         self.worker.stop()
-        self.reference_task.stop()
+        self.files.reference_task.stop()
         super().closeEvent(event)

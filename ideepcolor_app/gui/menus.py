@@ -62,7 +62,7 @@ def build_menus(window: QMainWindow) -> None:
     menu.addSeparator()
     _action(window, menu, "delete", "&Delete point", window.delete_selected, [QKeySequence.StandardKey.Delete, "Backspace"])
     _action(window, menu, "clear", "&Clear all points", window.clear_points)
-    _action(window, menu, "reference", "Load &reference photo…", window.ask_reference_photo)
+    _action(window, menu, "reference", "Load &reference photo…", files.ask_reference_photo)
 
     menu = bar.addMenu("&View")
     canvas = window.canvas

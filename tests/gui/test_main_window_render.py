@@ -139,8 +139,8 @@ def test_reference_photo_histogram_hint_on_off_clear_and_undo(qtbot, window, tmp
     panel = window.global_panel
     assert (panel.histogram_plot_image() == 255).all()  # nothing loaded: a blank plot
     before = shown_rgb(window)
-    with qtbot.waitSignal(window.reference_task.finished, timeout=10000):
-        window.set_reference_photo(reference)  # decoded off the GUI thread
+    with qtbot.waitSignal(window.files.reference_task.finished, timeout=10000):
+        window.files.set_reference_photo(reference)  # decoded off the GUI thread
     histogram = window.doc.hints.global_hints.histogram
     assert len(histogram) == 529 and sum(histogram) == pytest.approx(1.0)
     assert panel.histogram_on.isChecked()

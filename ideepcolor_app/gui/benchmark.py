@@ -11,14 +11,30 @@ gets the CPU.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-#: The issue's target for the p50 latency on a 2-core CPU.
-TARGET_MS = 80.0
+#: The targets for the p50 latency on a 2-core CPU: idle, and with busy processes beside it.
+TARGET_MS = 50.0
+TARGET_BUSY_MS = 100.0
+#: A CPU-bound process, as a user's other work (a browser, a compiler) would be.
+BUSY_CODE = "while True:\n    pass\n"
+
+
+def start_busy(count: int) -> list[subprocess.Popen]:
+    """Start `count` processes that each keep one core busy (stop them with `stop_busy`)."""
+    return [subprocess.Popen([sys.executable, "-c", BUSY_CODE]) for _ in range(max(0, count))]
+
+
+def stop_busy(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.kill()
+        process.wait()
 
 
 def _application():
@@ -29,8 +45,10 @@ def _application():
 
 
 def bench_gui_drag(moves: int = 30, backend: str | None = None, working_size: int = 256,
-                   photo_hw: tuple[int, int] = (768, 1024), device: str | None = None) -> dict:
+                   photo_hw: tuple[int, int] = (768, 1024), device: str | None = None, busy: int = 0) -> dict:
     """Time `moves` drag steps; returns p50/p95 milliseconds and the setting measured.
+
+    With `busy` > 0, that many CPU-bound processes run beside the drag (a loaded machine).
 
     `render_ms_p50` is the part spent in the worker (predict + preview composition); the rest
     is the hand-over between threads, applying the image and repainting.
@@ -44,11 +62,12 @@ def bench_gui_drag(moves: int = 30, backend: str | None = None, working_size: in
 
     backend = backend or DEFAULT_BACKEND
     app = _application()
+    busy_processes = start_busy(busy)
     with tempfile.TemporaryDirectory() as folder:
         settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
         colorizer = Colorizer(lambda name: create_backend(name, device=device))
         window = QtMainWindow(settings=settings, colorizer=colorizer, working_size=working_size,
-                              l_full=synthetic_l(*photo_hw, seed=1).numpy())
+                              l_full=synthetic_l(*photo_hw, seed=1).numpy(), recovery_folder=Path(folder))
         try:
             window.resize(1400, 900)
             window.show()
@@ -89,9 +108,11 @@ def bench_gui_drag(moves: int = 30, backend: str | None = None, working_size: in
                     render_s.append(window.last_result.seconds)
             device_text = window.device_label.text()
         finally:
+            window.doc.mark_saved()  # nothing to keep: close without asking
             window.close()
             window.deleteLater()
             app.processEvents()
+            stop_busy(busy_processes)
     ms = np.array(samples) * 1000.0
     return {
         "backend": backend,
@@ -101,6 +122,7 @@ def bench_gui_drag(moves: int = 30, backend: str | None = None, working_size: in
         "move_to_view_ms_p50": round(float(np.percentile(ms, 50)), 2),
         "move_to_view_ms_p95": round(float(np.percentile(ms, 95)), 2),
         "render_ms_p50": round(float(np.percentile(np.array(render_s) * 1000.0, 50)), 2),
-        "target_ms_p50": TARGET_MS,
+        "busy_processes": busy,
+        "target_ms_p50": TARGET_BUSY_MS if busy else TARGET_MS,
         "device": device_text,
     }

@@ -28,7 +28,7 @@ def test_bench_includes_the_gui_figure_unless_told_not_to(tmp_path, capsys, monk
     out = tmp_path / "bench.json"
     assert main(["bench", "--size", "16", "--edits", "2", "--json", str(out)]) == 0
     assert json.loads(out.read_text())["gui"]["move_to_view_ms_p50"] == 40.0
-    assert seen == [{"moves": 2, "working_size": 16, "device": None}]
+    assert seen == [{"moves": 2, "working_size": 16, "device": None, "busy": 0}]
     assert "GUI point move -> updated view" in capsys.readouterr().out
     assert main(["bench", "--size", "16", "--edits", "2", "--no-gui", "--json", str(out)]) == 0
     assert "gui" not in json.loads(out.read_text())

@@ -1,7 +1,8 @@
 """`ideepcolor batch IN_DIR OUT_DIR`: colourize a folder, resumable, past bad files.
 
 A thin wrapper over `engine.batch` (which the GUI's batch dialog uses too): options, a tqdm
-progress bar fed by the engine's progress callback, and the summary.
+progress bar fed by the engine's progress callback, and the summary. Ctrl+C ends with the
+summary of what finished and exit status 130.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ideepcolor_app.cli.common import USER_ERRORS, add_backend_options, fail, open_backend
+from ideepcolor_app.cli.common import USER_ERRORS, add_backend_options, add_quality_option, fail, open_backend
+from ideepcolor_app.cli.text import say, shown
 from ideepcolor_app.engine.batch import OUTPUT_FORMATS, BatchJob, BatchOutcome, BatchReport, run_batch
 from ideepcolor_app.engine.export import SIDECAR_SUFFIX
 
@@ -23,7 +25,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Colourize every photo in IN_DIR into OUT_DIR, keeping relative paths and stems. "
             f"A sidecar <stem>{SIDECAR_SUFFIX} beside a photo supplies its hints. Outputs that "
-            "already exist are skipped (an interrupted run resumes) unless --overwrite is given."
+            "already exist are skipped (an interrupted run resumes) unless --overwrite is given. "
+            "Photos that would share an output name keep their suffix in it (photo_png.jpg)."
         ),
     )
     parser.add_argument("input_dir", type=Path, metavar="IN_DIR")
@@ -31,7 +34,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--recursive", action="store_true", help="also colourize photos in sub-folders")
     parser.add_argument("--format", choices=OUTPUT_FORMATS, default="jpg", help="output format (default: jpg)")
     parser.add_argument("--overwrite", action="store_true", help="replace outputs that already exist")
-    parser.add_argument("--quality", type=int, default=95, metavar="Q", help="JPEG quality (default: 95)")
+    add_quality_option(parser)
     add_backend_options(parser)
     parser.set_defaults(run=run)
 
@@ -50,22 +53,33 @@ def run_with_progress_bar(job: BatchJob, backend) -> BatchReport:
 
     def on_progress(done: int, total: int, photo: Path, outcome: BatchOutcome) -> None:
         if outcome.status == "failed":
-            tqdm.write(f"ideepcolor: failed: {photo.name}: {outcome.message}", file=sys.stderr)
+            tqdm.write(shown(f"ideepcolor: failed: {photo.name}: {outcome.message}"), file=sys.stderr)
         bar.update(1)
 
     with bar:
         return run_batch(job, backend, on_progress=on_progress)
 
 
+def print_report(report: BatchReport) -> None:
+    say(report.summary())
+    for photo, destination in report.renamed:
+        say(f"  renamed: {photo} -> {destination.name} (another photo has the same name)")
+    for photo, reason in report.failed:
+        say(f"  failed: {photo}: {reason}")
+    if report.interrupted:
+        say("interrupted: the photo in progress was not written; run the same command again to resume",
+            sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
-    if not args.input_dir.is_dir():
-        return fail(f"no such folder: {args.input_dir}")
+    job = job_from_args(args)
     try:
+        job.check()  # options and the output folder, before the backend loads
         backend = open_backend(args)
     except USER_ERRORS as err:
         return fail(err)
-    report = run_with_progress_bar(job_from_args(args), backend)
-    print(report.summary())
-    for photo, reason in report.failed:
-        print(f"  failed: {photo}: {reason}")
+    report = run_with_progress_bar(job, backend)
+    print_report(report)
+    if report.interrupted:
+        return 130
     return 1 if report.failed else 0

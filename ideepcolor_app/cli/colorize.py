@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ideepcolor_app.atomic import check_writable
 from ideepcolor_app.cli.common import (
-    USER_ERRORS, add_backend_options, add_temperature_option, existing_file, fail, open_backend, warn,
+    USER_ERRORS, add_backend_options, add_quality_option, add_temperature_option, existing_file, fail,
+    open_backend, warn,
 )
+from ideepcolor_app.cli.text import say
 from ideepcolor_app.engine.export import colorize_file
 from ideepcolor_app.hints import DEFAULT_NUM_BINS, Hints, load_hints
+from ideepcolor_app.imageio.write import SUPPORTED_OUTPUT_SUFFIXES
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -23,7 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--hints", type=existing_file, metavar="FILE", help="a .hints.json file of colour hints")
     add_backend_options(parser)
     add_temperature_option(parser)
-    parser.add_argument("--quality", type=int, default=95, metavar="Q", help="JPEG quality 1-100 (default: 95)")
+    add_quality_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -35,17 +39,35 @@ def warn_ignored_hints(backend, hints: Hints, source: Path) -> None:
         warn(f"the {backend.name!r} backend has no global hints: it ignores those in {source}")
 
 
+def check_output(output: Path) -> None:
+    """Refuse an output that cannot be written, before any work is done.
+
+    Raises:
+        ValueError: an unsupported suffix, or a folder given as the output.
+        OSError: the output's folder cannot be created or written.
+    """
+    if output.suffix.lower() not in SUPPORTED_OUTPUT_SUFFIXES:
+        raise ValueError(f"{output}: the output must end in {', '.join(SUPPORTED_OUTPUT_SUFFIXES)}")
+    if output.is_dir():
+        raise ValueError(f"{output}: this is a folder, not a file name")
+    try:
+        check_writable(output.parent)
+    except OSError as err:
+        raise type(err)(f"cannot write into {output.parent}: {err.strerror or err}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     try:
-        backend = open_backend(args)
+        check_output(args.output)
         hints = load_hints(args.hints, num_bins=DEFAULT_NUM_BINS) if args.hints else None
+        backend = open_backend(args)
         if hints is not None:
             warn_ignored_hints(backend, hints, args.hints)
         written = colorize_file(
-            args.input, args.output, backend, hints=hints,
+            args.input, args.output, backend, hints=hints, hints_source=args.hints,
             working_size=args.size, temperature=args.temperature, quality=args.quality,
         )
     except USER_ERRORS as err:
         return fail(err)
-    print(written)
+    say(written)
     return 0

@@ -6,9 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from ideepcolor_app.cli.text import say, shown
 from ideepcolor_app.engine.backends import BACKENDS, DEFAULT_BACKEND, Backend, create_backend
 from ideepcolor_app.engine.batch import EXPECTED_ERRORS
+from ideepcolor_app.engine.device import configure_threads
+from ideepcolor_app.engine.export import MAX_TEMPERATURE, MAX_WORKING_SIZE, MIN_TEMPERATURE
 from ideepcolor_app.engine.session import DEFAULT_TEMPERATURE, DEFAULT_WORKING_SIZE
+from ideepcolor_app.engine.weights import check_backend_family, find_weights, read_card
 
 # Errors that are the user's input, reported as one line without a traceback.
 USER_ERRORS = EXPECTED_ERRORS
@@ -21,20 +25,30 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--weights", metavar="NAME", help="checkpoint name or .safetensors path (default: the backend's own)")
     parser.add_argument(
-        "--size", type=int, default=DEFAULT_WORKING_SIZE, metavar="N",
-        help=f"working resolution: the network sees an N x N image (default: {DEFAULT_WORKING_SIZE})",
+        "--size", type=working_size, default=DEFAULT_WORKING_SIZE, metavar="N",
+        help=f"working resolution: the network sees an N x N image, 1-{MAX_WORKING_SIZE} (default: {DEFAULT_WORKING_SIZE})",
     )
     parser.add_argument("--device", default=None, help="auto (default), cpu, cuda or mps")
 
 
 def add_temperature_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--temperature", type=positive_float, default=DEFAULT_TEMPERATURE, metavar="T",
-        help=f"annealed-mean temperature of the zhang backend, > 0 (default: {DEFAULT_TEMPERATURE})",
+        "--temperature", type=temperature, default=DEFAULT_TEMPERATURE, metavar="T",
+        help=f"annealed-mean temperature of the zhang backend, {MIN_TEMPERATURE}-{MAX_TEMPERATURE:g} "
+             f"(default: {DEFAULT_TEMPERATURE})",
     )
 
 
+def add_quality_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quality", type=quality, default=95, metavar="Q", help="JPEG quality 1-100 (default: 95)")
+
+
 def open_backend(args: argparse.Namespace) -> Backend:
+    """Check the weights fit the backend, set the thread count, and open the backend."""
+    if args.weights is not None and args.backend in BACKENDS:
+        path = find_weights(args.weights)
+        check_backend_family(args.backend, read_card(path), str(path))
+    configure_threads()
     backend = create_backend(args.backend, weights=args.weights, device=args.device)
     if not backend.trained:
         warn(
@@ -44,31 +58,46 @@ def open_backend(args: argparse.Namespace) -> Backend:
     return backend
 
 
-def warn(message: str) -> None:
-    print(f"ideepcolor: warning: {message}", file=sys.stderr)
+def warn(message: object) -> None:
+    say(f"ideepcolor: warning: {message}", sys.stderr)
 
 
 def fail(message: object) -> int:
-    print(f"ideepcolor: error: {message}", file=sys.stderr)
+    say(f"ideepcolor: error: {message}", sys.stderr)
     return 1
 
 
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
+def bounded_int(low: int, high: int | None = None):
+    """An argparse type: an integer from `low` to `high` (no upper bound when None)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {shown(text, 40)}") from None
+        if value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {span}, got {value}")
+        return value
+    return parse
 
 
-def positive_float(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
+positive_int = bounded_int(1)
+working_size = bounded_int(1, MAX_WORKING_SIZE)
+quality = bounded_int(1, 100)
+
+
+def temperature(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {shown(text, 40)}") from None
+    if not MIN_TEMPERATURE <= value <= MAX_TEMPERATURE:
+        raise argparse.ArgumentTypeError(f"must be from {MIN_TEMPERATURE} to {MAX_TEMPERATURE:g}, got {shown(text, 40)}")
     return value
 
 
 def existing_file(text: str) -> Path:
     path = Path(text)
     if not path.is_file():
-        raise argparse.ArgumentTypeError(f"no such file: {text}")
+        raise argparse.ArgumentTypeError(f"no such file: {shown(text)}")
     return path

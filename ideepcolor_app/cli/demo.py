@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ideepcolor_app.cli.common import USER_ERRORS, add_backend_options, fail, open_backend
+from ideepcolor_app.cli.text import say
 from ideepcolor_app.engine.export import colorize_file, sidecar_hints_path
 
 SAMPLE_PHOTO = Path(__file__).resolve().parents[1] / "data" / "sample_pont_du_gard.jpg"
@@ -29,5 +30,5 @@ def run(args: argparse.Namespace) -> int:
         written = colorize_file(SAMPLE_PHOTO, args.output, backend, hints=hints, working_size=args.size)
     except USER_ERRORS as err:
         return fail(err)
-    print(written)
+    say(written)
     return 0

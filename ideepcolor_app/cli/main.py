@@ -1,13 +1,20 @@
-"""Entry point of the `ideepcolor` command: one sub-command per module."""
+"""Entry point of the `ideepcolor` command: one sub-command per module.
+
+No traceback reaches the user: Ctrl+C ends with "interrupted" and exit status 130, and an
+unexpected error is one line (``-v`` adds the traceback).
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
+import traceback
 
 from ideepcolor_app import __version__
 from ideepcolor_app.cli import batch, bench, colorize, demo, gui, weights_cmd
+from ideepcolor_app.cli.common import fail
+from ideepcolor_app.cli.text import say
 
 COMMANDS = (gui, colorize, batch, demo, bench, weights_cmd)
 
@@ -29,9 +36,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
-    if args.command is None:  # a bare `ideepcolor` opens the app
-        return gui.run(args)
-    return args.run(args)
+    run = gui.run if args.command is None else args.run  # a bare `ideepcolor` opens the app
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        say("ideepcolor: interrupted; nothing half-written was left behind", sys.stderr)
+        return 130
+    except MemoryError:
+        return fail("out of memory; try a smaller --size or close other programs")
+    except Exception as err:  # noqa: BLE001 - the last line of defence: one line, not a traceback
+        if args.verbose:
+            traceback.print_exc()
+        return fail(f"unexpected {type(err).__name__}: {err} (run with -v for details)")
 
 
 if __name__ == "__main__":

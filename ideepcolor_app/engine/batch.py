@@ -3,15 +3,21 @@
 Rules (the same for every front end):
 
 - Photos are found by suffix, in a stable (sorted) order; hidden files and folders are skipped.
-- An output folder inside the input folder is never searched, so earlier outputs are not
-  colourized again on the next run.
+- An output folder inside the input folder is never searched, and images in the output folder
+  that this app wrote (`imageio.verify.is_our_output`) are never inputs, so earlier outputs
+  are not colourized again on the next run, even with OUT_DIR = IN_DIR.
 - Each output keeps the photo's relative path and stem, with the suffix of the chosen format.
+  Photos whose outputs would share a name (``photo.jpg``, ``photo.JPG``, ``photo.png``) each
+  get their own: the original suffix joins the stem (``photo_JPG.jpg``); see `assign_outputs`.
 - An output that would replace its own input photo is refused (reported as a failure).
-- An output that already exists is skipped unless `overwrite` is set: an interrupted or
-  cancelled run resumes where it stopped.
+- An output that already exists and decodes in full is skipped unless `overwrite` is set: an
+  interrupted or cancelled run resumes where it stopped. One that does not decode (cut short
+  by a full disk or a crash of another program) is made again.
+- The options and the output folder are checked before the first photo (`BatchJob.check`).
 - A sidecar ``<stem>.hints.json`` beside a photo supplies its hints, but only for a backend that
   uses local hints (and only when `use_sidecar_hints` is on).
-- One bad photo is reported and the batch goes on.
+- One bad photo is reported and the batch goes on. Ctrl+C stops after cleaning up the photo in
+  progress (the report says what finished); temporaries left by a killed earlier run are removed.
 
 No Qt, no progress bar: front ends pass `on_progress` and `should_cancel` callables.
 """
@@ -22,12 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
 
+from ideepcolor_app.atomic import check_writable, remove_stale_temporaries
 from ideepcolor_app.engine.backends import Backend, UnknownBackendError
-from ideepcolor_app.engine.export import colorize_file, sidecar_hints_path
+from ideepcolor_app.engine.export import check_options, colorize_file, sidecar_hints_path
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE, HintsMismatchError
 from ideepcolor_app.engine.weights import WeightsError
 from ideepcolor_app.hints import HintsError, HintsFileError
 from ideepcolor_app.imageio import ImageReadError, ImageWriteError, output_suffix_for
+from ideepcolor_app.imageio.verify import is_our_output, is_whole_image
 
 __all__ = [
     "EXPECTED_ERRORS",
@@ -37,6 +45,7 @@ __all__ = [
     "BatchJob",
     "BatchOutcome",
     "BatchReport",
+    "assign_outputs",
     "describe_error",
     "find_photos",
     "run_batch",
@@ -58,6 +67,7 @@ EXPECTED_ERRORS = (
     FileNotFoundError,
     IsADirectoryError,
     PermissionError,
+    OSError,
     ValueError,
 )
 
@@ -73,8 +83,10 @@ def find_photos(input_dir: Path, recursive: bool, exclude: Path | None = None) -
     """Photos under `input_dir` in a stable order, skipping hidden files and `exclude`'s tree.
 
     `exclude` is the output folder: when it lies inside the input folder, earlier outputs must
-    not be colourized again on the next run.
+    not be colourized again on the next run; when it is the input folder, the images in it
+    that this app wrote are skipped.
     """
+    output_dir = exclude
     if exclude == input_dir:
         exclude = None
     pattern = "**/*" if recursive else "*"
@@ -85,9 +97,40 @@ def find_photos(input_dir: Path, recursive: bool, exclude: Path | None = None) -
             continue
         if exclude is not None and exclude in path.parents:
             continue
-        if path.suffix.lower() in PHOTO_SUFFIXES:
-            photos.append(path)
+        if path.suffix.lower() not in PHOTO_SUFFIXES:
+            continue
+        if output_dir is not None and output_dir in path.parents and is_our_output(path):
+            continue
+        photos.append(path)
     return photos
+
+
+def assign_outputs(photos: list[Path], input_dir: Path, output_dir: Path, suffix: str) -> list[tuple[Path, bool]]:
+    """Give each photo its own output path: (destination, renamed) in the order of `photos`.
+
+    The output is ``<relative path>.<stem><suffix>``. Photos whose outputs would be the same
+    file (compared case-insensitively, as on macOS and Windows) all get the original suffix
+    in their stem instead: ``photo.jpg``, ``photo.JPG``, ``photo.png`` -> ``photo_jpg.jpg``,
+    ``photo_JPG.jpg``, ``photo_png.jpg``; a further case-only clash adds ``_2``, ``_3``.
+    """
+    plain = [(output_dir / p.relative_to(input_dir)).with_suffix(suffix) for p in photos]
+    groups: dict[str, int] = {}
+    for path in plain:
+        groups[str(path).casefold()] = groups.get(str(path).casefold(), 0) + 1
+    taken = {str(path).casefold() for path in plain}
+    assigned = []
+    for photo, path in zip(photos, plain):
+        if groups[str(path).casefold()] == 1:
+            assigned.append((path, False))
+            continue
+        stem = f"{photo.stem}_{photo.suffix.lstrip('.')}"
+        candidate, count = path.with_name(stem + suffix), 1
+        while str(candidate).casefold() in taken:
+            count += 1
+            candidate = path.with_name(f"{stem}_{count}{suffix}")
+        taken.add(str(candidate).casefold())
+        assigned.append((candidate, True))
+    return assigned
 
 
 @dataclass(frozen=True)
@@ -97,11 +140,12 @@ class BatchItem:
     photo: Path
     destination: Path
     sidecar: Path | None
+    renamed: bool = False
 
 
 @dataclass(frozen=True)
 class BatchOutcome:
-    """What happened to one photo: status "done", "skipped" (output exists) or "failed"."""
+    """What happened to one photo: status "done", "skipped" (a whole output exists) or "failed"."""
 
     status: Status
     message: str = ""
@@ -114,15 +158,27 @@ class BatchReport:
     done: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     failed: list[tuple[Path, str]] = field(default_factory=list)
+    renamed: list[tuple[Path, Path]] = field(default_factory=list)
     cancelled: bool = False
+    interrupted: bool = False
     total: int = 0
+
+    @property
+    def not_started(self) -> int:
+        """Photos the run did not reach (cancelled or interrupted)."""
+        return self.total - len(self.done) - len(self.skipped) - len(self.failed)
 
     def summary(self) -> str:
         """The one-line summary the command line prints."""
-        return (
+        text = (
             f"{len(self.done)} colourized, {len(self.skipped)} skipped (output exists), "
             f"{len(self.failed)} failed"
         )
+        if self.renamed:
+            text += f", {len(self.renamed)} renamed (same name, other suffix)"
+        if self.cancelled or self.interrupted:
+            text += f", {self.not_started} not started"
+        return text
 
 
 @dataclass(frozen=True)
@@ -149,12 +205,30 @@ class BatchJob:
         if not input_dir.is_dir():
             raise FileNotFoundError(f"no such folder: {self.input_dir}")
         suffix = output_suffix_for(self.format)
+        photos = find_photos(input_dir, self.recursive, exclude=output_dir)
         items = []
-        for photo in find_photos(input_dir, self.recursive, exclude=output_dir):
-            destination = (output_dir / photo.relative_to(input_dir)).with_suffix(suffix)
+        for photo, (destination, renamed) in zip(photos, assign_outputs(photos, input_dir, output_dir, suffix)):
             sidecar = sidecar_hints_path(photo)
-            items.append(BatchItem(photo, destination, sidecar if sidecar.is_file() else None))
+            items.append(BatchItem(photo, destination, sidecar if sidecar.is_file() else None, renamed))
         return items
+
+    def check(self) -> None:
+        """Check the options and that the output folder takes files, before any photo is done.
+
+        Raises:
+            FileNotFoundError: the input folder does not exist.
+            ValueError: unknown format, quality outside 1-100, or a working size out of range.
+            OSError: the output folder cannot be created or written (PermissionError if read-only).
+        """
+        if not Path(self.input_dir).is_dir():
+            raise FileNotFoundError(f"no such folder: {self.input_dir}")
+        output_suffix_for(self.format)
+        check_options(working_size=self.working_size, quality=self.quality)
+        try:
+            check_writable(self.output_dir)
+        except OSError as err:
+            raise type(err)(f"cannot write into the output folder {self.output_dir}: "
+                            f"{err.strerror or err}") from None
 
 
 ProgressCallback = Callable[[int, int, Path, BatchOutcome], None]
@@ -163,7 +237,7 @@ ProgressCallback = Callable[[int, int, Path, BatchOutcome], None]
 def _process(item: BatchItem, job: BatchJob, backend: Backend) -> BatchOutcome:
     if item.destination == item.photo:
         return BatchOutcome("failed", REPLACES_INPUT)
-    if item.destination.exists() and not job.overwrite:
+    if item.destination.exists() and not job.overwrite and is_whole_image(item.destination):
         return BatchOutcome("skipped")
     use_hints = job.use_sidecar_hints and backend.uses_local_hints and item.sidecar is not None
     try:
@@ -194,13 +268,27 @@ def run_batch(
             (the photo in progress is always finished, so a later run resumes cleanly).
 
     Returns:
-        The report; `cancelled` tells whether the run stopped early.
+        The report; `cancelled` tells whether the run stopped early, `interrupted` whether
+        Ctrl+C stopped it (the photo in progress is then not written, and no temporary file
+        is left).
 
     Raises:
-        FileNotFoundError: the input folder does not exist.
+        FileNotFoundError, ValueError, OSError: see `BatchJob.check`, raised before any photo.
     """
+    job.check()
     items = job.plan()
+    remove_stale_temporaries(job.output_dir, recursive=True)
     report = BatchReport(total=len(items))
+    report.renamed = [(item.photo, item.destination) for item in items if item.renamed]
+    try:
+        _run_items(items, job, backend, report, on_progress, should_cancel)
+    except KeyboardInterrupt:
+        report.interrupted = True
+    return report
+
+
+def _run_items(items: list[BatchItem], job: BatchJob, backend: Backend, report: BatchReport,
+               on_progress: ProgressCallback | None, should_cancel: Callable[[], bool] | None) -> None:
     for index, item in enumerate(items):
         if should_cancel is not None and should_cancel():
             report.cancelled = True
@@ -214,4 +302,3 @@ def run_batch(
             report.failed.append((item.photo, outcome.message))
         if on_progress is not None:
             on_progress(index + 1, len(items), item.photo, outcome)
-    return report

@@ -1,15 +1,40 @@
-"""Colourize a photo file into an output file: read, predict, compose, write atomically."""
+"""Colourize a photo file into an output file: read, predict, compose, write atomically.
+
+Options are checked before any work (`check_options`), the memory a photo needs is checked
+before it is colourized (`check_memory`), and a prediction with NaN or infinite values is an
+error rather than a black photo.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import torch
+
 from ideepcolor_app.engine.backends import Backend
-from ideepcolor_app.engine.session import DEFAULT_TEMPERATURE, DEFAULT_WORKING_SIZE, ColorizeSession
+from ideepcolor_app.engine.device import available_memory_bytes
+from ideepcolor_app.engine.session import DEFAULT_TEMPERATURE, DEFAULT_WORKING_SIZE, ColorizeSession, HintsMismatchError
 from ideepcolor_app.hints import DEFAULT_NUM_BINS, Hints, load_hints
 from ideepcolor_app.imageio import read_photo, write_image
 
 SIDECAR_SUFFIX = ".hints.json"
+MAX_WORKING_SIZE = 2048
+MIN_TEMPERATURE = 0.01  # below this the annealed mean is the mode; much lower, it overflows
+MAX_TEMPERATURE = 100.0
+# Bytes per pixel held while a photo is colourized: decoded samples, float sRGB, L, the
+# composed result, the encoder's copy and the decode that verifies the file (measured ~40).
+PHOTO_BYTES_PER_PIXEL = 48
+# Network activations per working-resolution pixel (measured peak 330-550 bytes, 256-512).
+WORKING_BYTES_PER_PIXEL = 600
+
+
+class PredictionError(ValueError):
+    """The backend predicted NaN or infinite colours (broken weights or settings)."""
+
+
+class MemoryCheckError(ValueError):
+    """A job would need more memory than the machine has free."""
 
 
 def sidecar_hints_path(photo: Path) -> Path:
@@ -22,26 +47,73 @@ def output_bit_depth(destination: Path) -> int:
     return 16 if destination.suffix.lower() in (".tif", ".tiff") else 8
 
 
+def check_options(*, working_size: int = DEFAULT_WORKING_SIZE, quality: int = 95,
+                  temperature: float = DEFAULT_TEMPERATURE) -> None:
+    """Raise ValueError for a working size, JPEG quality or temperature out of range."""
+    if not 1 <= working_size <= MAX_WORKING_SIZE:
+        raise ValueError(f"working size must be from 1 to {MAX_WORKING_SIZE}, got {working_size} "
+                         "(the networks were trained at 256)")
+    if not 1 <= quality <= 100:
+        raise ValueError(f"JPEG quality must be from 1 to 100, got {quality}")
+    if not MIN_TEMPERATURE <= temperature <= MAX_TEMPERATURE:
+        raise ValueError(f"temperature must be from {MIN_TEMPERATURE} to {MAX_TEMPERATURE:g}, got {temperature:g}")
+
+
+def check_memory(width: int, height: int, working_size: int, what: str) -> None:
+    """Raise MemoryCheckError when colourizing a `width` x `height` photo would not fit in memory.
+
+    Skipped where the free memory cannot be read.
+    """
+    needed = width * height * PHOTO_BYTES_PER_PIXEL + working_size ** 2 * WORKING_BYTES_PER_PIXEL
+    free = available_memory_bytes()
+    if free is not None and needed > free:
+        raise MemoryCheckError(
+            f"{what}: needs about {needed / 2**30:.1f} GB of memory at working size {working_size}, "
+            f"but {free / 2**30:.1f} GB is free; use a smaller --size or close other programs"
+        )
+
+
 def colorize_file(
     source: Path,
     destination: Path,
     backend: Backend,
     *,
     hints: Hints | Path | None = None,
+    hints_source: str | os.PathLike | None = None,
     working_size: int = DEFAULT_WORKING_SIZE,
     temperature: float = DEFAULT_TEMPERATURE,
     quality: int = 95,
 ) -> Path:
     """Colourize `source` into `destination`; never writes over `source`.
 
+    `hints` is a `Hints` or the path of a hints file; `hints_source` names the file in errors
+    when `hints` was loaded already.
+
     Raises:
         ImageReadError, HintsFileError, HintsMismatchError, ImageWriteError: bad input or output.
+        ValueError: an option out of range (see `check_options`).
+        MemoryCheckError: the photo would not fit in memory at this working size.
+        PredictionError: the backend gave NaN or infinite colours.
     """
+    check_options(working_size=working_size, quality=quality, temperature=temperature)
     source, destination = Path(source), Path(destination)
     photo = read_photo(source)
+    height, width = photo.rgb.shape[:2]
+    hints_source = os.fspath(hints if isinstance(hints, Path) else hints_source or "the hints")
     if isinstance(hints, Path):
         hints = load_hints(hints, num_bins=DEFAULT_NUM_BINS)
+    if hints is not None and (hints.width, hints.height) != (width, height):
+        raise HintsMismatchError(
+            f"{hints_source}: image: made for a {hints.width}x{hints.height} photo, "
+            f"but {source} is {width}x{height}"
+        )
+    check_memory(width, height, working_size, str(source))
     session = ColorizeSession.from_rgb(photo.rgb, backend, working_size)
-    bit_depth = output_bit_depth(destination)
-    rgb = session.colorize(hints, temperature, bit_depth=bit_depth)
+    ab = session.predict(hints, temperature)
+    if not bool(torch.isfinite(ab).all()):
+        raise PredictionError(
+            f"{source}: the {backend.name!r} backend predicted NaN or infinite colours "
+            "(damaged weights, or a setting out of range); nothing was written"
+        )
+    rgb = session.compose(ab, bit_depth=output_bit_depth(destination))
     return write_image(destination, rgb, quality=quality, exif=photo.exif, protect=[source])

@@ -40,11 +40,12 @@ def test_batch_resumes_and_overwrites_only_when_asked(photo_folder, tmp_path, ca
     out = tmp_path / "out"
     run_batch(photo_folder, out, "--recursive", "--format", "png")
     marker = out / "a.png"
-    marker.write_bytes(b"user edited this")
+    Image.new("RGB", (5, 5), "red").save(marker)  # the user edited this output
+    edited = marker.read_bytes()
     capsys.readouterr()
     assert run_batch(photo_folder, out, "--recursive", "--format", "png") == 1  # broken.jpg still fails
     assert "0 colourized, 3 skipped (output exists), 1 failed" in capsys.readouterr().out
-    assert marker.read_bytes() == b"user edited this"
+    assert marker.read_bytes() == edited
     run_batch(photo_folder, out, "--recursive", "--format", "png", "--overwrite")
     assert Image.open(marker).size == (48, 32)
 

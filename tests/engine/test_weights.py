@@ -6,7 +6,9 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
-from ideepcolor_app.engine.weights import ModelCard, WeightsError, find_weights, load_weights, save_weights
+from ideepcolor_app.engine.weights import (
+    ModelCard, WeightsError, file_sha256, find_weights, load_weights, save_weights,
+)
 from ideepcolor_app.nets import build_network, preset_config
 
 
@@ -20,8 +22,11 @@ def saved_zhang(tmp_path):
 
 
 def rewrite(path, tensors):
-    """Replace a checkpoint's tensors, keeping its model card."""
+    """Replace a checkpoint's tensors, keeping its model card but for the new file's checksum."""
     save_file(tensors, str(path))
+    card = json.loads(path.with_suffix(".json").read_text())
+    card["sha256"] = file_sha256(path)
+    path.with_suffix(".json").write_text(json.dumps(card))
 
 
 def test_weights_round_trip_restores_every_tensor(saved_zhang):
@@ -80,7 +85,7 @@ def test_weights_corrupt_file_and_missing_card(saved_zhang):
 @pytest.mark.parametrize(
     "edit,message",
     [
-        (lambda c: c.update(colour="red"), "unknown model-card keys: colour"),
+        (lambda c: c.update(colour="red"), "unknown model-card keys: \"colour\""),
         (lambda c: c.pop("family"), "lacks family"),
         (lambda c: c.update(family="nope"), "nope"),
         (lambda c: c.update(card_version=9), "version 9"),

@@ -96,7 +96,9 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
         methods[name] = {"kind": kind, **extra,
                          "psnr": {str(k): round(v, 3) for k, v in result["psnr"].items()},
                          "fidelity": {str(k): round(v, 3) for k, v in result["fidelity"].items()},
-                         "colourfulness": round(result["colourfulness"], 3)}
+                         "colourfulness": round(result["colourfulness"], 3),
+                         "false_colour": round(result["false_colour"], 5),
+                         "border_stripes": round(result["border_stripes"], 3)}
         return result["predictions"]
 
     record("grey", grey_predictor, (0,), "reference")
@@ -141,6 +143,7 @@ def update_cards(weights: Sequence[Path], results: dict) -> None:
             "folders": results["folders"], "sources": results["sources"], "psnr": method["psnr"],
             "fidelity": method["fidelity"],
             "colourfulness": method["colourfulness"],
+            "false_colour": method["false_colour"], "border_stripes": method["border_stripes"],
             "ground_truth_colourfulness": results["ground_truth_colourfulness"],
             "references_psnr": references,
         }
@@ -194,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         update_cards(args.weights, results)
     for name, method in results["methods"].items():
         psnr = "  ".join(f"{k}:{v:.2f}" for k, v in method["psnr"].items())
-        print(f"{name:>18}  {psnr}  colourfulness {method['colourfulness']:.1f}")
+        print(f"{name:>18}  {psnr}  colourfulness {method['colourfulness']:.1f}  "
+              f"false colour {100 * method['false_colour']:.2f} %  border stripes {method['border_stripes']:.2f}")
         if method["fidelity"]:
             fidelity = "  ".join(f"{k}:{v:.2f}" for k, v in method["fidelity"].items())
             print(f"{'  hint fidelity':>18}  {fidelity}")

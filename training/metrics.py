@@ -86,3 +86,44 @@ def hint_fidelity(ab: np.ndarray | torch.Tensor, hints: Hints) -> list[float]:
         mean = ab[:, r0:r1, c0:c1].mean(axis=(1, 2))
         distances.append(float(np.hypot(*(mean - np.asarray(point.ab)))))
     return distances
+
+
+def _chroma(ab: np.ndarray | torch.Tensor) -> np.ndarray:
+    ab = np.asarray(ab.detach().cpu() if isinstance(ab, torch.Tensor) else ab, np.float64)
+    return np.hypot(ab[..., 0, :, :], ab[..., 1, :, :])
+
+
+def false_colour_share(pred_ab, true_ab, strong: float = 30.0, weak: float = 10.0) -> float:
+    """Share of pixels whose predicted chroma exceeds `strong` where the truth's is below `weak`.
+
+    Blotches and casts (a cyan disc in a grey sky) show up here; a result that is merely too
+    grey does not (DESIGN.md section 8).
+
+    Args:
+        pred_ab, true_ab: (2,H,W) CIELAB ab of the result and of the ground truth.
+
+    Example:
+        >>> truth = np.zeros((2, 4, 4)); pred = truth.copy(); pred[0, :2, :2] = 40.0
+        >>> false_colour_share(pred, truth)
+        0.25
+    """
+    return float(((_chroma(pred_ab) > strong) & (_chroma(true_ab) < weak)).mean())
+
+
+def border_stripe_ratio(pred_ab, border: int = 4) -> float:
+    """Mean chroma of the outer `border` pixels over that of the interior (about 1 when clean).
+
+    Padding artefacts paint stripes along the frame (DESIGN.md section 8). A result with no
+    colour at all gives 1.
+
+    Example:
+        >>> ab = np.full((2, 12, 12), 6.0); ab[:, :, :4] = 30.0  # a strong stripe down the left
+        >>> round(border_stripe_ratio(ab), 2)  # frame: 48 px at 30, 80 at 6 -> mean 15 vs 6
+        2.5
+    """
+    chroma = _chroma(pred_ab)
+    inner = np.zeros(chroma.shape, bool)
+    inner[border:-border, border:-border] = True
+    interior = chroma[inner].mean()
+    frame = chroma[~inner].mean()
+    return float(frame / interior) if interior > 1e-9 else (1.0 if frame <= 1e-9 else float("inf"))

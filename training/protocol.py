@@ -16,7 +16,14 @@ from ideepcolor_app.color import rgb_to_lab
 from ideepcolor_app.hints import Hints, HintTensors, rasterize_hints, simulate_n_hints
 
 from training.data import PhotoCrops, to_lab
-from training.metrics import colourfulness, hint_fidelity, lab_to_u8, psnr_u8
+from training.metrics import (
+    border_stripe_ratio,
+    colourfulness,
+    false_colour_share,
+    hint_fidelity,
+    lab_to_u8,
+    psnr_u8,
+)
 
 HINT_COUNTS = (0, 1, 2, 5, 10, 20, 50, 100)
 EVAL_PATCH = 6
@@ -71,11 +78,13 @@ def run_protocol(predict: Predictor, images: Sequence[EvalImage],
 
     Returns:
         {"psnr": {count: dB}, "fidelity": {count: mean ab distance} (counts > 0),
-         "colourfulness": mean at counts[0], "predictions": {count: [(S,S,3) uint8 per image]}}
+         "colourfulness", "false_colour" (mean share) and "border_stripes" (median ratio) at
+         counts[0], "predictions": {count: [(S,S,3) uint8 per image]}}
     """
     predictions: dict[int, list[np.ndarray]] = {n: [] for n in counts}
     psnr: dict[int, list[float]] = {n: [] for n in counts}
     fidelity: dict[int, list[float]] = {n: [] for n in counts if n > 0}
+    artefacts: dict[str, list[float]] = {"false_colour": [], "border_stripes": []}
     for index, image in enumerate(images):
         for n in counts:
             points = protocol_points(image, n, index)
@@ -84,13 +93,18 @@ def run_protocol(predict: Predictor, images: Sequence[EvalImage],
             rgb = lab_to_u8(image.l, ab.reshape(image.ab.shape))[0]
             psnr[n].append(float(psnr_u8(rgb, image.rgb_u8)[0]))
             predictions[n].append(rgb)
+            shown = rgb_to_lab(torch.from_numpy(rgb).permute(2, 0, 1).float() / 255.0)[1:]
             if n > 0:
-                shown = rgb_to_lab(torch.from_numpy(rgb).permute(2, 0, 1).float() / 255.0)[1:]
                 fidelity[n] += hint_fidelity(shown, points)
+            if n == counts[0]:
+                artefacts["false_colour"].append(false_colour_share(shown, image.ab[0]))
+                artefacts["border_stripes"].append(border_stripe_ratio(shown))
     return {
         "psnr": {n: float(np.mean(v)) for n, v in psnr.items()},
         "fidelity": {n: float(np.mean(v)) for n, v in fidelity.items()},
         "colourfulness": float(np.mean(colourfulness(np.stack(predictions[counts[0]])))),
+        "false_colour": float(np.mean(artefacts["false_colour"])),
+        "border_stripes": float(np.median(artefacts["border_stripes"])),
         "predictions": predictions,
     }
 

@@ -11,7 +11,7 @@ from ideepcolor_app.engine.weights import ModelCard, save_weights
 from ideepcolor_app.nets import build_network, preset_config
 from training.evaluate import main
 from ideepcolor_app.hints import HintPoint, Hints
-from training.metrics import colourfulness, hint_fidelity, psnr_u8
+from training.metrics import border_stripe_ratio, colourfulness, false_colour_share, hint_fidelity, psnr_u8
 
 from .conftest import colourful_photo
 
@@ -99,3 +99,25 @@ def test_evaluate_scores_held_out_sources_with_fidelity(tmp_path):
     assert set(levin["fidelity"]) == {"1", "2", "5", "10", "20", "50", "100"}
     assert 0.0 <= levin["fidelity"]["1"] < 3.0  # propagation keeps a hint's colour on its patch
     assert set(results["full_resolution_fidelity"]["levin"]) == set(levin["fidelity"])
+
+
+def _textured_truth(size=32):
+    """(2,S,S) ground-truth ab: a colourful half (chroma about 40) and a near-grey half."""
+    truth = np.zeros((2, size, size))
+    truth[0, :, : size // 2] = 30.0
+    truth[1, :, : size // 2] = 25.0
+    truth[:, :, size // 2:] = 2.0
+    return truth
+
+
+def test_artefact_metrics_flag_a_blotch_and_a_stripe_not_a_clean_result():
+    truth = _textured_truth()
+    clean = truth * 0.8  # a bit greyer than the truth, no artefact
+    assert false_colour_share(clean, truth) == 0.0
+    assert border_stripe_ratio(clean) == pytest.approx(border_stripe_ratio(truth), abs=0.05)
+    blotch = clean.copy()
+    blotch[:, 10:18, 20:28] = np.array([-30.0, -35.0])[:, None, None]  # a cyan patch in the grey half: 64 of 1024 pixels
+    assert false_colour_share(blotch, truth) == pytest.approx(64 / 1024)
+    stripe = clean.copy()
+    stripe[0, :, :4] += 45.0  # a pink stripe down the left edge
+    assert border_stripe_ratio(stripe) > 1.3 * border_stripe_ratio(clean)

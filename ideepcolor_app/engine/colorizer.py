@@ -29,6 +29,9 @@ PREVIEW_MAX_SIDE = 1200
 DRAFT_MAX_SIDE = 640
 #: Smallest preview side: below it a view is too small for the size to matter.
 MIN_PREVIEW_SIDE = 256
+#: A draft covers this share of the view's pixels per side: a moving picture needs less
+#: detail, and composition is what a drag step waits for most after the network.
+DRAFT_SCALE = 0.6
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,7 +43,8 @@ class RenderRequest:
         photo_token: identifies the photo (`Document.photo_token`).
         l_full: (H,W) float32 read-only CIELAB L of the photo.
         hints, backend_name, temperature, working_size: as in the document.
-        draft: compose a smaller preview (DRAFT_MAX_SIDE), for results during a drag.
+        draft: compose a smaller preview (DRAFT_SCALE of the view, at most DRAFT_MAX_SIDE),
+            for results during a drag.
         view_side: the screen pixels the photo's longest side covers in the view (0: unknown);
             the preview is composed at that size (within MIN_PREVIEW_SIDE and the maximum).
     """
@@ -65,7 +69,8 @@ class RenderRequest:
         """The longest side of the preview to compose (never above the photo's own)."""
         side = DRAFT_MAX_SIDE if self.draft else PREVIEW_MAX_SIDE
         if self.view_side > 0:
-            side = min(side, max(MIN_PREVIEW_SIDE, preview_step(self.view_side)))
+            wanted = self.view_side * (DRAFT_SCALE if self.draft else 1.0)
+            side = min(side, max(MIN_PREVIEW_SIDE, preview_step(wanted)))
         return side
 
 
@@ -229,9 +234,9 @@ def preview_l(l_full: np.ndarray | torch.Tensor, max_side: int = PREVIEW_MAX_SID
     return F.interpolate(l_full[None, None], size=size, mode="area")[0, 0]
 
 
-def preview_step(side: int) -> int:
+def preview_step(side: float) -> int:
     """Round a view size up to a multiple of 128 pixels, so small resizes reuse a preview size."""
-    return int(-(-int(side) // 128) * 128)
+    return int(-(-int(round(side)) // 128) * 128)
 
 
 def gray_u8(l_full: np.ndarray) -> np.ndarray:

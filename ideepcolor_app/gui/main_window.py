@@ -34,8 +34,10 @@ from ideepcolor_app.hints import HintPoint, Hints
 
 #: Share of the screen a first window takes (later runs restore the user's size).
 SCREEN_SHARE = 0.85
-#: Widths of the left and right docks on first launch: the photos get the rest.
-DOCK_WIDTHS = (270, 300)
+#: Least widths and shares of the window of the left and right docks on first launch: the
+#: photos get the rest (about 60 % of a 1360-pixel window).
+DOCK_WIDTHS = (240, 300)
+DOCK_SHARES = (0.17, 0.22)
 
 
 class QtMainWindow(QMainWindow):
@@ -95,8 +97,15 @@ class QtMainWindow(QMainWindow):
             width, height = round(screen.width() * SCREEN_SHARE), round(screen.height() * SCREEN_SHARE)
             self.setGeometry(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2,
                              width, height)
-        if state is None or not self.restoreState(state):
-            self.resizeDocks([self.docks["render"], self.docks["colour"]], list(DOCK_WIDTHS), Qt.Orientation.Horizontal)
+        self._size_docks_on_show = state is None or not self.restoreState(state)
+
+    def showEvent(self, event) -> None:
+        """On a first launch, size the docks for the window as it is shown: the photos get the most."""
+        super().showEvent(event)
+        if self._size_docks_on_show:
+            self._size_docks_on_show = False
+            widths = [max(w, round(self.width() * share)) for w, share in zip(DOCK_WIDTHS, DOCK_SHARES)]
+            self.resizeDocks([self.docks["render"], self.docks["colour"]], widths, Qt.Orientation.Horizontal)
 
     # -- construction ----------------------------------------------------------------------
 
@@ -252,13 +261,13 @@ class QtMainWindow(QMainWindow):
     def _on_selected(self, index: int | None) -> None:
         self._redraw_points()
         point = self.doc.selected_point
+        self._sync_size_controls()
         if point is None:
             self.colour_panel.set_lightness(None)
             self.colour_panel.set_colour(self.doc.current_ab)
             return
         self.colour_panel.set_lightness(self.doc.lightness_at(point.x, point.y))
         self.colour_panel.set_colour(point.ab)
-        self._sync_size_controls()
         self._show_distribution()
 
     def _on_patch_size(self, _size: int) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ideepcolor_app.color.swatch import ReferenceImage, prepare_reference
+from ideepcolor_app.gui.background import QtBackgroundTask
 from ideepcolor_app.imageio import ImageReadError, read_photo
 
 FILE_FILTER = "Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.gif);;All files (*)"
@@ -23,16 +24,23 @@ class QtReferencePicker(QWidget):
     The photo is read with `imageio.read_photo` and shrunk for display by
     `color.swatch.prepare_reference`, which also gives the Lab values picked.
 
+    The Load button decodes the photo off the GUI thread (`load_reference_async`); its file
+    dialog opens in the last reference's folder, else in `start_folder` (the open photo's).
+
     Signals:
         abPicked(float, float): ab of the clicked reference pixel (not clamped).
+        loaded(bool): an asynchronous load ended (True: shown; False: the message says why).
     """
 
     abPicked = Signal(float, float)
+    loaded = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.reference: ReferenceImage | None = None
         self.path: Path | None = None
+        self.start_folder = ""
+        self._task = QtBackgroundTask(self)
         self.load_button = QPushButton("Load reference…")
         self.load_button.setToolTip("Open a colour photo to pick colours from")
         self.load_button.clicked.connect(self.choose_reference)
@@ -58,10 +66,19 @@ class QtReferencePicker(QWidget):
 
     def choose_reference(self) -> None:
         """Ask for a reference photo with a file dialog and load it."""
-        start = str(self.path.parent) if self.path is not None else ""
+        start = str(self.path.parent) if self.path is not None else self.start_folder
         path, _ = QFileDialog.getOpenFileName(self, "Load a reference photo", start, FILE_FILTER)
         if path:
-            self.load_reference(path)
+            self.load_reference_async(path)
+
+    def load_reference_async(self, path: str | os.PathLike) -> None:
+        """Decode the photo in a background thread, then show it (`loaded` tells when)."""
+        path = Path(path)
+        self.message.setText(f"Reading {path.name}…")
+        self.message.setStyleSheet("")
+        self._task.submit(lambda: prepare_reference(read_photo(path).rgb),
+                          lambda reference: self.loaded.emit(self._show(path, reference)),
+                          lambda err: self.loaded.emit(self._fail(path, err)))
 
     def load_reference(self, path: str | os.PathLike) -> bool:
         """Load and show a reference photo.
@@ -74,10 +91,16 @@ class QtReferencePicker(QWidget):
         try:
             reference = prepare_reference(read_photo(path).rgb)
         except Exception as err:  # noqa: BLE001 - a bad reference must leave the panel usable
-            reason = str(err) if isinstance(err, (ImageReadError, OSError)) else f"{type(err).__name__}: {err}"
-            self.message.setText(f"Could not load {path.name}: {reason}")
-            self.message.setStyleSheet("color: #d03030;")
-            return False
+            return self._fail(path, err)
+        return self._show(path, reference)
+
+    def _fail(self, path: Path, err: Exception) -> bool:
+        reason = str(err) if isinstance(err, (ImageReadError, OSError)) else f"{type(err).__name__}: {err}"
+        self.message.setText(f"Could not load {path.name}: {reason}")
+        self.message.setStyleSheet("color: #d03030;")
+        return False
+
+    def _show(self, path: Path, reference: ReferenceImage) -> bool:
         self.reference, self.path = reference, path
         self.image.setImage(reference.rgb_u8, autoLevels=False, levels=(0, 255))
         height, width = reference.rgb_u8.shape[:2]

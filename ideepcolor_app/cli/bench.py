@@ -1,4 +1,5 @@
-"""`ideepcolor bench`: hint-edit latency per backend, 12 MP composition time, peak memory."""
+"""`ideepcolor bench`: hint-edit latency per backend, 12 MP composition and colourization time,
+peak memory; `--busy N` measures the same beside N CPU-bound processes."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import json
 from pathlib import Path
 
 from ideepcolor_app.atomic import atomic_write_bytes
-from ideepcolor_app.cli.common import positive_int
+from ideepcolor_app.cli.common import bounded_int, positive_int
 from ideepcolor_app.engine.backends import BACKENDS
-from ideepcolor_app.engine.benchmark import run_benchmarks
+from ideepcolor_app.engine.benchmark import busy_processes, run_benchmarks
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -18,7 +19,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "For each backend: p50/p95 milliseconds of a hint edit -> new ab at the working "
             "resolution (after warm-up, L-only work cached, as in the GUI); then the time of one "
-            "full-resolution composition of a 12-megapixel photo, and peak memory."
+            "full-resolution composition of a 12-megapixel photo, one 12 MP colorize from file to "
+            "file (--colorize-backend), and peak memory. --busy N runs N CPU-bound processes "
+            "beside it (a loaded machine); the torch thread count follows the free cores."
         ),
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
@@ -27,10 +30,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--size", type=positive_int, default=256, metavar="N", help="working resolution (default: 256)")
     parser.add_argument("--edits", type=positive_int, default=30, help="timed edits per backend (default: 30)")
     parser.add_argument("--device", default=None, help="auto (default), cpu, cuda or mps")
+    parser.add_argument("--colorize-backend", choices=sorted(BACKENDS), default="hints",
+                        help="backend of the 12 MP colorize timing (default: hints)")
     parser.add_argument("--no-gui", action="store_true",
                         help="skip the GUI figure (point move -> updated view over a scripted drag)")
-    parser.add_argument("--busy", type=int, default=0, metavar="N",
-                        help="run the GUI figure with N CPU-bound processes beside it (a loaded machine; default 0)")
+    parser.add_argument("--busy", type=bounded_int(0, 64), default=0, metavar="N",
+                        help="run the benchmarks and the GUI figure with N CPU-bound processes beside them "
+                             "(a loaded machine; default 0)")
     parser.set_defaults(run=run)
 
 
@@ -47,10 +53,13 @@ def gui_figure(args: argparse.Namespace) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    results = run_benchmarks(args.backends, args.size, args.edits, args.device)
+    with busy_processes(args.busy):
+        results = run_benchmarks(args.backends, args.size, args.edits, args.device, args.colorize_backend)
+    results["busy_processes"] = args.busy
     if not args.no_gui:
-        results["gui"] = gui_figure(args)
-    print(f"device: {results['device']}  torch threads: {results['torch_threads']}")
+        results["gui"] = gui_figure(args)  # starts its own busy processes
+    print(f"device: {results['device']}  busy processes: {args.busy}  free cores: {results['free_cores']:.1f}  "
+          f"torch threads: {results['torch_threads']}")
     print(f"{'backend':<8} {'edit p50 ms':>12} {'edit p95 ms':>12} {'L-only ms':>10}  note")
     for name, row in results["backends"].items():
         if "error" in row:
@@ -59,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         note = {"untrained": "untrained weights", "none": "no weights"}.get(row["weights"], "")
         print(f"{name:<8} {row['edit_ms_p50']:>12.2f} {row['edit_ms_p95']:>12.2f} {row['prepare_ms']:>10.1f}  {note}")
     print(f"compose 12 MP: {results['compose_12mp_s']:.3f} s   peak RSS: {results['peak_rss_mb']:.0f} MB")
+    if results["colorize_12mp_s"] is not None:
+        print(f"colorize 12 MP JPEG -> JPEG ({results['colorize_backend']}): {results['colorize_12mp_s']:.2f} s")
     gui = results.get("gui")
     if gui is not None and "skipped" in gui:
         print(f"GUI point move -> updated view: skipped ({gui['skipped']})")

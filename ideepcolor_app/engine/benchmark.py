@@ -1,21 +1,29 @@
-"""Measure what a user feels: hint edit -> new ab, full-resolution composition, memory."""
+"""Measure what a user feels: hint edit -> new ab, full-resolution composition, a 12 MP
+`colorize` from file to file, memory; idle or beside busy processes (`busy_processes`)."""
 
 from __future__ import annotations
 
+import contextlib
 import platform
 import resource
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
-from typing import Callable
+from pathlib import Path
+from typing import Callable, Iterator
 
 import numpy as np
 import torch
 
 from ideepcolor_app.engine.backends import BACKENDS, create_backend
 from ideepcolor_app.engine.compose import compose_rgb
-from ideepcolor_app.engine.device import pick_device
+from ideepcolor_app.engine.device import configure_threads, free_cores, pick_device
+from ideepcolor_app.engine.export import colorize_file
 from ideepcolor_app.engine.session import ColorizeSession
 from ideepcolor_app.hints import HintPoint, Hints
+from ideepcolor_app.imageio import write_image
 
 TWELVE_MP = (3000, 4000)  # (H, W): a 12-megapixel 4:3 photo
 
@@ -77,9 +85,39 @@ def bench_compose(repeats: int = 3) -> float:
     return statistics.median(timed(lambda: compose_rgb(l_full, ab_small)) for _ in range(repeats))
 
 
+@contextlib.contextmanager
+def busy_processes(count: int) -> Iterator[list[subprocess.Popen]]:
+    """Keep `count` CPU-bound processes running (a loaded machine) for the duration of the block."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        if spinners:
+            time.sleep(0.5)  # let them reach full speed before the free cores are measured
+        yield spinners
+    finally:
+        for process in spinners:
+            process.kill()
+        for process in spinners:
+            process.wait()
+
+
+def bench_colorize_12mp(backend_name: str = "hints", device: str | None = None) -> float:
+    """Seconds of one `colorize_file` of a 12 MP JPEG into a JPEG: read, predict, compose, write."""
+    backend = create_backend(backend_name, device=device)
+    l_full = synthetic_l(*TWELVE_MP, seed=3).numpy() / 100.0
+    with tempfile.TemporaryDirectory(prefix="ideepcolor-bench-") as folder:
+        source = write_image(Path(folder) / "photo.jpg", l_full[..., None].repeat(3, axis=2))
+        return timed(lambda: colorize_file(source, Path(folder) / "out.jpg", backend))
+
+
 def run_benchmarks(backends: list[str] | None = None, working_size: int = 256, edits: int = 30,
-                   device: str | None = None) -> dict:
-    """Run every benchmark; a backend that cannot run is reported with its error."""
+                   device: str | None = None, colorize_backend: str | None = "hints") -> dict:
+    """Run every benchmark; a backend that cannot run is reported with its error.
+
+    The torch thread count is chosen as the app chooses it (`configure_threads`), from the
+    cores free when the benchmark starts.
+    """
+    free = free_cores()
+    threads = configure_threads(free)
     results: dict[str, dict] = {}
     for name in backends or list(BACKENDS):
         count = max(5, edits // 5) if name == "levin" else edits
@@ -88,13 +126,17 @@ def run_benchmarks(backends: list[str] | None = None, working_size: int = 256, e
         except Exception as err:  # noqa: BLE001 - report and go on with the other backends
             results[name] = {"error": f"{type(err).__name__}: {err}"}
     compose_s = bench_compose()
+    colorize_s = bench_colorize_12mp(colorize_backend, device) if colorize_backend else None
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "device": str(pick_device(device)),
         "cpu": platform.processor() or platform.machine(),
-        "torch_threads": torch.get_num_threads(),
+        "free_cores": round(free, 2),
+        "torch_threads": threads,
         "backends": results,
         "compose_12mp_s": round(compose_s, 3),
+        "colorize_12mp_s": None if colorize_s is None else round(colorize_s, 3),
+        "colorize_backend": colorize_backend,
         "peak_rss_mb": round(peak_kb / 1024.0, 1),
     }
 

@@ -118,7 +118,9 @@ def _describe(value: Any) -> str:
         return f"a list of {len(value)}" if value else "an empty list"
     if isinstance(value, float) and not math.isfinite(value):
         return repr(value)
-    text = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and len(value) > 40:
+        value = value[:40]  # never serialise a huge string just to cut it
+    text = json.dumps(value, ensure_ascii=False)  # escapes control characters (ESC -> \u001b)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -133,11 +135,11 @@ def _check_object(value: Any, path: str, keys: tuple[str, ...]) -> dict:
         raise HintsFileError(f"expected a JSON object at the top level, got {_describe(value)}")
     duplicates = getattr(value, "duplicates", ())
     if duplicates:
-        raise HintsFileError(f'duplicate key "{duplicates[0]}" {where}', field=path or None)
+        raise HintsFileError(f"duplicate key {_describe(duplicates[0])} {where}", field=path or None)
     for key in value:
         if key not in keys:
             raise HintsFileError(
-                f'unknown key "{key}" {where} (allowed: {", ".join(keys)})',
+                f'unknown key {_describe(key)} {where} (allowed: {", ".join(keys)})',
                 field=path or None,
             )
     for key in keys:
@@ -317,7 +319,9 @@ def loads(
             f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}", source
         ) from None
     except ValueError as err:  # e.g. an integer literal over Python's digit limit
-        raise HintsFileError(f"not valid JSON: {err}", source) from None
+        raise HintsFileError(f"not valid JSON: {str(err)[:120]}", source) from None
+    except RecursionError:
+        raise HintsFileError("not a hints file: JSON nested too deeply", source) from None
     try:
         return hints_from_dict(data, num_bins)
     except HintsFileError as err:

@@ -56,7 +56,8 @@ def test_weights_import_refuses_pickled_code(tmp_path, capsys):
         pickle.dump({"model1.0.weight": Payload()}, handle)
     assert main(["weights", "import", str(path), "--models-dir", str(tmp_path)]) == 1
     captured = capsys.readouterr()
-    assert "code ran" not in captured.out and "loads safely" in captured.err
+    assert "code ran" not in captured.out and "could run that code" in captured.err
+    assert "weights_only=False" not in captured.err  # torch's advice to run it anyway is not passed on
 
 
 def test_weights_import_unrelated_state_dict(tmp_path, capsys):
@@ -95,3 +96,55 @@ def test_weights_list_summarises_the_val_evaluation():
                                              "ground_truth_colourfulness": 45.0, "images": 48, "size": 256}})
     assert "0 hints 23.36, 10 hints 25.00" in line and "60% of ground truth" in line and "48 photos at 256" in line
     assert summarise_metrics({"selected_at_step": 3}) == "no evaluation"
+
+
+def test_weights_import_refuses_nan_weights(official_eccv16, tmp_path, capsys):
+    _, state = official_eccv16
+    nan = {k: torch.full_like(v, float("nan")) if v.is_floating_point() else v for k, v in state.items()}
+    path = tmp_path / "nan.pth"
+    torch.save(nan, path)
+    assert main(["weights", "import", str(path), "--models-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "NaN or infinite values" in err and "nan.pth" in err and len(err.splitlines()) == 1
+    assert not list(tmp_path.glob("*.safetensors"))
+
+
+def test_weights_import_refuses_a_name_that_shadows_a_bundled_network(official_eccv16, tmp_path, capsys):
+    path, _ = official_eccv16
+    assert main(["weights", "import", str(path), "--models-dir", str(tmp_path), "--name", "hints"]) == 1
+    assert "would hide the bundled 'hints' network" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*"))
+
+
+@pytest.mark.parametrize("name", ["../../escaped", "sub/dir", ".hidden", "a" * 300, "x\x1b[2J"])
+def test_weights_import_refuses_names_that_leave_the_folder(official_eccv16, tmp_path, capsys, name):
+    path, _ = official_eccv16
+    models = tmp_path / "a" / "b" / "models"
+    assert main(["weights", "import", str(path), "--models-dir", str(models), "--name", name]) == 1
+    err = capsys.readouterr().err
+    assert "invalid weights name" in err and "\x1b" not in err and len(err) < 400
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_weights_import_integer_keys_and_empty_file_are_one_line_errors(tmp_path, capsys):
+    keyed = tmp_path / "keyed.pth"
+    torch.save({0: torch.zeros(2), 1: torch.ones(2)}, keyed)
+    assert main(["weights", "import", str(keyed), "--models-dir", str(tmp_path)]) == 1
+    assert "text keys" in capsys.readouterr().err
+    empty = tmp_path / "empty.pth"
+    empty.write_bytes(b"")
+    assert main(["weights", "import", str(empty), "--models-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"ideepcolor: error: {empty}: the file is empty\n"
+
+
+@pytest.mark.parametrize("backend, weights", [("hints", "zhang"), ("zhang", "hints"), ("fusion", "gan"), ("gan", "fusion")])
+def test_backend_with_weights_of_another_family_is_refused(backend, weights, tmp_path, capsys):
+    from tests.cli.conftest import two_tone_photo
+
+    photo = two_tone_photo(tmp_path / "p.png")
+    code = main(["colorize", str(photo), "-o", str(tmp_path / "o.png"), "--backend", backend, "--weights", weights])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "which the" in err and f"{backend!r} backend cannot run" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "o.png").exists()

@@ -1,9 +1,12 @@
 """Save docs/screenshot_main_window.png: the main window on the sample photo and its hints.
 
-Run under a virtual display (the real xcb platform, so window decorations and fonts are real):
+Run under a virtual display with a window manager (the real xcb platform, so window
+decorations and fonts are real), e.g.:
 
-    xvfb-run -s "-screen 0 1600x1000x24" python docs/make_screenshot.py [BACKEND]
+    Xvfb :99 -screen 0 1600x1000x24 & DISPLAY=:99 openbox &
+    DISPLAY=:99 python docs/make_screenshot.py [BACKEND]
 
+The window gets its first-launch size (about 85 % of the screen).
 BACKEND defaults to `hints`, the app's default backend with its shipped weights. Settings go to
 a temporary file, so the user's own settings are neither used nor changed.
 """
@@ -24,8 +27,7 @@ def main(backend: str = "hints") -> int:
     app = application()
     with tempfile.TemporaryDirectory() as folder:
         settings = QSettings(str(Path(folder) / "screenshot.ini"), QSettings.Format.IniFormat)
-        window = QtMainWindow(settings=settings)
-        window.resize(1560, 940)
+        window = QtMainWindow(settings=settings, recovery_folder=Path(folder))
         window.doc.set_backend_name(backend)
         window.show()
         window.files.open_photo(SAMPLE_PHOTO)
@@ -39,6 +41,7 @@ def main(backend: str = "hints") -> int:
         loop.exec()
         window.grab().save(str(OUT), "PNG", 0)  # 0: the strongest PNG compression
         print(f"wrote {OUT}")
+        window.doc.mark_saved()  # nothing to keep: close without asking
         window.close()
     return 0
 

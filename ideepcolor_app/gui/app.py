@@ -66,8 +66,9 @@ class _Importer(threading.Thread):
             self.error = f"{type(err).__name__}: {err}"
 
 
-def open_main_window(photo: Path | None = None, backend: str | None = None):
-    """Build the main window, offer a crash's unsaved hints, else open `photo` (default: the sample)."""
+def open_main_window(photo: Path | None = None, backend: str | None = None, on_shown=None):
+    """Build and show the main window, then offer a crash's unsaved hints, else open `photo`
+    (default: the sample). `on_shown` is called once the window is on screen."""
     from ideepcolor_app.gui.main_window import QtMainWindow
 
     configure_pyqtgraph()
@@ -77,9 +78,11 @@ def open_main_window(photo: Path | None = None, backend: str | None = None):
             window.doc.set_backend_name(backend)
         except ValueError as err:
             window.report_error("Unknown backend", str(err))
-    if not window.offer_recovery():
-        window.files.open_photo(Path(photo) if photo is not None else SAMPLE_PHOTO, confirm=False)
     window.show()
+    if on_shown is not None:
+        on_shown()
+    if not window.files.offer_recovery():
+        window.files.open_photo(Path(photo) if photo is not None else SAMPLE_PHOTO, confirm=False)
     return window
 
 
@@ -103,7 +106,8 @@ def main(photo: Path | None = None, backend: str | None = None) -> int:
         timer.stop()
         if importer.error is None:
             try:
-                started.append(open_main_window(photo, backend))
+                loading.set_text("Opening the photo…")
+                started.append(open_main_window(photo, backend, on_shown=loading.close))
             except Exception as err:  # noqa: BLE001 - a message, not a traceback
                 logger.debug("start failed:\n%s", traceback.format_exc())
                 importer.error = f"{type(err).__name__}: {err}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSizePolicy, QSlider, QWidget
 
 from ideepcolor_app.engine.backends import BACKENDS
 from ideepcolor_app.engine.document import Document
@@ -48,6 +48,9 @@ class QtBackendPanel(QWidget):
         super().__init__(parent)
         self.doc = doc
         self.combo = QComboBox()
+        self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(14)
         for name, cls in BACKENDS.items():
             self.combo.addItem(BACKEND_TITLES.get(name, name), name)
             self.combo.setItemData(self.combo.count() - 1, cls.description, Qt.ItemDataRole.ToolTipRole)
@@ -60,7 +63,8 @@ class QtBackendPanel(QWidget):
         self.ignored_label.setWordWrap(True)
         self.ignored_label.setStyleSheet("color: #b35900;")
         self._form = layout = QFormLayout(self)
-        layout.addRow("Backend", self.combo)
+        layout.addRow(QLabel("Backend"))
+        layout.addRow(self.combo)  # a row of its own: the full width of a narrow dock
         layout.addRow(self.temperature_label, self.temperature)
         layout.addRow(self.weights_label)
         layout.addRow(self.ignored_label)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from ideepcolor_app.color.swatch import hex_to_lab
 
@@ -42,11 +42,14 @@ class QtColourValue(QWidget):
         self.typed_hex = ""  # the code of the last hex pick, until the next show_colour
         self.hex_edit.setToolTip(HEX_TOOLTIP)
         self.hex_edit.editingFinished.connect(self._on_hex_edited)
-        layout = QHBoxLayout(self)
+        layout = QGridLayout(self)  # two rows, so that nothing is clipped in a narrow dock
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.swatch, self.l_label, QLabel("a"), self.a_spin, QLabel("b"), self.b_spin, self.hex_edit):
-            layout.addWidget(widget)
-        layout.addStretch(1)
+        layout.addWidget(self.swatch, 0, 0, 2, 1)
+        layout.addWidget(self.l_label, 0, 1, 1, 2)
+        layout.addWidget(self.hex_edit, 0, 3, 1, 2)
+        for column, widget in enumerate((QLabel("a"), self.a_spin, QLabel("b"), self.b_spin), start=1):
+            layout.addWidget(widget, 1, column)
+        layout.setColumnStretch(5, 1)
         self.show_colour(50.0, None, None)
 
     def _spin(self, name: str, tooltip: str) -> QDoubleSpinBox:

@@ -1,7 +1,7 @@
 """A recovery copy of unsaved hints, written atomically a moment after each edit.
 
 After a crash or a kill the next start finds the copy and offers to restore it
-(`QtMainWindow.offer_recovery`). A clean quit, a save, or undoing back to the saved hints
+(`QtFileActions.offer_recovery`). A clean quit, a save, or undoing back to the saved hints
 removes it. The copy is JSON: the photo's path and the hints in the hints-file layout.
 """
 

@@ -13,7 +13,8 @@ def test_gui_drag_benchmark_reports_latency(qtbot):
     assert result["device"] == "levin on cpu"
 
 
-ENGINE_ONLY = {"device": "cpu", "torch_threads": 1, "backends": {}, "compose_12mp_s": 0.1, "peak_rss_mb": 1.0}
+ENGINE_ONLY = {"device": "cpu", "torch_threads": 1, "free_cores": 2.0, "backends": {}, "compose_12mp_s": 0.1,
+               "colorize_12mp_s": None, "peak_rss_mb": 1.0}
 
 
 def test_bench_includes_the_gui_figure_unless_told_not_to(tmp_path, capsys, monkeypatch):

@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSizePolicy,
-                               QSlider, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from ideepcolor_app.engine.backends import DEFAULT_BACKEND
 from ideepcolor_app.engine.colorizer import Colorizer, RenderRequest, RenderResult, ResultGate, gray_u8
@@ -21,23 +20,13 @@ from ideepcolor_app.engine.history import (AddHint, ClearHints, MoveHint, Recolo
                                            SetGlobalHints, UndoStack)
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE
 from ideepcolor_app.engine.swatches import hint_colours_u8
-from ideepcolor_app.gui import menus
-from ideepcolor_app.gui.backend_panel import QtBackendPanel
-from ideepcolor_app.gui.canvas import QtCanvas
-from ideepcolor_app.gui.colour_panel import QtColourPanel
+from ideepcolor_app.gui import menus, window_layout
 from ideepcolor_app.gui.file_actions import QtFileActions
-from ideepcolor_app.gui.global_hints_panel import QtGlobalHintsPanel
 from ideepcolor_app.gui.recovery import QtRecovery
 from ideepcolor_app.gui.settings import QtAppSettings, default_settings, default_recovery_folder
 from ideepcolor_app.gui.workers import DistributionUpdate, QtRenderWorker, RenderFailure
 from ideepcolor_app.hints import HintPoint, Hints
 
-#: Share of the screen a first window takes (later runs restore the user's size).
-SCREEN_SHARE = 0.85
-#: Least widths and shares of the window of the left and right docks on first launch: the
-#: photos get the rest (about 60 % of a 1360-pixel window).
-DOCK_WIDTHS = (240, 300)
-DOCK_SHARES = (0.17, 0.22)
 
 
 class QtMainWindow(QMainWindow):
@@ -90,63 +79,16 @@ class QtMainWindow(QMainWindow):
         self.request_render()
 
     def _restore_layout(self) -> None:
-        """The user's last layout, or about 85 % of the screen with the photos taking most of it."""
-        geometry, state = self.app_settings.geometry()
-        if geometry is None or not self.restoreGeometry(geometry):
-            screen = self.screen().availableGeometry() if self.screen() is not None else QRect(0, 0, 1280, 800)
-            width, height = round(screen.width() * SCREEN_SHARE), round(screen.height() * SCREEN_SHARE)
-            self.setGeometry(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2,
-                             width, height)
-        self._size_docks_on_show = state is None or not self.restoreState(state)
+        self._size_docks_on_show = window_layout.restore_layout(self)
 
     def showEvent(self, event) -> None:
-        """On a first launch, size the docks for the window as it is shown: the photos get the most."""
         super().showEvent(event)
-        if self._size_docks_on_show:
+        if self._size_docks_on_show:  # a first launch: size the docks for the window as shown
             self._size_docks_on_show = False
-            widths = [max(w, round(self.width() * share)) for w, share in zip(DOCK_WIDTHS, DOCK_SHARES)]
-            self.resizeDocks([self.docks["render"], self.docks["colour"]], widths, Qt.Orientation.Horizontal)
-
-    # -- construction ----------------------------------------------------------------------
+            window_layout.size_docks(self)
 
     def _build_widgets(self) -> None:
-        self.canvas = QtCanvas()
-        self.canvas.set_working_size(self.doc.working_size)
-        self.setCentralWidget(self.canvas)
-        self.colour_panel = QtColourPanel()
-        self.backend_panel = QtBackendPanel(self.doc)
-        self.global_panel = QtGlobalHintsPanel(self.doc)
-        self.size_slider = QSlider(Qt.Orientation.Horizontal)
-        self.size_slider.setRange(1, 9)
-        self.size_slider.setValue(self.doc.patch_size)
-        self.size_label = QLabel()
-        self.size_label.setMinimumWidth(self.size_label.fontMetrics().horizontalAdvance("99"))
-        points_box = QWidget()
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Patch size"))
-        row.addWidget(self.size_slider)
-        row.addWidget(self.size_label)
-        column = QVBoxLayout(points_box)
-        column.addLayout(row)
-        column.addWidget(self.backend_panel)
-        column.addStretch(1)
-        self.docks = {}
-        for key, title, widget, area in (
-            ("colour", "Colour", self.colour_panel, Qt.DockWidgetArea.RightDockWidgetArea),
-            ("render", "Points and backend", points_box, Qt.DockWidgetArea.LeftDockWidgetArea),
-            ("global", "Global hints", self.global_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
-        ):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"dock_{key}")
-            widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # text never widens a dock
-            dock.setWidget(widget)
-            self.addDockWidget(area, dock)
-            self.docks[key] = dock
-        self.render_label = QLabel("loading…")
-        self.render_label.setMinimumWidth(self.render_label.fontMetrics().horizontalAdvance("render 9999 ms …  "))
-        self.device_label = QLabel("loading the network…")
-        self.statusBar().addPermanentWidget(self.render_label)
-        self.statusBar().addPermanentWidget(self.device_label)
+        window_layout.build_widgets(self)
 
     def _connect(self) -> None:
         events = self.doc.events

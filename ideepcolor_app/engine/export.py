@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import torch
-
 from ideepcolor_app.engine.backends import Backend
 from ideepcolor_app.engine.device import available_memory_bytes
-from ideepcolor_app.engine.session import DEFAULT_TEMPERATURE, DEFAULT_WORKING_SIZE, ColorizeSession, HintsMismatchError
+from ideepcolor_app.engine.session import (
+    DEFAULT_TEMPERATURE, DEFAULT_WORKING_SIZE, ColorizeSession, HintsMismatchError, PredictionError,
+)
 from ideepcolor_app.hints import DEFAULT_NUM_BINS, Hints, load_hints
 from ideepcolor_app.imageio import read_photo, write_image
 
@@ -27,10 +27,6 @@ MAX_TEMPERATURE = 100.0
 PHOTO_BYTES_PER_PIXEL = 48
 # Network activations per working-resolution pixel (measured peak 330-550 bytes, 256-512).
 WORKING_BYTES_PER_PIXEL = 600
-
-
-class PredictionError(ValueError):
-    """The backend predicted NaN or infinite colours (broken weights or settings)."""
 
 
 class MemoryCheckError(ValueError):
@@ -109,11 +105,9 @@ def colorize_file(
         )
     check_memory(width, height, working_size, str(source))
     session = ColorizeSession.from_rgb(photo.rgb, backend, working_size)
-    ab = session.predict(hints, temperature)
-    if not bool(torch.isfinite(ab).all()):
-        raise PredictionError(
-            f"{source}: the {backend.name!r} backend predicted NaN or infinite colours "
-            "(damaged weights, or a setting out of range); nothing was written"
-        )
+    try:
+        ab = session.predict(hints, temperature)
+    except PredictionError as err:
+        raise PredictionError(f"{source}: {err}; nothing was written") from None
     rgb = session.compose(ab, bit_depth=output_bit_depth(destination))
     return write_image(destination, rgb, quality=quality, exif=photo.exif, protect=[source])

@@ -20,6 +20,10 @@ DEFAULT_WORKING_SIZE = 256
 DEFAULT_TEMPERATURE = 0.38
 
 
+class PredictionError(ValueError):
+    """The backend predicted NaN or infinite colours (damaged weights or a setting out of range)."""
+
+
 class HintsMismatchError(ValueError):
     """Hints made for a photo of another size."""
 
@@ -132,6 +136,9 @@ class ColorizeSession:
             return self._last[1]
         ab = self.backend.predict(self._l_only(), self._rasterized(hints), temperature)
         self.stats.predict_calls += 1
+        if not bool(torch.isfinite(ab).all()):
+            raise PredictionError(f"the {self.backend.name!r} backend predicted NaN or infinite colours "
+                                  "(damaged weights, or a setting out of range)")
         self._last = (key, ab)
         return ab
 

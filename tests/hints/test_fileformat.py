@@ -367,3 +367,21 @@ def test_save_rejects_non_hints(tmp_path):
     with pytest.raises(TypeError):
         save_hints({"version": 1}, tmp_path / FILE_NAME)
     assert not (tmp_path / FILE_NAME).exists()
+
+
+@pytest.mark.parametrize("text", ["[" * 50_000 + "]" * 50_000, '{"a":' * 50_000 + "1" + "}" * 50_000])
+def test_deeply_nested_json_is_a_file_error(tmp_path, text):
+    path = tmp_path / "deep.hints.json"
+    path.write_text(text)
+    with pytest.raises(HintsFileError, match="deep.hints.json: not a hints file: JSON nested too deeply"):
+        load_hints(path)
+
+
+def test_unknown_key_is_shortened_and_escaped(tmp_path):
+    key = "\x1b[2J" + "x" * 5_000_000
+    path = tmp_path / "k.hints.json"
+    path.write_text(json.dumps({"version": 1, key: 1}))
+    with pytest.raises(HintsFileError) as info:
+        load_hints(path)
+    message = str(info.value)
+    assert len(message) < 200 and "\x1b" not in message and "\\u001b[2J" in message

@@ -45,8 +45,9 @@ def add_quality_option(parser: argparse.ArgumentParser) -> None:
 
 def open_backend(args: argparse.Namespace) -> Backend:
     """Check the weights fit the backend, set the thread count, and open the backend."""
-    if args.weights is not None and args.backend in BACKENDS:
-        path = find_weights(args.weights)
+    name = args.weights or getattr(BACKENDS.get(args.backend), "default_weights", None)
+    if name is not None:  # also catches a user file that shadows the bundled default
+        path = find_weights(name)
         check_backend_family(args.backend, read_card(path), str(path))
     configure_threads()
     backend = create_backend(args.backend, weights=args.weights, device=args.device)

@@ -148,3 +148,19 @@ def test_backend_with_weights_of_another_family_is_refused(backend, weights, tmp
     err = capsys.readouterr().err
     assert "which the" in err and f"{backend!r} backend cannot run" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "o.png").exists()
+
+
+def test_a_user_file_shadowing_the_default_weights_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    """A zhang network saved as 'hints' by an older version: plain colorize must not crash."""
+    from ideepcolor_app.engine.weights import ModelCard, save_weights
+    from tests.cli.conftest import two_tone_photo
+
+    config = preset_config("zhang", "compact")
+    save_weights(build_network("zhang", config), ModelCard(name="hints", family="zhang", config=config, trained=True),
+                 tmp_path / "models")
+    monkeypatch.setenv("IDEEPCOLOR_MODELS", str(tmp_path / "models"))
+    photo = two_tone_photo(tmp_path / "p.png")
+    assert main(["colorize", str(photo), "-o", str(tmp_path / "o.png")]) == 1
+    err = capsys.readouterr().err
+    assert "hints.safetensors holds a 'zhang' network, which the 'hints' backend cannot run" in err
+    assert len(err.splitlines()) == 1

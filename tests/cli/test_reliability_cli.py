@@ -11,7 +11,7 @@ from PIL import Image
 
 import ideepcolor_app.engine.export as export_module
 from ideepcolor_app.cli.main import main
-from ideepcolor_app.engine.export import PredictionError, colorize_file
+from ideepcolor_app.engine.export import colorize_file
 from ideepcolor_app.engine.weights import ModelCard, load_weights, save_weights
 from ideepcolor_app.nets import build_network, preset_config
 from tests.cli.conftest import two_tone_photo
@@ -46,6 +46,7 @@ def test_colorize_on_a_full_disk_exits_1_and_writes_nothing(photo_png, tmp_path,
 
 def test_nan_prediction_is_an_error_not_a_black_photo(photo_png, tmp_path, monkeypatch):
     from ideepcolor_app.engine.backends import create_backend
+    from ideepcolor_app.engine.export import PredictionError
 
     backend = create_backend("levin")
     monkeypatch.setattr(backend, "predict", lambda cache, hints, t: torch.full((2, 16, 16), float("nan")))

@@ -13,9 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ideepcolor_app.atomic import atomic_path, remove_stale_temporaries
+from ideepcolor_app.atomic import atomic_path
 from ideepcolor_app.imageio import ImageWriteError, write_image
-from ideepcolor_app.imageio.verify import is_our_output, is_whole_image
 
 LIMIT = 2000  # bytes the "disk" takes before it is full
 
@@ -91,6 +90,8 @@ def test_write_image_refuses_a_file_the_encoder_cut_short(tmp_path, monkeypatch)
 
 
 def test_written_images_are_whole_and_marked_as_ours(tmp_path):
+    from ideepcolor_app.imageio.verify import is_our_output, is_whole_image
+
     for name in ("a.jpg", "b.png", "c.tif"):
         path = write_image(tmp_path / name, noise())
         assert is_whole_image(path) and is_our_output(path)
@@ -135,6 +136,8 @@ def test_stale_temporaries_of_dead_writers_are_removed_on_the_next_write(tmp_pat
 
 
 def test_old_temporaries_without_a_pid_are_removed_but_fresh_ones_kept(tmp_path):
+    from ideepcolor_app.atomic import remove_stale_temporaries
+
     old = tmp_path / ".a.jpg.k3j4h5g6.tmp"
     old.write_bytes(b"x")
     os.utime(old, (1, 1))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from ideepcolor_app.cli.text import say, shown
+from ideepcolor_app.cli.text import fail, shown, warn  # noqa: F401 - fail and warn are used by the commands
 from ideepcolor_app.engine.backends import BACKENDS, DEFAULT_BACKEND, Backend, create_backend
 from ideepcolor_app.engine.batch import EXPECTED_ERRORS
 from ideepcolor_app.engine.device import configure_threads
@@ -57,15 +56,6 @@ def open_backend(args: argparse.Namespace) -> Backend:
             "initialisation): its colours are not a real colourization"
         )
     return backend
-
-
-def warn(message: object) -> None:
-    say(f"ideepcolor: warning: {message}", sys.stderr)
-
-
-def fail(message: object) -> int:
-    say(f"ideepcolor: error: {message}", sys.stderr)
-    return 1
 
 
 def bounded_int(low: int, high: int | None = None):

@@ -1,7 +1,8 @@
 """Entry point of the `ideepcolor` command: one sub-command per module.
 
-No traceback reaches the user: Ctrl+C ends with "interrupted" and exit status 130, and an
-unexpected error is one line (``-v`` adds the traceback).
+No traceback reaches the user: Ctrl+C ends with "interrupted" and exit status 130 (also while
+torch is still loading: the sub-commands are imported inside `main`), and an unexpected error
+is one line (``-v`` adds the traceback).
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ import sys
 import traceback
 
 from ideepcolor_app import __version__
-from ideepcolor_app.cli import batch, bench, colorize, demo, gui, weights_cmd
-from ideepcolor_app.cli.common import fail
-from ideepcolor_app.cli.text import say
+from ideepcolor_app.cli.text import fail, say
 
-COMMANDS = (gui, colorize, batch, demo, bench, weights_cmd)
+
+def commands() -> tuple:
+    """The sub-command modules, in the order `--help` lists them (importing them loads torch)."""
+    from ideepcolor_app.cli import batch, bench, colorize, demo, gui, weights_cmd
+
+    return gui, colorize, batch, demo, bench, weights_cmd
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,18 +31,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ideepcolor {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the engine does")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMANDS:
+    for module in commands():
         module.add_parser(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
-    run = gui.run if args.command is None else args.run  # a bare `ideepcolor` opens the app
     try:
-        return run(args)
+        args = build_parser().parse_args(argv)
+    except KeyboardInterrupt:
+        say("ideepcolor: interrupted", sys.stderr)
+        return 130
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        if args.command is None:  # a bare `ideepcolor` opens the app
+            from ideepcolor_app.cli import gui
+
+            return gui.run(args)
+        return args.run(args)
     except KeyboardInterrupt:
         say("ideepcolor: interrupted; nothing half-written was left behind", sys.stderr)
         return 130

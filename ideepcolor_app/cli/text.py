@@ -47,3 +47,14 @@ def say(message: object, stream: TextIO | None = None) -> None:
     except (UnicodeEncodeError, LookupError):
         line = line.encode(encoding, errors="backslashreplace").decode(encoding, errors="replace")
     print(line, file=stream)
+
+
+def warn(message: object) -> None:
+    """Print "ideepcolor: warning: ..." on stderr, made safe."""
+    say(f"ideepcolor: warning: {message}", sys.stderr)
+
+
+def fail(message: object) -> int:
+    """Print "ideepcolor: error: ..." on stderr, made safe; return exit status 1."""
+    say(f"ideepcolor: error: {message}", sys.stderr)
+    return 1

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_gui:
         results["gui"] = gui_figure(args)  # starts its own busy processes
     print(f"device: {results['device']}  busy processes: {args.busy}  free cores: {results['free_cores']:.1f}  "
-          f"torch threads: {results['torch_threads']}")
+          f"load average: {results['load_average_1min']}  torch threads: {results['torch_threads']}")
     print(f"{'backend':<8} {'edit p50 ms':>12} {'edit p95 ms':>12} {'L-only ms':>10}  note")
     for name, row in results["backends"].items():
         if "error" in row:

@@ -24,6 +24,7 @@ No Qt, no progress bar: front ends pass `on_progress` and `should_cancel` callab
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
@@ -108,16 +109,16 @@ def find_photos(input_dir: Path, recursive: bool, exclude: Path | None = None) -
 def assign_outputs(photos: list[Path], input_dir: Path, output_dir: Path, suffix: str) -> list[tuple[Path, bool]]:
     """Give each photo its own output path: (destination, renamed) in the order of `photos`.
 
-    The output is ``<relative path>.<stem><suffix>``. Photos whose outputs would be the same
-    file (compared case-insensitively, as on macOS and Windows) all get the original suffix
-    in their stem instead: ``photo.jpg``, ``photo.JPG``, ``photo.png`` -> ``photo_jpg.jpg``,
-    ``photo_JPG.jpg``, ``photo_png.jpg``; a further case-only clash adds ``_2``, ``_3``.
+    The output is ``<output_dir>/<relative folder>/<stem><suffix>``. Photos whose outputs
+    would be the same file (compared case-insensitively, as on macOS and Windows) all get
+    their original suffix in the stem instead, and a clash that remains (a case-only one) adds
+    ``_2``, ``_3``: ``photo.JPG``, ``photo.jpg``, ``photo.png`` (sorted) -> ``photo_JPG.jpg``,
+    ``photo_jpg_2.jpg``, ``photo_png.jpg``. `photos` comes sorted, so a rerun over the
+    same photos gives the same names.
     """
     plain = [(output_dir / p.relative_to(input_dir)).with_suffix(suffix) for p in photos]
-    groups: dict[str, int] = {}
-    for path in plain:
-        groups[str(path).casefold()] = groups.get(str(path).casefold(), 0) + 1
-    taken = {str(path).casefold() for path in plain}
+    groups = Counter(str(path).casefold() for path in plain)
+    taken = set(groups)
     assigned = []
     for photo, path in zip(photos, plain):
         if groups[str(path).casefold()] == 1:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import platform
 import resource
 import statistics
@@ -132,6 +133,7 @@ def run_benchmarks(backends: list[str] | None = None, working_size: int = 256, e
         "device": str(pick_device(device)),
         "cpu": platform.processor() or platform.machine(),
         "free_cores": round(free, 2),
+        "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
         "torch_threads": threads,
         "backends": results,
         "compose_12mp_s": round(compose_s, 3),

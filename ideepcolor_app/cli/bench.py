@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_gui:
         results["gui"] = gui_figure(args)  # starts its own busy processes
     print(f"device: {results['device']}  busy processes: {args.busy}  free cores: {results['free_cores']:.1f}  "
-          f"load average: {results['load_average_1min']}  torch threads: {results['torch_threads']}")
+          f"load average: {results.get('load_average_1min')}  torch threads: {results['torch_threads']}")
     print(f"{'backend':<8} {'edit p50 ms':>12} {'edit p95 ms':>12} {'L-only ms':>10}  note")
     for name, row in results["backends"].items():
         if "error" in row:
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         note = {"untrained": "untrained weights", "none": "no weights"}.get(row["weights"], "")
         print(f"{name:<8} {row['edit_ms_p50']:>12.2f} {row['edit_ms_p95']:>12.2f} {row['prepare_ms']:>10.1f}  {note}")
     print(f"compose 12 MP: {results['compose_12mp_s']:.3f} s   peak RSS: {results['peak_rss_mb']:.0f} MB")
-    if results["colorize_12mp_s"] is not None:
+    if results.get("colorize_12mp_s") is not None:
         print(f"colorize 12 MP JPEG -> JPEG ({results['colorize_backend']}): {results['colorize_12mp_s']:.2f} s")
     gui = results.get("gui")
     if gui is not None and "skipped" in gui:

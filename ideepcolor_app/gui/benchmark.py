@@ -1,13 +1,13 @@
 """GUI latency for `ideepcolor bench`: from a point-move event to the updated view.
 
-A scripted drag on a real main window (offscreen): each step moves the point through the same
-path as a mouse drag (`QtMainWindow.move_point`, a merged MoveHint), then waits until the render
-of that edit is on the result view and the view has repainted. Results during a drag are drafts
-(`DRAFT_MAX_SIDE`), as when a person drags; the release refines the last one. No
-`processEvents` spinning: the wait is a QEventLoop woken by `resultShown`, so the worker thread
-gets the CPU.
+A scripted drag on a real main window (offscreen, 1400 x 900): each step moves the point
+through the same path as a mouse drag (`QtMainWindow.move_point`, a merged MoveHint), then
+waits until the render of that edit is on the result view and the view has repainted. Results
+during a drag are drafts composed at a share of the size the view shows (`draft_side` in the
+result), as when a person drags; the release refines the last one. No `processEvents`
+spinning: the wait is a QEventLoop woken by `resultShown`, so the worker thread gets the CPU.
+With `busy`, CPU-bound processes run beside it, as a user's other programs would.
 """
-
 from __future__ import annotations
 
 import os
@@ -106,6 +106,7 @@ def bench_gui_drag(moves: int = 30, backend: str | None = None, working_size: in
                 if i >= 3:  # the first steps are warm-up
                     samples.append(time.perf_counter() - start)
                     render_s.append(window.last_result.seconds)
+                    draft_side = window.last_result.preview_side
             device_text = window.device_label.text()
         finally:
             window.doc.mark_saved()  # nothing to keep: close without asking
@@ -122,6 +123,7 @@ def bench_gui_drag(moves: int = 30, backend: str | None = None, working_size: in
         "move_to_view_ms_p50": round(float(np.percentile(ms, 50)), 2),
         "move_to_view_ms_p95": round(float(np.percentile(ms, 95)), 2),
         "render_ms_p50": round(float(np.percentile(np.array(render_s) * 1000.0, 50)), 2),
+        "draft_side": draft_side,
         "busy_processes": busy,
         "target_ms_p50": TARGET_BUSY_MS if busy else TARGET_MS,
         "device": device_text,

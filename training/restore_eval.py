@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import sys
 import time
@@ -123,10 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bench", action="store_true", help="time a generated 12 MP photo instead")
     parser.add_argument("--megapixels", type=float, default=12.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--threads", type=int, help="OpenCV threads for --bench (default: the cores this process may use)")
     args = parser.parse_args(argv)
     if args.bench:
         from training.restore_bench import run_bench
-        report = run_bench(args.megapixels, args.repeat, args.strength)
+        report = run_bench(args.megapixels, args.repeat, args.threads)
     else:
         images = sorted(p for p in args.images.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".tif", ".tiff"))
         if args.limit:

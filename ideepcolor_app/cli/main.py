@@ -18,9 +18,9 @@ from ideepcolor_app.cli.text import fail, say
 
 def commands() -> tuple:
     """The sub-command modules, in the order `--help` lists them (importing them loads torch)."""
-    from ideepcolor_app.cli import batch, bench, colorize, demo, gui, weights_cmd
+    from ideepcolor_app.cli import batch, bench, colorize, demo, gui, restore, weights_cmd
 
-    return gui, colorize, batch, demo, bench, weights_cmd
+    return gui, colorize, restore, batch, demo, bench, weights_cmd
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,7 +12,9 @@ finds everything thin and contrasted, then three tests keep the picture's own st
   is a defect, because there a "defect" is much more likely to be texture.
 
 The mask is grown by a pixel to cover soft edges and filled with OpenCV's fast-marching
-inpainting (Telea 2004), which continues the surrounding values and gradients inwards.
+inpainting (Telea 2004), which continues the surrounding values and gradients inwards; a
+margin around each tile gives it the same surroundings as a whole-photo fill, as long as a
+defect is narrower than the margin (the detector finds none wider).
 """
 
 from __future__ import annotations
@@ -27,18 +29,21 @@ _WEAK = 0.5
 # More thin contrasted details than this around a candidate (in a window of this side), on
 # average over the candidate, and it is texture: windows of a facade, ripples, foliage.
 _CROWD = 12.0
-_CROWD_WINDOW = 63
+_CROWD_WINDOW = 64
 # Over this fraction of thin contrasted pixels around a candidate, it is texture too.
 _DENSITY = 0.2
-_DENSITY_WINDOW = 31
+_DENSITY_WINDOW = 32
+# Crowding and density are counted on a grid of cells this many pixels wide.
+_CELL = 8
 _INPAINT_RADIUS = 3.0
-# A scratch is at least this long (pixels, and this share of the diagonal) and this straight
-# (minor / major axis).
+_TILE = 256
+# A scratch is long (pixels, and a share of the photo's diagonal) and straight (minor over
+# major axis of its pixels).
 _SCRATCH_LENGTH = 40
+_SCRATCH_SHARE = 0.05
 _SCRATCH_ROUNDNESS = 0.08
-_SCRATCH_SHARE = 0.0  # of the photo's diagonal
 # A defect's core stands out this many times more than its background varies around it.
-_CALM = 3.5
+_CALM = 14.0
 
 
 @dataclass(frozen=True)
@@ -76,27 +81,33 @@ def find_defects(x: np.ndarray, noise: float, settings: DefectSettings = DefectS
     x = np.ascontiguousarray(x, dtype=np.float32)
     threshold = max(settings.contrast, settings.noise_factor * noise)
     window = (2 * settings.size + 1,) * 2
-    seeds = np.zeros(x.shape, np.float32)
-    busy = np.zeros(x.shape, np.float32)
+    cells = (-(-x.shape[0] // _CELL), -(-x.shape[1] // _CELL))
+    seeds = np.zeros(cells, np.float32)  # thin-detail components per cell
+    busy = np.zeros(cells, np.float32)  # contrasted pixels per cell
+    mask = np.zeros(x.shape, np.uint8)
     found = []
     for sign, hat in zip((-1, 1), _tophats(x, settings.size)):
         background = x + sign * hat  # the photo with thin details taken away
         mean = cv2.boxFilter(background, -1, window, borderType=cv2.BORDER_REFLECT)
-        spread = cv2.boxFilter(background * background, -1, window, borderType=cv2.BORDER_REFLECT)
-        spread = np.sqrt(np.maximum(spread - mean * mean, 0))
+        variance = cv2.boxFilter(background * background, -1, window, borderType=cv2.BORDER_REFLECT)
+        variance -= mean * mean
+        calm = hat * hat > np.float32(_CALM * _CALM) * variance
         contrasted = hat > threshold
-        busy += contrasted
-        core = (contrasted & (hat > _CALM * spread)).astype(np.uint8)
-        labels, kinds, centres = _components(core, settings.size)
-        seeds[centres] += 1
-        found.append((labels, kinds, hat))
-    crowd = cv2.boxFilter(seeds, -1, (_CROWD_WINDOW, _CROWD_WINDOW), normalize=False, borderType=cv2.BORDER_REFLECT)
-    density = cv2.boxFilter(busy, -1, (_DENSITY_WINDOW, _DENSITY_WINDOW), borderType=cv2.BORDER_REFLECT)
-    mask = np.zeros(x.shape, np.uint8)
+        busy += _cell_sums(contrasted)
+        labels, specks, centres = _specks(contrasted & calm, settings.size)
+        np.add.at(seeds, (centres[0] // _CELL, centres[1] // _CELL), 1)
+        found.append((labels, specks, centres, hat))
+        mask |= _scratches((hat > _WEAK * threshold) & calm)
+    near = (_CROWD_WINDOW // _CELL,) * 2
+    crowd = cv2.boxFilter(seeds, -1, near, normalize=False, borderType=cv2.BORDER_REFLECT)
+    density = cv2.boxFilter(busy, -1, (_DENSITY_WINDOW // _CELL,) * 2, borderType=cv2.BORDER_REFLECT) / _CELL**2
     edge = np.ones((5, 5), np.uint8)
-    for labels, kinds, hat in found:
-        if kinds[0].any():
-            chosen = _alone(labels, kinds, crowd, density)
+    for labels, specks, centres, hat in found:
+        cell = (centres[0] // _CELL, centres[1] // _CELL)
+        chosen = specks.copy()
+        chosen[1:] &= (crowd[cell] <= _CROWD) & (density[cell] <= _DENSITY)
+        if chosen.any():
+            chosen = chosen.astype(np.uint8)[labels]
             soft = (hat > _WEAK * threshold).astype(np.uint8)  # the defect's soft edge
             mask |= chosen | (cv2.dilate(chosen, edge) & soft)
     if not mask.any():
@@ -104,22 +115,41 @@ def find_defects(x: np.ndarray, noise: float, settings: DefectSettings = DefectS
     return cv2.dilate(mask, np.ones((3, 3), np.uint8)).astype(bool)
 
 
-def _components(core: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, tuple]:
-    """Label the core pixels; which look like specks or scratches; every component's centre.
+def _cell_sums(flags: np.ndarray) -> np.ndarray:
+    """Count the True pixels of each `_CELL` x `_CELL` cell (the last ones may be partial)."""
+    height, width = flags.shape
+    padded = np.pad(flags, ((0, -height % _CELL), (0, -width % _CELL)))
+    return padded.reshape(padded.shape[0] // _CELL, _CELL, padded.shape[1] // _CELL, _CELL).sum(
+        axis=(1, 3), dtype=np.float32)
 
-    A speck fits in the structuring element; a scratch is long (`_SCRATCH_LENGTH` or more)
-    and straight (second moments: minor over major axis under `_SCRATCH_ROUNDNESS`).
-    Anything between is picture structure (cracks, twigs, edges of small shapes).
-    """
-    count, labels, stats, centroids = cv2.connectedComponentsWithStats(core, connectivity=8)
+
+def _specks(core: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """Label the core pixels; which components are small enough for specks; their centres."""
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(core.astype(np.uint8), connectivity=8)
     longest = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
     speck = longest <= size
-    length = max(_SCRATCH_LENGTH, _SCRATCH_SHARE * float(np.hypot(*core.shape)))
-    keep = speck | ((longest >= length) & (_roundness(labels, count) <= _SCRATCH_ROUNDNESS))
-    keep[0] = False
+    speck[0] = False
     rows = np.clip(np.round(centroids[1:, 1]).astype(int), 0, core.shape[0] - 1)
     cols = np.clip(np.round(centroids[1:, 0]).astype(int), 0, core.shape[1] - 1)
-    return labels, np.stack([keep, speck]), (rows, cols)
+    return labels, speck, (rows, cols)
+
+
+def _scratches(candidates: np.ndarray) -> np.ndarray:
+    """The long, straight components of `candidates` (uint8 0/1).
+
+    Long: `_SCRATCH_LENGTH` pixels and `_SCRATCH_SHARE` of the diagonal or more; straight:
+    minor over major axis of the pixels' second moments under `_SCRATCH_ROUNDNESS`.
+    Anything shorter or bent is picture structure (cracks, twigs, edges of small shapes).
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(candidates.astype(np.uint8), connectivity=8)
+    longest = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    length = max(_SCRATCH_LENGTH, _SCRATCH_SHARE * float(np.hypot(*candidates.shape)))
+    long_enough = longest >= length
+    long_enough[0] = False
+    if not long_enough.any():
+        return np.zeros(candidates.shape, np.uint8)
+    scratch = long_enough & (_roundness(labels, count) <= _SCRATCH_ROUNDNESS)
+    return scratch.astype(np.uint8)[labels]
 
 
 def _roundness(labels: np.ndarray, count: int) -> np.ndarray:
@@ -138,26 +168,34 @@ def _roundness(labels: np.ndarray, count: int) -> np.ndarray:
     return np.sqrt(minor / np.maximum(major, 1e-12))
 
 
-def _alone(labels: np.ndarray, kinds: np.ndarray, crowd: np.ndarray, density: np.ndarray) -> np.ndarray:
-    """The chosen components (uint8 0/1): scratches, and specks with few details around them."""
-    keep, speck = kinds
-    count = keep.size
-    flat = labels.ravel()
-    size = np.maximum(np.bincount(flat, minlength=count), 1)
-    crowding = np.bincount(flat, weights=crowd.ravel(), minlength=count) / size
-    busy = np.bincount(flat, weights=density.ravel(), minlength=count) / size
-    calm = (crowding <= _CROWD) & (busy <= _DENSITY)
-    chosen = (keep & (calm | ~speck)).astype(np.uint8)
-    return chosen[labels]
-
-
 def fill_defects(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Fill the masked pixels of (H, W) float32 lightness from their surroundings."""
-    if not mask.any():
-        return np.array(x, dtype=np.float32, copy=True)
-    # 16-bit samples: OpenCV 5.0's inpainting of float32 images returns garbage.
-    samples = np.round(np.clip(x, 0, 1) * 65535).astype(np.uint16)
-    filled = cv2.inpaint(samples, mask.astype(np.uint8), _INPAINT_RADIUS, cv2.INPAINT_TELEA)
+    """Fill the masked pixels of (H, W) float32 lightness from their surroundings.
+
+    Works tile by tile (`_TILE` square, with a margin), only on tiles holding defects, so a
+    large photo with a few specks costs little.
+    """
     out = np.array(x, dtype=np.float32, copy=True)
-    out[mask] = filled[mask].astype(np.float32) / np.float32(65535)
+    if not mask.any():
+        return out
+    margin = int(_INPAINT_RADIUS) + 8
+    height, width = mask.shape
+    busy = _tile_flags(mask)
+    for row, col in zip(*np.nonzero(busy)):
+        top, left = row * _TILE, col * _TILE
+        y0, y1 = max(0, top - margin), min(height, top + _TILE + margin)
+        x0, x1 = max(0, left - margin), min(width, left + _TILE + margin)
+        # 16-bit samples: OpenCV 5.0's inpainting of float32 images returns garbage.
+        samples = np.round(np.clip(x[y0:y1, x0:x1], 0, 1) * 65535).astype(np.uint16)
+        filled = cv2.inpaint(samples, mask[y0:y1, x0:x1].astype(np.uint8), _INPAINT_RADIUS, cv2.INPAINT_TELEA)
+        inner = (slice(top, min(height, top + _TILE)), slice(left, min(width, left + _TILE)))
+        local = (slice(top - y0, inner[0].stop - y0), slice(left - x0, inner[1].stop - x0))
+        where = mask[inner]
+        out[inner][where] = filled[local][where].astype(np.float32) / np.float32(65535)
     return out
+
+
+def _tile_flags(mask: np.ndarray) -> np.ndarray:
+    """Which `_TILE` x `_TILE` tiles of `mask` hold a True pixel."""
+    height, width = mask.shape
+    padded = np.pad(mask, ((0, -height % _TILE), (0, -width % _TILE)))
+    return padded.reshape(padded.shape[0] // _TILE, _TILE, padded.shape[1] // _TILE, _TILE).any(axis=(1, 3))

@@ -1,0 +1,80 @@
+"""Restore a photo file into a grayscale output file: read, restore L, write atomically.
+
+The output is the restored lightness as neutral gray (CIELAB L with a = b = 0, in sRGB), at
+the source's size, upright, with its EXIF, and at its bit depth where the format allows (JPEG
+is 8-bit). A colour source is restored as its lightness, which is what colourizing it uses.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ideepcolor_app.atomic import check_writable
+from ideepcolor_app.color.lab import lab_to_rgb_np, rgb_to_l_np
+from ideepcolor_app.imageio import Photo, read_photo
+from ideepcolor_app.restore.gray_write import depth_for, output_kind, write_gray
+from ideepcolor_app.restore.options import RestoreOptions
+from ideepcolor_app.restore.pipeline import RestoreResult, restore_lightness
+
+_BAND_ROWS = 512
+
+
+def photo_lightness(photo: Photo) -> np.ndarray:
+    """(H, W) float32 CIELAB L in [0, 100] of a decoded photo."""
+    return rgb_to_l_np(np.asarray(photo.rgb, dtype=np.float32))
+
+
+def gray_from_lightness(l: np.ndarray, bit_depth: int) -> np.ndarray:
+    """Neutral gray sRGB samples, (H, W) uint8 or uint16, of CIELAB L in [0, 100].
+
+    Converted in row bands so that a 12 MP photo needs no full-size Lab temporaries.
+    """
+    top, dtype = (255.0, np.uint8) if bit_depth == 8 else (65535.0, np.uint16)
+    out = np.empty(l.shape, dtype)
+    for start in range(0, l.shape[0], _BAND_ROWS):
+        band = np.asarray(l[start:start + _BAND_ROWS], dtype=np.float32)
+        lab = np.zeros(band.shape + (3,), np.float32)
+        lab[..., 0] = band
+        gray = lab_to_rgb_np(lab)[..., 0]
+        out[start:start + _BAND_ROWS] = np.round(gray * np.float32(top)).astype(dtype)
+    return out
+
+
+def check_output(output: Path) -> None:
+    """Refuse an output that cannot be written, before any work is done.
+
+    Raises:
+        ValueError: an unsupported suffix, or a folder given as the output.
+        OSError: the output's folder cannot be created or written.
+    """
+    output_kind(output)
+    if output.is_dir():
+        raise ValueError(f"{output}: this is a folder, not a file name")
+    try:
+        check_writable(output.parent)
+    except OSError as err:
+        raise type(err)(f"cannot write into {output.parent}: {err.strerror or err}") from None
+
+
+def restore_file(
+    source: str | os.PathLike, destination: str | os.PathLike,
+    options: RestoreOptions = RestoreOptions(), *, quality: int = 95,
+) -> tuple[Path, RestoreResult]:
+    """Restore `source` into the grayscale photo `destination`; never writes over `source`.
+
+    Returns:
+        (the path written, the restoration's result).
+    Raises:
+        ImageReadError, ImageWriteError: bad input or output.
+        ValueError, OSError: an unsupported or unwritable output.
+    """
+    source, destination = Path(source), Path(destination)
+    check_output(destination)
+    photo = read_photo(source)
+    result = restore_lightness(photo_lightness(photo), options)
+    samples = gray_from_lightness(result.l, depth_for(destination, photo.bit_depth))
+    written = write_gray(destination, samples, exif=photo.exif, quality=quality, protect=[source])
+    return written, result

@@ -10,6 +10,9 @@ Automatic networks trade colourfulness against PSNR through one knob, measured h
   and so the suggested colours' order, are unchanged.
 - `gan`, `fusion`: a chroma gain on the output ab (`chroma_gain` in the network's config;
   regression to the mean makes these greyer than the photos they learn from).
+- `propagated_hints` (the `hints` network): how far the result leans towards the propagated
+  hint colour where that is confident (`propagation_blend`), the best mean PSNR over 1-100
+  hints.
 
 The choice is the best PSNR among settings whose colourfulness reaches 62% of the ground
 truth's (the issue's bar for an automatic backend is 60%; 2 points of margin). The choice and
@@ -30,9 +33,10 @@ from ideepcolor_app.nets import ZhangNet
 
 from training.config import DataConfig
 from training.loop import COLOURFUL_ENOUGH
-from training.protocol import ground_truth_colourfulness, load_eval_images, run_protocol
+from training.protocol import HINT_COUNTS, ground_truth_colourfulness, load_eval_images, run_protocol
 
 TEMPERATURES = (0.38, 0.42, 0.46, 0.5, 0.52, 0.55, 0.6, 0.7)
+PROPAGATION_BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)
 CHROMA_GAINS = (0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.65, 1.8, 2.0)
 #: Colourfulness margin above the bar, so that the choice does not sit on the edge.
 MARGIN = 0.02
@@ -48,6 +52,31 @@ def fold_temperature(net: ZhangNet, temperature: float) -> None:
 
 def set_chroma_gain(net: torch.nn.Module, gain: float) -> None:
     net.config = dataclasses.replace(net.config, chroma_gain=gain)
+
+
+def sweep_blend(net: torch.nn.Module, images) -> list[dict]:
+    """Propagated-hints network: protocol PSNR at 1-100 hints for each propagation blend."""
+    from ideepcolor_app.engine.guided import guided_decode
+    from ideepcolor_app.propagation import CoarsePropagator
+
+    counts = [n for n in HINT_COUNTS if n > 0]
+    rows = []
+    for value in PROPAGATION_BLENDS:
+        net.config = dataclasses.replace(net.config, propagation_blend=value)
+        cache: dict[int, tuple] = {}
+
+        def predict(l, hints):
+            if id(l) not in cache:
+                cache.clear()
+                cache[id(l)] = (net.encode(l), CoarsePropagator(l[0, 0]))
+            encoding, propagator = cache[id(l)]
+            return guided_decode(net, encoding, propagator, hints.ab, hints.mask)[0]
+
+        with torch.inference_mode():
+            psnr = run_protocol(predict, images, counts)["psnr"]
+        rows.append({"propagation_blend": value, "psnr": round(float(sum(psnr.values()) / len(psnr)), 3),
+                     "psnr_by_count": {str(k): round(v, 3) for k, v in psnr.items()}})
+    return rows
 
 
 def sweep(net: torch.nn.Module, images, knob: str, values) -> list[dict]:
@@ -75,6 +104,23 @@ def choose(rows: list[dict]) -> dict:
     return max(colourful, key=lambda r: r["psnr"])
 
 
+def calibrate_blend(net, card, args: argparse.Namespace) -> int:
+    """Choose the propagation blend with the best mean PSNR over 1-100 hints on val."""
+    rows = sweep_blend(net, load_eval_images(args.images, args.size))
+    best = max(rows, key=lambda r: r["psnr"])
+    for row in rows:
+        print(f"propagation_blend {row['propagation_blend']:.2f}: mean PSNR over 1-100 hints "
+              f"{row['psnr']:.2f} dB" + ("   <- chosen" if row is best else ""))
+    card.metrics["calibration"] = {"knob": "propagation_blend", "chosen": best["propagation_blend"],
+                                   "sweep": rows, "rule": "best mean PSNR over 1-100 hints"}
+    net.config = dataclasses.replace(net.config, propagation_blend=best["propagation_blend"])
+    card.config["propagation_blend"] = best["propagation_blend"]
+    card.description += (f" Calibrated on val: the result leans towards the propagated colour by "
+                         f"{best['propagation_blend']} x its confidence.")
+    print(f"wrote {save_weights(net, card, args.out or args.weights.parent)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", type=Path, required=True)
@@ -83,10 +129,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="folder for the calibrated weights (default: in place)")
     args = parser.parse_args(argv)
     net, card = load_weights(args.weights)
-    if card.family not in ("zhang", "gan", "fusion"):
-        parser.error(f"{args.weights} is a {card.family!r} network; calibration is for zhang, gan and fusion")
+    if card.family not in ("zhang", "gan", "fusion", "propagated_hints"):
+        parser.error(f"{args.weights} is a {card.family!r} network; calibration is for zhang, gan, "
+                     "fusion and propagated_hints")
     if "calibration" in card.metrics:
         parser.error(f"{args.weights} is already calibrated")
+    if card.family == "propagated_hints":
+        return calibrate_blend(net, card, args)
     knob, values = ("temperature", TEMPERATURES) if card.family == "zhang" else ("chroma_gain", CHROMA_GAINS)
     rows = sweep(net, load_eval_images(args.images, args.size), knob, values)
     best = choose(rows)

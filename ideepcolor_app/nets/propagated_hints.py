@@ -14,7 +14,8 @@ The `hints` backend's network since issue 9. What it sees:
 The output is ``confidence * propagated + delta``: where hints reach, the network starts from
 their propagated colour and adds what propagation cannot know; where none reach, delta is its
 own colourization. The last conv starts at zero, so an untrained network is the confidence-
-weighted propagation. `colorize` then adds the hints' residual (hint minus result), spread the
+weighted propagation. A calibrated `propagation_blend` then leans the result towards the
+propagated colour where it is confident (an ensemble of the two, chosen on val). `colorize` then adds the hints' residual (hint minus result), spread the
 way the hints spread, so every hint's colour appears on its patch (hint fidelity).
 """
 
@@ -51,6 +52,8 @@ class PropagatedHintsConfig(NetConfig):
         fine_width: channels of the 1/2-resolution stage.
         num_bins: Q, bins of the distribution head (529 = 23 x 23 grid, index ia * 23 + ib).
         pretrained_backbone: load the ImageNet weights (False: random init, for tests).
+        propagation_blend: b in [0, 1]; the output moves towards the propagated colour by
+            b x confidence (0: the network as trained). Chosen on val by `training.calibrate`.
     """
 
     width: int = 48
@@ -58,6 +61,11 @@ class PropagatedHintsConfig(NetConfig):
     fine_width: int = 16
     num_bins: int = 529
     pretrained_backbone: bool = True
+    propagation_blend: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.propagation_blend <= 1.0:
+            raise ValueError(f"propagation_blend must be in [0, 1], got {self.propagation_blend}")
 
 
 @dataclasses.dataclass
@@ -196,6 +204,9 @@ class PropagatedHintsNet(ColorNet):
         fine_in = torch.cat([up, cache.fine, hints[2], _pool_to(prop, half)], dim=1)
         delta = F.interpolate(self.fine(fine_in), size=(h, w), mode="bilinear", align_corners=False)
         ab_norm = (prop[:, :2] + delta).clamp(-1.0, 1.0)
+        if self.config.propagation_blend > 0:
+            weight = self.config.propagation_blend * prop_conf
+            ab_norm = torch.lerp(ab_norm, normalize_ab(prop_ab), weight)
         return denormalize_ab(ab_norm), logits
 
     def forward(self, l: Tensor, hint_ab: Tensor | None = None, hint_mask: Tensor | None = None,

@@ -47,3 +47,32 @@ def test_chroma_gain_scales_the_output_and_survives_a_save(tmp_path):
     with torch.no_grad():
         assert torch.allclose(loaded.eval()(l), boosted, atol=1e-5)
     assert card.config["chroma_gain"] == 1.5
+
+
+def test_propagation_blend_calibration_is_chosen_on_val_and_saved(tmp_path):
+    from PIL import Image
+
+    from ideepcolor_app.engine.weights import ModelCard, load_weights, save_weights
+    from ideepcolor_app.nets import PropagatedHintsConfig, PropagatedHintsNet
+    from training.calibrate import PROPAGATION_BLENDS, main
+
+    from .conftest import colourful_photo
+
+    folder = tmp_path / "val"
+    folder.mkdir()
+    for i in range(2):
+        Image.fromarray(colourful_photo(40 + i, 32, 32)).save(folder / f"v{i}.png")
+    torch.manual_seed(0)
+    config = PropagatedHintsConfig(pretrained_backbone=False)
+    net = PropagatedHintsNet(config)
+    with torch.no_grad():  # an output layer that adds something, so blends differ
+        net.fine[-1].bias.fill_(0.3)
+    card = ModelCard(name="h", family="propagated_hints", config=config.to_dict(), trained=True)
+    path = save_weights(net, card, tmp_path)
+    assert main(["--weights", str(path), "--images", str(folder), "--size", "32"]) == 0
+    loaded, card = load_weights(path)
+    sweep = card.metrics["calibration"]["sweep"]
+    assert [row["propagation_blend"] for row in sweep] == list(PROPAGATION_BLENDS)
+    best = max(sweep, key=lambda row: row["psnr"])["propagation_blend"]
+    assert card.config["propagation_blend"] == loaded.config.propagation_blend == best
+    assert len({row["psnr"] for row in sweep}) > 1  # the knob changes the result

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run ON THE GPU MACHINE (device tool), after training/gpu/prepare.sh here, with carry
 # ['.gpu_data', '.whl']: trains every shipped network (hints, zhang, gan, fusion) at once on the
-# one GPU, each for MINUTES (default 8) of wall time, calibrates the automatic ones on val, and
+# one GPU, each for MINUTES (default 8) of wall time, calibrates each one's knob on val, and
 # writes each best network and its card to $OUT (8 files: the device tool brings back at most
 # 8). Then, here: `python -m training.evaluate` on them, and copy into models/ what beats what
 # is shipped. Everything also runs on a CPU (MINUTES=0.1 is a smoke test).
@@ -26,7 +26,7 @@ for name in hints zhang gan fusion; do
 done
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
-for name in zhang gan fusion; do  # the automatic networks' one knob, chosen on val
+for name in hints zhang gan fusion; do  # each network's one knob, chosen on val
     python3 -m training.calibrate --weights "runs/gpu_$name/$name.safetensors" > "runs/gpu_$name.calibrate.log" 2>&1 || status=1
     tail -n 2 "runs/gpu_$name.calibrate.log"
 done

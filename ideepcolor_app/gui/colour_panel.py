@@ -184,7 +184,8 @@ class QtColourPanel(QWidget):
             typed = self.value.typed_hex
             asked = typed if typed else f"a {a:.0f}, b {b:.0f}"
             got = lab_to_hex(self.lightness, sa, sb)
-            text = (f"<span style='color:#b35900'>{asked} {_chip(lab_to_hex(self.lightness, a, b))} is not "
+            shown = typed if typed else lab_to_hex(self.lightness, a, b)  # a typed code as typed
+            text = (f"<span style='color:#b35900'>{asked} {_chip(shown)} is not "
                     f"displayable at L {self.lightness:.0f}: snapped to {got} {_chip(got)}.</span>")
         elif self._l is None:
             text = f"No point selected: gamut shown at L {DEFAULT_L:.0f}."

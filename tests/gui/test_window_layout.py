@@ -148,6 +148,7 @@ def test_typed_colour_outside_the_gamut_says_what_it_became(qtbot, window):
     asked, snapped = panel.snapped
     text = panel.l_note.text()
     assert "#1e64dc" in text and "not displayable at L 97" in text and "snapped to #" in text
+    assert "background:#1e64dc" in text  # the colour asked for is shown as typed, beside the snapped one
     a0, a1, b0, b1 = gamut_bounds(97.0)
     assert a0 <= snapped[0] <= a1 and b0 <= snapped[1] <= b1 and snapped != asked
     panel.colourPicked.emit(0.0, 0.0)

@@ -27,7 +27,12 @@ _photo_tokens = itertools.count(1)
 
 
 class Event:
-    """A list of callbacks called with the new value; a tiny stand-in for psygnal's SignalInstance."""
+    """A list of callbacks called with the new value; a tiny stand-in for psygnal's SignalInstance.
+
+    Kept rather than depending on psygnal (issue 11 considered it): the document needs only
+    connect / disconnect / emit / blocked, which this class gives in 30 lines, with the same
+    names as psygnal's, so that a later switch is a change of this class alone.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name

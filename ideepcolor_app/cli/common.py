@@ -25,7 +25,8 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--weights", metavar="NAME", help="checkpoint name or .safetensors path (default: the backend's own)")
     parser.add_argument(
         "--size", type=working_size, default=DEFAULT_WORKING_SIZE, metavar="N",
-        help=f"working resolution: the network sees an N x N image, 1-{MAX_WORKING_SIZE} (default: {DEFAULT_WORKING_SIZE})",
+        help=f"working resolution: the network sees an N x N image, 1-{MAX_WORKING_SIZE} "
+             f"(default: {DEFAULT_WORKING_SIZE})",
     )
     parser.add_argument("--device", default=None, help="auto (default), cpu, cuda or mps")
 
@@ -83,7 +84,8 @@ def temperature(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {shown(text, 40)}") from None
     if not MIN_TEMPERATURE <= value <= MAX_TEMPERATURE:
-        raise argparse.ArgumentTypeError(f"must be from {MIN_TEMPERATURE} to {MAX_TEMPERATURE:g}, got {shown(text, 40)}")
+        raise argparse.ArgumentTypeError(
+            f"must be from {MIN_TEMPERATURE} to {MAX_TEMPERATURE:g}, got {shown(text, 40)}")
     return value
 
 

@@ -12,7 +12,8 @@ from ideepcolor_app.engine.batch import BatchJob, run_batch
 
 def photo(path, value, size=(24, 16)):
     """A grey photo whose lightness `value` identifies it in the output."""
-    Image.fromarray(np.full(size[::-1], value, dtype=np.uint8), mode="L").convert("RGB").save(path, format=path.suffix.lstrip(".").upper().replace("JPG", "JPEG"))
+    image = Image.fromarray(np.full(size[::-1], value, dtype=np.uint8), mode="L").convert("RGB")
+    image.save(path, format="PNG" if path.suffix.lower() == ".png" else "JPEG")
     return path
 
 

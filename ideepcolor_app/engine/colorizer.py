@@ -6,7 +6,6 @@ thread; `ResultGate` decides whether a finished result may still be shown. No Qt
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import torch.nn.functional as F
 
 from ideepcolor_app.engine.backends import Backend, Distribution, create_backend
 from ideepcolor_app.engine.compose import compose_rgb
+from ideepcolor_app.engine.device import free_cores, threads_for_free_cores
 from ideepcolor_app.engine.document import Document
 from ideepcolor_app.engine.session import ColorizeSession
 from ideepcolor_app.hints import Hints
@@ -178,12 +178,14 @@ class Colorizer:
         """(H,W,3) sRGB at the photo's full resolution, for saving.
 
         Args:
-            threads: torch threads for this render (default: every core); the setting of the
-                caller (e.g. the GUI's single render thread) is restored afterwards.
+            threads: torch threads for this render (default: one per core other processes
+                leave free, `engine.device.free_cores`); the setting of the caller (e.g. the
+                GUI's single render thread) is restored afterwards.
         """
+        threads = threads or threads_for_free_cores(free_cores(0.1))
         with self._lock:
             before = torch.get_num_threads()
-            torch.set_num_threads(max(1, threads or os.cpu_count() or 1))
+            torch.set_num_threads(max(1, threads))
             try:
                 session = self.session(request)
                 return session.compose(session.predict(request.hints, request.temperature), bit_depth=bit_depth)

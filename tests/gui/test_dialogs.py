@@ -124,3 +124,29 @@ def test_batch_dialog_wraps_long_error_lines(qtbot):
     assert dialog.errors.horizontalScrollBar().maximum() == 0
     item_height = dialog.errors.visualItemRect(dialog.errors.item(0)).height()
     assert item_height > 2 * dialog.errors.fontMetrics().height()  # wrapped over several lines
+
+
+def test_an_export_uses_more_torch_threads_than_the_render_thread_and_restores_them():
+    import numpy as np
+    import torch
+
+    from ideepcolor_app.engine.colorizer import Colorizer, RenderRequest
+    from ideepcolor_app.engine.document import Document
+    from tests.gui.conftest import FakeHintsBackend
+
+    seen = []
+
+    class Recording(FakeHintsBackend):
+        def predict(self, cache, hints, temperature):
+            seen.append(torch.get_num_threads())
+            return super().predict(cache, hints, temperature)
+
+    doc = Document(np.full((40, 60), 50.0, dtype=np.float32), working_size=16)
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the GUI's render thread leaves it
+    try:
+        rgb = Colorizer(lambda name: Recording()).render_full(RenderRequest.from_document(doc), threads=2)
+        assert seen == [2] and rgb.shape == (40, 60, 3)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)

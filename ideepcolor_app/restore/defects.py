@@ -42,6 +42,8 @@ _TILE = 256
 _SCRATCH_LENGTH = 40
 _SCRATCH_SHARE = 0.05
 _SCRATCH_ROUNDNESS = 0.08
+# Pieces of thin contrast this close (pixels) to a found scratch's line are part of it.
+_LINE_REACH = 1.5
 # A defect's core stands out this many times more than its background varies around it.
 _CALM = 14.0
 
@@ -97,7 +99,11 @@ def find_defects(x: np.ndarray, noise: float, settings: DefectSettings = DefectS
         labels, specks, centres = _specks(contrasted & calm, settings.size)
         np.add.at(seeds, (centres[0] // _CELL, centres[1] // _CELL), 1)
         found.append((labels, specks, centres, hat))
-        mask |= _scratches((hat > _WEAK * threshold) & calm)
+        weak = hat > _WEAK * threshold
+        scratches, lines = _scratches(weak & calm)
+        mask |= scratches
+        if lines:
+            mask |= _along(weak, lines)
     near = (_CROWD_WINDOW // _CELL,) * 2
     crowd = cv2.boxFilter(seeds, -1, near, normalize=False, borderType=cv2.BORDER_REFLECT)
     density = cv2.boxFilter(busy, -1, (_DENSITY_WINDOW // _CELL,) * 2, borderType=cv2.BORDER_REFLECT) / _CELL**2
@@ -134,12 +140,16 @@ def _specks(core: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, tuple]
     return labels, speck, (rows, cols)
 
 
-def _scratches(candidates: np.ndarray) -> np.ndarray:
-    """The long, straight components of `candidates` (uint8 0/1).
+def _scratches(candidates: np.ndarray) -> tuple[np.ndarray, list[tuple[float, ...]]]:
+    """The long, straight components of `candidates`, and their lines.
 
     Long: `_SCRATCH_LENGTH` pixels and `_SCRATCH_SHARE` of the diagonal or more; straight:
     minor over major axis of the pixels' second moments under `_SCRATCH_ROUNDNESS`.
     Anything shorter or bent is picture structure (cracks, twigs, edges of small shapes).
+
+    Returns:
+        (uint8 0/1 mask, [(centre row, centre column, unit row step, unit column step,
+        reach)]), reach being how far from the centre the scratch may go on.
     """
     count, labels, stats, _ = cv2.connectedComponentsWithStats(candidates.astype(np.uint8), connectivity=8)
     longest = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
@@ -147,13 +157,15 @@ def _scratches(candidates: np.ndarray) -> np.ndarray:
     long_enough = longest >= length
     long_enough[0] = False
     if not long_enough.any():
-        return np.zeros(candidates.shape, np.uint8)
-    scratch = long_enough & (_roundness(labels, count) <= _SCRATCH_ROUNDNESS)
-    return scratch.astype(np.uint8)[labels]
+        return np.zeros(candidates.shape, np.uint8), []
+    roundness, lines = _axes(labels, count)
+    scratch = long_enough & (roundness <= _SCRATCH_ROUNDNESS)
+    return scratch.astype(np.uint8)[labels], [lines[i] for i in np.nonzero(scratch)[0]]
 
 
-def _roundness(labels: np.ndarray, count: int) -> np.ndarray:
-    """sqrt(minor / major eigenvalue) of each component's pixel covariance (0: a line)."""
+def _axes(labels: np.ndarray, count: int) -> tuple[np.ndarray, list[tuple[float, ...]]]:
+    """Each component's roundness, sqrt(minor / major eigenvalue) of its pixel covariance
+    (0: a line), and its line: centre, unit direction of the major axis, and reach."""
     rows, cols = np.nonzero(labels)
     which = labels[rows, cols]
     n = np.maximum(np.bincount(which, minlength=count), 1).astype(np.float64)
@@ -165,7 +177,28 @@ def _roundness(labels: np.ndarray, count: int) -> np.ndarray:
     half_trace, det = (sxx + syy) / 2, sxx * syy - sxy * sxy
     root = np.sqrt(np.maximum(half_trace * half_trace - det, 0))
     major, minor = half_trace + root, np.maximum(half_trace - root, 0)
-    return np.sqrt(minor / np.maximum(major, 1e-12))
+    angle = 0.5 * np.arctan2(2 * sxy, sxx - syy)  # of the major axis, from the column axis
+    # Half the length of a uniform segment is sqrt(3) standard deviations; reach one more length.
+    reach = 3 * np.sqrt(3 * major)
+    lines = list(zip(my, mx, np.sin(angle), np.cos(angle), reach))
+    return np.sqrt(minor / np.maximum(major, 1e-12)), lines
+
+
+def _along(candidates: np.ndarray, lines: list[tuple[float, ...]]) -> np.ndarray:
+    """The pixels of `candidates` within `_LINE_REACH` of one of the lines (uint8 0/1), up
+    to the scratch's own length beyond either end.
+
+    A scratch is broken where it crosses an edge or texture (the background is not calm
+    there); its pieces on the same line as a found scratch belong to it.
+    """
+    out = np.zeros(candidates.shape, np.uint8)
+    rows, cols = np.nonzero(candidates)
+    for row, col, step_row, step_col, reach in lines:
+        off = np.abs((rows - row) * step_col - (cols - col) * step_row)
+        run = np.abs((rows - row) * step_row + (cols - col) * step_col)
+        near = (off <= _LINE_REACH) & (run <= reach)
+        out[rows[near], cols[near]] = 1
+    return out
 
 
 def fill_defects(x: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ from ideepcolor_app.engine.device import pick_device, pick_dtype
 from ideepcolor_app.engine.guided import guided_decode
 from ideepcolor_app.nets.propagated_hints import PropagatedHintsNet
 from ideepcolor_app.propagation import CoarsePropagator
-from ideepcolor_app.engine.weights import ModelCard, load_weights
+from ideepcolor_app.engine.weights import ModelCard, check_backend_family, load_weights
 from ideepcolor_app.hints import HintTensors
 
 
@@ -88,6 +88,7 @@ class NetworkBackend(Backend):
         self.device = device if isinstance(device, torch.device) else pick_device(device)
         self.dtype = pick_dtype(self.device)
         net, self.card = load_weights(weights or self.default_weights)
+        check_backend_family(self.name, self.card, str(weights or self.default_weights))
         self.net = net.to(self.device, self.dtype).eval()
 
     def _to_net(self, x: torch.Tensor | None) -> torch.Tensor | None:

@@ -3,7 +3,8 @@
 Levin's exact solve at 256 x 256 refactorises a 65k x 65k system on every edit (about 200 ms
 on 2 cores). The same solve on L average-pooled 4x (64 x 64), with the hints pooled onto the
 coarse cells and the result upsampled bilinearly, is as good on the evaluation protocol and
-takes under 10 ms (docs/DESIGN.md section 7; our numbers are in README "Quality").
+takes under 10 ms (docs/DESIGN.md section 7; our numbers are in README "Quality"). The grid
+keeps about 64 cells on the long side whatever the working size (`coarse_factor`).
 
 Every free row also gets a small decay (see `LevinSolver.factorize`), so one factorisation
 answers three questions with three right-hand sides:
@@ -27,10 +28,12 @@ import torch.nn.functional as F
 
 from ideepcolor_app.propagation.levin import LevinFactor, LevinSolver
 
-__all__ = ["CoarsePropagator", "Propagation", "DEFAULT_FACTOR", "DEFAULT_DECAY"]
+__all__ = ["CoarsePropagator", "Propagation", "COARSE_SIDE", "DEFAULT_DECAY", "coarse_factor"]
 
-#: Pooling factor of the coarse grid (256 -> 64).
-DEFAULT_FACTOR = 4
+#: Long side of the coarse grid: the pooling factor is chosen per image to come close to it
+#: (256 -> 4x, 128 -> 2x, 64 and less -> 1x), so a small working size is not blurred by a
+#: grid coarser than it needs and a large one costs no more per edit.
+COARSE_SIDE = 64
 #: Diagonal decay of the coarse system; chosen on val (README "Quality").
 DEFAULT_DECAY = 1e-3
 _MIN_WEIGHT = 1e-6
@@ -73,12 +76,22 @@ class Propagation:
         return self._propagator.upsample(field)
 
 
+def coarse_factor(shape: tuple[int, int], side: int = COARSE_SIDE) -> int:
+    """The pooling factor that brings the long side of `shape` close to `side` (at least 1).
+
+    Example:
+        >>> coarse_factor((256, 168)), coarse_factor((128, 128)), coarse_factor((32, 48))
+        (4, 2, 1)
+    """
+    return max(1, round(max(shape) / side))
+
+
 class CoarsePropagator:
     """Propagate hints along the lightness of one image, on a grid `factor` times coarser.
 
     Args:
         l: (H,W) float CIELAB L in [0, 100] at the working resolution.
-        factor: pooling factor of the coarse grid.
+        factor: pooling factor of the coarse grid; None: `coarse_factor` of the image.
         decay: diagonal decay of the free rows (see module docstring).
 
     Example:
@@ -90,11 +103,12 @@ class CoarsePropagator:
         ([30.0, -20.0], True)
     """
 
-    def __init__(self, l, factor: int = DEFAULT_FACTOR, decay: float = DEFAULT_DECAY):
+    def __init__(self, l, factor: int | None = None, decay: float = DEFAULT_DECAY):
         l = _as_tensor(l)
         if l.ndim != 2:
             raise ValueError(f"l must be (H, W), got {tuple(l.shape)}")
         self.shape = (int(l.shape[0]), int(l.shape[1]))
+        factor = coarse_factor(self.shape) if factor is None else int(factor)
         self.coarse_shape = tuple(max(1, -(-n // factor)) for n in self.shape)
         self.decay = float(decay)
         l_coarse = F.adaptive_avg_pool2d(l[None, None], self.coarse_shape)[0, 0]

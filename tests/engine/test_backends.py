@@ -115,3 +115,10 @@ def test_hints_backend_runs_in_half_precision_on_cuda(l_photo):
     assert next(backend.net.parameters()).dtype == torch.float16
     ab = ColorizeSession(l_photo, backend, working_size=64).predict(None)
     assert ab.dtype == torch.float32 and ab.device.type == "cpu" and torch.isfinite(ab).all()
+
+
+def test_a_backend_refuses_weights_of_another_family():
+    from ideepcolor_app.engine.weights import WeightsError
+
+    with pytest.raises(WeightsError, match="holds a 'zhang' network, which the 'hints' backend cannot run"):
+        create_backend("hints", weights="zhang", device="cpu")

@@ -154,3 +154,19 @@ def test_typed_colour_outside_the_gamut_says_what_it_became(qtbot, window):
     panel.colourPicked.emit(0.0, 0.0)
     panel.gamut.abClicked.emit(1.0, 2.0)  # an in-gamut pick clears the note
     assert panel.snapped is None and "snapped" not in panel.l_note.text()
+
+
+
+def test_photo_opened_before_the_window_shows_is_fitted_once_shown(qtbot, make_window, small_photo):
+    window = make_window(small_photo)  # as the app starts: the photo opens, then the window shows
+    window.resize(1360, 850)
+    window.show()  # no explicit fit afterwards: the view must follow its own first layout
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: photo_share_of_view(window) == pytest.approx(1 / 1.04, abs=0.03), timeout=3000)
+
+
+@pytest.mark.parametrize("size", [(1600, 480), (700, 1000)])
+def test_photo_is_refitted_when_a_resize_rearranges_the_views(qtbot, window, size):
+    show(qtbot, window)  # 1500 x 900: one view above the other
+    window.resize(*size)  # side by side now (or still stacked, much narrower)
+    qtbot.waitUntil(lambda: photo_share_of_view(window) == pytest.approx(1 / 1.04, abs=0.03), timeout=3000)

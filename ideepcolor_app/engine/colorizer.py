@@ -66,7 +66,7 @@ class RenderRequest:
 
     @property
     def preview_side(self) -> int:
-        """The longest side of the preview to compose (never above the photo's own)."""
+        """The longest side of the preview to compose (`preview_l` never enlarges the photo)."""
         side = DRAFT_MAX_SIDE if self.draft else PREVIEW_MAX_SIDE
         if self.view_side > 0:
             wanted = self.view_side * (DRAFT_SCALE if self.draft else 1.0)

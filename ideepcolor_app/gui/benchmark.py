@@ -11,8 +11,6 @@ With `busy`, CPU-bound processes run beside it, as a user's other programs would
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,21 +20,6 @@ import numpy as np
 #: The targets for the p50 latency on a 2-core CPU: idle, and with busy processes beside it.
 TARGET_MS = 50.0
 TARGET_BUSY_MS = 100.0
-#: A CPU-bound process, as a user's other work (a browser, a compiler) would be.
-BUSY_CODE = "while True:\n    pass\n"
-
-
-def start_busy(count: int) -> list[subprocess.Popen]:
-    """Start `count` processes that each keep one core busy (stop them with `stop_busy`)."""
-    return [subprocess.Popen([sys.executable, "-c", BUSY_CODE]) for _ in range(max(0, count))]
-
-
-def stop_busy(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        process.kill()
-        process.wait()
-
-
 def _application():
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed (and none may exist)
     from ideepcolor_app.gui.app import application
@@ -56,14 +39,13 @@ def bench_gui_drag(moves: int = 30, backend: str | None = None, working_size: in
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
     from ideepcolor_app.engine.backends import DEFAULT_BACKEND, create_backend
-    from ideepcolor_app.engine.benchmark import synthetic_l
+    from ideepcolor_app.engine.benchmark import busy_processes, synthetic_l
     from ideepcolor_app.engine.colorizer import Colorizer
     from ideepcolor_app.gui.main_window import QtMainWindow
 
     backend = backend or DEFAULT_BACKEND
     app = _application()
-    busy_processes = start_busy(busy)
-    with tempfile.TemporaryDirectory() as folder:
+    with busy_processes(busy), tempfile.TemporaryDirectory() as folder:
         settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
         colorizer = Colorizer(lambda name: create_backend(name, device=device))
         window = QtMainWindow(settings=settings, colorizer=colorizer, working_size=working_size,
@@ -113,7 +95,6 @@ def bench_gui_drag(moves: int = 30, backend: str | None = None, working_size: in
             window.close()
             window.deleteLater()
             app.processEvents()
-            stop_busy(busy_processes)
     ms = np.array(samples) * 1000.0
     return {
         "backend": backend,

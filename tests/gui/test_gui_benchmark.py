@@ -10,7 +10,13 @@ def test_gui_drag_benchmark_reports_latency(qtbot):
     result = bench_gui_drag(moves=4, backend="levin", working_size=16, photo_hw=(48, 64))
     assert result["backend"] == "levin" and result["photo"] == "64x48"
     assert 0 < result["move_to_view_ms_p50"] <= result["move_to_view_ms_p95"] < 30_000
-    assert result["device"] == "levin on cpu"
+    assert result["device"] == "levin on cpu" and result["target_ms_p50"] == 50.0
+
+
+def test_gui_drag_benchmark_with_a_busy_process_beside_it(qtbot):
+    result = bench_gui_drag(moves=3, backend="levin", working_size=16, photo_hw=(48, 64), busy=1)
+    assert result["busy_processes"] == 1 and result["target_ms_p50"] == 100.0
+    assert 0 < result["move_to_view_ms_p50"] < 30_000
 
 
 ENGINE_ONLY = {"device": "cpu", "torch_threads": 1, "free_cores": 2.0, "backends": {}, "compose_12mp_s": 0.1,

@@ -179,7 +179,8 @@ class QtBatchDialog(QDialog):
         self.input_edit.setText(get("input_dir", ""))
         self.output_edit.setText(get("output_dir", ""))
         backend = get("backend", backend_name)
-        self.backend_combo.setCurrentIndex(max(0, self.backend_combo.findData(backend if backend in BACKENDS else backend_name)))
+        name = backend if backend in BACKENDS else backend_name
+        self.backend_combo.setCurrentIndex(max(0, self.backend_combo.findData(name)))
         fmt = get("format", "jpg")
         self.format_combo.setCurrentText(fmt if fmt in OUTPUT_FORMATS else "jpg")
         self.sidecar_check.setChecked(get("sidecar", True, bool))

@@ -138,7 +138,7 @@ class QtFileActions:
             return  # another photo was opened meanwhile
         active, store = self.doc.hints.global_hints, self.doc.global_store
         self.window.stack.push(SetGlobalHints(self.doc, GlobalHints(active.saturation, histogram),
-                                       GlobalHints(store.saturation, histogram), "load reference photo"))
+                                              GlobalHints(store.saturation, histogram), "load reference photo"))
         self._settings().set_folder("reference", path)
         self.window.statusBar().showMessage(f"Histogram hint from {path.name}", 5000)
 
@@ -147,7 +147,8 @@ class QtFileActions:
         self.window.report_error("Cannot use reference photo", str(err) if known else f"{type(err).__name__}: {err}")
 
     def ask_reference_photo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Reference photo", self.window.start_folder("reference"), PHOTO_FILTER)
+        start = self.window.start_folder("reference")
+        path, _ = QFileDialog.getOpenFileName(self.window, "Reference photo", start, PHOTO_FILTER)
         if path:
             self.set_reference_photo(Path(path))
 

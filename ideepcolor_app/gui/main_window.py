@@ -236,7 +236,8 @@ class QtMainWindow(QMainWindow):
         """Render the document at the size the view shows it (a draft while a point is dragged)."""
         if self.last_result is not None:
             self.render_label.setText("rendering…")
-        self.worker.submit(RenderRequest.from_document(self.doc, draft=self._dragging, view_side=self.canvas.shown_side()))
+        request = RenderRequest.from_document(self.doc, draft=self._dragging, view_side=self.canvas.shown_side())
+        self.worker.submit(request)
 
     def _on_view_changed(self) -> None:
         """Zoomed in or grew: render a larger preview once it would be sharper than the one shown."""

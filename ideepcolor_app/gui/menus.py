@@ -75,7 +75,8 @@ def build_menus(window: QMainWindow) -> None:
         menu.addAction(dock.toggleViewAction())
 
     menu = bar.addMenu("&Help")
-    _action(window, menu, "controls", "&Mouse and keys", lambda: show_controls(window), QKeySequence.StandardKey.HelpContents)
+    _action(window, menu, "controls", "&Mouse and keys", lambda: show_controls(window),
+            QKeySequence.StandardKey.HelpContents)
     fill_recent_menu(window, window.app_settings.recent_files())
     window._update_undo_actions()
 

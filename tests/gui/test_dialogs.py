@@ -22,8 +22,8 @@ def dialogs(monkeypatch):
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", record("save"))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", record("open"))
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
-                        lambda parent, caption, folder="", *a, **k: calls.append(("dir", caption, str(folder), a, k)) or "")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda parent, caption, folder="", *a, **k:
+                        calls.append(("dir", caption, str(folder), a, k)) or "")
     return calls, answers
 
 

@@ -18,8 +18,9 @@ class _HintsForward(nn.Module):
         super().__init__()
         self.net = net
 
-    def forward(self, l, hint_ab, hint_mask, hist, sat):
-        return self.net.decode(self.net.encode(l), hint_ab, hint_mask, hist, sat, want_logits=True)
+    def forward(self, l, hint_ab, hint_mask, hist, sat, *extra):
+        return self.net.decode(self.net.encode(l), hint_ab, hint_mask, hist, sat, *extra,
+                               want_logits=True)
 
 
 @register_trainer
@@ -37,14 +38,19 @@ class HintsTrainer(Trainer):
         angles = random_hue_angles(len(ab), self.cfg.hints.hue_rotation_p, rng).to(ab.device)
         ab = rotate_hue(ab, angles)
         hints = sample_hints(l, ab, self.cfg.hints, self.bins, rng)
+        extra = self.extra_inputs(l, hints)
         with self.autocast():
-            pred_ab, logits = self.forward(l, hints.ab, hints.mask, hints.histogram, hints.saturation)
+            pred_ab, logits = self.forward(l, hints.ab, hints.mask, hints.histogram, hints.saturation, *extra)
         regression = smooth_l1_ab(pred_ab, ab)
         weights = self.class_weights if self.cfg.loss.rebalance else None
         classification = distribution_loss(logits, ab, self.bins, weights)
         loss = self.cfg.loss.regression * regression + self.cfg.loss.classification * classification
         self.optimise(loss, self.optimizers["net"])
         return {"loss": loss.item(), "smooth_l1": regression.item(), "cross_entropy": classification.item()}
+
+    def extra_inputs(self, l: torch.Tensor, hints) -> tuple[torch.Tensor, ...]:
+        """Inputs a subclass's network takes after the global hints (none here)."""
+        return ()
 
     @torch.no_grad()
     def predict(self, l: torch.Tensor, hint_ab: torch.Tensor, hint_mask: torch.Tensor) -> torch.Tensor:

@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--json", type=Path, help="write the numbers here")
     parser.add_argument("--grid", type=Path, help="write a before/after grid PNG here")
+    parser.add_argument("--grid-photo", type=Path, help="the photo of the grid (default: the first one)")
     parser.add_argument("--bench", action="store_true", help="time a generated 12 MP photo instead")
     parser.add_argument("--megapixels", type=float, default=12.0)
     parser.add_argument("--repeat", type=int, default=3)
@@ -143,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         report = {"images": str(args.images), "strength": args.strength, "seed": args.seed, "summary": summary}
         if args.grid:
             from training.restore_grid import write_grid
-            write_grid(images, args.grid, args.seed)
+            write_grid(images, args.grid, args.seed, args.grid_photo)
             print(f"grid: {args.grid}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

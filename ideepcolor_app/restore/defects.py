@@ -32,6 +32,7 @@ _CROWD = 12.0
 _CROWD_WINDOW = 64
 # Over this fraction of thin contrasted pixels around a candidate, it is texture too.
 _DENSITY = 0.2
+_BUSY_LEVEL = 0.5
 _DENSITY_WINDOW = 32
 # Crowding and density are counted on a grid of cells this many pixels wide.
 _CELL = 8
@@ -95,7 +96,7 @@ def find_defects(x: np.ndarray, noise: float, settings: DefectSettings = DefectS
         variance -= mean * mean
         calm = hat * hat > np.float32(_CALM * _CALM) * variance
         contrasted = hat > threshold
-        busy += _cell_sums(contrasted)
+        busy += _cell_sums(hat > _BUSY_LEVEL * threshold)
         labels, specks, centres = _specks(contrasted & calm, settings.size)
         np.add.at(seeds, (centres[0] // _CELL, centres[1] // _CELL), 1)
         found.append((labels, specks, centres, hat))

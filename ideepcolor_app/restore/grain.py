@@ -12,9 +12,11 @@ noise and is left almost unchanged. Coarse levels are capped at what grain of th
 measured strength could put there (grain correlated over up to about a pixel), so that the
 texture of a photo with no flat area is not taken for noise.
 
-On the synthetic val grain (sigma 0.045, white or correlated over 0.5 px) this gains about
-+4.8 / +4.3 dB PSNR; a bilateral filter with the same estimate gained +4.6 / +3.6 dB, and
-OpenCV's non-local means (+4.9 dB on white grain, +0.7 on correlated) was 25x slower.
+Choice, on val lightness with grain of std 0.045 (white / correlated over 0.5 px): one
+Wiener pass gained +4.8 / +4.3 dB PSNR, a bilateral filter with the same noise estimate
++4.6 / +3.6 dB, OpenCV's non-local means +4.9 / +0.7 dB at 25x the time; on the evaluation's
+grain (std 0.03-0.06, correlated over 0-0.5 px) the second, empirical-Wiener pass lifts the
+mean gain from +4.4 to +4.9 dB.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ _B3 = np.array([1, 4, 6, 4, 1], np.float32) / 16
 _BLOCK = 16
 _FLAT_FRACTION = 0.05
 _WINDOW = 7
+_TINY = np.float32(1e-12)
 # Noise std of each level, relative to the noise's own std, as measured by `_flat_sigmas`
 # (flattest 5% of blocks) on generated grain: white, and blurred by a 0.7 px Gaussian.
 _WHITE = np.array([0.804, 0.199, 0.083], np.float32)
@@ -74,16 +77,26 @@ def estimate_noise(x: np.ndarray) -> float:
 def reduce_grain(x: np.ndarray, scale: float = 1.0) -> tuple[np.ndarray, float]:
     """Reduce grain in (H, W) float32 lightness in [0, 1], keeping edges and texture.
 
+    Two passes: a local Wiener shrinkage gives a pilot estimate; the second pass shrinks the
+    photo's own detail by the pilot's energy, ``pilot^2 / (pilot^2 + noise^2)`` over 3 x 3
+    (the "empirical Wiener" step of BM3D), which keeps more texture for the same grain.
+
     Args:
         x: the photo's lightness, (H, W) float32, 0 black to 1 white.
         scale: multiplies the measured noise (below 1 is gentler, above 1 stronger).
     Returns:
         (the reduced photo as a new (H, W) float32 array, the estimated grain std).
     """
-    details, out = decompose(np.ascontiguousarray(x, dtype=np.float32))
+    details, smooth = decompose(np.ascontiguousarray(x, dtype=np.float32))
     noise = level_noise(details) * np.float32(scale)
+    pilot = smooth.copy()
     for detail, sigma in zip(details, noise):
         energy = cv2.boxFilter(detail * detail, -1, (_WINDOW, _WINDOW), borderType=cv2.BORDER_REFLECT)
-        gain = np.maximum(energy - np.float32(sigma * sigma), 0) / (energy + np.float32(1e-12))
-        out += detail * gain
+        pilot += detail * (np.maximum(energy - np.float32(sigma * sigma), 0) / (energy + _TINY))
+    pilot_details, _ = decompose(pilot)
+    del pilot
+    out = smooth
+    for detail, guide, sigma in zip(details, pilot_details, noise):
+        energy = cv2.boxFilter(guide * guide, -1, (3, 3), borderType=cv2.BORDER_REFLECT)
+        out += detail * (energy / (energy + np.float32(sigma * sigma) + _TINY))
     return out, float(noise[0] / _WHITE[0] / scale)

@@ -17,6 +17,7 @@ from ideepcolor_app.cli.common import USER_ERRORS, add_backend_options, add_qual
 from ideepcolor_app.cli.text import say, shown
 from ideepcolor_app.engine.batch import OUTPUT_FORMATS, BatchJob, BatchOutcome, BatchReport, run_batch
 from ideepcolor_app.engine.export import SIDECAR_SUFFIX
+from ideepcolor_app.engine.shard import Shard
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -34,16 +35,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--recursive", action="store_true", help="also colourize photos in sub-folders")
     parser.add_argument("--format", choices=OUTPUT_FORMATS, default="jpg", help="output format (default: jpg)")
     parser.add_argument("--overwrite", action="store_true", help="replace outputs that already exist")
+    parser.add_argument("--shard", type=shard_spec, metavar="K/N",
+                        help="do only the K-th of N deterministic parts of the folder (1 <= K <= N), "
+                             "so N workers can share it, e.g. a job array")
     add_quality_option(parser)
     add_backend_options(parser)
     parser.set_defaults(run=run)
+
+
+def shard_spec(text: str) -> Shard:
+    """argparse type for --shard: a clear usage error instead of a traceback."""
+    try:
+        return Shard.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def job_from_args(args: argparse.Namespace) -> BatchJob:
     return BatchJob(
         input_dir=args.input_dir, output_dir=args.output_dir, format=args.format,
         recursive=args.recursive, overwrite=args.overwrite, quality=args.quality,
-        working_size=args.size,
+        working_size=args.size, shard=args.shard,
     )
 
 

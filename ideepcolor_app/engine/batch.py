@@ -33,6 +33,7 @@ from ideepcolor_app.atomic import check_writable, remove_stale_temporaries
 from ideepcolor_app.engine.backends import Backend, UnknownBackendError
 from ideepcolor_app.engine.export import check_options, colorize_file, sidecar_hints_path
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE, HintsMismatchError
+from ideepcolor_app.engine.shard import Shard
 from ideepcolor_app.engine.weights import WeightsError
 from ideepcolor_app.hints import HintsError, HintsFileError
 from ideepcolor_app.imageio import ImageReadError, ImageWriteError, output_suffix_for
@@ -194,9 +195,11 @@ class BatchJob:
     quality: int = 95
     working_size: int = DEFAULT_WORKING_SIZE
     use_sidecar_hints: bool = True
+    shard: Shard | None = None
 
     def plan(self) -> list[BatchItem]:
-        """List the photos with their destinations and sidecar files (existing ones only).
+        """List the photos with their destinations and sidecar files (existing ones only);
+        with a `shard`, only that shard's photos (named as in a run over the whole folder).
 
         Raises:
             FileNotFoundError: the input folder does not exist.
@@ -209,6 +212,8 @@ class BatchJob:
         photos = find_photos(input_dir, self.recursive, exclude=output_dir)
         items = []
         for photo, (destination, renamed) in zip(photos, assign_outputs(photos, input_dir, output_dir, suffix)):
+            if self.shard is not None and not self.shard.holds(photo.relative_to(input_dir)):
+                continue
             sidecar = sidecar_hints_path(photo)
             items.append(BatchItem(photo, destination, sidecar if sidecar.is_file() else None, renamed))
         return items

@@ -6,8 +6,8 @@ finds everything thin and contrasted, then three tests keep the picture's own st
 
 * contrast: at least `contrast` (in [0, 1] lightness) and several times the grain;
 * hysteresis: weaker pixels count only when joined to a strong one (a defect's soft edge);
-* calm: the core stands out several times more than the background varies around it (a
-  dark gap between two bright shapes is not a speck);
+* calm: the core stands out far more than the background's own detail varies around it (a
+  dark gap between two bright shapes, a glint in foliage, is not a speck);
 * isolation: where thin contrasted details are many (foliage, hair, windows, ripples) nothing
   is a defect, because there a "defect" is much more likely to be texture.
 
@@ -45,8 +45,15 @@ _SCRATCH_SHARE = 0.05
 _SCRATCH_ROUNDNESS = 0.08
 # Pieces of thin contrast this close (pixels) to a found scratch's line are part of it.
 _LINE_REACH = 1.5
-# A defect's core stands out this many times more than its background varies around it.
-_CALM = 14.0
+# A scratch has alike sides: sampled this far off its line, differing by under this share of
+# its contrast (median along the line, over at most this many of its pixels).
+_SIDE_OFFSET = 5
+_SIDES = 0.3
+_SIDE_SAMPLES = 400
+# A defect's core stands out this many times more than its background varies around it
+# (the background's detail above a Gaussian of this sigma, so shading and gradients are calm).
+_CALM = 20.0
+_DETREND = 2.0
 
 
 @dataclass(frozen=True)
@@ -91,9 +98,9 @@ def find_defects(x: np.ndarray, noise: float, settings: DefectSettings = DefectS
     found = []
     for sign, hat in zip((-1, 1), _tophats(x, settings.size)):
         background = x + sign * hat  # the photo with thin details taken away
-        mean = cv2.boxFilter(background, -1, window, borderType=cv2.BORDER_REFLECT)
+        # How much the background varies around each pixel, smooth shading left out.
+        background -= cv2.GaussianBlur(background, (0, 0), _DETREND, borderType=cv2.BORDER_REFLECT)
         variance = cv2.boxFilter(background * background, -1, window, borderType=cv2.BORDER_REFLECT)
-        variance -= mean * mean
         calm = hat * hat > np.float32(_CALM * _CALM) * variance
         contrasted = hat > threshold
         busy += _cell_sums(hat > _BUSY_LEVEL * threshold)
@@ -101,7 +108,7 @@ def find_defects(x: np.ndarray, noise: float, settings: DefectSettings = DefectS
         np.add.at(seeds, (centres[0] // _CELL, centres[1] // _CELL), 1)
         found.append((labels, specks, centres, hat))
         weak = hat > _WEAK * threshold
-        scratches, lines = _scratches(weak & calm)
+        scratches, lines = _scratches(weak & calm, x, hat)
         mask |= scratches
         if lines:
             mask |= _along(weak, lines)
@@ -141,12 +148,14 @@ def _specks(core: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, tuple]
     return labels, speck, (rows, cols)
 
 
-def _scratches(candidates: np.ndarray) -> tuple[np.ndarray, list[tuple[float, ...]]]:
+def _scratches(candidates: np.ndarray, x: np.ndarray, hat: np.ndarray) -> tuple[np.ndarray, list[tuple[float, ...]]]:
     """The long, straight components of `candidates`, and their lines.
 
     Long: `_SCRATCH_LENGTH` pixels and `_SCRATCH_SHARE` of the diagonal or more; straight:
     minor over major axis of the pixels' second moments under `_SCRATCH_ROUNDNESS`.
     Anything shorter or bent is picture structure (cracks, twigs, edges of small shapes).
+    So is a straight line whose two sides differ (`_same_sides`): the edge of a shelf, a
+    waterline; a scratch lies across the picture with the same picture on either side.
 
     Returns:
         (uint8 0/1 mask, [(centre row, centre column, unit row step, unit column step,
@@ -161,7 +170,28 @@ def _scratches(candidates: np.ndarray) -> tuple[np.ndarray, list[tuple[float, ..
         return np.zeros(candidates.shape, np.uint8), []
     roundness, lines = _axes(labels, count)
     scratch = long_enough & (roundness <= _SCRATCH_ROUNDNESS)
+    for index in np.nonzero(scratch)[0]:
+        scratch[index] = _same_sides(labels == index, lines[index], x, hat)
     return scratch.astype(np.uint8)[labels], [lines[i] for i in np.nonzero(scratch)[0]]
+
+
+def _same_sides(pixels: np.ndarray, line: tuple[float, ...], x: np.ndarray, hat: np.ndarray) -> bool:
+    """Whether the picture `_SIDE_OFFSET` pixels either side of a line is alike along it:
+    the median difference of the two sides under `_SIDES` times the line's median contrast."""
+    rows, cols = np.nonzero(pixels)
+    if rows.size > _SIDE_SAMPLES:
+        keep = np.linspace(0, rows.size - 1, _SIDE_SAMPLES).astype(int)
+        rows, cols = rows[keep], cols[keep]
+    _, _, step_row, step_col, _ = line
+    height, width = x.shape
+
+    def side(sign: float) -> np.ndarray:
+        r = np.clip(np.round(rows + sign * _SIDE_OFFSET * step_col).astype(int), 0, height - 1)
+        c = np.clip(np.round(cols - sign * _SIDE_OFFSET * step_row).astype(int), 0, width - 1)
+        return x[r, c]
+
+    difference = float(np.median(np.abs(side(1.0) - side(-1.0))))
+    return difference < _SIDES * float(np.median(hat[rows, cols]))
 
 
 def _axes(labels: np.ndarray, count: int) -> tuple[np.ndarray, list[tuple[float, ...]]]:

@@ -52,3 +52,16 @@ def test_restore_package_never_imports_qt():
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
                 [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
             assert not any(n.split(".")[0] in ("PySide6", "pyqtgraph", "shiboken6") for n in names), path
+
+
+def test_cache_keeps_restorations_per_photo_and_options(clean_scene):
+    from ideepcolor_app.restore import RestoreCache
+
+    cache = RestoreCache(entries=2)
+    photo, other = clean_scene * 100, clean_scene[::-1].copy() * 100
+    first = cache.restore(photo, RestoreOptions())
+    assert cache.restore(photo, RestoreOptions()) is first and cache.computed == 1
+    assert cache.restore(photo, RestoreOptions(tone="off")) is not first  # other options
+    assert cache.restore(other, RestoreOptions()).l[0, 0] != first.l[0, 0]  # another photo
+    assert cache.computed == 3
+    assert cache.get(photo, RestoreOptions()) is None  # the oldest went (two entries kept)

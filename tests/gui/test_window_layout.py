@@ -129,10 +129,13 @@ def test_left_dock_does_not_widen_for_a_long_warning(qtbot, window):
     dock = window.docks["render"]
     qtbot.waitUntil(lambda: dock.width() >= 240)
     width = dock.width()
-    window.backend_panel.set_error("a very long reason " * 30)
-    window.doc.set_backend_name("zhang")
+    for x in (10.5, 20.5, 30.5, 40.5, 50.5, 60.5, 70.5, 80.5, 85.5):
+        window.add_point(x, 30.5)
+    window.doc.set_backend_name("zhang")  # "This backend ignores local points (9) and global hints."
     wait_rendered(qtbot, window)
+    window.backend_panel.set_error("no weights for the 'zhang' backend in any of the folders searched")
     QApplication.processEvents()
+    assert "ignores local points (9)" in window.backend_panel.ignored_label.text()
     assert dock.width() <= width + 2
 
 

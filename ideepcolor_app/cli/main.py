@@ -16,14 +16,22 @@ from ideepcolor_app import __version__
 from ideepcolor_app.cli.text import fail, say
 
 
-def commands() -> tuple:
-    """The sub-command modules, in the order `--help` lists them (importing them loads torch)."""
+def commands(argv: list[str] | None = None) -> tuple:
+    """The sub-command modules, in the order `--help` lists them (importing them loads torch).
+
+    Opening the app (a bare `ideepcolor`, or `ideepcolor gui ...`) imports only the GUI's
+    command, which does not load torch: the app shows its window first and loads torch behind it.
+    """
+    if argv is not None and (not argv or argv[0] == "gui"):
+        from ideepcolor_app.cli import gui
+
+        return (gui,)
     from ideepcolor_app.cli import batch, bench, colorize, demo, gui, restore, weights_cmd
 
     return gui, colorize, restore, batch, demo, bench, weights_cmd
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ideepcolor",
         description="Colourize grayscale photographs, guided by colour hints.",
@@ -31,14 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ideepcolor {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the engine does")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in commands():
+    for module in commands(argv):
         module.add_parser(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(argv).parse_args(argv)
     except KeyboardInterrupt:
         say("ideepcolor: interrupted", sys.stderr)
         return 130

@@ -15,7 +15,7 @@ TEMPERATURE_STEPS = 100
 
 #: What the app calls each backend (the batch dialog uses the same names).
 BACKEND_TITLES = {
-    "hints": "Hints U-Net (default)",
+    "hints": "Hints network (default)",
     "zhang": "Zhang ECCV16 (automatic)",
     "gan": "pix2pix GAN (automatic)",
     "fusion": "Semantic fusion (automatic)",

@@ -1,6 +1,6 @@
 """Synthetic-damage evaluation of `ideepcolor_app.restore`, its 12 MP benchmark, and the README grid.
 
-    python -m training.restore_eval [--images DIR] [--json FILE] [--grid FILE]
+    python -m training.restore_eval [--images DIR] [--json FILE] [--grid FILE [--grid-photo F] [--grid-at R,C]]
     python -m training.restore_eval --bench [--megapixels 12] [--json FILE]
 
 Evaluation: every photo of the val folder (CIELAB L / 100) is damaged by one kind at a time
@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the numbers here")
     parser.add_argument("--grid", type=Path, help="write a before/after grid PNG here")
     parser.add_argument("--grid-photo", type=Path, help="the photo of the grid (default: the first one)")
+    parser.add_argument("--grid-at", type=lambda t: tuple(int(v) for v in t.split(",")), metavar="ROW,COL",
+                        help="top-left corner of the grid's crop (default: centred)")
     parser.add_argument("--bench", action="store_true", help="time a generated 12 MP photo instead")
     parser.add_argument("--megapixels", type=float, default=12.0)
     parser.add_argument("--repeat", type=int, default=3)
@@ -144,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         report = {"images": str(args.images), "strength": args.strength, "seed": args.seed, "summary": summary}
         if args.grid:
             from training.restore_grid import write_grid
-            write_grid(images, args.grid, args.seed, args.grid_photo)
+            write_grid(images, args.grid, args.seed, args.grid_photo, args.grid_at)
             print(f"grid: {args.grid}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -54,11 +54,12 @@ def grid_image(clean: np.ndarray, seed: int, top_left: tuple[int, int] | None = 
     return np.vstack([part for row in rows for part in (row, spacer)][:-1])
 
 
-def write_grid(images: list[Path], destination: Path, seed: int, photo: Path | None = None) -> Path:
-    """Write the grid of `photo` (default: the first of `images`) as PNG."""
+def write_grid(images: list[Path], destination: Path, seed: int, photo: Path | None = None,
+               top_left: tuple[int, int] | None = None) -> Path:
+    """Write the grid of `photo` (default: the first of `images`) as PNG, cropped at `top_left`."""
     from training.restore_eval import load_lightness
 
     clean = load_lightness(photo or images[0])
     destination.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(grid_image(clean, seed)).save(destination, optimize=True)
+    Image.fromarray(grid_image(clean, seed, top_left)).save(destination, optimize=True)
     return destination

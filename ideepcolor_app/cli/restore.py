@@ -16,7 +16,22 @@ def add_restore_options(parser: argparse.ArgumentParser, prefix: str = "") -> No
     parser.add_argument(f"--{prefix}tone", choices=TONES, default=DEFAULT_TONE,
                         help="auto: stretch a faded print's range; off: leave tone alone (default: auto)")
     parser.add_argument(f"--{prefix}strength", choices=STRENGTHS, default=DEFAULT_STRENGTH,
-                        help="how hard to look for defects and reduce grain (default: medium)")
+                        help="how faint a mark counts as dust or a scratch, and how much grain goes "
+                             "(default: medium)")
+
+
+def add_restore_switch(parser: argparse.ArgumentParser) -> None:
+    """--restore with --restore-tone and --restore-strength (colorize and batch)."""
+    parser.add_argument("--restore", action="store_true",
+                        help="restore the photo first: grain, dust, scratches, fading (see `ideepcolor restore`)")
+    add_restore_options(parser, prefix="restore-")
+
+
+def restore_from_args(args: argparse.Namespace) -> RestoreOptions | None:
+    """The restoration asked for with --restore, or None."""
+    if not getattr(args, "restore", False):
+        return None
+    return RestoreOptions(tone=args.restore_tone, strength=args.restore_strength)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

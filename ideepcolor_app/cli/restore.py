@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import cv2
+
 from ideepcolor_app.cli.common import USER_ERRORS, add_quality_option
 from ideepcolor_app.cli.text import fail, say
+from ideepcolor_app.engine.device import configure_threads
 from ideepcolor_app.restore import DEFAULT_STRENGTH, DEFAULT_TONE, STRENGTHS, TONES, RestoreOptions
 from ideepcolor_app.restore.files import restore_file
 
@@ -50,6 +53,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    cv2.setNumThreads(configure_threads())  # cores taken by other work would stall both pools
     try:
         options = RestoreOptions(tone=args.tone, strength=args.strength)
         written, result = restore_file(args.input, args.output, options, quality=args.quality)

@@ -34,8 +34,8 @@ def _label(width: int, text: str) -> np.ndarray:
 
 
 def grid_image(clean: np.ndarray, seed: int, top_left: tuple[int, int] | None = None) -> np.ndarray:
-    """The grid as (H, W) uint8 for a clean lightness plane in [0, 1]."""
-    height, width = CROP
+    """The grid as (H, W) uint8 for a clean lightness plane in [0, 1] (crops of at most `CROP`)."""
+    height, width = min(CROP[0], clean.shape[0]), min(CROP[1], clean.shape[1])
     if top_left is None:
         top_left = ((clean.shape[0] - height) // 2, (clean.shape[1] - width) // 2)
     rows = []

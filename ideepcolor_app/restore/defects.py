@@ -50,6 +50,9 @@ _LINE_REACH = 1.5
 _SIDE_OFFSET = 5
 _SIDES = 0.3
 _SIDE_SAMPLES = 400
+# and an even contrast along it: the lower quartile at least this share of the upper one (a
+# crack in rock comes and goes).
+_EVEN = 0.3
 # A defect's core stands out this many times more than its background varies around it
 # (the background's detail above a Gaussian of this sigma, so shading and gradients are calm).
 _CALM = 20.0
@@ -176,8 +179,9 @@ def _scratches(candidates: np.ndarray, x: np.ndarray, hat: np.ndarray) -> tuple[
 
 
 def _same_sides(pixels: np.ndarray, line: tuple[float, ...], x: np.ndarray, hat: np.ndarray) -> bool:
-    """Whether the picture `_SIDE_OFFSET` pixels either side of a line is alike along it:
-    the median difference of the two sides under `_SIDES` times the line's median contrast."""
+    """Whether the picture `_SIDE_OFFSET` pixels either side of a line is alike along it (the
+    median difference of the two sides under `_SIDES` times the line's median contrast) and
+    the line's contrast even (`_EVEN`)."""
     rows, cols = np.nonzero(pixels)
     if rows.size > _SIDE_SAMPLES:
         keep = np.linspace(0, rows.size - 1, _SIDE_SAMPLES).astype(int)
@@ -191,7 +195,9 @@ def _same_sides(pixels: np.ndarray, line: tuple[float, ...], x: np.ndarray, hat:
         return x[r, c]
 
     difference = float(np.median(np.abs(side(1.0) - side(-1.0))))
-    return difference < _SIDES * float(np.median(hat[rows, cols]))
+    contrast = hat[rows, cols]
+    low, mid, high = np.percentile(contrast, (25, 50, 75))
+    return difference < _SIDES * float(mid) and low >= _EVEN * high
 
 
 def _axes(labels: np.ndarray, count: int) -> tuple[np.ndarray, list[tuple[float, ...]]]:

@@ -26,11 +26,12 @@ import numpy as np
 
 # Weak pixels (hysteresis) need this fraction of the strong threshold.
 _WEAK = 0.5
-# More thin contrasted details than this around a candidate (in a window of this side), on
-# average over the candidate, and it is texture: windows of a facade, ripples, foliage.
+# More thin contrasted details than this around a speck (in a window of this side) and it is
+# texture: windows of a facade, ripples, foliage.
 _CROWD = 12.0
 _CROWD_WINDOW = 64
-# Over this fraction of thin contrasted pixels around a candidate, it is texture too.
+# Over this fraction of pixels with thin detail (top-hat above `_BUSY_LEVEL` of the
+# threshold) around a speck (in a window of this side), it is texture too.
 _DENSITY = 0.2
 _BUSY_LEVEL = 0.5
 _DENSITY_WINDOW = 32
@@ -96,7 +97,7 @@ def find_defects(x: np.ndarray, noise: float, settings: DefectSettings = DefectS
     window = (2 * settings.size + 1,) * 2
     cells = (-(-x.shape[0] // _CELL), -(-x.shape[1] // _CELL))
     seeds = np.zeros(cells, np.float32)  # thin-detail components per cell
-    busy = np.zeros(cells, np.float32)  # contrasted pixels per cell
+    busy = np.zeros(cells, np.float32)  # thin-detail pixels per cell
     mask = np.zeros(x.shape, np.uint8)
     found = []
     for sign, hat in zip((-1, 1), _tophats(x, settings.size)):

@@ -14,6 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ideepcolor_app.cli.common import USER_ERRORS, add_backend_options, add_quality_option, fail, open_backend
+from ideepcolor_app.cli.restore import add_restore_switch, restore_from_args
 from ideepcolor_app.cli.text import say, shown
 from ideepcolor_app.engine.batch import OUTPUT_FORMATS, BatchJob, BatchOutcome, BatchReport, run_batch
 from ideepcolor_app.engine.export import SIDECAR_SUFFIX
@@ -40,6 +41,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                              "so N workers can share it, e.g. a job array")
     add_quality_option(parser)
     add_backend_options(parser)
+    add_restore_switch(parser)
     parser.set_defaults(run=run)
 
 
@@ -55,7 +57,7 @@ def job_from_args(args: argparse.Namespace) -> BatchJob:
     return BatchJob(
         input_dir=args.input_dir, output_dir=args.output_dir, format=args.format,
         recursive=args.recursive, overwrite=args.overwrite, quality=args.quality,
-        working_size=args.size, shard=args.shard,
+        working_size=args.size, shard=args.shard, restore=restore_from_args(args),
     )
 
 

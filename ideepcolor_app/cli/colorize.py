@@ -10,6 +10,7 @@ from ideepcolor_app.cli.common import (
     USER_ERRORS, add_backend_options, add_quality_option, add_temperature_option, existing_file, fail,
     open_backend, warn,
 )
+from ideepcolor_app.cli.restore import add_restore_switch, restore_from_args
 from ideepcolor_app.cli.text import say
 from ideepcolor_app.engine.export import colorize_file
 from ideepcolor_app.hints import DEFAULT_NUM_BINS, Hints, load_hints
@@ -28,6 +29,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add_backend_options(parser)
     add_temperature_option(parser)
     add_quality_option(parser)
+    add_restore_switch(parser)
     parser.set_defaults(run=run)
 
 
@@ -66,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         written = colorize_file(
             args.input, args.output, backend, hints=hints, hints_source=args.hints,
             working_size=args.size, temperature=args.temperature, quality=args.quality,
+            restore=restore_from_args(args),
         )
     except USER_ERRORS as err:
         return fail(err)

@@ -14,6 +14,7 @@ Rules (the same for every front end):
   interrupted or cancelled run resumes where it stopped. One that does not decode (cut short
   by a full disk or a crash of another program) is made again.
 - The options and the output folder are checked before the first photo (`BatchJob.check`).
+- With `restore`, each photo is restored first (`ideepcolor_app.restore`); resuming is the same.
 - A sidecar ``<stem>.hints.json`` beside a photo supplies its hints, but only for a backend that
   uses local hints (and only when `use_sidecar_hints` is on).
 - One bad photo is reported and the batch goes on. Ctrl+C stops after cleaning up the photo in
@@ -38,6 +39,7 @@ from ideepcolor_app.engine.weights import WeightsError
 from ideepcolor_app.hints import HintsError, HintsFileError
 from ideepcolor_app.imageio import ImageReadError, ImageWriteError, output_suffix_for
 from ideepcolor_app.imageio.verify import is_our_output, is_whole_image
+from ideepcolor_app.restore import RestoreOptions
 
 __all__ = [
     "EXPECTED_ERRORS",
@@ -196,6 +198,7 @@ class BatchJob:
     working_size: int = DEFAULT_WORKING_SIZE
     use_sidecar_hints: bool = True
     shard: Shard | None = None
+    restore: RestoreOptions | None = None
 
     def plan(self) -> list[BatchItem]:
         """List the photos with their destinations and sidecar files (existing ones only);
@@ -250,7 +253,7 @@ def _process(item: BatchItem, job: BatchJob, backend: Backend) -> BatchOutcome:
         colorize_file(
             item.photo, item.destination, backend,
             hints=item.sidecar if use_hints else None,
-            working_size=job.working_size, quality=job.quality,
+            working_size=job.working_size, quality=job.quality, restore=job.restore,
         )
     except Exception as err:  # noqa: BLE001 - one bad photo must not stop the batch
         return BatchOutcome("failed", describe_error(err))

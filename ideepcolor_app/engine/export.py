@@ -10,13 +10,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
+
 from ideepcolor_app.engine.backends import Backend
 from ideepcolor_app.engine.device import available_memory_bytes
 from ideepcolor_app.engine.session import (
     DEFAULT_TEMPERATURE, DEFAULT_WORKING_SIZE, ColorizeSession, HintsMismatchError, PredictionError,
 )
 from ideepcolor_app.hints import DEFAULT_NUM_BINS, Hints, load_hints
+from ideepcolor_app.color.lab import rgb_to_l_np
 from ideepcolor_app.imageio import read_photo, write_image
+from ideepcolor_app.restore import RestoreOptions, restore_lightness
 
 SIDECAR_SUFFIX = ".hints.json"
 MAX_WORKING_SIZE = 2048
@@ -79,11 +83,13 @@ def colorize_file(
     working_size: int = DEFAULT_WORKING_SIZE,
     temperature: float = DEFAULT_TEMPERATURE,
     quality: int = 95,
+    restore: RestoreOptions | None = None,
 ) -> Path:
     """Colourize `source` into `destination`; never writes over `source`.
 
     `hints` is a `Hints` or the path of a hints file; `hints_source` names the file in errors
-    when `hints` was loaded already.
+    when `hints` was loaded already. With `restore`, the photo's lightness is restored first
+    (grain, dust, scratches, fading: `ideepcolor_app.restore`) and the restored one colourized.
 
     Raises:
         ImageReadError, HintsFileError, HintsMismatchError, ImageWriteError: bad input or output.
@@ -104,7 +110,11 @@ def colorize_file(
             f"but {source} is {width}x{height}"
         )
     check_memory(width, height, working_size, str(source))
-    session = ColorizeSession.from_rgb(photo.rgb, backend, working_size)
+    if restore is None:
+        session = ColorizeSession.from_rgb(photo.rgb, backend, working_size)
+    else:
+        restored = restore_lightness(rgb_to_l_np(np.asarray(photo.rgb, dtype=np.float32)), restore)
+        session = ColorizeSession(np.array(restored.l), backend, working_size)  # writable, for torch
     try:
         ab = session.predict(hints, temperature)
     except PredictionError as err:

@@ -73,11 +73,13 @@ class DocumentEvents:
     global_store: (GlobalHints) the remembered reference histogram / saturation changed.
     backend_name: (str), temperature: (float), working_size: (int): render settings changed.
     modified: (bool) the hints started or stopped differing from the saved ones.
+    lightness: (RestoreOptions | None) the photo's L was replaced by a restored one (or the
+        original again, None); the hints stay.
     changed: (int) emitted once after any change that needs a new render, with the new generation.
     """
 
     NAMES = ("photo", "hints", "selected", "current_ab", "patch_size", "global_store",
-             "backend_name", "temperature", "working_size", "modified", "changed")
+             "backend_name", "temperature", "working_size", "modified", "lightness", "changed")
 
     def __init__(self) -> None:
         for name in self.NAMES:
@@ -89,8 +91,11 @@ class Document:
 
     Attributes:
         photo_path: the photo file, or None for a photo made in memory.
-        l_full: (H,W) float32 read-only CIELAB L in [0, 100] at full resolution.
-        photo_token: a number that changes whenever another photo is opened.
+        l_full: (H,W) float32 read-only CIELAB L in [0, 100] at full resolution: the one shown,
+            colourized and exported (the restored one while restoration is on).
+        original_l: the photo's own L as opened (`l_full` when nothing is restored).
+        restore: the `RestoreOptions` `l_full` was restored with, or None.
+        photo_token: a number that changes whenever another photo is opened or its L changes.
         hints: the local and global hints (`Hints`, sized to the photo).
         selected: index of the selected point, or None.
         current_ab: the CIELAB ab new points take, or None (then a new point takes the colour
@@ -125,6 +130,8 @@ class Document:
             raise ValueError(f"l_full must be (H, W), got shape {l_full.shape}")
         l_full.flags.writeable = False
         self.l_full = l_full
+        self.original_l = l_full
+        self.restore = None
         self.photo_path = None if photo_path is None else Path(photo_path)
         self.photo_token = next(_photo_tokens)
         height, width = l_full.shape
@@ -151,6 +158,25 @@ class Document:
         self.set_current_ab(None)
         if was_modified:
             self.events.modified.emit(False)
+        self._bump()
+
+    def set_lightness(self, l_full: np.ndarray, restore=None) -> None:
+        """Colourize another L of the same photo: a restored one (with its `RestoreOptions`),
+        or `original_l` again (restore None). Hints and settings stay; renders start anew.
+
+        Raises:
+            ValueError: `l_full` is not the photo's shape.
+        """
+        if l_full is not self.original_l:
+            l_full = np.array(l_full, dtype=np.float32)
+            l_full.flags.writeable = False
+        if l_full.shape != self.original_l.shape:
+            raise ValueError(f"the lightness must be {self.original_l.shape}, got {l_full.shape}")
+        if l_full is self.l_full and restore == self.restore:
+            return
+        self.l_full, self.restore = l_full, restore
+        self.photo_token = next(_photo_tokens)  # what renders are cached under
+        self.events.lightness.emit(restore)
         self._bump()
 
     @property

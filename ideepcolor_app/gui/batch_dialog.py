@@ -15,11 +15,14 @@ from PySide6.QtWidgets import (
 
 from ideepcolor_app.engine.backends import BACKENDS, Backend, create_backend
 from ideepcolor_app.engine.batch import OUTPUT_FORMATS, BatchJob, BatchOutcome, BatchReport, describe_error, run_batch
+from ideepcolor_app.gui.restore_panel import restore_combos
+from ideepcolor_app.restore import RestoreOptions
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE
 from ideepcolor_app.gui.backend_panel import BACKEND_TITLES
 
 BackendFactory = Callable[[str], Backend]
-KEYS = ("input_dir", "output_dir", "backend", "format", "sidecar", "recursive", "overwrite")
+KEYS = ("input_dir", "output_dir", "backend", "format", "sidecar", "recursive", "overwrite",
+        "restore", "restore_tone", "restore_strength")
 
 
 class _BatchWorker(QObject):
@@ -123,6 +126,8 @@ class QtBatchDialog(QDialog):
         self.sidecar_check.setToolTip("Only backends that take local hints use them")
         self.recursive_check = QCheckBox("Include sub-folders")
         self.overwrite_check = QCheckBox("Replace existing outputs (otherwise they are skipped)")
+        self.restore_check = QCheckBox("Restore each photo first (grain, dust, scratches, fading)")
+        self.restore_tone, self.restore_strength = restore_combos()
         form = QFormLayout()
         form.addRow("Input folder", self._folder_row(self.input_edit, "Choose the folder of photos"))
         form.addRow("Output folder", self._folder_row(self.output_edit, "Choose the output folder"))
@@ -131,6 +136,9 @@ class QtBatchDialog(QDialog):
         form.addRow(self.sidecar_check)
         form.addRow(self.recursive_check)
         form.addRow(self.overwrite_check)
+        form.addRow(self.restore_check)
+        form.addRow("Restore tone", self.restore_tone)
+        form.addRow("Restore strength", self.restore_strength)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -186,6 +194,10 @@ class QtBatchDialog(QDialog):
         self.sidecar_check.setChecked(get("sidecar", True, bool))
         self.recursive_check.setChecked(get("recursive", False, bool))
         self.overwrite_check.setChecked(get("overwrite", False, bool))
+        self.restore_check.setChecked(get("restore", False, bool))
+        for combo, key in ((self.restore_tone, "restore_tone"), (self.restore_strength, "restore_strength")):
+            index = combo.findData(get(key, combo.currentData()))
+            combo.setCurrentIndex(index if index >= 0 else combo.currentIndex())
 
     def _setting(self, key: str, default, kind=str):
         if self.settings is None:
@@ -199,6 +211,7 @@ class QtBatchDialog(QDialog):
             self.input_edit.text(), self.output_edit.text(), self.backend_name(),
             self.format_combo.currentText(), self.sidecar_check.isChecked(),
             self.recursive_check.isChecked(), self.overwrite_check.isChecked(),
+            self.restore_check.isChecked(), self.restore_tone.currentData(), self.restore_strength.currentData(),
         )
         for key, value in zip(KEYS, values):
             self.settings.setValue(f"batch/{key}", value)
@@ -225,6 +238,8 @@ class QtBatchDialog(QDialog):
             format=self.format_combo.currentText(), recursive=self.recursive_check.isChecked(),
             overwrite=self.overwrite_check.isChecked(), working_size=self.working_size,
             use_sidecar_hints=self.sidecar_check.isChecked(),
+            restore=RestoreOptions(tone=self.restore_tone.currentData(), strength=self.restore_strength.currentData())
+            if self.restore_check.isChecked() else None,
         )
 
     def start(self) -> bool:
@@ -279,7 +294,8 @@ class QtBatchDialog(QDialog):
         self.start_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         for widget in (self.input_edit, self.output_edit, self.backend_combo, self.format_combo,
-                       self.sidecar_check, self.recursive_check, self.overwrite_check):
+                       self.sidecar_check, self.recursive_check, self.overwrite_check,
+                       self.restore_check, self.restore_tone, self.restore_strength):
             widget.setEnabled(not running)
 
     def _set_status(self, text: str, error: bool = False) -> None:

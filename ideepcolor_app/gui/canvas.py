@@ -136,6 +136,13 @@ class QtCanvas(QWidget):
         self.result_image.setRect(QRectF(0, 0, width, height))
         self.fit()
 
+    def set_input(self, gray_u8: np.ndarray) -> None:
+        """Show another grayscale of the same photo (restored, or the original) in the input
+        view, keeping the zoom."""
+        width, height = self._size
+        self.input_image.setImage(gray_u8, levels=(0, 255))
+        self.input_image.setRect(QRectF(0, 0, width, height))
+
     def set_result(self, rgb_u8: np.ndarray) -> None:
         width, height = self._size
         self.result_image.setImage(rgb_u8, levels=(0, 255))

@@ -20,7 +20,7 @@ from ideepcolor_app.engine.history import (AddHint, ClearHints, MoveHint, Recolo
                                            SetGlobalHints, UndoStack)
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE
 from ideepcolor_app.engine.swatches import hint_colours_u8
-from ideepcolor_app.gui import menus, window_layout
+from ideepcolor_app.gui import menus, restore_switch, window_layout
 from ideepcolor_app.gui.file_actions import QtFileActions
 from ideepcolor_app.gui.recovery import QtRecovery
 from ideepcolor_app.gui.settings import QtAppSettings, default_settings, default_recovery_folder
@@ -72,6 +72,7 @@ class QtMainWindow(QMainWindow):
         self._build_widgets()
         menus.build_menus(self)
         self._connect()
+        self.restorer = restore_switch.QtRestoreSwitch(self)
         self.worker = QtRenderWorker(self.colorizer, self)
         self.worker.ready.connect(self._on_worker_ready)
         self._restore_layout()
@@ -181,6 +182,7 @@ class QtMainWindow(QMainWindow):
     def load_document(self, l_full: np.ndarray, path: Path | None, hints: Hints | None) -> None:
         self.doc.set_photo(l_full, path, hints)
         self.stack.clear()
+        self.restorer.photo_opened()
         self.colour_panel.reference.start_folder = self.start_folder("reference")
 
     def _show_photo(self) -> None:

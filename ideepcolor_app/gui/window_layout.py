@@ -13,6 +13,7 @@ from ideepcolor_app.gui.backend_panel import QtBackendPanel
 from ideepcolor_app.gui.canvas import QtCanvas
 from ideepcolor_app.gui.colour_panel import QtColourPanel
 from ideepcolor_app.gui.global_hints_panel import QtGlobalHintsPanel
+from ideepcolor_app.gui.restore_panel import QtRestorePanel
 
 #: Share of the screen a first window takes (later runs restore the user's size).
 SCREEN_SHARE = 0.85
@@ -58,6 +59,8 @@ def build_widgets(window: QMainWindow) -> None:
     column = QVBoxLayout(points_box)
     column.addLayout(row)
     column.addWidget(window.backend_panel)
+    window.restore_panel = QtRestorePanel()
+    column.addWidget(window.restore_panel)
     column.addStretch(1)
     window.docks = {}
     for key, title, widget, area in (

@@ -17,8 +17,7 @@ from ideepcolor_app.restore import RestoreCache, RestoreOptions, RestoreResult
 def describe(result: RestoreResult) -> str:
     """One line for the panel: what the restoration did."""
     tone = ", ".join(result.tone) or "unchanged"
-    return (f"Grain {100 * result.grain:.1f}%, {100 * result.defect_fraction:.2f}% of pixels filled, "
-            f"tone {tone} ({result.seconds:.1f} s)")
+    return f"Grain {100 * result.grain:.1f}%, {100 * result.defect_fraction:.2f}% filled, tone {tone}"
 
 
 class QtRestoreSwitch(QObject):

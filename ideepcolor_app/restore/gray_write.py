@@ -4,7 +4,8 @@ The colour writer (`imageio.write`) writes RGB; a restored photo is one channel,
 holds 16-bit gray where it cannot hold 16-bit RGB, so this small writer keeps the bit depth
 of a 16-bit scan in PNG as well as TIFF. Like the colour writer it renames a temporary file
 into place after decoding it back in full (`verify_written`), carries the EXIF block in PNG
-and JPEG (orientation 1: the pixels are upright) and marks the file as ours (Software tag).
+and JPEG (orientation 1: the pixels are upright) and its text tags in TIFF, and marks the
+file as ours (Software tag).
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ PathLike = Union[str, os.PathLike]
 
 GRAY_SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff", ".tiff": "tiff"}
 _DEFLATE_LEVEL = 3
+# EXIF first-IFD text tags copied into TIFF outputs, as the colour writer does.
+_TIFF_TEXT_TAGS = (
+    int(Base.ImageDescription), int(Base.Make), int(Base.Model), int(Base.DateTime),
+    int(Base.Artist), int(Base.HostComputer), int(Base.Copyright),
+)
 
 
 def output_kind(path: PathLike) -> str:
@@ -55,7 +61,8 @@ def write_gray(
     Args:
         path: destination ending in .png, .jpg, .jpeg, .tif or .tiff; folders are created.
         samples: (H, W) uint8 (8-bit) or uint16 (16-bit; not for JPEG).
-        exif: raw EXIF block to embed in PNG and JPEG (TIFF gets only the Software tag).
+        exif: raw EXIF block to embed in PNG and JPEG; TIFF gets its first-IFD text tags
+            (Make, Model, Artist, Copyright, ...), as from the colour writer.
         quality: JPEG quality 1-100.
         protect: paths that must not be replaced (the input photo).
     Returns:
@@ -87,7 +94,7 @@ def write_gray(
         if kind == "tiff":
             tifffile.imwrite(tmp, samples, photometric="minisblack", compression="zlib",
                              compressionargs={"level": _DEFLATE_LEVEL}, predictor=True,
-                             metadata=None, software=OUR_SOFTWARE)
+                             metadata=None, software=OUR_SOFTWARE, extratags=_tiff_text(block))
         else:
             image = Image.fromarray(samples)  # "L" for uint8, "I;16" for uint16
             if kind == "jpeg":
@@ -101,6 +108,18 @@ def write_gray(
     except OSError as exc:
         raise ImageWriteError(f"{path}: could not write the image ({exc})") from exc
     return path
+
+
+def _tiff_text(exif: Image.Exif) -> list[tuple]:
+    """The EXIF first-IFD text tags a TIFF can carry (7-bit ASCII), as tifffile extra tags."""
+    tags = []
+    for tag in _TIFF_TEXT_TAGS:
+        value = exif.get(tag)
+        if isinstance(value, bytes):
+            value = value.decode("ascii", errors="replace")
+        if isinstance(value, str) and value.isascii() and value.strip("\0"):
+            tags.append((tag, "s", 0, value.strip("\0"), True))
+    return tags
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -44,11 +44,13 @@ def test_8_bit_photo_is_restored_at_8_bits_with_its_exif(tmp_path, capsys):
 def test_16_bit_photo_keeps_16_bits(tmp_path, suffix):
     source, out = tmp_path / "scan.png", tmp_path / f"restored{suffix}"
     samples = damaged_samples(65535)
-    Image.fromarray(samples).save(source)
+    Image.fromarray(samples).save(source, exif=exif_with())
     assert main(["restore", str(source), "-o", str(out), "--tone", "off"]) == 0
     with Image.open(out) as image:
         pixels = np.asarray(image)
     assert pixels.dtype == np.uint16 and pixels.shape == (64, 96)
+    with Image.open(out) as image:
+        assert image.getexif().get(int(Base.Artist)) == "Grandma"  # PNG: the EXIF; TIFF: its text tags
     clean = np.round(scene(64, 96) * 65535).astype(np.int64)
     assert abs(int(pixels[21, 41]) - clean[21, 41]) < 600  # filled, at 16-bit precision
     flat = (slice(2, 18), slice(2, 30))  # a smooth area away from the specks and the boxes

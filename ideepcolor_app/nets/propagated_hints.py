@@ -40,6 +40,9 @@ __all__ = ["PropagatedHintsConfig", "PropagatedHintsNet", "PropagatedCache"]
 
 #: EfficientNet-Lite0 block indices whose outputs are tapped, and their (channels, stride).
 _TAPS = {0: (16, 2), 2: (24, 4), 4: (40, 8), 10: (112, 16), 15: (320, 32)}
+#: The backbone sees at least this many pixels on its short side (its 5x5 kernels at 1/32 need
+#: room); a smaller working size is upsampled for it, and its taps are resized back anyway.
+_MIN_BACKBONE_SIDE = 128
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,6 +140,10 @@ class PropagatedHintsNet(ColorNet):
     def _backbone_taps(self, l: Tensor) -> tuple[dict[int, Tensor], Tensor]:
         """EfficientNet-Lite0 on L (repeated to RGB, scaled to [-1, 1]): taps and embedding."""
         b = self.backbone
+        short = min(l.shape[-2:])
+        if short < _MIN_BACKBONE_SIDE:
+            l = F.interpolate(l, scale_factor=_MIN_BACKBONE_SIDE / short, mode="bilinear",
+                              align_corners=False)
         x = ((l / L_NORM).clamp(0.0, 1.0) - 0.5) / 0.5
         x = b._swish(b._bn0(b._conv_stem(x.expand(-1, 3, -1, -1))))
         taps = {}

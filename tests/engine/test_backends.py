@@ -48,9 +48,9 @@ def test_global_hints_reach_the_hints_network(l_photo, monkeypatch):
     received = []
     decode = backend.net.decode
 
-    def recording_decode(cache, hint_ab, hint_mask, hist=None, sat=None, want_logits=False):
+    def recording_decode(cache, hint_ab, hint_mask, hist=None, sat=None, *extra, want_logits=False):
         received.append((hist, sat))
-        return decode(cache, hint_ab, hint_mask, hist=hist, sat=sat, want_logits=want_logits)
+        return decode(cache, hint_ab, hint_mask, hist, sat, *extra, want_logits=want_logits)
 
     monkeypatch.setattr(backend.net, "decode", recording_decode)
     session = ColorizeSession(l_photo, backend, working_size=32)

@@ -122,12 +122,13 @@ def test_weights_fusion_checkpoint_leaves_out_the_bundled_backbone(tmp_path):
 def test_shipped_cards_match_their_networks():
     from ideepcolor_app.engine.weights import BUNDLED_MODELS_DIR
 
-    for family in ("hints", "zhang", "gan", "fusion"):
-        path = BUNDLED_MODELS_DIR / f"{family}.safetensors"
+    shipped = {"hints": "propagated_hints", "zhang": "zhang", "gan": "gan", "fusion": "fusion"}
+    for name, family in shipped.items():
+        path = BUNDLED_MODELS_DIR / f"{name}.safetensors"
         if not path.exists():
             pytest.skip(f"{path} not installed")
         net, card = load_weights(path)
-        assert card.family == family
+        assert card.family == family == net.FAMILY
         assert isinstance(card.trained, bool)
         if not card.trained:
             assert "UNTRAINED" in card.description

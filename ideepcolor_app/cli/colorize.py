@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ideepcolor_app.atomic import check_writable
 from ideepcolor_app.cli.common import (
     USER_ERRORS, add_backend_options, add_quality_option, add_temperature_option, existing_file, fail,
     open_backend, warn,
@@ -14,7 +13,7 @@ from ideepcolor_app.cli.restore import add_restore_switch, restore_from_args
 from ideepcolor_app.cli.text import say
 from ideepcolor_app.engine.export import colorize_file
 from ideepcolor_app.hints import DEFAULT_NUM_BINS, Hints, load_hints
-from ideepcolor_app.imageio.write import SUPPORTED_OUTPUT_SUFFIXES
+from ideepcolor_app.imageio.write import SUPPORTED_OUTPUT_SUFFIXES, check_output_path
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -50,12 +49,7 @@ def check_output(output: Path) -> None:
     """
     if output.suffix.lower() not in SUPPORTED_OUTPUT_SUFFIXES:
         raise ValueError(f"{output}: the output must end in {', '.join(SUPPORTED_OUTPUT_SUFFIXES)}")
-    if output.is_dir():
-        raise ValueError(f"{output}: this is a folder, not a file name")
-    try:
-        check_writable(output.parent)
-    except OSError as err:
-        raise type(err)(f"cannot write into {output.parent}: {err.strerror or err}") from None
+    check_output_path(output)
 
 
 def run(args: argparse.Namespace) -> int:

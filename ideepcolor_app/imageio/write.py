@@ -33,7 +33,7 @@ import tifffile
 from PIL import Image
 from PIL.ExifTags import Base
 
-from ideepcolor_app.atomic import atomic_write_with
+from ideepcolor_app.atomic import atomic_write_with, check_writable
 from ideepcolor_app.imageio.exif import exif_from_bytes
 from ideepcolor_app.imageio.verify import OUR_SOFTWARE, verify_written
 
@@ -111,7 +111,7 @@ def write_image(
     depth = _depth_for(kind, bit_depth)
     if not 1 <= quality <= 100:
         raise ValueError(f"quality must be between 1 and 100, got {quality}")
-    _refuse_protected(path, protect)
+    refuse_protected(path, protect)
     pixels = _to_samples(rgb, depth)
     exif_block = exif_from_bytes(exif) if exif else Image.Exif()
     exif_block[int(Base.Software)] = OUR_SOFTWARE
@@ -125,11 +125,7 @@ def write_image(
             _write_with_pillow(tmp, kind, pixels, exif_block, quality)
         verify_written(tmp, kind, pixels)
 
-    try:
-        atomic_write_with(path, encode)
-    except OSError as exc:
-        raise ImageWriteError(f"{path}: could not write the image ({exc})") from exc
-    return path
+    return write_atomically(path, encode)
 
 
 def _to_samples(rgb: np.ndarray, bit_depth: int) -> np.ndarray:
@@ -185,7 +181,8 @@ def _depth_for(kind: str, bit_depth: int | None) -> int:
     return bit_depth
 
 
-def _refuse_protected(path: Path, protect: Iterable[PathLike]) -> None:
+def refuse_protected(path: Path, protect: Iterable[PathLike]) -> None:
+    """Raise ImageWriteError if `path` is (a link to) one of the `protect` files."""
     for protected in protect:
         protected = Path(protected)
         if _same_file(path, protected):
@@ -251,3 +248,31 @@ def _tiff_text_tags(exif: Image.Exif) -> dict[int, str]:
         elif value is not None:
             _log.info("not copying EXIF tag %d into the TIFF (not 7-bit text)", tag)
     return text
+
+
+def check_output_path(output: Path) -> None:
+    """Refuse an output that is a folder or whose folder cannot be written, before any work.
+
+    Raises:
+        ValueError: a folder given as the output.
+        OSError: the output's folder cannot be created or written.
+    """
+    if output.is_dir():
+        raise ValueError(f"{output}: this is a folder, not a file name")
+    try:
+        check_writable(output.parent)
+    except OSError as err:
+        raise type(err)(f"cannot write into {output.parent}: {err.strerror or err}") from None
+
+
+def write_atomically(path: Path, encode) -> Path:
+    """Run `encode(tmp)` on a temporary beside `path`, then rename it into place.
+
+    Raises:
+        ImageWriteError: naming the file, when writing failed (nothing is left behind).
+    """
+    try:
+        atomic_write_with(path, encode)
+    except OSError as exc:
+        raise ImageWriteError(f"{path}: could not write the image ({exc})") from exc
+    return path

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ideepcolor_app.atomic import check_writable
 from ideepcolor_app.color.lab import lab_to_rgb_np, rgb_to_l_np
 from ideepcolor_app.imageio import Photo, read_photo
+from ideepcolor_app.imageio.write import check_output_path
 from ideepcolor_app.restore.gray_write import depth_for, output_kind, write_gray
 from ideepcolor_app.restore.options import RestoreOptions
 from ideepcolor_app.restore.pipeline import RestoreResult, restore_lightness
@@ -51,12 +51,7 @@ def check_output(output: Path) -> None:
         OSError: the output's folder cannot be created or written.
     """
     output_kind(output)
-    if output.is_dir():
-        raise ValueError(f"{output}: this is a folder, not a file name")
-    try:
-        check_writable(output.parent)
-    except OSError as err:
-        raise type(err)(f"cannot write into {output.parent}: {err.strerror or err}") from None
+    check_output_path(output)
 
 
 def restore_file(

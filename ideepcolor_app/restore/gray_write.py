@@ -19,10 +19,10 @@ import tifffile
 from PIL import Image
 from PIL.ExifTags import Base
 
-from ideepcolor_app.atomic import atomic_write_with
 from ideepcolor_app.imageio import ImageWriteError
 from ideepcolor_app.imageio.exif import exif_from_bytes
 from ideepcolor_app.imageio.verify import OUR_SOFTWARE, verify_written
+from ideepcolor_app.imageio.write import refuse_protected, write_atomically
 
 PathLike = Union[str, os.PathLike]
 
@@ -81,10 +81,7 @@ def write_gray(
         raise ValueError("JPEG output is 8-bit; use .png or .tif to keep 16 bits")
     if not 1 <= quality <= 100:
         raise ValueError(f"quality must be between 1 and 100, got {quality}")
-    for protected in protect:
-        if _same_file(path, Path(protected)):
-            raise ImageWriteError(f"{path}: refusing to overwrite the input photo {protected}; "
-                                  "choose another output name")
+    refuse_protected(path, protect)
     if path.is_dir():
         raise ImageWriteError(f"{path}: this is a folder, not a file name")
     block = exif_from_bytes(exif) if exif else Image.Exif()
@@ -103,11 +100,7 @@ def write_gray(
                 image.save(tmp, format="PNG", compress_level=_DEFLATE_LEVEL, exif=block.tobytes())
         verify_written(tmp, kind, samples)
 
-    try:
-        atomic_write_with(path, encode)
-    except OSError as exc:
-        raise ImageWriteError(f"{path}: could not write the image ({exc})") from exc
-    return path
+    return write_atomically(path, encode)
 
 
 def _tiff_text(exif: Image.Exif) -> list[tuple]:
@@ -120,12 +113,3 @@ def _tiff_text(exif: Image.Exif) -> list[tuple]:
         if isinstance(value, str) and value.isascii() and value.strip("\0"):
             tags.append((tag, "s", 0, value.strip("\0"), True))
     return tags
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    if a.exists() and b.exists():
-        try:
-            return os.path.samefile(a, b)
-        except OSError:
-            pass
-    return a.resolve() == b.resolve()

@@ -27,11 +27,13 @@ from pathlib import Path
 
 import torch
 
+from ideepcolor_app.engine.backends import HintsBackend
 from ideepcolor_app.engine.session import DEFAULT_TEMPERATURE
-from ideepcolor_app.engine.weights import load_weights, save_weights
+from ideepcolor_app.engine.weights import load_weights, read_card, save_weights
 from ideepcolor_app.nets import ZhangNet
 
 from training.config import DataConfig
+from training.evaluate import backend_predictor
 from training.loop import COLOURFUL_ENOUGH
 from training.protocol import HINT_COUNTS, ground_truth_colourfulness, load_eval_images, run_protocol
 
@@ -54,26 +56,14 @@ def set_chroma_gain(net: torch.nn.Module, gain: float) -> None:
     net.config = dataclasses.replace(net.config, chroma_gain=gain)
 
 
-def sweep_blend(net: torch.nn.Module, images) -> list[dict]:
-    """Propagated-hints network: protocol PSNR at 1-100 hints for each propagation blend."""
-    from ideepcolor_app.engine.guided import guided_decode
-    from ideepcolor_app.propagation import CoarsePropagator
-
+def sweep_blend(backend: HintsBackend, images) -> list[dict]:
+    """Propagated-hints network: protocol PSNR at 1-100 hints for each propagation blend,
+    through the app's own `hints` backend."""
     counts = [n for n in HINT_COUNTS if n > 0]
     rows = []
     for value in PROPAGATION_BLENDS:
-        net.config = dataclasses.replace(net.config, propagation_blend=value)
-        cache: dict[int, tuple] = {}
-
-        def predict(l, hints):
-            if id(l) not in cache:
-                cache.clear()
-                cache[id(l)] = (net.encode(l), CoarsePropagator(l[0, 0]))
-            encoding, propagator = cache[id(l)]
-            return guided_decode(net, encoding, propagator, hints.ab, hints.mask)[0]
-
-        with torch.inference_mode():
-            psnr = run_protocol(predict, images, counts)["psnr"]
+        backend.net.config = dataclasses.replace(backend.net.config, propagation_blend=value)
+        psnr = run_protocol(backend_predictor(backend), images, counts)["psnr"]
         rows.append({"propagation_blend": value, "psnr": round(float(sum(psnr.values()) / len(psnr)), 3),
                      "psnr_by_count": {str(k): round(v, 3) for k, v in psnr.items()}})
     return rows
@@ -104,9 +94,11 @@ def choose(rows: list[dict]) -> dict:
     return max(colourful, key=lambda r: r["psnr"])
 
 
-def calibrate_blend(net, card, args: argparse.Namespace) -> int:
+def calibrate_blend(card, args: argparse.Namespace) -> int:
     """Choose the propagation blend with the best mean PSNR over 1-100 hints on val."""
-    rows = sweep_blend(net, load_eval_images(args.images, args.size))
+    backend = HintsBackend(str(args.weights), device="cpu")
+    net = backend.net
+    rows = sweep_blend(backend, load_eval_images(args.images, args.size))
     best = max(rows, key=lambda r: r["psnr"])
     for row in rows:
         print(f"propagation_blend {row['propagation_blend']:.2f}: mean PSNR over 1-100 hints "
@@ -128,14 +120,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--out", type=Path, help="folder for the calibrated weights (default: in place)")
     args = parser.parse_args(argv)
-    net, card = load_weights(args.weights)
+    card = read_card(args.weights)
     if card.family not in ("zhang", "gan", "fusion", "propagated_hints"):
         parser.error(f"{args.weights} is a {card.family!r} network; calibration is for zhang, gan, "
                      "fusion and propagated_hints")
     if "calibration" in card.metrics:
         parser.error(f"{args.weights} is already calibrated")
     if card.family == "propagated_hints":
-        return calibrate_blend(net, card, args)
+        return calibrate_blend(card, args)
+    net, card = load_weights(args.weights)
     knob, values = ("temperature", TEMPERATURES) if card.family == "zhang" else ("chroma_gain", CHROMA_GAINS)
     rows = sweep(net, load_eval_images(args.images, args.size), knob, values)
     best = choose(rows)

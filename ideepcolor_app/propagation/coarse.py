@@ -57,7 +57,6 @@ class Propagation:
     confidence: torch.Tensor
     _propagator: "CoarsePropagator"
     _factor: LevinFactor | None
-    _hinted: np.ndarray | None
 
     def spread(self, residual_ab: torch.Tensor, hint_mask: torch.Tensor) -> torch.Tensor:
         """Spread a residual known on the hint patches the way the hints spread.
@@ -139,7 +138,7 @@ class CoarsePropagator:
         cells, hinted = self.pool_hints(hint_ab, hint_mask)
         if not bool(hinted.any()):
             zeros = torch.zeros(3, *self.shape)
-            return Propagation(zeros[:2], zeros[2:], self, None, None)
+            return Propagation(zeros[:2], zeros[2:], self, None)
         hinted_np = hinted.numpy()
         factor = self.solver.factorize(hinted_np, self.decay)
         rhs = np.concatenate([cells.numpy(), np.ones((1, *self.coarse_shape))], axis=0)
@@ -148,4 +147,4 @@ class CoarsePropagator:
         ab = solved[:2] / np.maximum(weight, _MIN_WEIGHT)
         ab[:, hinted_np] = cells.numpy()[:, hinted_np]
         up = self.upsample(np.concatenate([ab, weight], axis=0))
-        return Propagation(up[:2], up[2:].clamp(0.0, 1.0), self, factor, hinted_np)
+        return Propagation(up[:2], up[2:].clamp(0.0, 1.0), self, factor)

@@ -1,22 +1,29 @@
 """`ideepcolor batch IN_DIR OUT_DIR`: colourize a folder, resumable, past bad files.
 
 A thin wrapper over `engine.batch` (which the GUI's batch dialog uses too): options, a tqdm
-progress bar fed by the engine's progress callback, and the summary. Ctrl+C ends with the
-summary of what finished and exit status 130.
+progress bar fed by the engine's progress callback, a log line per photo naming the backend
+that colourized it, and the summary with counts per backend (`--report` writes it as JSON).
+Without --backend each photo gets the automatic default (`engine.backend_choice`). Ctrl+C ends
+with the summary of what finished and exit status 130.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
 
-from ideepcolor_app.cli.common import USER_ERRORS, add_backend_options, add_quality_option, fail, open_backend
+from ideepcolor_app.atomic import atomic_write_bytes
+from ideepcolor_app.cli.common import USER_ERRORS, add_backend_options, add_quality_option, fail, open_named_backend
 from ideepcolor_app.cli.restore import add_restore_switch, restore_from_args
 from ideepcolor_app.cli.text import say, shown
-from ideepcolor_app.engine.batch import OUTPUT_FORMATS, BatchJob, BatchOutcome, BatchReport, run_batch
+from ideepcolor_app.engine.backend_choice import HINTS_BACKEND, BackendChoice
+from ideepcolor_app.engine.batch import (
+    OUTPUT_FORMATS, BatchJob, BatchOutcome, BatchReport, configure_batch_threads, run_batch,
+)
 from ideepcolor_app.engine.export import SIDECAR_SUFFIX
 from ideepcolor_app.engine.shard import Shard
 
@@ -26,7 +33,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "batch", help="colourize every photo in a folder",
         description=(
             "Colourize every photo in IN_DIR into OUT_DIR, keeping relative paths and stems. "
-            f"A sidecar <stem>{SIDECAR_SUFFIX} beside a photo supplies its hints. Outputs that "
+            f"Without --backend, a photo with a sidecar <stem>{SIDECAR_SUFFIX} is colourized with "
+            "the hints backend and its hints, any other with the automatic backend that scores best "
+            "on sources held out of training (its model card's held_out_psnr); the log names the "
+            "backend of each photo and the summary counts them. Outputs that "
             "already exist are skipped (an interrupted run resumes) unless --overwrite is given. "
             "Photos that would share an output name keep their suffix in it (photo_png.jpg)."
         ),
@@ -39,8 +49,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--shard", type=shard_spec, metavar="K/N",
                         help="do only the K-th of N deterministic parts of the folder (1 <= K <= N), "
                              "so N workers can share it, e.g. a job array")
+    parser.add_argument("--report", type=Path, metavar="FILE",
+                        help="also write the report as JSON: counts per backend and each photo's "
+                             "status, output and backend")
     add_quality_option(parser)
-    add_backend_options(parser)
+    add_backend_options(parser, default=None,
+                        default_help=f"automatic per photo: {HINTS_BACKEND} where a sidecar exists, "
+                                     "else the best automatic backend on held-out sources")
     add_restore_switch(parser)
     parser.set_defaults(run=run)
 
@@ -61,13 +76,18 @@ def job_from_args(args: argparse.Namespace) -> BatchJob:
     )
 
 
-def run_with_progress_bar(job: BatchJob, backend) -> BatchReport:
-    """Run the batch with a tqdm bar on stderr; failures are written above the bar."""
+def run_with_progress_bar(job: BatchJob, backend: BackendChoice) -> BatchReport:
+    """Run the batch with a tqdm bar on stderr; a line per photo colourized or failed above it."""
     bar = tqdm(total=len(job.plan()), desc="colourizing", unit="photo", file=sys.stderr, disable=None)
+    input_dir = Path(job.input_dir).resolve()
 
     def on_progress(done: int, total: int, photo: Path, outcome: BatchOutcome) -> None:
+        name = photo.relative_to(input_dir) if photo.is_relative_to(input_dir) else photo
         if outcome.status == "failed":
-            tqdm.write(shown(f"ideepcolor: failed: {photo.name}: {outcome.message}"), file=sys.stderr)
+            tqdm.write(shown(f"ideepcolor: failed: {name}: {outcome.message}"), file=sys.stderr)
+        elif outcome.status == "done":
+            hints = f" and {outcome.sidecar.name}" if outcome.sidecar is not None else ""
+            tqdm.write(shown(f"colourized {name} with {outcome.backend}{hints}"), file=sys.stdout)
         bar.update(1)
 
     with bar:
@@ -85,15 +105,34 @@ def print_report(report: BatchReport) -> None:
             sys.stderr)
 
 
+def choose_backends(args: argparse.Namespace) -> BackendChoice:
+    """--backend forces one backend (opened now); without it, the automatic default (lazy)."""
+    if args.backend is not None:
+        return BackendChoice.fixed(open_named_backend(args.backend, args.weights, args.device))
+    if args.weights is not None:
+        raise ValueError("--weights needs --backend (which backend the weights are for)")
+    choice = BackendChoice.auto(factory=partial(open_named_backend, device=args.device))
+    say(f"automatic backend per photo: {HINTS_BACKEND} for photos with a sidecar {SIDECAR_SUFFIX}, "
+        f"{choice.automatic.name} for the others ({choice.automatic.reason})")
+    return choice
+
+
 def run(args: argparse.Namespace) -> int:
     job = job_from_args(args)
     try:
         job.check()  # options and the output folder, before the backend loads
-        backend = open_backend(args)
+        configure_batch_threads(restore=job.restore is not None)
+        backends = choose_backends(args)
     except USER_ERRORS as err:
         return fail(err)
-    report = run_with_progress_bar(job, backend)
+    report = run_with_progress_bar(job, backends)
     print_report(report)
+    if args.report is not None:
+        try:
+            atomic_write_bytes(args.report, report.to_json().encode("utf-8"))
+        except OSError as err:
+            fail(f"cannot write the report {args.report}: {err.strerror or err}")
+            return 1
     if report.interrupted:
         return 130
     return 1 if report.failed else 0

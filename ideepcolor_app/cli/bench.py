@@ -10,7 +10,7 @@ from pathlib import Path
 from ideepcolor_app.atomic import atomic_write_bytes
 from ideepcolor_app.cli.common import bounded_int, positive_int
 from ideepcolor_app.engine.backends import BACKENDS
-from ideepcolor_app.engine.benchmark import busy_processes, run_benchmarks
+from ideepcolor_app.engine.benchmark import bench_batch, busy_processes, run_benchmarks
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -30,10 +30,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--size", type=positive_int, default=256, metavar="N", help="working resolution (default: 256)")
     parser.add_argument("--edits", type=positive_int, default=30, help="timed edits per backend (default: 30)")
     parser.add_argument("--device", default=None, help="auto (default), cpu, cuda or mps")
-    parser.add_argument("--colorize-backend", choices=sorted(BACKENDS), default="hints",
-                        help="backend of the 12 MP colorize timing (default: hints)")
+    parser.add_argument("--colorize-backend", choices=sorted(BACKENDS), default=None,
+                        help="backend of the 12 MP colorize timing (default: hints) and of --batch "
+                             "(default: automatic)")
     parser.add_argument("--no-gui", action="store_true",
                         help="skip the GUI figure (point move -> updated view over a scripted drag)")
+    parser.add_argument("--batch", type=positive_int, metavar="N",
+                        help="measure only batch speed instead: photos per minute over N synthetic 12 MP "
+                             "JPEGs (JPEG out, written to a temporary folder), prefetching and one photo "
+                             "at a time, with the automatic default (or --colorize-backend if given)")
     parser.add_argument("--busy", type=bounded_int(0, 64), default=0, metavar="N",
                         help="run the benchmarks and the GUI figure with N CPU-bound processes beside them "
                              "(a loaded machine; default 0)")
@@ -52,7 +57,29 @@ def gui_figure(args: argparse.Namespace) -> dict:
         return {"skipped": f"{type(err).__name__}: {err}"}
 
 
+def run_batch_bench(args: argparse.Namespace) -> int:
+    with busy_processes(args.busy):
+        results = bench_batch(args.batch, args.colorize_backend, args.device)
+    results["busy_processes"] = args.busy
+    print(f"batch, {results['photos']} photos of {results['megapixels']} MP, {results['format']}, "
+          f"{results['backend']} (loaded in {results['backend_load_s']:.1f} s, not counted); "
+          f"busy processes: {args.busy}, free cores: {results['free_cores']:.1f} of {results['cores']}")
+    for mode in ("prefetch", "sequential"):
+        row = results[mode]
+        print(f"  {mode:<10} {row['photos_per_min']:6.1f} photos/min  ({row['seconds']:.1f} s, "
+              f"{row['cpu_s_per_photo']:.2f} CPU s per photo, {row['torch_threads']} torch "
+              f"thread{'s' if row['torch_threads'] > 1 else ''})")
+    print(f"  speed-up   {results['speedup']:.2f}x")
+    if args.json:
+        atomic_write_bytes(args.json, (json.dumps(results, indent=2) + "\n").encode("utf-8"))
+        print(f"wrote {args.json}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.batch:
+        return run_batch_bench(args)
+    args.colorize_backend = args.colorize_backend or "hints"
     with busy_processes(args.busy):
         results = run_benchmarks(args.backends, args.size, args.edits, args.device, args.colorize_backend)
     results["busy_processes"] = args.busy

@@ -17,10 +17,11 @@ from ideepcolor_app.engine.weights import check_backend_family, find_weights, re
 USER_ERRORS = EXPECTED_ERRORS
 
 
-def add_backend_options(parser: argparse.ArgumentParser) -> None:
+def add_backend_options(parser: argparse.ArgumentParser, default: str | None = DEFAULT_BACKEND,
+                        default_help: str = DEFAULT_BACKEND) -> None:
     parser.add_argument(
-        "--backend", default=DEFAULT_BACKEND, choices=sorted(BACKENDS),
-        help=f"how to colourize (default: {DEFAULT_BACKEND})",
+        "--backend", default=default, choices=sorted(BACKENDS),
+        help=f"how to colourize (default: {default_help})",
     )
     parser.add_argument("--weights", metavar="NAME", help="checkpoint name or .safetensors path (default: the backend's own)")
     parser.add_argument(
@@ -45,18 +46,23 @@ def add_quality_option(parser: argparse.ArgumentParser) -> None:
 
 def open_backend(args: argparse.Namespace) -> Backend:
     """Check the weights fit the backend, set the thread count, and open the backend."""
-    name = args.weights or getattr(BACKENDS.get(args.backend), "default_weights", None)
+    configure_threads()
+    return open_named_backend(args.backend, args.weights, args.device)
+
+
+def open_named_backend(backend: str, weights: str | None = None, device: str | None = None) -> Backend:
+    """Check the weights fit backend `backend` and open it; warn if its weights are untrained."""
+    name = weights or getattr(BACKENDS.get(backend), "default_weights", None)
     if name is not None:  # also catches a user file that shadows the bundled default
         path = find_weights(name)
-        check_backend_family(args.backend, read_card(path), str(path))
-    configure_threads()
-    backend = create_backend(args.backend, weights=args.weights, device=args.device)
-    if not backend.trained:
+        check_backend_family(backend, read_card(path), str(path))
+    opened = create_backend(backend, weights=weights, device=device)
+    if not opened.trained:
         warn(
-            f"the {backend.name!r} backend is running on UNTRAINED weights (deterministic random "
+            f"the {opened.name!r} backend is running on UNTRAINED weights (deterministic random "
             "initialisation): its colours are not a real colourization"
         )
-    return backend
+    return opened
 
 
 def bounded_int(low: int, high: int | None = None):

@@ -15,8 +15,15 @@ Rules (the same for every front end):
   by a full disk or a crash of another program) is made again.
 - The options and the output folder are checked before the first photo (`BatchJob.check`).
 - With `restore`, each photo is restored first (`ideepcolor_app.restore`); resuming is the same.
-- A sidecar ``<stem>.hints.json`` beside a photo supplies its hints, but only for a backend that
-  uses local hints (and only when `use_sidecar_hints` is on).
+- Which backend colourizes a photo is a `BackendChoice`: by default a photo with a sidecar
+  ``<stem>.hints.json`` gets `hints` with those hints and any other the automatic backend that
+  scores best on held-out sources; a forced backend takes every photo (and a sidecar's hints
+  only if it uses local hints). Sidecars count only when `use_sidecar_hints` is on. The
+  report counts the photos each backend colourized.
+- Photos overlap (`prefetch`): the next one is read and converted to L on one thread while the
+  network and composition run on the calling thread, and the previous one is encoded and
+  written on a third; outputs, their contents and the order of reports are those of one photo
+  at a time.
 - One bad photo is reported and the batch goes on. Ctrl+C stops after cleaning up the photo in
   progress (the report says what finished); temporaries left by a killed earlier run are removed.
 
@@ -25,19 +32,26 @@ No Qt, no progress bar: front ends pass `on_progress` and `should_cancel` callab
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Any, Callable, Iterator, Literal
 
 from ideepcolor_app.atomic import check_writable, remove_stale_temporaries
 from ideepcolor_app.engine.backends import Backend, UnknownBackendError
-from ideepcolor_app.engine.export import check_options, colorize_file, sidecar_hints_path
+from ideepcolor_app.engine.device import configure_threads, free_cores
+from ideepcolor_app.engine.backend_choice import AutomaticPick, BackendChoice
+from ideepcolor_app.engine.export import (
+    LoadedPhoto, check_options, colorize_loaded, load_photo, output_bit_depth, sidecar_hints_path,
+)
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE, HintsMismatchError
 from ideepcolor_app.engine.shard import Shard
 from ideepcolor_app.engine.weights import WeightsError
 from ideepcolor_app.hints import HintsError, HintsFileError
-from ideepcolor_app.imageio import ImageReadError, ImageWriteError, output_suffix_for
+from ideepcolor_app.imageio import ImageReadError, ImageWriteError, output_suffix_for, write_image
 from ideepcolor_app.imageio.verify import is_our_output, is_whole_image
 from ideepcolor_app.restore import RestoreOptions
 
@@ -49,7 +63,9 @@ __all__ = [
     "BatchJob",
     "BatchOutcome",
     "BatchReport",
+    "BackendChoice",
     "assign_outputs",
+    "configure_batch_threads",
     "describe_error",
     "find_photos",
     "run_batch",
@@ -149,20 +165,31 @@ class BatchItem:
 
 @dataclass(frozen=True)
 class BatchOutcome:
-    """What happened to one photo: status "done", "skipped" (a whole output exists) or "failed"."""
+    """What happened to one photo: status "done", "skipped" (a whole output exists) or "failed";
+    `backend` names the backend chosen for it (empty when it was skipped before the choice),
+    `sidecar` the hints file it used, if any."""
 
     status: Status
     message: str = ""
+    backend: str = ""
+    sidecar: Path | None = None
 
 
 @dataclass
 class BatchReport:
-    """Photos colourized, skipped (output existed) and failed (with a reason), in run order."""
+    """Photos colourized, skipped (output existed) and failed (with a reason), in run order.
+
+    `used` names the backend that colourized each photo done; `automatic` is the automatic
+    default's pick (None when one backend was forced); `outcomes` lists every photo handled.
+    """
 
     done: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     failed: list[tuple[Path, str]] = field(default_factory=list)
     renamed: list[tuple[Path, Path]] = field(default_factory=list)
+    used: dict[Path, str] = field(default_factory=dict)
+    outcomes: list[tuple[BatchItem, BatchOutcome]] = field(default_factory=list)
+    automatic: AutomaticPick | None = None
     cancelled: bool = False
     interrupted: bool = False
     total: int = 0
@@ -172,17 +199,53 @@ class BatchReport:
         """Photos the run did not reach (cancelled or interrupted)."""
         return self.total - len(self.done) - len(self.skipped) - len(self.failed)
 
+    def backend_counts(self) -> dict[str, int]:
+        """Photos colourized per backend, most used first (ties by name)."""
+        counts = Counter(self.used.values())
+        return dict(sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])))
+
+    def record(self, item: BatchItem, outcome: BatchOutcome) -> None:
+        """Add one photo's outcome."""
+        self.outcomes.append((item, outcome))
+        if outcome.status == "done":
+            self.done.append(item.photo)
+            self.used[item.photo] = outcome.backend
+        elif outcome.status == "skipped":
+            self.skipped.append(item.photo)
+        else:
+            self.failed.append((item.photo, outcome.message))
+
     def summary(self) -> str:
         """The one-line summary the command line prints."""
+        counts = ", ".join(f"{name} {count}" for name, count in self.backend_counts().items())
         text = (
-            f"{len(self.done)} colourized, {len(self.skipped)} skipped (output exists), "
-            f"{len(self.failed)} failed"
+            f"{len(self.done)} colourized{f' ({counts})' if counts else ''}, "
+            f"{len(self.skipped)} skipped (output exists), {len(self.failed)} failed"
         )
         if self.renamed:
             text += f", {len(self.renamed)} renamed (same name, other suffix)"
         if self.cancelled or self.interrupted:
             text += f", {self.not_started} not started"
         return text
+
+    def to_json(self) -> str:
+        """The report as JSON: the summary, counts per backend, and one entry per photo handled."""
+        data: dict[str, Any] = {
+            "summary": self.summary(),
+            "total": self.total, "done": len(self.done), "skipped": len(self.skipped),
+            "failed": len(self.failed), "not_started": self.not_started,
+            "cancelled": self.cancelled, "interrupted": self.interrupted,
+            "backends": self.backend_counts(),
+            "automatic": None if self.automatic is None else {"backend": self.automatic.name,
+                                                              "reason": self.automatic.reason},
+            "photos": [
+                {"photo": str(item.photo), "output": str(item.destination), "status": outcome.status,
+                 "backend": outcome.backend or None, "hints": outcome.sidecar and str(outcome.sidecar),
+                 "message": outcome.message or None}
+                for item, outcome in self.outcomes
+            ],
+        }
+        return json.dumps(data, indent=2) + "\n"
 
 
 @dataclass(frozen=True)
@@ -243,38 +306,110 @@ class BatchJob:
 ProgressCallback = Callable[[int, int, Path, BatchOutcome], None]
 
 
-def _process(item: BatchItem, job: BatchJob, backend: Backend) -> BatchOutcome:
+def configure_batch_threads(restore: bool = False) -> int:
+    """Set torch's threads (and OpenCV's, for `restore`) for a prefetching batch; return the count.
+
+    Reading and writing run on threads of their own beside the network, so the network gets
+    half the free cores (one on two cores): an OpenMP team whose threads share cores with
+    them, or with another program, waits for its slowest thread at every parallel region
+    (two torch threads beside one busy process ran a 12 MP batch 4-5x slower than one).
+    $IDEEPCOLOR_THREADS overrides.
+    """
+    threads = configure_threads(free_cores() / 2)
+    if restore:
+        import cv2  # only restoration uses OpenCV
+
+        cv2.setNumThreads(threads)
+    return threads
+
+
+@dataclass(frozen=True, eq=False)
+class _Read:
+    """A photo after the reading stage: loaded, or already settled (skipped or failed)."""
+
+    backend: str
+    loaded: LoadedPhoto | None = None
+    outcome: BatchOutcome | None = None
+    sidecar: Path | None = None
+
+
+def _read(item: BatchItem, job: BatchJob, choice: BackendChoice) -> _Read:
+    """Reading stage: refuse, skip, or read the photo and its hints for the chosen backend."""
     if item.destination == item.photo:
-        return BatchOutcome("failed", REPLACES_INPUT)
+        return _Read("", outcome=BatchOutcome("failed", REPLACES_INPUT))
     if item.destination.exists() and not job.overwrite and is_whole_image(item.destination):
-        return BatchOutcome("skipped")
-    use_hints = job.use_sidecar_hints and backend.uses_local_hints and item.sidecar is not None
+        return _Read("", outcome=BatchOutcome("skipped"))
+    has_hints = job.use_sidecar_hints and item.sidecar is not None
+    name = choice.name_for(has_hints)
+    hints = item.sidecar if has_hints and choice.uses_local_hints(name) else None
     try:
-        colorize_file(
-            item.photo, item.destination, backend,
-            hints=item.sidecar if use_hints else None,
-            working_size=job.working_size, quality=job.quality, restore=job.restore,
-        )
+        loaded = load_photo(item.photo, hints=hints, working_size=job.working_size, restore=job.restore)
     except Exception as err:  # noqa: BLE001 - one bad photo must not stop the batch
-        return BatchOutcome("failed", describe_error(err))
-    return BatchOutcome("done")
+        return _Read(name, outcome=BatchOutcome("failed", describe_error(err), name))
+    return _Read(name, loaded=loaded, sidecar=hints)
+
+
+def _compute(read: _Read, item: BatchItem, job: BatchJob, choice: BackendChoice):
+    """Network stage: the composed sRGB array, or the outcome of a photo that failed here."""
+    try:
+        return colorize_loaded(read.loaded, choice.backend(read.backend), working_size=job.working_size,
+                               bit_depth=output_bit_depth(item.destination))
+    except Exception as err:  # noqa: BLE001
+        return BatchOutcome("failed", describe_error(err), read.backend)
+
+
+def _write(rgb, item: BatchItem, read: _Read, job: BatchJob) -> BatchOutcome:
+    """Writing stage: encode and write atomically (never over the photo)."""
+    try:
+        write_image(item.destination, rgb, quality=job.quality, exif=read.loaded.exif, protect=[item.photo])
+    except Exception as err:  # noqa: BLE001
+        return BatchOutcome("failed", describe_error(err), read.backend)
+    return BatchOutcome("done", backend=read.backend, sidecar=read.sidecar)
+
+
+class _Inline:
+    """An executor that runs each task at once on the calling thread (no prefetch)."""
+
+    def submit(self, fn: Callable, *args: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except Exception as err:  # noqa: BLE001 - kept in the future, as a thread pool does
+            future.set_exception(err)
+        return future
+
+
+@contextlib.contextmanager
+def _stage(prefetch: bool, name: str) -> Iterator[Any]:
+    if not prefetch:
+        yield _Inline()
+        return
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"batch-{name}")
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_batch(
     job: BatchJob,
-    backend: Backend,
+    backend: Backend | BackendChoice,
     on_progress: ProgressCallback | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    prefetch: bool = True,
 ) -> BatchReport:
-    """Colourize every photo of `job` with `backend`, going past bad files.
+    """Colourize every photo of `job`, going past bad files.
 
     Args:
         job: the folders and options.
-        backend: an open backend (see `engine.backends.create_backend`).
+        backend: an open backend for every photo, or a `BackendChoice` (e.g. the automatic
+            default, `BackendChoice.auto()`), which opens each backend once, when first needed.
         on_progress: called after each photo with (photos handled so far, total, photo,
-            outcome); it runs on the calling thread.
+            outcome); it runs on the calling thread, in the order of the photos.
         should_cancel: checked before each photo; when it returns True the run stops there
             (the photo in progress is always finished, so a later run resumes cleanly).
+        prefetch: overlap reading, the network and writing of consecutive photos on three
+            threads (same outputs and reports as one photo at a time).
 
     Returns:
         The report; `cancelled` tells whether the run stopped early, `interrupted` whether
@@ -287,27 +422,47 @@ def run_batch(
     job.check()
     items = job.plan()
     remove_stale_temporaries(job.output_dir, recursive=True)
-    report = BatchReport(total=len(items))
+    choice = backend if isinstance(backend, BackendChoice) else BackendChoice.fixed(backend)
+    report = BatchReport(total=len(items), automatic=choice.automatic)
     report.renamed = [(item.photo, item.destination) for item in items if item.renamed]
     try:
-        _run_items(items, job, backend, report, on_progress, should_cancel)
+        _run_items(items, job, choice, report, on_progress, should_cancel, prefetch)
     except KeyboardInterrupt:
         report.interrupted = True
     return report
 
 
-def _run_items(items: list[BatchItem], job: BatchJob, backend: Backend, report: BatchReport,
-               on_progress: ProgressCallback | None, should_cancel: Callable[[], bool] | None) -> None:
-    for index, item in enumerate(items):
-        if should_cancel is not None and should_cancel():
-            report.cancelled = True
-            break
-        outcome = _process(item, job, backend)
-        if outcome.status == "done":
-            report.done.append(item.photo)
-        elif outcome.status == "skipped":
-            report.skipped.append(item.photo)
-        else:
-            report.failed.append((item.photo, outcome.message))
+def _run_items(items: list[BatchItem], job: BatchJob, choice: BackendChoice, report: BatchReport,
+               on_progress: ProgressCallback | None, should_cancel: Callable[[], bool] | None,
+               prefetch: bool) -> None:
+    """Photo i is read while photo i-1 is computed and photo i-2 written; outcomes in order."""
+    def settle(item: BatchItem, outcome: BatchOutcome) -> None:
+        report.record(item, outcome)
         if on_progress is not None:
-            on_progress(index + 1, len(items), item.photo, outcome)
+            on_progress(len(report.outcomes), len(items), item.photo, outcome)
+
+    writing: tuple[BatchItem, Future] | None = None
+
+    def finish_writing() -> None:
+        nonlocal writing
+        if writing is not None:
+            (item, future), writing = writing, None
+            settle(item, future.result())
+
+    with _stage(prefetch, "read") as reader, _stage(prefetch, "write") as writer:
+        try:
+            reading = reader.submit(_read, items[0], job, choice) if items else None
+            for index, item in enumerate(items):
+                if should_cancel is not None and should_cancel():
+                    report.cancelled = True
+                    break
+                read = reading.result()
+                reading = reader.submit(_read, items[index + 1], job, choice) if index + 1 < len(items) else None
+                result = read.outcome or _compute(read, item, job, choice)
+                finish_writing()  # the previous photo, written while this one was computed
+                if isinstance(result, BatchOutcome):
+                    settle(item, result)
+                else:
+                    writing = (item, writer.submit(_write, result, item, read, job))
+        finally:
+            finish_writing()  # the photo in progress is always finished (Ctrl+C too)

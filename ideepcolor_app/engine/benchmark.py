@@ -1,5 +1,6 @@
 """Measure what a user feels: hint edit -> new ab, full-resolution composition, a 12 MP
-`colorize` from file to file, memory; idle or beside busy processes (`busy_processes`)."""
+`colorize` from file to file, memory, batch photos per minute (`bench_batch`); idle or beside
+busy processes (`busy_processes`)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from typing import Callable, Iterator
 import numpy as np
 import torch
 
+from ideepcolor_app.engine.backend_choice import BackendChoice
 from ideepcolor_app.engine.backends import BACKENDS, create_backend
+from ideepcolor_app.engine.batch import BatchJob, configure_batch_threads, run_batch
 from ideepcolor_app.engine.compose import compose_rgb
 from ideepcolor_app.engine.device import configure_threads, free_cores, pick_device
 from ideepcolor_app.engine.export import colorize_file
@@ -142,3 +145,48 @@ def run_benchmarks(backends: list[str] | None = None, working_size: int = 256, e
         "peak_rss_mb": round(peak_kb / 1024.0, 1),
     }
 
+
+
+def write_synthetic_jpegs(folder: Path, count: int, size: tuple[int, int] = TWELVE_MP, quality: int = 90) -> list[Path]:
+    """Write `count` grey 12 MP (by default) RGB JPEGs, as a scanner saves prints, into `folder`."""
+    paths = []
+    for index in range(count):
+        l_full = synthetic_l(*size, seed=100 + index).numpy() / 100.0
+        paths.append(write_image(folder / f"scan_{index:03d}.jpg", l_full[..., None].repeat(3, axis=2), quality=quality))
+    return paths
+
+
+def bench_batch(photos: int = 8, backend: str | None = None, device: str | None = None,
+                size: tuple[int, int] = TWELVE_MP) -> dict:
+    """Photos per minute of `ideepcolor batch` on synthetic JPEGs, JPEG out, two ways.
+
+    "prefetch" is the batch as it runs (`configure_batch_threads`, reading and writing
+    overlapped with the network); "sequential" is one photo at a time on one torch thread per
+    free core (the batch before prefetching). The backend (automatic default when None) is
+    opened before the clock starts; its loading time is reported apart.
+    """
+    with tempfile.TemporaryDirectory(prefix="ideepcolor-batch-bench-") as folder:
+        source = Path(folder) / "in"
+        source.mkdir()
+        write_synthetic_jpegs(source, photos, size)
+        free = free_cores()
+        start = time.perf_counter()
+        choice = BackendChoice.fixed(create_backend(backend, device=device)) if backend else BackendChoice.auto(
+            factory=lambda name: create_backend(name, device=device))
+        choice.backend(choice.name_for(False))
+        load_s = time.perf_counter() - start
+        modes = {}
+        for mode, prefetch in (("prefetch", True), ("sequential", False)):
+            threads = configure_batch_threads() if prefetch else configure_threads(free)
+            job = BatchJob(source, Path(folder) / mode, format="jpg")
+            cpu_start = time.process_time()
+            seconds = timed(lambda: run_batch(job, choice, prefetch=prefetch))
+            modes[mode] = {"photos_per_min": round(60.0 * photos / seconds, 1), "seconds": round(seconds, 2),
+                           "cpu_s_per_photo": round((time.process_time() - cpu_start) / photos, 2),
+                           "torch_threads": threads}
+    return {
+        "photos": photos, "megapixels": round(size[0] * size[1] / 1e6, 1), "format": "jpg -> jpg",
+        "backend": choice.name_for(False), "backend_load_s": round(load_s, 2),
+        "free_cores": round(free, 2), "cores": os.cpu_count(), **modes,
+        "speedup": round(modes["prefetch"]["photos_per_min"] / modes["sequential"]["photos_per_min"], 2),
+    }

@@ -8,6 +8,7 @@ error rather than a black photo.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -73,6 +74,76 @@ def check_memory(width: int, height: int, working_size: int, what: str) -> None:
         )
 
 
+@dataclass(frozen=True, eq=False)
+class LoadedPhoto:
+    """A photo read and checked, ready for a backend: what `colorize_file` does before the network.
+
+    Attributes:
+        source: the photo file.
+        l_full: (H,W) float32 CIELAB L in [0, 100] (restored when asked).
+        exif: the source's EXIF block for the output, or None.
+        hints: the hints to use (their size checked against the photo), or None.
+    """
+
+    source: Path
+    l_full: np.ndarray
+    exif: bytes | None
+    hints: Hints | None
+
+
+def load_photo(
+    source: Path,
+    *,
+    hints: Hints | Path | None = None,
+    hints_source: str | os.PathLike | None = None,
+    working_size: int = DEFAULT_WORKING_SIZE,
+    restore: RestoreOptions | None = None,
+) -> LoadedPhoto:
+    """Read `source`, check its hints and the memory it needs, and compute its (restored) L.
+
+    Raises:
+        ImageReadError, HintsFileError, HintsMismatchError: bad input.
+        MemoryCheckError: the photo would not fit in memory at this working size.
+    """
+    source = Path(source)
+    photo = read_photo(source)
+    height, width = photo.rgb.shape[:2]
+    hints_source = os.fspath(hints if isinstance(hints, Path) else hints_source or "the hints")
+    if isinstance(hints, Path):
+        hints = load_hints(hints, num_bins=DEFAULT_NUM_BINS)
+    if hints is not None and (hints.width, hints.height) != (width, height):
+        raise HintsMismatchError(
+            f"{hints_source}: image: made for a {hints.width}x{hints.height} photo, "
+            f"but {source} is {width}x{height}"
+        )
+    check_memory(width, height, working_size, str(source))
+    l_full = rgb_to_l_np(np.asarray(photo.rgb, dtype=np.float32))
+    if restore is not None:
+        l_full = np.array(restore_lightness(l_full, restore).l)  # writable, for torch
+    return LoadedPhoto(source, l_full, photo.exif, hints)
+
+
+def colorize_loaded(
+    loaded: LoadedPhoto,
+    backend: Backend,
+    *,
+    working_size: int = DEFAULT_WORKING_SIZE,
+    temperature: float = DEFAULT_TEMPERATURE,
+    bit_depth: int = 8,
+) -> np.ndarray:
+    """Predict and compose a loaded photo: (H,W,3) sRGB at full resolution, `bit_depth` bits.
+
+    Raises:
+        PredictionError: the backend gave NaN or infinite colours (the message names the photo).
+    """
+    session = ColorizeSession(loaded.l_full, backend, working_size)
+    try:
+        ab = session.predict(loaded.hints, temperature)
+    except PredictionError as err:
+        raise PredictionError(f"{loaded.source}: {err}; nothing was written") from None
+    return session.compose(ab, bit_depth=bit_depth)
+
+
 def colorize_file(
     source: Path,
     destination: Path,
@@ -90,6 +161,8 @@ def colorize_file(
     `hints` is a `Hints` or the path of a hints file; `hints_source` names the file in errors
     when `hints` was loaded already. With `restore`, the photo's lightness is restored first
     (grain, dust, scratches, fading: `ideepcolor_app.restore`) and the restored one colourized.
+    The stages (`load_photo`, `colorize_loaded`, `write_image`) are public so that a batch can
+    overlap them across photos.
 
     Raises:
         ImageReadError, HintsFileError, HintsMismatchError, ImageWriteError: bad input or output.
@@ -99,25 +172,7 @@ def colorize_file(
     """
     check_options(working_size=working_size, quality=quality, temperature=temperature)
     source, destination = Path(source), Path(destination)
-    photo = read_photo(source)
-    height, width = photo.rgb.shape[:2]
-    hints_source = os.fspath(hints if isinstance(hints, Path) else hints_source or "the hints")
-    if isinstance(hints, Path):
-        hints = load_hints(hints, num_bins=DEFAULT_NUM_BINS)
-    if hints is not None and (hints.width, hints.height) != (width, height):
-        raise HintsMismatchError(
-            f"{hints_source}: image: made for a {hints.width}x{hints.height} photo, "
-            f"but {source} is {width}x{height}"
-        )
-    check_memory(width, height, working_size, str(source))
-    if restore is None:
-        session = ColorizeSession.from_rgb(photo.rgb, backend, working_size)
-    else:
-        restored = restore_lightness(rgb_to_l_np(np.asarray(photo.rgb, dtype=np.float32)), restore)
-        session = ColorizeSession(np.array(restored.l), backend, working_size)  # writable, for torch
-    try:
-        ab = session.predict(hints, temperature)
-    except PredictionError as err:
-        raise PredictionError(f"{source}: {err}; nothing was written") from None
-    rgb = session.compose(ab, bit_depth=output_bit_depth(destination))
-    return write_image(destination, rgb, quality=quality, exif=photo.exif, protect=[source])
+    loaded = load_photo(source, hints=hints, hints_source=hints_source, working_size=working_size, restore=restore)
+    rgb = colorize_loaded(loaded, backend, working_size=working_size, temperature=temperature,
+                          bit_depth=output_bit_depth(destination))
+    return write_image(destination, rgb, quality=quality, exif=loaded.exif, protect=[source])

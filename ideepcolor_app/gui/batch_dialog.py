@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QListView, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QVBoxLayout, QWidget,
 )
 
+from ideepcolor_app.engine.backend_choice import AUTO, BackendChoice
 from ideepcolor_app.engine.backends import BACKENDS, Backend, create_backend
 from ideepcolor_app.engine.batch import OUTPUT_FORMATS, BatchJob, BatchOutcome, BatchReport, describe_error, run_batch
 from ideepcolor_app.gui.restore_panel import restore_combos
@@ -26,7 +27,8 @@ KEYS = ("input_dir", "output_dir", "backend", "format", "sidecar", "recursive", 
 
 
 class _BatchWorker(QObject):
-    """Opens the backend and runs the batch on its own thread; reports through signals."""
+    """Opens the backend (each one when first needed, for `AUTO`) and runs the batch on its own
+    thread; reports through signals."""
 
     progressed = Signal(int, int, str, str, str)  # done, total, photo path, status, message
     notice = Signal(str)
@@ -39,24 +41,32 @@ class _BatchWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            backend = self.factory(self.backend_name)
+            backends = self._backends()
         except Exception as err:  # noqa: BLE001 - missing or wrong weights must not crash the app
             self.finished.emit(None, f"Could not open the {self.backend_name!r} backend: {describe_error(err)}")
             return
-        if not backend.trained:
-            self.notice.emit(
-                f"The {self.backend_name!r} backend runs on UNTRAINED weights: "
-                "its colours are not a real colourization."
-            )
         try:
-            report = run_batch(self.job, backend, on_progress=self._on_progress, should_cancel=self.cancel.is_set)
+            report = run_batch(self.job, backends, on_progress=self._on_progress, should_cancel=self.cancel.is_set)
         except Exception as err:  # noqa: BLE001 - e.g. the input folder vanished
             self.finished.emit(None, describe_error(err))
             return
         self.finished.emit(report, "")
 
+    def _backends(self) -> BackendChoice:
+        if self.backend_name == AUTO:
+            return BackendChoice.auto(factory=self._open)
+        return BackendChoice.fixed(self._open(self.backend_name))
+
+    def _open(self, name: str) -> Backend:
+        backend = self.factory(name)
+        if not backend.trained:
+            self.notice.emit(f"The {name!r} backend runs on UNTRAINED weights: "
+                             "its colours are not a real colourization.")
+        return backend
+
     def _on_progress(self, done: int, total: int, photo: Path, outcome: BatchOutcome) -> None:
-        self.progressed.emit(done, total, str(photo), outcome.status, outcome.message)
+        status = f"{outcome.status} with {outcome.backend}" if outcome.status == "done" else outcome.status
+        self.progressed.emit(done, total, str(photo), status, outcome.message)
 
 
 class QtBatchDialog(QDialog):
@@ -66,9 +76,11 @@ class QtBatchDialog(QDialog):
     paths, existing outputs are skipped (so Start again resumes a cancelled run), bad files are
     listed and the run goes on. Cancel stops after the photo in progress. The folders, backend,
     format and options are remembered in `settings` (group ``batch``); a remembered backend wins
-    over `backend_name`. `input_dir` (the open photo's folder) pre-fills the input folder, and
-    an empty output folder becomes its ``colourized`` sub-folder. Backends are listed by the
-    names the main window uses.
+    over `backend_name`. The first choice, "Automatic (per photo)" (`AUTO`, the default), gives a
+    photo with sidecar hints the hints backend and any other the best automatic backend on
+    held-out sources (`engine.backend_choice`); the status line names each photo's backend.
+    `input_dir` (the open photo's folder) pre-fills the input folder, and an empty output folder
+    becomes its ``colourized`` sub-folder. Backends are listed by the names the main window uses.
 
     Signals:
         batchFinished(object): the `BatchReport` when a run ends (also when cancelled), or None
@@ -78,7 +90,7 @@ class QtBatchDialog(QDialog):
     batchFinished = Signal(object)
 
     def __init__(
-        self, settings: QSettings | None = None, backend_name: str = "hints", parent: QWidget | None = None,
+        self, settings: QSettings | None = None, backend_name: str = AUTO, parent: QWidget | None = None,
         *, backend_factory: BackendFactory | None = None, working_size: int = DEFAULT_WORKING_SIZE,
         input_dir: Path | None = None,
     ):
@@ -116,7 +128,11 @@ class QtBatchDialog(QDialog):
         self.input_edit = QLineEdit()
         self.output_edit = QLineEdit()
         self.backend_combo = QComboBox()
-        for index, name in enumerate(BACKENDS):
+        self.backend_combo.addItem("Automatic (per photo)", AUTO)
+        self.backend_combo.setItemData(0, "Photos with sidecar hints: the hints backend; others: the automatic "
+                                          "backend that scores best on photos unlike the training set",
+                                       Qt.ItemDataRole.ToolTipRole)
+        for index, name in enumerate(BACKENDS, start=1):
             self.backend_combo.addItem(BACKEND_TITLES.get(name, name), name)
             self.backend_combo.setItemData(index, BACKENDS[name].description, Qt.ItemDataRole.ToolTipRole)
         self.format_combo = QComboBox()
@@ -187,7 +203,7 @@ class QtBatchDialog(QDialog):
         self.input_edit.setText(get("input_dir", ""))
         self.output_edit.setText(get("output_dir", ""))
         backend = get("backend", backend_name)
-        name = backend if backend in BACKENDS else backend_name
+        name = backend if backend in BACKENDS or backend == AUTO else backend_name
         self.backend_combo.setCurrentIndex(max(0, self.backend_combo.findData(name)))
         fmt = get("format", "jpg")
         self.format_combo.setCurrentText(fmt if fmt in OUTPUT_FORMATS else "jpg")
@@ -257,7 +273,8 @@ class QtBatchDialog(QDialog):
         self.errors.clear()
         self.notice.hide()
         self.progress.setRange(0, 0)  # busy until the first photo is done (opening the backend)
-        self._set_status(f"Opening the {self.backend_combo.currentText()} backend…")
+        opening = "backends" if self.backend_name() == AUTO else f"{self.backend_combo.currentText()} backend"
+        self._set_status(f"Opening the {opening}…")
         self._cancel = threading.Event()
         self._thread = QThread(self)
         self._worker = _BatchWorker(self.job(), self.backend_name(), self.backend_factory, self._cancel)

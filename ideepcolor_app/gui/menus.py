@@ -98,15 +98,15 @@ def _open_recent(window: QMainWindow, path: str) -> None:
 
 
 def open_batch_dialog(window: QMainWindow):
-    """File › Batch export…: the batch dialog, with the current backend preselected."""
+    """File › Batch export…: the batch dialog, automatic per photo unless a backend was chosen there before."""
     try:
         from ideepcolor_app.gui.batch_dialog import QtBatchDialog
     except ImportError as err:
         window.report_error("Batch export unavailable", str(err))
         return None
     photo = window.doc.photo_path
-    dialog = QtBatchDialog(settings=window.app_settings.qsettings, backend_name=window.doc.backend_name, parent=window,
-                           working_size=window.doc.working_size, input_dir=None if photo is None else photo.parent)
+    dialog = QtBatchDialog(settings=window.app_settings.qsettings, parent=window, working_size=window.doc.working_size,
+                           input_dir=None if photo is None else photo.parent)
     window.batch_dialog = dialog
     dialog.show()
     return dialog

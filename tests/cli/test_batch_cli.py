@@ -14,7 +14,7 @@ def test_batch_colorizes_good_files_and_reports_the_corrupt_one(photo_folder, tm
     out = tmp_path / "out"
     assert run_batch(photo_folder, out, "--recursive", "--format", "png") == 1
     stdout = capsys.readouterr().out
-    assert "3 colourized, 0 skipped (output exists), 1 failed" in stdout
+    assert "3 colourized (levin 3), 0 skipped (output exists), 1 failed" in stdout
     assert "broken.jpg" in stdout
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert written == ["a.png", "b.png", "sub/c.png"]

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import ideepcolor_app.engine.batch as batch_module
 from ideepcolor_app.engine.batch import BatchJob, run_batch
 
 
@@ -85,18 +84,18 @@ def test_ctrl_c_stops_with_a_report_and_no_temporaries(tmp_path, recording_backe
     root.mkdir()
     for i, name in enumerate("abcd"):
         photo(root / f"{name}.png", 50 + 40 * i)
-    real = batch_module.colorize_file
+    import ideepcolor_app.imageio.write as write_module
+
+    real = write_module._write_with_pillow
     calls = []
 
-    def interrupting(source, destination, *args, **kwargs):
-        calls.append(source.name)
+    def interrupting(*args, **kwargs):
+        calls.append(1)
         if len(calls) == 2:  # Ctrl+C while the second photo is being written
-            def writer_interrupted(*a, **k):
-                raise KeyboardInterrupt
-            monkeypatch.setattr("ideepcolor_app.imageio.write._write_with_pillow", writer_interrupted)
-        return real(source, destination, *args, **kwargs)
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(batch_module, "colorize_file", interrupting)
+    monkeypatch.setattr(write_module, "_write_with_pillow", interrupting)
     out = tmp_path / "out"
     report = run_batch(job(root, out), recording_backend)
     assert report.interrupted and [p.name for p in report.done] == ["a.png"]

@@ -74,7 +74,7 @@ def test_batch_dialog_runs_in_background_and_lists_the_corrupt_file(qtbot, batch
     assert dialog.errors.count() == 1
     assert dialog.errors.item(0).text().startswith("broken.png: ")
     assert (dialog.progress.value(), dialog.progress.maximum()) == (3, 3)
-    assert "2 colourized, 0 skipped (output exists), 1 failed" in dialog.status.text()
+    assert "2 colourized (levin 2), 0 skipped (output exists), 1 failed" in dialog.status.text()
     assert not dialog.is_running() and dialog.start_button.isEnabled()
     assert not dialog.cancel_button.isEnabled()
 

@@ -100,15 +100,15 @@ def test_eyedropper_reference_loads_off_the_gui_thread(qtbot, window, tmp_path):
     assert b < -40  # blue
 
 
-def test_batch_dialog_starts_in_the_photos_folder_with_readable_backend_names(qtbot, window, small_photo):
+def test_batch_dialog_starts_in_the_photos_folder_automatic_with_readable_backend_names(qtbot, window, small_photo):
     window.actions["batch"].trigger()
     dialog = window.batch_dialog
     qtbot.addWidget(dialog)
     assert Path(dialog.input_edit.text()) == small_photo.parent
     assert Path(dialog.output_edit.text()) == small_photo.parent / "colourized"
     names = [dialog.backend_combo.itemText(i) for i in range(dialog.backend_combo.count())]
-    assert names[0] == BACKEND_TITLES["hints"] and "hints" not in names
-    assert dialog.backend_name() == window.doc.backend_name
+    assert names[:2] == ["Automatic (per photo)", BACKEND_TITLES["hints"]] and "hints" not in names
+    assert dialog.backend_name() == "auto"  # whatever the main window's backend
 
 
 def test_batch_dialog_wraps_long_error_lines(qtbot):

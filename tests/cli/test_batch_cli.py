@@ -75,3 +75,28 @@ def test_batch_output_inside_input_is_not_colourized_again(photo_folder, capsys)
     run_batch(photo_folder, out, "--recursive", "--format", "png", "--overwrite")
     assert "3 colourized" in capsys.readouterr().out
     assert not (out / "colour").exists()
+
+
+def test_batch_without_backend_logs_each_photos_backend_and_counts_them(photo_folder, tmp_path, capsys, monkeypatch):
+    import json
+
+    import ideepcolor_app.cli.batch as batch_cli
+    import ideepcolor_app.engine.backend_choice as choice
+    from ideepcolor_app.engine.backends import LevinBackend
+
+    opened = []
+    monkeypatch.setattr(choice, "held_out_psnr", {"zhang": 19.0, "gan": 20.5}.get)
+    monkeypatch.setattr(batch_cli, "open_named_backend", lambda name, *a, **k: opened.append(name) or LevinBackend())
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    assert main(["batch", str(photo_folder), str(out), "--size", "16", "--recursive", "--report", str(report)]) == 1
+    stdout = capsys.readouterr().out
+    assert "automatic backend per photo: hints for photos with a sidecar .hints.json, gan for the others" in stdout
+    assert "colourized a.png with gan\n" in stdout and "colourized b.jpg with hints and b.hints.json\n" in stdout
+    assert "3 colourized (gan 2, hints 1), 0 skipped (output exists), 1 failed" in stdout
+    assert sorted(opened) == ["gan", "hints"]
+    assert json.loads(report.read_text())["backends"] == {"gan": 2, "hints": 1}
+
+
+def test_batch_weights_without_backend_is_a_clear_error(photo_folder, tmp_path, capsys):
+    assert main(["batch", str(photo_folder), str(tmp_path / "out"), "--weights", "fusion"]) == 1
+    assert "--weights needs --backend" in capsys.readouterr().err

@@ -54,6 +54,9 @@ class DataConfig:
     # Whole sources (MANIFEST.csv `source_package`) left out of `train`; `training.evaluate
     # --sources` scores them as photos unlike the corpus.
     exclude_sources: tuple[str, ...] = ()
+    # Probability of each old-photo degradation (fade, blur, grain, JPEG) of the network's L
+    # input, per sample (`training.data.degrade_old_photo`); 0 trains on clean L.
+    old_photo_p: float = 0.0
 
 
 @dataclass(frozen=True)

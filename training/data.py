@@ -189,3 +189,73 @@ def to_lab(rgb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Split (B,3,H,W) sRGB in [0, 1] into L (B,1,H,W) and ab (B,2,H,W), CIELAB units."""
     lab = rgb_to_lab(rgb)
     return lab[:, :1], lab[:, 1:]
+
+
+# -- old-photo degradations (of the network's L input only; the target ab stays clean) -------
+
+
+def add_grain(l: torch.Tensor, sigma: float, rng: np.random.Generator) -> torch.Tensor:
+    """Film grain: Gaussian noise of `sigma` L units, clumped over about 2 px. l: (1,H,W)."""
+    noise = torch.from_numpy(rng.standard_normal(l.shape).astype(np.float32)).to(l.device)
+    clumped = F.avg_pool2d(noise[None], 3, stride=1, padding=1, count_include_pad=False)[0]
+    return (l + sigma * clumped / clumped.std().clamp_min(1e-6)).clamp(0.0, 100.0)
+
+
+def blur(l: torch.Tensor, sigma: float) -> torch.Tensor:
+    """Gaussian blur of `sigma` px (a soft lens or scan), edges replicated. l: (1,H,W)."""
+    radius = max(1, math.ceil(2.5 * sigma))
+    x = torch.arange(-radius, radius + 1, dtype=l.dtype, device=l.device)
+    kernel = torch.exp(-0.5 * (x / sigma) ** 2)
+    kernel = kernel / kernel.sum()
+    out = F.pad(l[None], (radius, radius, radius, radius), mode="replicate")
+    out = F.conv2d(out, kernel.view(1, 1, 1, -1))
+    return F.conv2d(out, kernel.view(1, 1, -1, 1))[0]
+
+
+def jpeg(l: torch.Tensor, quality: int) -> torch.Tensor:
+    """Round trip through a grey 8-bit JPEG of `quality` (block artefacts). l: (1,H,W)."""
+    import io
+
+    grey = (l[0].clamp(0.0, 100.0) * 2.55 + 0.5).to(torch.uint8).cpu().numpy()
+    buffer = io.BytesIO()
+    Image.fromarray(grey).save(buffer, format="JPEG", quality=int(quality))
+    decoded = np.asarray(Image.open(buffer), dtype=np.float32) / 2.55
+    return torch.from_numpy(decoded)[None].to(l.device, l.dtype)
+
+
+def fade(l: torch.Tensor, black: float, white: float) -> torch.Tensor:
+    """Faded contrast: [0, 100] mapped linearly onto [black, white]. l: (1,H,W)."""
+    return black + l * (white - black) / 100.0
+
+
+def degrade_old_photo(l: torch.Tensor, ab: torch.Tensor, p: float,
+                      rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """Make a batch's L look like a scanned old photo; ab is returned untouched.
+
+    Each sample independently gets each degradation with probability `p`: faded contrast
+    (black 0-25, white 75-100), blur (sigma 0.5-1.5 px), grain (sigma 1-5 L units), JPEG
+    (quality 20-70), in that order (the order a print ages, is scanned and is saved). The
+    network learns to colour such inputs as it colours clean ones.
+
+    Args:
+        l: (B,1,H,W) float32 CIELAB L in [0, 100].
+        ab: (B,2,H,W) the target; returned as is.
+        p: probability of each degradation; 0 returns `l` itself.
+        rng: the step's generator (see `StepBatches`), so a resumed run degrades alike.
+    Returns:
+        (degraded l, ab).
+    """
+    if p <= 0.0:
+        return l, ab
+    out = []
+    for sample in l:
+        if rng.random() < p:
+            sample = fade(sample, rng.uniform(0.0, 25.0), rng.uniform(75.0, 100.0))
+        if rng.random() < p:
+            sample = blur(sample, rng.uniform(0.5, 1.5))
+        if rng.random() < p:
+            sample = add_grain(sample, rng.uniform(1.0, 5.0), rng)
+        if rng.random() < p:
+            sample = jpeg(sample, int(rng.integers(20, 71)))
+        out.append(sample)
+    return torch.stack(out), ab

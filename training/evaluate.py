@@ -24,6 +24,7 @@ from ideepcolor_app.atomic import atomic_write_bytes
 from ideepcolor_app.engine.backends import Backend, HintsBackend, LevinBackend
 from ideepcolor_app.engine.weights import load_weights, read_card
 from ideepcolor_app.nets import ColorNet
+from ideepcolor_app.nets.zhang import AnnealedMean
 from ideepcolor_app.propagation import LevinSolver
 
 from training.config import DataConfig
@@ -45,7 +46,7 @@ def network_predictor(net: ColorNet) -> tuple[Predictor, bool]:
     def predict(l, hints):
         if net.FAMILY in HINT_FAMILIES:
             return net(l, hints.ab, hints.mask)
-        if net.FAMILY == "zhang":
+        if isinstance(net, AnnealedMean):
             return net.colorize(l)
         return net(l)
 

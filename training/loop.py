@@ -25,7 +25,7 @@ from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
 from ideepcolor_app.engine.weights import ModelCard, read_card, save_weights
 
 from training.config import REPO_ROOT, TrainConfig
-from training.data import PhotoCrops, list_photos, step_loader, to_lab
+from training.data import PhotoCrops, degrade_old_photo, list_photos, step_loader, to_lab
 from training.prior import load_class_weights
 from training.protocol import ground_truth_colourfulness, load_eval_images, run_protocol
 from training.trainers import Trainer, create_trainer
@@ -209,7 +209,8 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = False) -> Path | None:
     progress = run_progress(state, cfg)
     for rgb in loader:
         trainer.set_lr(lr_factor(progress, cfg))
-        l, ab = to_lab(rgb.to(device))
+        l, ab = degrade_old_photo(*to_lab(rgb.to(device)), cfg.data.old_photo_p,
+                                  np.random.default_rng((cfg.seed, state.step, rank, 2)))
         losses = trainer.train_step(l, ab, np.random.default_rng((cfg.seed, state.step, rank, 1)))
         state.step += 1
         state.elapsed_s = elapsed_before + time.monotonic() - started

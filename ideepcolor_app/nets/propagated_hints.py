@@ -32,17 +32,14 @@ from ideepcolor_app.color.norm import L_NORM, denormalize_ab, normalize_ab, norm
 
 from .base import ColorNet, NetConfig
 from .blocks import check_image, zeros_like_channels
-from .fusion import EMBED_DIM, load_efficientnet_lite0
 from .hints_unet import _switchable, pooled_hints
+from .lite_encoder import EMBED_DIM, TAP_CHANNELS, LiteEncoder, shared_encoder
 from .registry import register_network
 
 __all__ = ["PropagatedHintsConfig", "PropagatedHintsNet", "PropagatedCache"]
 
-#: EfficientNet-Lite0 block indices whose outputs are tapped, and their (channels, stride).
-_TAPS = {0: (16, 2), 2: (24, 4), 4: (40, 8), 10: (112, 16), 15: (320, 32)}
-#: The backbone sees at least this many pixels on its short side (its 5x5 kernels at 1/32 need
-#: room); a smaller working size is upsampled for it, and its taps are resized back anyway.
-_MIN_BACKBONE_SIDE = 128
+#: Lateral key (the EfficientNet-Lite0 block index, kept for the state-dict keys) -> tap stride.
+_LATERALS = {2: 4, 4: 8, 10: 16, 15: 32}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,10 +106,10 @@ class PropagatedHintsNet(ColorNet):
         super().__init__(config)
         cfg: PropagatedHintsConfig = self.config
         c = cfg.width
-        self.lateral = nn.ModuleDict({str(i): nn.Conv2d(ch, c, 1) for i, (ch, s) in _TAPS.items() if s >= 4})
+        self.lateral = nn.ModuleDict({str(i): nn.Conv2d(TAP_CHANNELS[s], c, 1) for i, s in _LATERALS.items()})
         self.embedding = nn.Linear(EMBED_DIM, c)
         self.context = nn.Sequential(nn.ReLU(True), nn.Conv2d(c, c, 3, padding=1), nn.ReLU(True))
-        self.fine_l = nn.Sequential(nn.Conv2d(_TAPS[0][0] + 1, cfg.fine_width, 3, padding=1), nn.ReLU(True))
+        self.fine_l = nn.Sequential(nn.Conv2d(TAP_CHANNELS[2] + 1, cfg.fine_width, 3, padding=1), nn.ReLU(True))
         self.hint_in = nn.Sequential(nn.Conv2d(7, c, 1), nn.ReLU(True), nn.Conv2d(c, c, 1))
         self.stack = nn.ModuleList(nn.Conv2d(c, c, 3, padding=d, dilation=d) for d in cfg.dilations)
         self.global_hist = nn.Conv2d(cfg.num_bins + 1, c, 1)
@@ -126,48 +123,23 @@ class PropagatedHintsNet(ColorNet):
         )
         nn.init.zeros_(self.fine[-1].weight)
         nn.init.zeros_(self.fine[-1].bias)
-        self.backbone = load_efficientnet_lite0(cfg.pretrained_backbone)
-        self.backbone.requires_grad_(False)
-        self.backbone.eval()
-
-    def train(self, mode: bool = True) -> "PropagatedHintsNet":
-        """Set training mode for our layers; the frozen backbone always stays in eval mode."""
-        super().train(mode)
-        self.backbone.eval()
-        return self
-
-    @torch.no_grad()
-    def _backbone_taps(self, l: Tensor) -> tuple[dict[int, Tensor], Tensor]:
-        """EfficientNet-Lite0 on L (repeated to RGB, scaled to [-1, 1]): taps and embedding."""
-        b = self.backbone
-        short = min(l.shape[-2:])
-        if short < _MIN_BACKBONE_SIDE:
-            l = F.interpolate(l, scale_factor=_MIN_BACKBONE_SIDE / short, mode="bilinear",
-                              align_corners=False)
-        x = ((l / L_NORM).clamp(0.0, 1.0) - 0.5) / 0.5
-        x = b._swish(b._bn0(b._conv_stem(x.expand(-1, 3, -1, -1))))
-        taps = {}
-        for i, block in enumerate(b._blocks):
-            x = block(x)
-            if i in _TAPS:
-                taps[i] = x
-        embedding = b._swish(b._bn1(b._conv_head(x))).mean(dim=(2, 3))
-        return taps, embedding
+        # The shared frozen encoder, under the name (and so the state-dict keys) it always had.
+        self.backbone: LiteEncoder = shared_encoder(cfg.pretrained_backbone)
 
     def encode(self, l: Tensor) -> PropagatedCache:
         """Do the L-only work. l: (B,1,H,W) float32 CIELAB L in [0, 100]; H, W divisible by 4."""
         check_image(l, "l", 1, 4)
         h, w = l.shape[-2:]
         quarter, half = (h // 4, w // 4), (h // 2, w // 2)
-        taps, embedding = self._backbone_taps(l)
-        context = self.embedding(embedding)[:, :, None, None]
+        features = self.backbone(l)
+        context = self.embedding(features.embedding)[:, :, None, None]
         for key, conv in self.lateral.items():
-            lateral = conv(taps[int(key)])
+            lateral = conv(features.taps[_LATERALS[int(key)]])
             if tuple(lateral.shape[-2:]) != quarter:
                 lateral = F.interpolate(lateral, size=quarter, mode="bilinear", align_corners=False)
             context = context + lateral
         l_norm = normalize_l(l)
-        edges = torch.cat([_pool_to(taps[0], half), _pool_to(l_norm, half)], dim=1)
+        edges = torch.cat([_pool_to(features.taps[2], half), _pool_to(l_norm, half)], dim=1)
         return PropagatedCache(l_norm, self.context(context), self.fine_l(edges))
 
     def decode(

@@ -23,7 +23,7 @@ from .blocks import check_image, conv_block, conv_layers, up_conv
 from .base import ColorNet, NetConfig
 from .registry import register_network
 
-__all__ = ["ZhangConfig", "ZhangNet"]
+__all__ = ["AnnealedMean", "ZhangConfig", "ZhangNet", "bin_output_layer"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,8 +51,61 @@ class ZhangConfig(NetConfig):
             raise ValueError("depths and num_bins must be positive")
 
 
+def bin_output_layer(num_bins: int) -> nn.Conv2d:
+    """The fixed 1x1 conv from bin probabilities to ab / 110: its weights are the bin centres.
+
+    Our 529-bin grid is filled in here; an imported 313-bin model brings its own centres.
+    """
+    layer = nn.Conv2d(num_bins, 2, 1, bias=False)
+    layer.weight.requires_grad_(False)
+    with torch.no_grad():
+        if num_bins == 529:
+            layer.weight.copy_((BinSet.grid().centres / AB_NORM).t()[:, :, None, None])
+        else:
+            layer.weight.zero_()
+    return layer
+
+
+class AnnealedMean:
+    """Decoding of a classification network's bin logits (mixin; needs ``model_out``)."""
+
+    model_out: nn.Conv2d
+
+    def bin_centres(self) -> Tensor:
+        """Return the bin centres read from ``model_out``, (Q, 2) float32 in CIELAB units."""
+        return self.model_out.weight[:, :, 0, 0].t() * AB_NORM
+
+    def annealed_mean(self, logits: Tensor, temperature: float = 0.38) -> Tensor:
+        """Decode logits to ab: softmax(logits / T) then the expected bin centre.
+
+        Args:
+            logits: (B,Q,h,w) from `forward`.
+            temperature: T > 0; 0.38 is the paper's default (smaller: more colourful).
+        Returns:
+            ab: (B,2,h,w) float32 in CIELAB units.
+        Raises:
+            ValueError: if ``temperature <= 0``.
+        """
+        if not temperature > 0:
+            raise ValueError(f"temperature must be > 0, got {temperature}")
+        probs = torch.softmax(logits / temperature, dim=1)
+        return torch.einsum("bqhw,qc->bchw", probs, self.bin_centres().to(probs.dtype))
+
+    def colorize(self, l: Tensor, temperature: float = 0.38) -> Tensor:
+        """Colourize: annealed mean at 1/4 resolution, then bilinear up to H x W.
+
+        Args:
+            l: (B,1,H,W) float32 in [0, 100].
+            temperature: see `annealed_mean`.
+        Returns:
+            ab: (B,2,H,W) float32 in CIELAB units.
+        """
+        ab = self.annealed_mean(self(l), temperature)
+        return F.interpolate(ab, size=l.shape[-2:], mode="bilinear", align_corners=False)
+
+
 @register_network
-class ZhangNet(ColorNet):
+class ZhangNet(AnnealedMean, ColorNet):
     """ECCV16 classification network: L -> bin logits -> annealed-mean ab.
 
     Example:
@@ -89,15 +142,11 @@ class ZhangNet(ColorNet):
             up_conv(cfg.widths[6], width), nn.ReLU(True), *tail,
             nn.Conv2d(width, cfg.num_bins, 1),
         )
-        self.model_out = nn.Conv2d(cfg.num_bins, 2, 1, bias=False)
-        self.model_out.weight.requires_grad_(False)
-        with torch.no_grad():
-            # Our 529-bin grid is fixed here; an imported 313-bin model brings its centres.
-            if cfg.num_bins == 529:
-                centres = BinSet.grid().centres.to(self.model_out.weight.device)
-                self.model_out.weight.copy_((centres / AB_NORM).t()[:, :, None, None])
-            else:
-                self.model_out.weight.zero_()
+        self.model_out = bin_output_layer(cfg.num_bins)
+
+    def logits_layer(self) -> nn.Conv2d:
+        """The conv that outputs the bin logits (temperature calibration scales it)."""
+        return self.model8[-1]
 
     def forward(self, l: Tensor) -> Tensor:
         """Predict bin logits.
@@ -112,35 +161,3 @@ class ZhangNet(ColorNet):
         for i in range(1, 9):
             x = getattr(self, f"model{i}")(x)
         return x
-
-    def bin_centres(self) -> Tensor:
-        """Return the bin centres read from ``model_out``, (Q, 2) float32 in CIELAB units."""
-        return self.model_out.weight[:, :, 0, 0].t() * AB_NORM
-
-    def annealed_mean(self, logits: Tensor, temperature: float = 0.38) -> Tensor:
-        """Decode logits to ab: softmax(logits / T) then the expected bin centre.
-
-        Args:
-            logits: (B,Q,h,w) from `forward`.
-            temperature: T > 0; 0.38 is the paper's default (smaller: more colourful).
-        Returns:
-            ab: (B,2,h,w) float32 in CIELAB units.
-        Raises:
-            ValueError: if ``temperature <= 0``.
-        """
-        if not temperature > 0:
-            raise ValueError(f"temperature must be > 0, got {temperature}")
-        probs = torch.softmax(logits / temperature, dim=1)
-        return torch.einsum("bqhw,qc->bchw", probs, self.bin_centres().to(probs.dtype))
-
-    def colorize(self, l: Tensor, temperature: float = 0.38) -> Tensor:
-        """Colourize: annealed mean at 1/4 resolution, then bilinear up to H x W.
-
-        Args:
-            l: (B,1,H,W) float32 in [0, 100].
-            temperature: see `annealed_mean`.
-        Returns:
-            ab: (B,2,H,W) float32 in CIELAB units.
-        """
-        ab = self.annealed_mean(self(l), temperature)
-        return F.interpolate(ab, size=l.shape[-2:], mode="bilinear", align_corners=False)

@@ -1,0 +1,114 @@
+"""The shared EfficientNet-Lite0 encoder: the same features as the raw backbone gave, one run per
+photo (cached in eval mode, never while training), and the shipped hints weights unchanged."""
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from ideepcolor_app.color.norm import L_NORM
+from ideepcolor_app.engine.weights import BUNDLED_MODELS_DIR, load_weights
+from ideepcolor_app.nets import PropagatedHintsConfig, PropagatedHintsNet
+from ideepcolor_app.nets.lite_encoder import CACHE_ENTRIES, LiteEncoder, load_efficientnet_lite0, shared_encoder
+
+
+def _wave(h: int, w: int) -> torch.Tensor:
+    yy, xx = torch.meshgrid(torch.arange(float(h)), torch.arange(float(w)), indexing="ij")
+    return (50 + 40 * torch.sin(xx / 7) * torch.cos(yy / 5))[None, None]
+
+
+def _raw_taps(backbone, l):
+    """What PropagatedHintsNet._backbone_taps computed on the raw EfficientNet before the refactor."""
+    short = min(l.shape[-2:])
+    if short < 128:
+        l = F.interpolate(l, scale_factor=128 / short, mode="bilinear", align_corners=False)
+    x = ((l / L_NORM).clamp(0.0, 1.0) - 0.5) / 0.5
+    x = backbone._swish(backbone._bn0(backbone._conv_stem(x.expand(-1, 3, -1, -1))))
+    taps = {}
+    for i, block in enumerate(backbone._blocks):
+        x = block(x)
+        if i in (0, 2, 4, 10, 15):
+            taps[i] = x
+    return taps, backbone._swish(backbone._bn1(backbone._conv_head(x))).mean(dim=(2, 3))
+
+
+@pytest.mark.parametrize("hw", [(64, 96), (160, 128)])
+def test_features_equal_the_raw_backbone_taps(hw):
+    torch.manual_seed(3)
+    encoder = LiteEncoder(pretrained=False)
+    raw = load_efficientnet_lite0(pretrained=False).eval()
+    raw.load_state_dict(encoder.state_dict())
+    l = _wave(*hw)
+    with torch.no_grad():
+        features = encoder(l)
+        taps, embedding = _raw_taps(raw, l)
+    assert sorted(features.taps) == [2, 4, 8, 16, 32]
+    for stride, index in zip((2, 4, 8, 16, 32), (0, 2, 4, 10, 15)):
+        assert torch.equal(features.taps[stride], taps[index])
+    assert torch.equal(features.embedding, embedding) and embedding.shape == (1, 1280)
+
+
+def test_keys_are_the_raw_backbones_so_old_checkpoints_load():
+    raw_keys = set(load_efficientnet_lite0(pretrained=False).state_dict())
+    assert set(LiteEncoder(pretrained=False).state_dict()) == raw_keys
+    net = PropagatedHintsNet(PropagatedHintsConfig(pretrained_backbone=False))
+    assert {k[len("backbone."):] for k in net.state_dict() if k.startswith("backbone.")} == raw_keys
+
+
+def test_eval_runs_are_cached_per_photo_and_training_runs_are_not():
+    encoder = shared_encoder(pretrained=False)
+    encoder._cache.clear()
+    first, second = _wave(64, 64), _wave(64, 64) + 1.0
+    before = encoder.runs
+    with torch.inference_mode():
+        a = encoder(first)
+        assert encoder(first.clone()) is a  # same content, same entry
+        encoder(second)
+        assert encoder(first) is a
+    assert encoder.runs - before == 2
+    with torch.no_grad():
+        encoder(first)
+    assert encoder.runs - before == 2
+    encoder(first)  # grad enabled: a training batch, always run
+    encoder(first)
+    assert encoder.runs - before == 4
+    with torch.no_grad():
+        for k in range(CACHE_ENTRIES + 1):
+            encoder(_wave(64, 64) + 2.0 + k)
+        encoder(first)  # pushed out by the newer photos
+    assert encoder.runs - before == 4 + CACHE_ENTRIES + 2
+
+
+def test_encoder_stays_in_eval_mode_and_frozen():
+    net = PropagatedHintsNet(PropagatedHintsConfig(pretrained_backbone=False)).train()
+    assert net.training and not net.backbone.training
+    assert not any(p.requires_grad for p in net.backbone.parameters())
+    assert net.backbone is shared_encoder(pretrained=False)
+
+
+#: models/hints.safetensors at the refactor, and its output on `_wave(64, 96)` with one hint,
+#: computed by the code before the encoder moved into lite_encoder.py (commit 99198e4).
+_HINTS_SHA256 = "b261e5a4b4a2be9e1438e7048b2e969b1f076c2db9a3ecb3e10b6edaffe4c7d7"
+_HINTS_AB = [[[0.635, 0.8482, -1.0097, -2.3405], [-0.1436, -0.1242, -0.3878, -1.1216],
+              [-1.2916, -2.6186, -1.7994, -2.9919]],
+             [[13.5003, 10.796, 13.3721, 15.1788], [8.1642, 3.7737, 8.9361, 7.3476],
+              [13.4232, 14.2266, 15.7049, 16.3369]]]
+
+
+@pytest.mark.skipif(
+    not (BUNDLED_MODELS_DIR / "hints.json").is_file()
+    or json.loads(Path(BUNDLED_MODELS_DIR / "hints.json").read_text())["sha256"] != _HINTS_SHA256,
+    reason="the shipped hints weights are not the ones the reference output was computed with",
+)
+def test_shipped_hints_weights_give_the_output_they_gave_before_the_refactor():
+    net, _ = load_weights(BUNDLED_MODELS_DIR / "hints.safetensors")
+    hint_ab, mask = torch.zeros(1, 2, 64, 96), torch.zeros(1, 1, 64, 96)
+    hint_ab[:, 0, 20:26, 30:36], hint_ab[:, 1, 20:26, 30:36] = 30.0, -20.0
+    mask[:, :, 20:26, 30:36] = 1.0
+    with torch.inference_mode():
+        ab = net(_wave(64, 96), hint_ab, mask)
+    assert ab[0, :, 8::24, 8::24].flatten().tolist() == pytest.approx(
+        torch.tensor(_HINTS_AB).flatten().tolist(), abs=1e-3)
+    assert float(ab.abs().mean()) == pytest.approx(7.3396, abs=1e-3)

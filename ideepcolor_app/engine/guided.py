@@ -13,6 +13,22 @@ from ideepcolor_app.propagation import CoarsePropagator
 
 
 @torch.inference_mode()
+def guided_propagator(net: PropagatedHintsNet, cache: PropagatedCache, l: torch.Tensor) -> CoarsePropagator:
+    """The photo's propagator, guided by the network's own colourization without hints.
+
+    Hints then spread less across colour edges that the network sees and lightness does not
+    (a red jumper on a green lawn of the same lightness). It is L-only, so it is built once
+    per photo, beside `net.encode`.
+
+    Args:
+        l: (h,w) float32 CIELAB L of the photo at the working size.
+    """
+    zeros = torch.zeros(1, 1, *cache.size, device=cache.l_norm.device, dtype=cache.l_norm.dtype)
+    ab, _ = net.decode(cache, zeros.expand(-1, 2, -1, -1), zeros)
+    return CoarsePropagator(l, guide_ab=ab[0].float().cpu())
+
+
+@torch.inference_mode()
 def guided_decode(net: PropagatedHintsNet, cache: PropagatedCache, propagator: CoarsePropagator,
                   hint_ab: torch.Tensor, hint_mask: torch.Tensor, hist: torch.Tensor | None = None,
                   sat: torch.Tensor | None = None, want_logits: bool = False,

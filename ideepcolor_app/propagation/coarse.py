@@ -28,7 +28,7 @@ import torch.nn.functional as F
 
 from ideepcolor_app.propagation.levin import LevinFactor, LevinSolver
 
-__all__ = ["CoarsePropagator", "Propagation", "COARSE_SIDE", "DEFAULT_DECAY", "coarse_factor"]
+__all__ = ["CoarsePropagator", "Propagation", "COARSE_SIDE", "DEFAULT_DECAY", "GUIDE_SIGMA", "coarse_factor"]
 
 #: Long side of the coarse grid: the pooling factor is chosen per image to come close to it
 #: (256 -> 4x, 128 -> 2x, 64 and less -> 1x), so a small working size is not blurred by a
@@ -36,6 +36,9 @@ __all__ = ["CoarsePropagator", "Propagation", "COARSE_SIDE", "DEFAULT_DECAY", "c
 COARSE_SIDE = 64
 #: Diagonal decay of the coarse system; chosen on val (README "Quality").
 DEFAULT_DECAY = 1e-3
+#: Scale of a `guide_ab` difference, in ab / 100 units, that weakens a neighbour's affinity
+#: by 1/e; chosen on val (README "Quality").
+GUIDE_SIGMA = 0.04
 _MIN_WEIGHT = 1e-6
 
 
@@ -92,6 +95,9 @@ class CoarsePropagator:
         l: (H,W) float CIELAB L in [0, 100] at the working resolution.
         factor: pooling factor of the coarse grid; None: `coarse_factor` of the image.
         decay: diagonal decay of the free rows (see module docstring).
+        guide_ab: optional (2,H,W) CIELAB ab that propagation should also respect: a hint
+            spreads less across a change of this colour (e.g. a network's colourization
+            without hints, whose colour edges lightness may not show). See `GUIDE_SIGMA`.
 
     Example:
         >>> l = torch.full((16, 16), 50.0)
@@ -102,7 +108,7 @@ class CoarsePropagator:
         ([30.0, -20.0], True)
     """
 
-    def __init__(self, l, factor: int | None = None, decay: float = DEFAULT_DECAY):
+    def __init__(self, l, factor: int | None = None, decay: float = DEFAULT_DECAY, guide_ab=None):
         l = _as_tensor(l)
         if l.ndim != 2:
             raise ValueError(f"l must be (H, W), got {tuple(l.shape)}")
@@ -111,7 +117,11 @@ class CoarsePropagator:
         self.coarse_shape = tuple(max(1, -(-n // factor)) for n in self.shape)
         self.decay = float(decay)
         l_coarse = F.adaptive_avg_pool2d(l[None, None], self.coarse_shape)[0, 0]
-        self.solver = LevinSolver(l_coarse.double().numpy())
+        guide = None
+        if guide_ab is not None:
+            guide_ab = _as_tensor(guide_ab).reshape(1, 2, *self.shape) / (100.0 * GUIDE_SIGMA)
+            guide = F.adaptive_avg_pool2d(guide_ab, self.coarse_shape)[0].double().numpy()
+        self.solver = LevinSolver(l_coarse.double().numpy(), guide=guide)
 
     def pool_hints(self, values: torch.Tensor, hint_mask: torch.Tensor
                    ) -> tuple[torch.Tensor, torch.Tensor]:

@@ -95,12 +95,14 @@ def _window_stack(y: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     return nb_y, nb_idx
 
 
-def _window_weights(nb_y: np.ndarray, centre: int) -> np.ndarray:
+def _window_weights(nb_y: np.ndarray, centre: int, guide_d2: np.ndarray | None = None) -> np.ndarray:
     """Compute normalised affinities w_rs of each pixel to its window neighbours.
 
     Args:
         nb_y: (N, K) float64 neighbour lightness in [0, 1]; NaN outside the image.
         centre: column of `nb_y` holding the pixel itself.
+        guide_d2: optional (N, K) float64 squared guide distances (see
+            `affinity_matrix`); each weight is multiplied by exp(-guide_d2) before normalising.
 
     Returns:
         (N, K) float64 weights, each row summing to 1; 0 at the centre and outside the image.
@@ -116,7 +118,13 @@ def _window_weights(nb_y: np.ndarray, centre: int) -> np.ndarray:
     min_d2[~np.isfinite(min_d2)] = 0.0  # a 1x1 image has no neighbours
     denom = np.maximum(_VAR_SCALE * var, min_d2 / -math.log(_MIN_NEIGHBOUR_WEIGHT))
     denom = np.maximum(denom, _DENOM_FLOOR)
-    weights = np.exp(-d2 / denom[:, None])  # exp(-inf) = 0 off the image and at the centre
+    exponent = d2 / denom[:, None]  # inf off the image and at the centre: weight 0
+    if guide_d2 is not None:
+        exponent = exponent + np.where(neighbour, guide_d2, 0.0)
+    # Subtracting each row's smallest exponent rescales the row (normalised away) and keeps
+    # the closest neighbour's weight at 1, so no row underflows to all zeros.
+    smallest = np.min(exponent, axis=1, keepdims=True)
+    weights = np.exp(-(exponent - np.where(np.isfinite(smallest), smallest, 0.0)))
     total = weights.sum(axis=1, keepdims=True)
     return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
 
@@ -154,12 +162,15 @@ def _dissection_order(h: int, w: int, window: int, leaf: int = 16) -> np.ndarray
     return np.concatenate(parts)
 
 
-def affinity_matrix(l: np.ndarray, window: int = 1) -> sp.csr_matrix:
+def affinity_matrix(l: np.ndarray, window: int = 1, guide: np.ndarray | None = None) -> sp.csr_matrix:
     """Build A = I - W, the Levin et al. affinity matrix of a lightness image.
 
     Args:
         l: (H, W) float CIELAB lightness in [0, 100].
         window: window half-width k >= 1; 1 gives the paper's 3x3 neighbourhood.
+        guide: optional (C, H, W) extra guide channels (e.g. a network's predicted ab, scaled):
+            neighbours also need similar guide values, w_rs *= exp(-|g(r) - g(s)|^2), so
+            colour edges that lightness does not show stop propagation too.
 
     Returns:
         (H*W, H*W) float64 CSR matrix with 1 on the diagonal and -w_rs off it; each row sums
@@ -171,7 +182,16 @@ def affinity_matrix(l: np.ndarray, window: int = 1) -> sp.csr_matrix:
     window = int(window)
     nb_y, nb_idx = _window_stack(l / 100.0, window)
     centre = nb_y.shape[1] // 2
-    data = -_window_weights(nb_y, centre)
+    guide_d2 = None
+    if guide is not None:
+        guide = np.asarray(guide, dtype=np.float64)
+        if guide.ndim != 3 or guide.shape[1:] != l.shape or not np.all(np.isfinite(guide)):
+            raise ValueError(f"guide must be finite with shape (C, {l.shape[0]}, {l.shape[1]})")
+        guide_d2 = np.zeros_like(nb_y)
+        for channel in guide:
+            nb_g = _window_stack(channel, window)[0]
+            guide_d2 += np.nan_to_num((nb_g - nb_g[:, centre : centre + 1]) ** 2)
+    data = -_window_weights(nb_y, centre, guide_d2)
     data[:, centre] = 1.0
     valid = nb_idx >= 0
     indptr = np.concatenate([[0], np.cumsum(valid.sum(axis=1))])
@@ -193,6 +213,7 @@ class LevinSolver:
         eps: relative residual tolerance of each solve: a solution is accepted when
             ||M x - rhs|| <= eps * max(1, ||rhs||) for both a and b. SuperLU is direct, so
             this only catches a numerically failed factorisation.
+        guide: optional (C, H, W) extra guide channels; see `affinity_matrix`.
 
     Example:
         >>> l = np.full((4, 4), 50.0)
@@ -202,8 +223,9 @@ class LevinSolver:
         [20.0, -10.0]
     """
 
-    def __init__(self, l: np.ndarray, window: int = 1, eps: float = 1e-6) -> None:
-        self.affinity = affinity_matrix(l, window)
+    def __init__(self, l: np.ndarray, window: int = 1, eps: float = 1e-6,
+                 guide: np.ndarray | None = None) -> None:
+        self.affinity = affinity_matrix(l, window, guide)
         self.shape: tuple[int, int] = np.shape(l)  # type: ignore[assignment]
         self.eps = float(eps)
         self._order = _dissection_order(*self.shape, int(window))

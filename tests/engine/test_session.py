@@ -98,4 +98,5 @@ def test_session_with_hints_network_caches_encoder(l_photo, monkeypatch):
     for x in (5, 15, 25, 35):
         ab = session.predict(hints_with(HintPoint(x=x, y=10, ab=(50.0, 0.0), size=5)))
         assert ab.shape == (2, 16, 32) and torch.isfinite(ab).all()
-    assert calls == {"encode": 1, "decode": 4}
+    # One decode without hints at prepare (the propagation's colour guide), one per edit.
+    assert calls == {"encode": 1, "decode": 5}

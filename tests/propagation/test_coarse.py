@@ -89,3 +89,29 @@ def test_odd_sizes_and_factors_keep_the_shape():
     p = CoarsePropagator(l, factor=4).propagate(hint_ab, mask)
     assert p.ab.shape == (2, 37, 53) and p.confidence.shape == (1, 37, 53)
     assert torch.isfinite(p.ab).all()
+
+
+def test_a_guide_colour_edge_stops_a_hint_that_lightness_lets_through():
+    """Equal lightness everywhere; the guide (a network's colourization) is green on the
+    left and red on the right. Without the guide a green hint fills the whole image; with
+    it, the right half stays far less green."""
+    l = torch.full((64, 64), 50.0)
+    guide = torch.zeros(2, 64, 64)
+    guide[:, :, :32] = torch.tensor(GREEN)[:, None, None]
+    guide[:, :, 32:] = torch.tensor(RED)[:, None, None]
+    hint_ab, mask = _patch((64, 64), 28, 8, 8, GREEN)
+    plain = CoarsePropagator(l).propagate(hint_ab, mask)
+    guided = CoarsePropagator(l, guide_ab=guide).propagate(hint_ab, mask)
+    assert float(plain.confidence[0, :, 44:].mean()) > 0.05  # fades only with distance
+    assert float(guided.confidence[0, :, 44:].mean()) < 0.1 * float(plain.confidence[0, :, 44:].mean())
+    # On the hint's own side the guide changes nothing that matters.
+    assert guided.ab[:, 4:60, 2:26].mean(dim=(1, 2)).tolist() == pytest.approx(GREEN, abs=1.0)
+
+
+def test_a_flat_guide_changes_nothing():
+    l = _two_regions() + torch.rand(64, 64, generator=torch.Generator().manual_seed(1))
+    hint_ab, mask = _patch((64, 64), 28, 8, 8, GREEN)
+    plain = CoarsePropagator(l).propagate(hint_ab, mask)
+    flat = CoarsePropagator(l, guide_ab=torch.full((2, 64, 64), 7.0)).propagate(hint_ab, mask)
+    assert torch.allclose(plain.ab, flat.ab, atol=1e-4)
+    assert torch.allclose(plain.confidence, flat.confidence, atol=1e-5)

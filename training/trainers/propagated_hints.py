@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from ideepcolor_app.engine.guided import guided_decode
+from ideepcolor_app.engine.guided import guided_decode, guided_propagator
 from ideepcolor_app.propagation import CoarsePropagator
 
 from training.trainers.base import register_trainer
@@ -42,7 +42,7 @@ class PropagatedHintsTrainer(HintsTrainer):
         out = []
         for i in range(l.shape[0]):
             cache = self.net.encode(l[i:i + 1])
-            propagator = CoarsePropagator(l[i, 0].float().cpu())
+            propagator = guided_propagator(self.net, cache, l[i, 0].float().cpu())
             ab, _ = guided_decode(self.net, cache, propagator, hint_ab[i:i + 1], hint_mask[i:i + 1])
             out.append(ab)
         return torch.cat(out).to(l.device)

@@ -148,6 +148,9 @@ def update_cards(weights: Sequence[Path], results: dict) -> None:
             "ground_truth_colourfulness": results["ground_truth_colourfulness"],
             "references_psnr": references,
         }
+        if results["sources"] and "0" in method["psnr"]:
+            # What `ideepcolor batch` ranks automatic backends by: no hints, unseen sources.
+            card.metrics["held_out_psnr"] = method["psnr"]["0"]
         atomic_write_bytes(path.with_suffix(".json"), card.to_json().encode())
 
 

@@ -90,10 +90,15 @@ def test_evaluate_scores_held_out_sources_with_fidelity(tmp_path):
         rows.append(f"train/p{i}.png,train,{source}")
     (tmp_path / "photos" / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
     out = tmp_path / "held.json"
+    plain = tiny_weights(tmp_path, "plain")
     argv = ["--images", str(folder), "--sources", "held", "--size", "32", "--json", str(out),
-            "--plot", str(tmp_path / "held.png"), "--full-res-fidelity"]
+            "--plot", str(tmp_path / "held.png"), "--full-res-fidelity",
+            "--weights", str(plain), "--update-cards"]
     assert main(argv) == 0
     results = json.loads(out.read_text())
+    metrics = json.loads(plain.with_suffix(".json").read_text())["metrics"]
+    assert metrics["held_out_psnr"] == results["methods"]["t_plain"]["psnr"]["0"] > 0.0
+    assert metrics["evaluation_held_out_sources"]["sources"] == ["held"]
     assert results["images"] == 2 and results["sources"] == ["held"]
     levin = results["methods"]["levin"]
     assert set(levin["fidelity"]) == {"1", "2", "5", "10", "20", "50", "100"}

@@ -28,3 +28,20 @@ def test_bench_edits_really_change_the_hints():
     sequence = edit_sequence(400, 300, 6)
     assert len(set(sequence)) == 6
     assert all(h.width == 400 and h.height == 300 for h in sequence)
+
+
+def test_bench_batch_prints_photos_per_minute_and_writes_json(tmp_path, capsys, monkeypatch):
+    import functools
+
+    import ideepcolor_app.cli.bench as bench_cli
+    from ideepcolor_app.engine.benchmark import bench_batch
+
+    monkeypatch.setattr(bench_cli, "bench_batch", functools.partial(bench_batch, size=(48, 64)))
+    out = tmp_path / "batch.json"
+    assert main(["bench", "--batch", "3", "--colorize-backend", "levin", "--json", str(out)]) == 0
+    results = json.loads(out.read_text())
+    assert results["photos"] == 3 and results["backend"] == "levin" and results["format"] == "jpg -> jpg"
+    for mode in ("prefetch", "sequential"):
+        assert results[mode]["photos_per_min"] > 0 and results[mode]["torch_threads"] >= 1
+    assert results["speedup"] > 0
+    assert "photos/min" in capsys.readouterr().out

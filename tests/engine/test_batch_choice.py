@@ -178,3 +178,14 @@ def test_prefetch_gives_the_outputs_and_order_of_one_photo_at_a_time(family, tmp
         ("a.png", "done"), ("b.png", "done"), ("broken.png", "failed"), ("c.png", "done"), ("d.png", "skipped")]
     for name in ("a.png", "b.png", "c.png", "d.png"):
         assert (tmp_path / "out_pre" / name).read_bytes() == (tmp_path / "out_seq" / name).read_bytes()
+
+
+def test_shards_of_an_automatic_batch_choose_as_the_whole_run(family, tmp_path):
+    from ideepcolor_app.engine.shard import Shard
+
+    whole = run_batch(job(family, tmp_path / "whole"), auto(Factory())).used
+    parts = [run_batch(job(family, tmp_path / "parts", shard=Shard.parse(f"{k}/3")), auto(Factory())).used
+             for k in (1, 2, 3)]
+    merged = {photo: name for part in parts for photo, name in part.items()}
+    assert sum(len(part) for part in parts) == len(merged) == len(whole)
+    assert merged == whole

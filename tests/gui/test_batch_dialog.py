@@ -187,3 +187,23 @@ def test_batch_dialog_warns_about_untrained_weights(qtbot, batch_settings, photo
     report = run_to_end(qtbot, dialog)
     assert len(report.done) == 2
     assert "UNTRAINED" in dialog.notice.text() and dialog.notice.isVisibleTo(dialog)
+
+
+def test_batch_dialog_automatic_default_opens_backends_per_photo(qtbot, batch_settings, photo_dir, tmp_path):
+    (photo_dir / "b.hints.json").write_text(
+        '{"version": 1, "image": {"width": 20, "height": 12}, '
+        '"points": [{"x": 5, "y": 6, "ab": [50.0, 0.0], "size": 3}], '
+        '"global": {"saturation": null, "histogram": null}}')
+    opened = []
+    dialog = make_dialog(qtbot, batch_settings, photo_dir, tmp_path / "out",
+                         backend_factory=lambda name: opened.append(name) or LevinBackend())
+    dialog.set_backend_name("auto")
+    assert dialog.backend_combo.currentText() == "Automatic (per photo)"
+    report = run_to_end(qtbot, dialog)
+    automatic = report.automatic.name
+    assert {p.name: name for p, name in report.used.items()} == {"a.png": automatic, "b.png": "hints"}
+    assert sorted(opened) == sorted([automatic, "hints"])
+    assert f"2 colourized ({min(automatic, 'hints')} 1, {max(automatic, 'hints')} 1)" in dialog.status.text()
+    again = QtBatchDialog(batch_settings)
+    qtbot.addWidget(again)
+    assert again.backend_name() == "auto"  # remembered

@@ -49,7 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--shard", type=shard_spec, metavar="K/N",
                         help="do only the K-th of N deterministic parts of the folder (1 <= K <= N), "
                              "so N workers can share it, e.g. a job array")
-    parser.add_argument("--report", type=Path, metavar="FILE",
+    parser.add_argument("--report", type=json_file, metavar="FILE.json",
                         help="also write the report as JSON: counts per backend and each photo's "
                              "status, output and backend")
     add_quality_option(parser)
@@ -66,6 +66,14 @@ def shard_spec(text: str) -> Shard:
         return Shard.parse(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def json_file(text: str) -> Path:
+    """argparse type for --report: a .json path, so a slip never writes over a photo."""
+    path = Path(text)
+    if path.suffix.lower() != ".json":
+        raise argparse.ArgumentTypeError(f"the report must be a .json file, got {shown(text)}")
+    return path
 
 
 def job_from_args(args: argparse.Namespace) -> BatchJob:

@@ -100,3 +100,13 @@ def test_batch_without_backend_logs_each_photos_backend_and_counts_them(photo_fo
 def test_batch_weights_without_backend_is_a_clear_error(photo_folder, tmp_path, capsys):
     assert main(["batch", str(photo_folder), str(tmp_path / "out"), "--weights", "fusion"]) == 1
     assert "--weights needs --backend" in capsys.readouterr().err
+
+
+def test_batch_report_must_be_json_so_a_photo_is_never_overwritten(photo_folder, tmp_path, capsys):
+    import pytest
+
+    before = (photo_folder / "a.png").read_bytes()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["batch", str(photo_folder), str(tmp_path / "out"), "--report", str(photo_folder / "a.png")])
+    assert exit_info.value.code == 2 and "must be a .json file" in capsys.readouterr().err
+    assert (photo_folder / "a.png").read_bytes() == before

@@ -33,17 +33,17 @@ No Qt, no progress bar: front ends pass `on_progress` and `should_cancel` callab
 from __future__ import annotations
 
 import contextlib
-import json
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Literal
+from typing import Any, Callable, Iterator
 
 from ideepcolor_app.atomic import check_writable, remove_stale_temporaries
 from ideepcolor_app.engine.backends import Backend, UnknownBackendError
 from ideepcolor_app.engine.device import configure_threads, free_cores
-from ideepcolor_app.engine.backend_choice import AutomaticPick, BackendChoice
+from ideepcolor_app.engine.backend_choice import BackendChoice
+from ideepcolor_app.engine.batch_report import BatchItem, BatchOutcome, BatchReport
 from ideepcolor_app.engine.export import (
     LoadedPhoto, check_options, colorize_loaded, load_photo, output_bit_depth, sidecar_hints_path,
 )
@@ -90,9 +90,6 @@ EXPECTED_ERRORS = (
     OSError,
     ValueError,
 )
-
-Status = Literal["done", "skipped", "failed"]
-
 
 def describe_error(err: BaseException) -> str:
     """One line for a report: the message alone for expected errors, else type and message."""
@@ -151,101 +148,6 @@ def assign_outputs(photos: list[Path], input_dir: Path, output_dir: Path, suffix
         taken.add(str(candidate).casefold())
         assigned.append((candidate, True))
     return assigned
-
-
-@dataclass(frozen=True)
-class BatchItem:
-    """One photo of a batch: where its output goes and which sidecar hints file it would use."""
-
-    photo: Path
-    destination: Path
-    sidecar: Path | None
-    renamed: bool = False
-
-
-@dataclass(frozen=True)
-class BatchOutcome:
-    """What happened to one photo: status "done", "skipped" (a whole output exists) or "failed";
-    `backend` names the backend chosen for it (empty when it was skipped before the choice),
-    `sidecar` the hints file it used, if any."""
-
-    status: Status
-    message: str = ""
-    backend: str = ""
-    sidecar: Path | None = None
-
-
-@dataclass
-class BatchReport:
-    """Photos colourized, skipped (output existed) and failed (with a reason), in run order.
-
-    `used` names the backend that colourized each photo done; `automatic` is the automatic
-    default's pick (None when one backend was forced); `outcomes` lists every photo handled.
-    """
-
-    done: list[Path] = field(default_factory=list)
-    skipped: list[Path] = field(default_factory=list)
-    failed: list[tuple[Path, str]] = field(default_factory=list)
-    renamed: list[tuple[Path, Path]] = field(default_factory=list)
-    used: dict[Path, str] = field(default_factory=dict)
-    outcomes: list[tuple[BatchItem, BatchOutcome]] = field(default_factory=list)
-    automatic: AutomaticPick | None = None
-    cancelled: bool = False
-    interrupted: bool = False
-    total: int = 0
-
-    @property
-    def not_started(self) -> int:
-        """Photos the run did not reach (cancelled or interrupted)."""
-        return self.total - len(self.done) - len(self.skipped) - len(self.failed)
-
-    def backend_counts(self) -> dict[str, int]:
-        """Photos colourized per backend, most used first (ties by name)."""
-        counts = Counter(self.used.values())
-        return dict(sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])))
-
-    def record(self, item: BatchItem, outcome: BatchOutcome) -> None:
-        """Add one photo's outcome."""
-        self.outcomes.append((item, outcome))
-        if outcome.status == "done":
-            self.done.append(item.photo)
-            self.used[item.photo] = outcome.backend
-        elif outcome.status == "skipped":
-            self.skipped.append(item.photo)
-        else:
-            self.failed.append((item.photo, outcome.message))
-
-    def summary(self) -> str:
-        """The one-line summary the command line prints."""
-        counts = ", ".join(f"{name} {count}" for name, count in self.backend_counts().items())
-        text = (
-            f"{len(self.done)} colourized{f' ({counts})' if counts else ''}, "
-            f"{len(self.skipped)} skipped (output exists), {len(self.failed)} failed"
-        )
-        if self.renamed:
-            text += f", {len(self.renamed)} renamed (same name, other suffix)"
-        if self.cancelled or self.interrupted:
-            text += f", {self.not_started} not started"
-        return text
-
-    def to_json(self) -> str:
-        """The report as JSON: the summary, counts per backend, and one entry per photo handled."""
-        data: dict[str, Any] = {
-            "summary": self.summary(),
-            "total": self.total, "done": len(self.done), "skipped": len(self.skipped),
-            "failed": len(self.failed), "not_started": self.not_started,
-            "cancelled": self.cancelled, "interrupted": self.interrupted,
-            "backends": self.backend_counts(),
-            "automatic": None if self.automatic is None else {"backend": self.automatic.name,
-                                                              "reason": self.automatic.reason},
-            "photos": [
-                {"photo": str(item.photo), "output": str(item.destination), "status": outcome.status,
-                 "backend": outcome.backend or None, "hints": outcome.sidecar and str(outcome.sidecar),
-                 "message": outcome.message or None}
-                for item, outcome in self.outcomes
-            ],
-        }
-        return json.dumps(data, indent=2) + "\n"
 
 
 @dataclass(frozen=True)

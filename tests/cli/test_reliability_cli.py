@@ -157,20 +157,20 @@ def test_ctrl_c_is_one_line_and_exit_130(photo_png, tmp_path, monkeypatch, capsy
 def test_batch_ctrl_c_prints_what_finished_and_exits_130(photo_folder, tmp_path, monkeypatch, capsys):
     import ideepcolor_app.engine.batch as batch_module
 
-    real, calls = batch_module.colorize_file, []
+    real, calls = batch_module.colorize_loaded, []
 
-    def second_interrupts(*args, **kwargs):
+    def second_interrupts(*args, **kwargs):  # Ctrl+C while the second photo is computed
         calls.append(1)
         if len(calls) == 2:
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(batch_module, "colorize_file", second_interrupts)
+    monkeypatch.setattr(batch_module, "colorize_loaded", second_interrupts)
     out = tmp_path / "out"
     code = main(["batch", str(photo_folder), str(out), "--backend", "levin", "--size", "16", "--format", "png"])
     assert code == 130
     captured = capsys.readouterr()
-    assert "1 colourized, 0 skipped (output exists), 0 failed, 2 not started" in captured.out
+    assert "1 colourized (levin 1), 0 skipped (output exists), 0 failed, 2 not started" in captured.out
     assert "run the same command again to resume" in captured.err
     assert [p.name for p in out.iterdir()] == ["a.png"]
 

@@ -56,5 +56,5 @@ def test_batch_with_restore_resumes_and_keeps_sidecar_hints(tmp_path, capsys):
     capsys.readouterr()
     assert main(args) == 0  # resumes: a and b are skipped, c is done again
     said = capsys.readouterr()
-    assert "1 colourized, 2 skipped" in said.out
+    assert "1 colourized (levin 1), 2 skipped" in said.out
     assert {name: (out / f"{name}.png").read_bytes() for name in "abc"} == first

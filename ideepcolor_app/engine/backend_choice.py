@@ -2,8 +2,8 @@
 
 The automatic default (`BackendChoice.automatic`): a photo with a sidecar hints file gets the
 `hints` backend with those hints; any other photo gets the automatic backend whose bundled
-model card scores best on sources held out of training (``metrics["held_out_psnr"]``). A card
-without that figure counts as unmeasured; when no card has it, `FALLBACK_AUTOMATIC` is used
+model card scores best on sources held out of training (``metrics["held_out_psnr"]``, or the
+no-hint PSNR of ``training.evaluate --sources``). A card without that figure counts as unmeasured; when no card has it, `FALLBACK_AUTOMATIC` is used
 (fusion scored best of the three on 64 held-out photos, 2026-11-26: issue 10).
 A forced backend (`BackendChoice.forced`, the command line's ``--backend``) colourizes all.
 """
@@ -39,14 +39,23 @@ BackendFactory = Callable[[str], Backend]
 
 
 def held_out_psnr(name: str) -> float | None:
-    """The held-out PSNR (dB) on the bundled model card of backend `name`, or None if absent."""
+    """The held-out PSNR (dB) on the model card of backend `name`'s default weights, or None.
+
+    ``metrics["held_out_psnr"]``; failing that, the no-hint PSNR that ``training.evaluate
+    --sources ... --update-cards`` stores (``metrics["evaluation_held_out_sources"]["psnr"]["0"]``).
+    """
     weights = getattr(BACKENDS.get(name), "default_weights", None)
     if weights is None:
         return None
     try:
-        value = read_card(find_weights(weights)).metrics.get(HELD_OUT_METRIC)
+        metrics = read_card(find_weights(weights)).metrics
     except (WeightsError, OSError):
         return None
+    value = metrics.get(HELD_OUT_METRIC)
+    if value is None:
+        evaluation = metrics.get("evaluation_held_out_sources")
+        psnr = evaluation.get("psnr") if isinstance(evaluation, dict) else None
+        value = psnr.get("0") if isinstance(psnr, dict) else None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None
     return float(value)

@@ -91,7 +91,7 @@ def write_card(folder, name, metrics):
 def test_held_out_psnr_reads_cards_and_ignores_cards_without_a_number(tmp_path, monkeypatch):
     monkeypatch.setenv(MODELS_ENV, str(tmp_path))
     write_card(tmp_path, "zhang", {"held_out_psnr": 20.7})
-    write_card(tmp_path, "gan", {"val_psnr": {"0": 21.0}})
+    write_card(tmp_path, "gan", {"val_psnr": {"0": 21.0}, "evaluation_held_out_sources": {"psnr": {}}})
     write_card(tmp_path, "fusion", {"held_out_psnr": "high"})
     assert held_out_psnr("zhang") == 20.7
     assert held_out_psnr("gan") is None and held_out_psnr("fusion") is None
@@ -99,6 +99,8 @@ def test_held_out_psnr_reads_cards_and_ignores_cards_without_a_number(tmp_path, 
     (tmp_path / "gan.json").write_text("{not json")
     assert held_out_psnr("gan") is None
     assert best_automatic().name == "zhang"
+    write_card(tmp_path, "fusion", {"evaluation_held_out_sources": {"psnr": {"0": 21.3}}})  # training.evaluate's
+    assert held_out_psnr("fusion") == 21.3 and best_automatic().name == "fusion"
 
 
 def test_automatic_default_picks_hints_for_sidecars_and_the_best_backend_otherwise(family, tmp_path):

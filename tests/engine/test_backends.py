@@ -57,8 +57,9 @@ def test_global_hints_reach_the_hints_network(l_photo, monkeypatch):
     histogram = tuple(np.eye(529)[100])
     plain = session.predict(Hints(width=60, height=40))
     steered = session.predict(Hints(width=60, height=40, global_hints=GlobalHints(saturation=0.9, histogram=histogram)))
-    assert received[0] == (None, None)
-    hist, sat = received[1]
+    # received[0] is prepare's decode without hints (the propagation's colour guide).
+    assert received[1] == (None, None)
+    hist, sat = received[2]
     assert sat.tolist() == [[pytest.approx(0.9)]]
     assert hist.shape == (1, 529) and hist[0, 100] == 1.0 and hist.sum() == 1.0
     assert not torch.equal(plain, steered)

@@ -8,8 +8,9 @@ Automatic networks trade colourfulness against PSNR through one knob, measured h
   paper's T = 0.38; the chosen T is folded into the last 1x1 conv (weight and bias scaled by
   0.38 / T), so decoding at 0.38 behaves as decoding the original logits at T. Bin rankings,
   and so the suggested colours' order, are unchanged.
-- `gan`, `fusion`: a chroma gain on the output ab (`chroma_gain` in the network's config;
-  regression to the mean makes these greyer than the photos they learn from).
+- `gan`, `fusion` and the heads on the shared encoder (`zhang_lite` too: its peaked
+  distributions barely respond to T): a chroma gain on the output ab (`chroma_gain` in the
+  network's config; regression to the mean makes these greyer than the photos they learn from).
 - `propagated_hints` (the `hints` network): how far the result leans towards the propagated
   hint colour where that is confident (`propagation_blend`), the best mean PSNR over 1-100
   hints.
@@ -44,8 +45,8 @@ COLOURFUL_ENOUGH = 0.70
 #: Colourfulness margin above the bar, so that the choice does not sit on the edge.
 MARGIN = 0.02
 #: Families calibrated by the annealed-mean temperature, and by a chroma gain.
-TEMPERATURE_FAMILIES = ("zhang", "zhang_lite")
-GAIN_FAMILIES = ("gan", "gan_lite", "fusion", "fusion_lite")
+TEMPERATURE_FAMILIES = ("zhang",)
+GAIN_FAMILIES = ("gan", "gan_lite", "fusion", "fusion_lite", "zhang_lite")
 
 
 def fold_temperature(net: AnnealedMean, temperature: float) -> None:
@@ -83,7 +84,8 @@ def sweep(net: torch.nn.Module, images, knob: str, values) -> list[dict]:
                 predict = lambda l, hints: net.colorize(l, value)  # noqa: E731
             else:
                 set_chroma_gain(net, value)
-                predict = lambda l, hints: net(l)  # noqa: E731
+                decode = net.colorize if isinstance(net, AnnealedMean) else net
+                predict = lambda l, hints: decode(l)  # noqa: E731
             result = run_protocol(predict, images, (0,))
             rows.append({knob: value, "psnr": round(result["psnr"][0], 3),
                          "colourfulness_ratio": round(result["colourfulness"] / gt, 3)})

@@ -37,6 +37,8 @@ class FusionLiteConfig(NetConfig):
         dec_widths: channels of the decoder convs at 1/8, 1/4 and 1/2.
         chroma_gain: factor on the output ab (see `scale_chroma`); set by `training.calibrate`.
         pretrained_backbone: load the encoder's ImageNet weights (False: random, for tests).
+        encoder_pad: the encoder sees the photo reflect-padded by this many pixels (a multiple
+            of 32; see `LiteEncoder.forward`); 32 removes the frame that causes border stripes.
     """
 
     enc_width: int = 128
@@ -44,6 +46,7 @@ class FusionLiteConfig(NetConfig):
     dec_widths: tuple[int, ...] = (64, 32, 16)
     chroma_gain: float = 1.0
     pretrained_backbone: bool = True
+    encoder_pad: int = 0
 
     def __post_init__(self) -> None:
         if len(self.dec_widths) != 3 or min(self.enc_width, self.fusion_width, *self.dec_widths) < 1:
@@ -62,7 +65,7 @@ class FusionLiteNet(ColorNet):
 
     FAMILY: ClassVar[str] = "fusion_lite"
     CONFIG: ClassVar[type[NetConfig]] = FusionLiteConfig
-    PRESETS: ClassVar[dict[str, NetConfig]] = {"compact": FusionLiteConfig()}
+    PRESETS: ClassVar[dict[str, NetConfig]] = {"compact": FusionLiteConfig(encoder_pad=32)}
     EXTERNAL_PREFIXES: ClassVar[tuple[str, ...]] = ("encoder.",)
 
     def __init__(self, config: FusionLiteConfig | None = None) -> None:
@@ -87,7 +90,7 @@ class FusionLiteNet(ColorNet):
             ab: (B,2,H,W) float32 in CIELAB units, within [-110, 110].
         """
         h, w = check_image(l, "l", 1, 8)
-        features = self.encoder(l)
+        features = self.encoder(l, self.config.encoder_pad)
         x = F.relu(self.merge(features, (h // 8, w // 8)))
         grid = features.embedding.to(x.dtype)[:, :, None, None].expand(-1, -1, *x.shape[-2:])
         x = self.fusion(torch.cat([x, grid], dim=1))

@@ -38,11 +38,14 @@ class GanLiteConfig(NetConfig):
         widths: channels at 1/32, 1/16, 1/8, 1/4 and 1/2.
         chroma_gain: factor on the output ab (see `scale_chroma`); set by `training.calibrate`.
         pretrained_backbone: load the encoder's ImageNet weights (False: random, for tests).
+        encoder_pad: the encoder sees the photo reflect-padded by this many pixels (a multiple
+            of 32; see `LiteEncoder.forward`); 32 removes the frame that causes border stripes.
     """
 
     widths: tuple[int, ...] = (96, 64, 48, 32, 16)
     chroma_gain: float = 1.0
     pretrained_backbone: bool = True
+    encoder_pad: int = 0
 
     def __post_init__(self) -> None:
         if len(self.widths) != 5 or min(self.widths) < 1:
@@ -61,7 +64,7 @@ class GanLiteGenerator(ColorNet):
 
     FAMILY: ClassVar[str] = "gan_lite"
     CONFIG: ClassVar[type[NetConfig]] = GanLiteConfig
-    PRESETS: ClassVar[dict[str, NetConfig]] = {"compact": GanLiteConfig()}
+    PRESETS: ClassVar[dict[str, NetConfig]] = {"compact": GanLiteConfig(encoder_pad=32)}
     EXTERNAL_PREFIXES: ClassVar[tuple[str, ...]] = ("encoder.",)
 
     def __init__(self, config: GanLiteConfig | None = None) -> None:
@@ -87,7 +90,7 @@ class GanLiteGenerator(ColorNet):
             ab: (B,2,H,W) float32 in CIELAB units, within [-110, 110].
         """
         h, w = check_image(l, "l", 1, 2)
-        features = self.encoder(l)
+        features = self.encoder(l, self.config.encoder_pad)
         top = features.taps[32]
         x = F.relu(self.start(features, top.shape[-2:]))
         for stride, block in zip(_SKIPS, self.up):

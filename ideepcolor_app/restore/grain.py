@@ -58,7 +58,8 @@ def _flat_sigmas(details: list[np.ndarray]) -> np.ndarray:
     total = np.sum(energies, axis=0)
     count = max(1, int(total.size * _FLAT_FRACTION))
     flattest = np.argpartition(total, count - 1)[:count] if count < total.size else slice(None)
-    return np.sqrt(np.array([e[flattest].mean() for e in energies], np.float32))
+    # Box sums of squares can come out a hair below zero on flat ground.
+    return np.sqrt(np.maximum(np.array([e[flattest].mean() for e in energies], np.float32), 0))
 
 
 def level_noise(details: list[np.ndarray]) -> np.ndarray:

@@ -13,9 +13,9 @@ DEFAULT_STRENGTH = "medium"
 
 # Per strength: defect settings and the factor on the measured grain.
 _DEFECTS = {
-    "low": DefectSettings(size=5, contrast=0.22, noise_factor=6.0),
-    "medium": DefectSettings(size=7, contrast=0.15, noise_factor=5.0),
-    "high": DefectSettings(size=9, contrast=0.10, noise_factor=4.0),
+    "low": DefectSettings(size=7, contrast=0.22, noise_factor=6.0),
+    "medium": DefectSettings(size=9, contrast=0.15, noise_factor=5.0),
+    "high": DefectSettings(size=11, contrast=0.10, noise_factor=4.0),
 }
 _GRAIN_SCALE = {"low": 0.7, "medium": 1.0, "high": 1.3}
 

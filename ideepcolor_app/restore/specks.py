@@ -1,0 +1,108 @@
+"""Dust specks: small, compact, contrasted blobs that stand alone.
+
+Every component of the top-hat above the contrast threshold that fits in the structuring
+element is a candidate. Whether it is a speck or the picture's own small detail (a glint, an
+eye, a leaf, a window) is decided by a logistic score of seven measurements, all relative to
+the candidate's own surroundings so that no value of the damage itself is assumed:
+
+* ``log contrast``: the top-hat's peak;
+* ``log area`` and ``extent`` (longest side): dust is a filled, compact blob, while picture
+  detail that survives the threshold is mostly one or two pixels or a thin sliver;
+* ``log calm``: the peak over how much the background (the photo with thin details taken
+  away, shading left out) varies around it;
+* ``ring``: the largest other thin detail within `_RING` pixels, over the peak (texture has
+  neighbours as strong as itself, a speck does not);
+* ``busy``: the share of the surroundings with weaker thin detail;
+* ``log contrast / noise``: the peak against the grain left in the photo.
+
+The weights are fitted by ``python -m training.restore_fit`` on the training photos with
+broad synthetic dust (sizes, opacities and values wider than the evaluation's), weighting
+each candidate by the squared error its fill would remove (a speck) or add (a detail), so
+the score trades PSNR gained on dust against PSNR lost on clean detail.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+# Logistic weights over (log contrast, log area, extent, log calm, ring, busy, log contrast
+# over noise) after standardising with _MEAN and _STD, then the bias (training.restore_fit).
+_MEAN = np.array([-1.575, 0.9512, 2.669, 2.587, 0.5472, 0.04533, 3.813], np.float32)
+_STD = np.array([0.2976, 0.981, 2.034, 0.7483, 0.2618, 0.04871, 0.9036], np.float32)
+_WEIGHTS = np.array([-0.4018, 3.56, -1.906, 1.263, -0.6694, 0.00348, -0.1573], np.float32)
+_BIAS = np.float32(-6.267)
+# Neighbourhoods: the ring for `ring` and `busy`, the window of the background's variance.
+_RING = 15
+# Weak thin detail (part of a speck's soft edge, or the surroundings' detail): this share of
+# the threshold.
+WEAK = 0.5
+FEATURES = ("log contrast", "log area", "extent", "log calm", "ring", "busy", "log contrast/noise")
+
+
+def speck_candidates(x: np.ndarray, hat: np.ndarray, sign: int, threshold: float, noise: float,
+                     size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The speck candidates of one polarity and their measurements.
+
+    Args:
+        x: (H, W) float32 lightness in [0, 1].
+        hat: (H, W) float32 white (sign -1) or black (sign +1) top-hat of `x`.
+        sign: -1 for bright defects, +1 for dark ones (the background is x + sign * hat).
+        threshold: least contrast of a candidate's core.
+        noise: the grain std left in `x`.
+        size: the structuring element's diameter; candidates fit in a size x size box.
+    Returns:
+        (labels (H, W) int32 of the core components, their ids (N,) int, features (N, 7)
+        float32 in the order of `FEATURES`).
+    """
+    core = (hat > threshold).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
+    extent = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    ids = np.nonzero(extent[1:] <= size)[0] + 1
+    if ids.size == 0:
+        return labels, ids, np.zeros((0, len(FEATURES)), np.float32)
+    rows, cols = np.nonzero(core)
+    which = labels[rows, cols]
+    order = np.argsort(hat[rows, cols], kind="stable")
+    peak_at = np.zeros(count, np.int64)
+    peak_at[which[order]] = order  # the last write per component is its highest pixel
+    pr, pc = rows[peak_at[ids]], cols[peak_at[ids]]
+    peak = hat[pr, pc]
+
+    background = x + np.float32(sign) * hat
+    background -= cv2.medianBlur(background, 5)  # texture stays, shading and edges go
+    window = (2 * size + 1,) * 2
+    variance = cv2.boxFilter(background * background, -1, window, borderType=cv2.BORDER_REFLECT)
+    grown = cv2.dilate(core, np.ones((5, 5), np.uint8))
+    others = hat * (1 - grown)
+    ring = cv2.dilate(others, np.ones((_RING, _RING), np.uint8))[pr, pc] / peak
+    weak_around = ((hat > WEAK * threshold) & (grown == 0)).astype(np.float32)
+    busy = cv2.boxFilter(weak_around, -1, (_RING, _RING), borderType=cv2.BORDER_REFLECT)[pr, pc]
+    features = np.stack([
+        np.log(peak),
+        np.log(stats[ids, cv2.CC_STAT_AREA].astype(np.float32)),
+        extent[ids].astype(np.float32),
+        np.log(peak / np.sqrt(variance[pr, pc] + np.float32(1e-9)) + np.float32(1e-3)),
+        ring,
+        busy,
+        np.log(peak / np.float32(noise + 1e-3)),
+    ], axis=1).astype(np.float32)
+    return labels, ids, features
+
+
+def speck_score(features: np.ndarray) -> np.ndarray:
+    """The logistic score (log-odds that filling helps) of each candidate, (N,) float32."""
+    return ((features - _MEAN) / _STD) @ _WEIGHTS + _BIAS
+
+
+def find_specks(x: np.ndarray, hat: np.ndarray, sign: int, threshold: float, noise: float,
+                size: int) -> np.ndarray:
+    """(H, W) uint8 0/1 mask of the specks of one polarity, with their soft edges."""
+    labels, ids, features = speck_candidates(x, hat, sign, threshold, noise, size)
+    chosen = np.zeros(ids.size + 1 if ids.size == 0 else int(labels.max()) + 1, bool)
+    chosen[ids[speck_score(features) > 0]] = True
+    if not chosen.any():
+        return np.zeros(x.shape, np.uint8)
+    mask = chosen.astype(np.uint8)[labels]
+    soft = (hat > WEAK * threshold).astype(np.uint8)  # the speck's soft edge
+    return mask | (cv2.dilate(mask, np.ones((5, 5), np.uint8)) & soft)

@@ -2,9 +2,9 @@
 
 A line detector first: the top-hat (white minus black, so bright and dark lines keep their
 sign) is averaged along short segments at `_ANGLES` orientations, and each pixel keeps the
-best margin of its own segment over the strongest of the parallel segments `_OFFSETS` pixels
-to either side (two distances, so that ripples and rows of parallel lines have a neighbour). A scratch's segment holds its contrast while its neighbours hold the picture's, so the
-margin is about the scratch's contrast wherever it crosses flat ground or texture alike;
+best margin of its own segment over the strongest of the parallel segments 3 to 7 pixels
+(`_BESIDE`) to either side, so that ripples and rows of parallel lines have a neighbour. A
+scratch's segment holds its contrast while its neighbours hold the picture's, so the margin is about the scratch's contrast wherever it crosses flat ground or texture alike;
 texture, which is as strong beside a segment as on it, has none. On large photos this runs
 on a max-pooled copy of at most `_LINE_PIXELS` pixels (max pooling keeps a 1-pixel line).
 
@@ -34,8 +34,8 @@ from ideepcolor_app.restore.specks import WEAK
 
 _SEGMENT = 21
 _ANGLES = 16
-_OFFSETS = (3.0, 6.0)
-_LINE_PIXELS = 1.5e6
+_BESIDE = (3, 7)
+_LINE_PIXELS = 1e6
 _MARGIN = 1.0
 _TEXTURE = 2.0
 _TEXTURE_WINDOW = 15
@@ -51,10 +51,11 @@ _LINE_REACH = 1.5
 
 
 @functools.cache
-def _segments() -> tuple[tuple[np.ndarray, list[np.ndarray]], ...]:
-    """Per angle: the averaging kernel of a `_SEGMENT`-long segment, and the affine shifts
-    by each of `_OFFSETS` to either side across it."""
+def _segments() -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """Per angle: the averaging kernel of a `_SEGMENT`-long segment, and the uint8 kernel of
+    the points `_BESIDE` pixels to either side across it."""
     half = _SEGMENT // 2
+    reach = _BESIDE[-1]
     out = []
     for index in range(_ANGLES):
         angle = math.pi * index / _ANGLES
@@ -62,9 +63,12 @@ def _segments() -> tuple[tuple[np.ndarray, list[np.ndarray]], ...]:
         for step in np.linspace(-half, half, 4 * half + 1):
             kernel[int(round(half + step * math.sin(angle))), int(round(half + step * math.cos(angle)))] = 1
         kernel /= kernel.sum()
-        dx, dy = -math.sin(angle), math.cos(angle)
-        shifts = [np.float32([[1, 0, s * d * dx], [0, 1, s * d * dy]]) for d in _OFFSETS for s in (1, -1)]
-        out.append((kernel, shifts))
+        beside = np.zeros((2 * reach + 1, 2 * reach + 1), np.uint8)
+        for distance in range(_BESIDE[0], reach + 1):
+            for sign in (1, -1):
+                beside[int(round(reach + sign * distance * math.cos(angle))),
+                       int(round(reach - sign * distance * math.sin(angle)))] = 1
+        out.append((kernel, beside))
     return tuple(out)
 
 
@@ -79,17 +83,16 @@ def line_margins(white: np.ndarray, black: np.ndarray) -> tuple[tuple[np.ndarray
         float32 in lightness units, indices (h, w) uint8 in [0, `_ANGLES`).
     """
     signed = white - black
-    size = signed.shape[::-1]
     out = []
     for _ in range(2):
         out.append((np.full(signed.shape, -np.inf, np.float32), np.zeros(signed.shape, np.uint8)))
-    for index, (kernel, shifts) in enumerate(_segments()):
+    for index, (kernel, beside) in enumerate(_segments()):
         mean = cv2.filter2D(signed, -1, kernel, borderType=cv2.BORDER_REFLECT)
-        beside = [cv2.warpAffine(mean, shift, size, borderMode=cv2.BORDER_REFLECT) for shift in shifts]
-        for (best, angle), margin in zip(out, (mean - np.maximum.reduce(beside), np.minimum.reduce(beside) - mean)):
-            better = margin > best
-            best[better] = margin[better]
-            angle[better] = index
+        brightest = cv2.dilate(mean, beside, borderType=cv2.BORDER_REFLECT)
+        darkest = cv2.erode(mean, beside, borderType=cv2.BORDER_REFLECT)
+        for (best, angle), margin in zip(out, (mean - brightest, darkest - mean)):
+            np.copyto(angle, index, where=margin > best)
+            np.maximum(best, margin, out=best)
     return tuple(out)
 
 

@@ -9,10 +9,10 @@ the candidate's own surroundings so that no value of the damage itself is assume
 * ``log area`` and ``extent`` (longest side): dust is a filled, compact blob, while picture
   detail that survives the threshold is mostly one or two pixels or a thin sliver;
 * ``log calm``: the peak over how much the background (the photo with thin details taken
-  away, shading left out) varies around it;
-* ``ring``: the largest other thin detail within `_RING` pixels, over the peak (texture has
-  neighbours as strong as itself, a speck does not);
-* ``busy``: the share of the surroundings with weaker thin detail;
+  away, less its 5 x 5 median, so shading and edges are left out) varies around it;
+* ``ring``: the largest weaker thin detail (no candidate) within `_RING` pixels, over the
+  peak, and ``log crowd``: how many other candidates are that close (texture has neighbours
+  as strong as itself, a speck does not);
 * ``log contrast / noise``: the peak against the grain left in the photo.
 
 The weights are fitted by ``python -m training.restore_fit`` on the training photos with
@@ -26,18 +26,21 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-# Logistic weights over (log contrast, log area, extent, log calm, ring, busy, log contrast
-# over noise) after standardising with _MEAN and _STD, then the bias (training.restore_fit).
-_MEAN = np.array([-1.575, 0.9512, 2.669, 2.587, 0.5472, 0.04533, 3.813], np.float32)
-_STD = np.array([0.2976, 0.981, 2.034, 0.7483, 0.2618, 0.04871, 0.9036], np.float32)
-_WEIGHTS = np.array([-0.4018, 3.56, -1.906, 1.263, -0.6694, 0.00348, -0.1573], np.float32)
-_BIAS = np.float32(-6.267)
-# Neighbourhoods: the ring for `ring` and `busy`, the window of the background's variance.
+# Logistic weights over (log contrast, log area, extent, log calm, ring, log crowd, log
+# contrast over noise) after standardising with _MEAN and _STD, then the bias (training.restore_fit).
+_MEAN = np.array([-1.575, 0.9512, 2.669, 2.579, 0.5472, 1.284, 3.813], np.float32)
+_STD = np.array([0.2976, 0.981, 2.034, 0.715, 0.2618, 0.6752, 0.9036], np.float32)
+_WEIGHTS = np.array([-0.2532, 2.864, -1.692, 1.123, -0.6307, -1.105, -0.1262], np.float32)
+_BIAS = np.float32(-6.527)
+# `log calm` is capped here (a ratio of 150): a perfectly flat background, as only a generated
+# image has, would otherwise outweigh everything else.
+_CALMEST = np.float32(5.0)
+# The neighbourhood of `ring` and `crowd`.
 _RING = 15
 # Weak thin detail (part of a speck's soft edge, or the surroundings' detail): this share of
 # the threshold.
 WEAK = 0.5
-FEATURES = ("log contrast", "log area", "extent", "log calm", "ring", "busy", "log contrast/noise")
+FEATURES = ("log contrast", "log area", "extent", "log calm", "ring", "log crowd", "log contrast/noise")
 
 
 def speck_candidates(x: np.ndarray, hat: np.ndarray, sign: int, threshold: float, noise: float,
@@ -76,15 +79,16 @@ def speck_candidates(x: np.ndarray, hat: np.ndarray, sign: int, threshold: float
     grown = cv2.dilate(core, np.ones((5, 5), np.uint8))
     others = hat * (1 - grown)
     ring = cv2.dilate(others, np.ones((_RING, _RING), np.uint8))[pr, pc] / peak
-    weak_around = ((hat > WEAK * threshold) & (grown == 0)).astype(np.float32)
-    busy = cv2.boxFilter(weak_around, -1, (_RING, _RING), borderType=cv2.BORDER_REFLECT)[pr, pc]
+    peaks = np.zeros(x.shape, np.float32)
+    peaks[rows[peak_at[1:]], cols[peak_at[1:]]] = 1
+    crowd = cv2.boxFilter(peaks, -1, (_RING, _RING), normalize=False, borderType=cv2.BORDER_CONSTANT)[pr, pc] - 1
     features = np.stack([
         np.log(peak),
         np.log(stats[ids, cv2.CC_STAT_AREA].astype(np.float32)),
         extent[ids].astype(np.float32),
-        np.log(peak / np.sqrt(variance[pr, pc] + np.float32(1e-9)) + np.float32(1e-3)),
+        np.minimum(np.log(peak / np.sqrt(variance[pr, pc] + np.float32(1e-9)) + np.float32(1e-3)), _CALMEST),
         ring,
-        busy,
+        np.log1p(np.maximum(crowd, 0)),
         np.log(peak / np.float32(noise + 1e-3)),
     ], axis=1).astype(np.float32)
     return labels, ids, features

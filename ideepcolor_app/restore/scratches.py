@@ -136,7 +136,9 @@ def find_scratches(x: np.ndarray, white: np.ndarray, black: np.ndarray, threshol
         if lines:
             weak = (hat > WEAK * threshold).astype(np.uint8)
             mask |= _unpool(cv2.dilate(found, np.ones((3, 3), np.uint8)), factor, height, width) & weak
-            mask |= _along(weak, lines)
+            # Pieces on a found line need some line evidence of their own, not just contrast.
+            lined = _unpool((margin > WEAK * threshold).astype(np.uint8), factor, height, width)
+            mask |= _along(weak & lined, lines)
     return mask
 
 

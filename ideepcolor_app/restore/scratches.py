@@ -4,12 +4,15 @@ A line detector first: the top-hat (white minus black, so bright and dark lines 
 sign) is averaged along short segments at `_ANGLES` orientations, and each pixel keeps the
 best margin of its own segment over the strongest of the parallel segments 3 to 7 pixels
 (`_BESIDE`) to either side, so that ripples and rows of parallel lines have a neighbour. A
-scratch's segment holds its contrast while its neighbours hold the picture's, so the margin is about the scratch's contrast wherever it crosses flat ground or texture alike;
-texture, which is as strong beside a segment as on it, has none. On large photos this runs
-on a max-pooled copy of at most `_LINE_PIXELS` pixels (max pooling keeps a 1-pixel line).
+scratch's segment holds its contrast while its neighbours hold the picture's, so the margin
+is about the scratch's contrast wherever it crosses flat ground or texture alike; texture,
+which is as strong beside a segment as on it, has none. On large photos this runs on a
+max-pooled copy of at most `_LINE_PIXELS` pixels (max pooling keeps a 1-pixel line).
 
-Thin pixels with a margin above the threshold are grouped into components, and a component
-is a scratch when it is
+Thin pixels whose margin is above the threshold and `_TEXTURE` times the mean thin detail
+around them (foliage, stonework) are grouped into components, one group of neighbouring
+orientations at a time so that crossing lines come apart, and a component is a scratch
+when it is
 
 * long: `_LENGTH` pixels and `_SHARE` of the photo's diagonal or more;
 * thin and nearly straight: the spread across its main axis under `_THICK` pixels plus
@@ -36,7 +39,6 @@ _SEGMENT = 21
 _ANGLES = 16
 _BESIDE = (3, 7)
 _LINE_PIXELS = 1e6
-_MARGIN = 1.0
 _TEXTURE = 2.0
 _TEXTURE_WINDOW = 15
 _LENGTH = 40
@@ -125,7 +127,7 @@ def find_scratches(x: np.ndarray, white: np.ndarray, black: np.ndarray, threshol
     mask = np.zeros(x.shape, np.uint8)
     for hat, hat_small, (margin, angle) in zip((white, black), (white_small, black_small),
                                                line_margins(white_small, black_small)):
-        candidates = (hat_small > WEAK * threshold) & (margin > np.maximum(_MARGIN * threshold, _TEXTURE * texture))
+        candidates = (hat_small > WEAK * threshold) & (margin > np.maximum(threshold, _TEXTURE * texture))
         found = np.zeros(candidates.shape, np.uint8)
         lines = []
         for centre in range(0, _ANGLES, 2):

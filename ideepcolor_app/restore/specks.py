@@ -64,12 +64,8 @@ def speck_candidates(x: np.ndarray, hat: np.ndarray, sign: int, threshold: float
     ids = np.nonzero(extent[1:] <= size)[0] + 1
     if ids.size == 0:
         return labels, ids, np.zeros((0, len(FEATURES)), np.float32)
-    rows, cols = np.nonzero(core)
-    which = labels[rows, cols]
-    order = np.argsort(hat[rows, cols], kind="stable")
-    peak_at = np.zeros(count, np.int64)
-    peak_at[which[order]] = order  # the last write per component is its highest pixel
-    pr, pc = rows[peak_at[ids]], cols[peak_at[ids]]
+    peak_rows, peak_cols = _peaks(core, labels, hat, count)
+    pr, pc = peak_rows[ids], peak_cols[ids]
     peak = hat[pr, pc]
 
     background = x + np.float32(sign) * hat
@@ -80,7 +76,7 @@ def speck_candidates(x: np.ndarray, hat: np.ndarray, sign: int, threshold: float
     others = hat * (1 - grown)
     ring = cv2.dilate(others, np.ones((_RING, _RING), np.uint8))[pr, pc] / peak
     peaks = np.zeros(x.shape, np.float32)
-    peaks[rows[peak_at[1:]], cols[peak_at[1:]]] = 1
+    peaks[peak_rows[1:], peak_cols[1:]] = 1
     crowd = cv2.boxFilter(peaks, -1, (_RING, _RING), normalize=False, borderType=cv2.BORDER_CONSTANT)[pr, pc] - 1
     features = np.stack([
         np.log(peak),
@@ -94,6 +90,15 @@ def speck_candidates(x: np.ndarray, hat: np.ndarray, sign: int, threshold: float
     return labels, ids, features
 
 
+def _peaks(core: np.ndarray, labels: np.ndarray, hat: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of each component's highest pixel (entry 0, the background, is 0, 0)."""
+    rows, cols = np.nonzero(core)
+    order = np.argsort(hat[rows, cols], kind="stable")
+    peak_at = np.zeros(count, np.int64)
+    peak_at[labels[rows, cols][order]] = order  # the last write per component is its highest pixel
+    return rows[peak_at], cols[peak_at]
+
+
 def speck_score(features: np.ndarray) -> np.ndarray:
     """The logistic score (log-odds that filling helps) of each candidate, (N,) float32."""
     return ((features - _MEAN) / _STD) @ _WEIGHTS + _BIAS
@@ -103,7 +108,7 @@ def find_specks(x: np.ndarray, hat: np.ndarray, sign: int, threshold: float, noi
                 size: int) -> np.ndarray:
     """(H, W) uint8 0/1 mask of the specks of one polarity, with their soft edges."""
     labels, ids, features = speck_candidates(x, hat, sign, threshold, noise, size)
-    chosen = np.zeros(ids.size + 1 if ids.size == 0 else int(labels.max()) + 1, bool)
+    chosen = np.zeros(int(labels.max()) + 1, bool)
     chosen[ids[speck_score(features) > 0]] = True
     if not chosen.any():
         return np.zeros(x.shape, np.uint8)

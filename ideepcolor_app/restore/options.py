@@ -13,7 +13,7 @@ DEFAULT_STRENGTH = "medium"
 
 # Per strength: defect settings and the factor on the measured grain.
 _DEFECTS = {
-    "low": DefectSettings(size=7, contrast=0.22, noise_factor=6.0),
+    "low": DefectSettings(size=9, contrast=0.22, noise_factor=6.0),
     "medium": DefectSettings(size=9, contrast=0.15, noise_factor=5.0),
     "high": DefectSettings(size=11, contrast=0.10, noise_factor=4.0),
 }

@@ -1,6 +1,6 @@
-"""Fit the speck score of `ideepcolor_app.restore.specks` on the training photos.
+"""Fit the speck or scratch score of `ideepcolor_app.restore` on the training photos.
 
-    python -m training.restore_fit [--images DIR] [--every 2] [--seed 5]
+    python -m training.restore_fit [--scratches] [--images DIR] [--every 2] [--seed 5]
 
 Each training photo gets broad synthetic dust (`broad_specks`: more sizes, shapes,
 opacities and values than the evaluation's `training.restore_damage`, and grain or none) and
@@ -10,6 +10,12 @@ removes (dust) or adds (picture detail) over its pixels. A logistic regression o
 standardised measurements, each candidate weighted by its |benefit|, learns which to fill;
 the printed constants go into `specks.py`. Photos are split in two by index to report the
 held-out share of the error removed and added.
+
+``--scratches`` does the same for the scratch score of `scratches.py`: broad synthetic
+scratches (`broad_scratches`; a quarter of the photos get none, so every candidate on them is
+the picture's own line), every long line candidate (`scratch_candidates`) measured, and
+its benefit counted over its component grown as the detector grows it, in proportion to the
+PSNR it gains or loses its photo (a false line costs a clean photo far more).
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import torch
 from ideepcolor_app.restore.defects import fill_defects, tophats
 from ideepcolor_app.restore.grain import reduce_grain
 from ideepcolor_app.restore.options import RestoreOptions
+from ideepcolor_app.restore.scratches import FEATURES as SCRATCH_FEATURES
+from ideepcolor_app.restore.scratches import scratch_candidates
 from ideepcolor_app.restore.specks import FEATURES, WEAK, speck_candidates
 from training.restore_eval import load_lightness
 
@@ -90,6 +98,69 @@ def candidates_of(clean: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarr
     return np.concatenate(rows_f), np.concatenate(rows_b)
 
 
+def broad_scratches(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Scratches of many kinds on (H, W) float32 lightness in [0, 1]: none on a quarter of the
+    photos, else 1-8 lines 0.5-4 px wide, a tenth to the whole diagonal long, any angle, bowed
+    up to 6% of their length, 30-100% opaque, white or dark, sometimes blurred (so they
+    cross each other and the picture), then grain of std 0-0.04 (half the photos)."""
+    height, width = x.shape
+    out = x.copy()
+    if rng.random() < 0.75:
+        diagonal = float(np.hypot(height, width))
+        yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+        for _ in range(int(rng.integers(1, 9))):
+            length = rng.uniform(0.1, 1.0) * diagonal
+            angle = rng.uniform(0, np.pi)
+            cy, cx = rng.uniform(0, height), rng.uniform(0, width)
+            along = (xx - cx) * np.cos(angle) + (yy - cy) * np.sin(angle)
+            across = -(xx - cx) * np.sin(angle) + (yy - cy) * np.cos(angle)
+            t = along / (length / 2)
+            across = across - rng.uniform(-0.06, 0.06) * length * (1 - t * t)
+            alpha = np.clip(rng.uniform(0.5, 4.0) / 2 + 0.5 - np.abs(across), 0, 1) * (np.abs(t) <= 1)
+            if rng.random() < 0.3:
+                alpha = cv2.GaussianBlur(alpha, (0, 0), rng.uniform(0.3, 0.8))
+            value = rng.uniform(0.85, 1.0) if rng.random() < 0.6 else rng.uniform(0.0, 0.15)
+            alpha = (alpha * rng.uniform(0.3, 1.0)).astype(np.float32)
+            out = out * (1 - alpha) + alpha * value
+    if rng.random() < 0.5:
+        out += rng.uniform(0.0, 0.04) * rng.standard_normal(x.shape).astype(np.float32)
+    return np.clip(out, 0, 1).astype(np.float32)
+
+
+def scratch_candidates_of(clean: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Features (N, len(SCRATCH_FEATURES)) of one damaged photo's scratch candidates and each
+    one's benefit (N,): the squared error its fill removes, over the error the photo keeps
+    when every fill worth doing is done (about the PSNR it gains, in units of 10 / ln 10 dB)."""
+    settings = RestoreOptions().defects
+    x, grain = reduce_grain(broad_scratches(clean, rng))
+    threshold = max(settings.contrast, settings.noise_factor * grain / 3)
+    hats = tophats(x, settings.size)
+    factor, _, candidates = scratch_candidates(x, *hats, threshold)
+    if not candidates:
+        return np.zeros((0, len(SCRATCH_FEATURES)), np.float32), np.zeros(0)
+    weak = [(hat > WEAK * threshold).astype(np.uint8) for hat in hats]
+    regions = []
+    union = np.zeros(x.shape, bool)
+    ring = np.ones((3, 3), np.uint8)
+    for polarity, (rows, cols), inside, _, _ in candidates:
+        small = cv2.dilate(np.pad(inside.astype(np.uint8), 2), ring)
+        full = np.repeat(np.repeat(small, factor, 0), factor, 1)
+        top, left = (rows.start - 2) * factor, (cols.start - 2) * factor
+        y0, x0 = max(top, 0), max(left, 0)
+        full = full[y0 - top:, x0 - left:][:x.shape[0] - y0, :x.shape[1] - x0]
+        box = (slice(y0, y0 + full.shape[0]), slice(x0, x0 + full.shape[1]))
+        region = cv2.dilate(full & weak[polarity][box], ring) > 0
+        regions.append((box, region))
+        union[box] |= region
+    filled = fill_defects(x, union)
+    change = (x - clean) ** 2 - (filled - clean) ** 2
+    benefit = np.array([change[box][region].sum() for box, region in regions])
+    # In PSNR terms a fill's squared error counts against the error the photo keeps: the
+    # same false fill costs a clean photo many dB and a scratched one next to nothing.
+    kept = max(float(((x - clean) ** 2).sum()) - float(benefit[benefit > 0].sum()), 1e-5 * x.size)
+    return np.stack([c[4] for c in candidates]), benefit / kept
+
+
 def fit(features: np.ndarray, benefit: np.ndarray, steps: int = 2000) -> tuple[np.ndarray, ...]:
     """Weighted logistic regression: (mean, std, weights, bias) as float32 arrays."""
     mean, std = features.mean(0), features.std(0) + 1e-6
@@ -120,10 +191,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--images", type=Path, default=DEFAULT_IMAGES)
     parser.add_argument("--every", type=int, default=2, help="use every Nth photo")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--scratches", action="store_true", help="fit the scratch score instead of the speck one")
     args = parser.parse_args(argv)
+    measure = scratch_candidates_of if args.scratches else candidates_of
     images = sorted(p for p in args.images.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))[::args.every]
     rng = np.random.default_rng(args.seed)
-    parts = [candidates_of(load_lightness(path), rng) for path in images]
+    parts = [measure(load_lightness(path), rng) for path in images]
     half = np.concatenate([np.full(len(b), i % 2) for i, (_, b) in enumerate(parts)]).astype(bool)
     features = np.concatenate([f for f, _ in parts])
     benefit = np.concatenate([b for _, b in parts])
@@ -131,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     mean, std, weights, bias = fit(features[~half], benefit[~half])
     score = ((features - mean) / std) @ weights + bias
     removed, added = shares(score[half], benefit[half])
-    print(f"held-out half: removes {removed:.1%} of the dust's error, adds {added:.1%} of it on detail")
+    print(f"held-out half: removes {removed:.1%} of the damage's error, adds {added:.1%} of it on detail")
     mean, std, weights, bias = fit(features, benefit)
     for name, values in (("_MEAN", mean), ("_STD", std), ("_WEIGHTS", weights)):
         print(f"{name} = np.array([{', '.join(f'{v:.4g}' for v in values)}], np.float32)")

@@ -11,15 +11,26 @@ max-pooled copy of at most `_LINE_PIXELS` pixels (max pooling keeps a 1-pixel li
 
 Thin pixels whose margin is above the threshold and `_TEXTURE` times the mean thin detail
 around them (foliage, stonework) are grouped into components, one group of neighbouring
-orientations at a time so that crossing lines come apart, and a component is a scratch
-when it is
+orientations at a time so that crossing lines come apart. A component is a candidate when it
+is
 
 * long: `_LENGTH` pixels and `_SHARE` of the photo's diagonal or more;
 * thin and nearly straight: the spread across its main axis under `_THICK` pixels plus
   `_BOW` of the spread along it (a slight bow is allowed, a curve or a blob is not);
-* lying across the picture: the picture `_SIDE_OFFSETS` pixels either side is alike (the
-  edge of a shelf or a waterline has different sides), and its contrast is even enough (a
-  crack in rock comes and goes).
+* lying across the picture: the picture `_SIDE_OFFSETS` pixels either side is alike (under
+  `_SIDES` of its contrast: the edge of a shelf or a waterline has different sides), and its
+  contrast is even enough (`_EVEN`: a crack in rock comes and goes).
+
+Whether a candidate is a scratch or a line of the picture (a ceiling light, an oven door, a
+roof seam) is then decided by a logistic score of measurements relative to its surroundings
+(`FEATURES`): its length over the diagonal, width, and bow (width over length); its margin
+over the parallel lines beside it, its top-hat contrast, how even that is, and its margin
+over the thin detail around it; how alike its two sides are at `_SIDE_OFFSETS` and at
+`_FAR` pixels, over its contrast; and how much of its length it covers. The weights are
+fitted by ``python -m training.restore_fit --scratches`` on the training photos with broad
+synthetic scratches (widths, angles, bows, opacities, crossings, and photos with none),
+weighting each candidate by the squared error its fill removes or adds over the error its
+photo keeps (about the PSNR it gains or loses, so a false line on a clean photo counts).
 
 Pieces of thin contrast on the line of a found scratch, up to its own length beyond either
 end, belong to it: a scratch is broken where it crosses an edge.
@@ -45,11 +56,20 @@ _LENGTH = 40
 _SHARE = 0.05
 _THICK = 2.0
 _BOW = 0.06
-_SIDE_OFFSETS = (5, 10)
 _SIDES = 0.3
-_SIDE_SAMPLES = 400
 _EVEN = 0.3
+_SIDE_OFFSETS = (5, 10)
+_FAR = 20
+_SIDE_SAMPLES = 400
 _LINE_REACH = 1.5
+FEATURES = ("log length / diagonal", "width", "bow", "log margin", "log contrast", "sides",
+            "far sides", "evenness", "log margin / texture", "cover")
+# Logistic weights over FEATURES after standardising with _MEAN and _STD, then the bias
+# (python -m training.restore_fit --scratches).
+_MEAN = np.array([-2.01, 0.7385, 0.02293, -1.134, -0.9846, 0.08837, 0.1784, 0.783, 1.183, 1.765], np.float32)
+_STD = np.array([0.5498, 0.6609, 0.01135, 0.3671, 0.3643, 0.07001, 0.2224, 0.1342, 0.247, 0.3818], np.float32)
+_WEIGHTS = np.array([0.4691, 1.672, -0.3856, -0.03422, -0.3681, -0.1317, -0.3411, 0.9127, 0.8023, 0.3956], np.float32)
+_BIAS = np.float32(3.031)
 
 
 @functools.cache
@@ -113,82 +133,118 @@ def _unpool(x: np.ndarray, factor: int, height: int, width: int) -> np.ndarray:
     return full[:height, :width]
 
 
-def find_scratches(x: np.ndarray, white: np.ndarray, black: np.ndarray, threshold: float) -> np.ndarray:
-    """(H, W) uint8 0/1 mask of the bright and dark scratches of (H, W) float32 `x`.
+def scratch_candidates(x: np.ndarray, white: np.ndarray, black: np.ndarray,
+                       threshold: float) -> tuple[int, tuple, list[tuple]]:
+    """The long line candidates of both polarities and their measurements.
 
-    Candidates are grouped by orientation (three neighbouring angles at a time), so that
-    crossing scratches, or a scratch over a line of the picture, come apart into lines.
+    Thin pixels whose margin is above the threshold are grouped into components, one group of
+    three neighbouring orientations at a time, so that crossing scratches, or a scratch over a
+    line of the picture, come apart into lines; the long, thin, nearly straight components
+    with alike sides and even contrast are candidates (see the module's docstring).
+
+    Returns:
+        (the pooling factor, the pooled `line_margins`, [(polarity 0 bright / 1 dark, (row, col) slices of its box on
+        the pooled photo, (h, w) bool mask in the box, line, features (`FEATURES`,) float32)]),
+        the line as in `_axes`.
     """
     height, width = x.shape
     factor = max(1, math.ceil(math.sqrt(height * width / _LINE_PIXELS)))
     white_small, black_small = _pool(white, factor), _pool(black, factor)
     # The thin detail around each pixel, bright and dark alike.
     texture = cv2.blur(white_small + black_small, (_TEXTURE_WINDOW, _TEXTURE_WINDOW), borderType=cv2.BORDER_REFLECT)
-    mask = np.zeros(x.shape, np.uint8)
-    for hat, hat_small, (margin, angle) in zip((white, black), (white_small, black_small),
-                                               line_margins(white_small, black_small)):
+    diagonal = float(np.hypot(height, width))
+    out = []
+    margins = line_margins(white_small, black_small)
+    for polarity, (hat, hat_small, (margin, angle)) in enumerate(zip((white, black), (white_small, black_small), margins)):
         candidates = (hat_small > WEAK * threshold) & (margin > np.maximum(threshold, _TEXTURE * texture))
-        found = np.zeros(candidates.shape, np.uint8)
-        lines = []
         for centre in range(0, _ANGLES, 2):
             near = (angle.astype(np.int16) - centre + 1) % _ANGLES <= 2
-            group, group_lines = _scratches(candidates & near, x, hat, factor)
-            found |= group
-            lines += group_lines
-        if lines:
-            weak = (hat > WEAK * threshold).astype(np.uint8)
-            mask |= _unpool(cv2.dilate(found, np.ones((3, 3), np.uint8)), factor, height, width) & weak
-            # Pieces on a found line need some line evidence of their own, not just contrast.
-            lined = _unpool((margin > WEAK * threshold).astype(np.uint8), factor, height, width)
-            mask |= _along(weak & lined, lines)
-    return mask
+            count, labels, stats, _ = cv2.connectedComponentsWithStats((candidates & near).astype(np.uint8), connectivity=8)
+            extent = factor * np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+            long_enough = extent >= max(_LENGTH, _SHARE * diagonal)
+            long_enough[0] = False
+            if not long_enough.any():
+                continue
+            across, along, lines = _axes(labels, count, factor)
+            for index in np.nonzero(long_enough & (across <= _THICK + _BOW * along))[0]:
+                left, top, w, h = stats[index, :4]
+                box = (slice(top, top + h), slice(left, left + w))
+                inside = labels[box] == index
+                rows, cols = np.nonzero(inside)
+                rows, cols = rows + top, cols + left
+                features = _measure(rows, cols, lines[index], x, hat, margin, texture, factor,
+                                    float(across[index]), float(along[index]), diagonal)
+                if features[FEATURES.index("sides")] < _SIDES and features[FEATURES.index("evenness")] >= _EVEN:
+                    out.append((polarity, box, inside, lines[index], features))
+    return factor, margins, out
 
 
-def _scratches(candidates: np.ndarray, x: np.ndarray, hat: np.ndarray,
-               factor: int) -> tuple[np.ndarray, list[tuple[float, ...]]]:
-    """The long, thin, straight components of `candidates` with alike sides, and their lines.
-
-    Args:
-        candidates: (h, w) bool, on the photo pooled by `factor`.
-        x, hat: (H, W) float32 photo and top-hat at full size.
-    Returns:
-        ((h, w) uint8 0/1 mask, [(centre row, centre column, unit row step, unit column
-        step, reach)] in full-size pixels), reach being how far from the centre the scratch
-        may go on.
-    """
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(candidates.astype(np.uint8), connectivity=8)
-    extent = factor * np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-    long_enough = extent >= max(_LENGTH, _SHARE * float(np.hypot(*x.shape)))
-    long_enough[0] = False
-    if not long_enough.any():
-        return np.zeros(candidates.shape, np.uint8), []
-    across, along, lines = _axes(labels, count, factor)
-    scratch = long_enough & (across <= _THICK + _BOW * along)
-    for index in np.nonzero(scratch)[0]:
-        rows, cols = np.nonzero(labels == index)
-        scratch[index] = _same_sides(rows * factor + factor // 2, cols * factor + factor // 2, lines[index], x, hat)
-    return scratch.astype(np.uint8)[labels], [lines[i] for i in np.nonzero(scratch)[0]]
-
-
-def _same_sides(rows: np.ndarray, cols: np.ndarray, line: tuple[float, ...], x: np.ndarray, hat: np.ndarray) -> bool:
-    """Whether the picture `_SIDE_OFFSETS` pixels either side of a line is alike along it (the
-    median difference of the two sides under `_SIDES` times the line's median contrast) and
-    the line's contrast even (`_EVEN`), sampled at the line's pixels (rows, cols)."""
+def _measure(rows: np.ndarray, cols: np.ndarray, line: tuple[float, ...], x: np.ndarray, hat: np.ndarray,
+             margin: np.ndarray, texture: np.ndarray, factor: int, across: float, along: float,
+             diagonal: float) -> np.ndarray:
+    """The `FEATURES` of one candidate line with pooled pixels (rows, cols)."""
+    count = rows.size
     if rows.size > _SIDE_SAMPLES:
         keep = np.linspace(0, rows.size - 1, _SIDE_SAMPLES).astype(int)
         rows, cols = rows[keep], cols[keep]
+    full_rows, full_cols = rows * factor + factor // 2, cols * factor + factor // 2
     _, _, step_row, step_col, _ = line
     height, width = x.shape
 
     def side(sign: float, offset: int) -> np.ndarray:
-        r = np.clip(np.round(rows + sign * offset * step_col).astype(int), 0, height - 1)
-        c = np.clip(np.round(cols - sign * offset * step_row).astype(int), 0, width - 1)
+        r = np.clip(np.round(full_rows + sign * offset * step_col).astype(int), 0, height - 1)
+        c = np.clip(np.round(full_cols - sign * offset * step_row).astype(int), 0, width - 1)
         return x[r, c]
 
-    difference = max(float(np.median(np.abs(side(1.0, offset) - side(-1.0, offset)))) for offset in _SIDE_OFFSETS)
-    contrast = hat[rows, cols]
+    contrast = hat[full_rows, full_cols]
     low, mid, high = np.percentile(contrast, (25, 50, 75))
-    return difference < _SIDES * float(mid) and low >= _EVEN * high
+    mid = max(float(mid), 1e-3)
+    sides = [float(np.median(np.abs(side(1.0, o) - side(-1.0, o)))) / mid for o in _SIDE_OFFSETS + (_FAR,)]
+    stand_out = float(np.median(margin[rows, cols]))
+    length = 2 * math.sqrt(3) * along
+    return np.array([
+        math.log(length / diagonal),
+        across,
+        across / max(along, 1.0),
+        math.log(max(stand_out, 1e-3)),
+        math.log(mid),
+        max(sides[:-1]),
+        sides[-1],
+        low / max(float(high), 1e-3),
+        math.log(max(stand_out, 1e-3) / (float(np.median(texture[rows, cols])) + 1e-3)),
+        min(count * factor / max(length, 1.0), 3.0),
+    ], np.float32)
+
+
+def scratch_score(features: np.ndarray) -> np.ndarray:
+    """The logistic score (log-odds that filling helps) of each candidate, (N,) float32."""
+    return ((features - _MEAN) / _STD) @ _WEIGHTS + _BIAS
+
+
+def find_scratches(x: np.ndarray, white: np.ndarray, black: np.ndarray, threshold: float) -> np.ndarray:
+    """(H, W) uint8 0/1 mask of the bright and dark scratches of (H, W) float32 `x`: the
+    candidates of positive score, and the pieces on their lines."""
+    height, width = x.shape
+    factor, margins, candidates = scratch_candidates(x, white, black, threshold)
+    mask = np.zeros(x.shape, np.uint8)
+    if not candidates:
+        return mask
+    chosen = scratch_score(np.stack([c[4] for c in candidates])) > 0
+    small = (height + factor - 1) // factor, (width + factor - 1) // factor
+    for polarity, hat in enumerate((white, black)):
+        found = np.zeros(small, np.uint8)
+        lines = []
+        for (which, box, inside, line, _), keep in zip(candidates, chosen):
+            if keep and which == polarity:
+                found[box] |= inside.astype(np.uint8)
+                lines.append(line)
+        if lines:
+            weak = (hat > WEAK * threshold).astype(np.uint8)
+            mask |= _unpool(cv2.dilate(found, np.ones((3, 3), np.uint8)), factor, height, width) & weak
+            # Pieces on a found line need some line evidence of their own, not just contrast.
+            lined = _unpool((margins[polarity][0] > WEAK * threshold).astype(np.uint8), factor, height, width)
+            mask |= _along(weak & lined, lines)
+    return mask
 
 
 def _axes(labels: np.ndarray, count: int, factor: int) -> tuple[np.ndarray, np.ndarray, list[tuple[float, ...]]]:

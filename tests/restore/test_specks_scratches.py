@@ -6,7 +6,7 @@ import pytest
 
 from ideepcolor_app.restore import RestoreOptions, restore_lightness
 from ideepcolor_app.restore.defects import fill_defects, find_defects, tophats
-from ideepcolor_app.restore.scratches import find_scratches, line_margins
+from ideepcolor_app.restore.scratches import find_scratches, line_margins, scratch_candidates, scratch_score
 from ideepcolor_app.restore.specks import speck_candidates, speck_score
 from tests.restore.conftest import psnr
 
@@ -115,3 +115,16 @@ def test_speck_score_prefers_a_lone_blob_to_a_pixel_in_texture():
         _, ids, features = speck_candidates(photo, white, -1, 0.15, 0.0, 9)
         assert ids.size > 0
         assert (speck_score(features).max() > 0) == positive
+
+
+def test_a_line_across_the_picture_scores_and_the_rim_of_a_shape_is_no_candidate():
+    across = textured_photo()
+    draw_line(across, (10, 200), (310, 40), 0.97)  # a scratch over shading, shapes and texture
+    white, black = tophats(across, 9)
+    _, _, candidates = scratch_candidates(across, white, black, 0.15)
+    assert candidates and scratch_score(np.stack([c[4] for c in candidates])).max() > 0
+    rim = np.full((240, 320), 0.25, np.float32)
+    rim[:120] = 0.6
+    rim[119:121] = 0.95  # a lit rim along the edge of a shape: different picture either side
+    white, black = tophats(rim, 9)
+    assert scratch_candidates(rim, white, black, 0.15)[2] == []

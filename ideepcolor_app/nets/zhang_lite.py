@@ -60,6 +60,7 @@ class ZhangLiteNet(AnnealedMean, ColorNet):
     """L -> shared encoder -> bin logits at 1/4 -> annealed-mean ab.
 
     Example:
+        >>> import torch
         >>> net = ZhangLiteNet(ZhangLiteConfig(pretrained_backbone=False)).eval()
         >>> tuple(net(torch.full((1, 1, 64, 96), 50.0)).shape)
         (1, 529, 16, 24)

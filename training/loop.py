@@ -22,7 +22,9 @@ import torch.distributed as dist
 from tqdm import tqdm
 
 from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
-from ideepcolor_app.engine.weights import ModelCard, read_card, save_weights
+from safetensors.torch import load_file
+
+from ideepcolor_app.engine.weights import ModelCard, check_tensors, read_card, save_weights
 
 from training.config import REPO_ROOT, TrainConfig
 from training.data import PhotoCrops, degrade_old_photo, list_photos, step_loader, to_lab
@@ -179,7 +181,14 @@ class MetricsLog:
                     self.tensorboard.add_scalar(f"{kind}/{name}", value, step)
 
 
-def train(cfg: TrainConfig, out_dir: Path, resume: bool = False) -> Path | None:
+def init_from_weights(trainer: Trainer, weights: Path) -> None:
+    """Start from a trained network's tensors (fine-tuning); the optimizer starts fresh."""
+    tensors = load_file(str(weights), device="cpu")
+    check_tensors(trainer.net.own_state_dict(), tensors, str(weights))
+    trainer.net.load_own_state_dict(tensors)
+
+
+def train(cfg: TrainConfig, out_dir: Path, resume: bool = False, init: Path | None = None) -> Path | None:
     """Run (or resume) a training run; returns the exported weights on rank 0."""
     rank, world, device = setup_distributed()
     torch.manual_seed(cfg.seed + rank)
@@ -193,6 +202,9 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = False) -> Path | None:
     if resume and checkpoint.exists():
         state = load_checkpoint(checkpoint, trainer)
         logger.info("resumed at step %d", state.step)
+    elif init is not None:
+        init_from_weights(trainer, init)
+        logger.info("starting from %s", init)
     dataset = PhotoCrops(cfg.data.train, cfg.data.crop_size, cfg.data.cache_short_side,
                          cfg.data.min_crop_scale, cfg.data.min_chroma,
                          exclude_sources=cfg.data.exclude_sources)

@@ -78,3 +78,47 @@ def test_learning_rate_decays_over_the_last_part_of_the_step_or_time_budget(phot
     assert run_progress(RunState(step=10, elapsed_s=45 * 60), by_time) == pytest.approx(0.75)
     assert lr_factor(run_progress(RunState(step=10, elapsed_s=45 * 60), by_time), by_time) == pytest.approx(0.55)
     assert lr_factor(2.0, by_time) == pytest.approx(0.1)
+
+
+def test_init_starts_from_given_weights_and_export_last_writes_the_final_step(photo_dir, tmp_path):
+    from training.export_last import export_last
+
+    cfg = tiny_config(photo_dir, "regression", "plain", optim={"max_steps": 2, "val_every": 1})
+    first = train(cfg, tmp_path / "first")
+    no_steps = tiny_config(photo_dir, "regression", "plain", optim={"max_steps": 1, "lr": 0.0, "val_every": 0})
+    tuned = train(no_steps, tmp_path / "tuned", init=first)
+    a, b = load_file(str(first)), load_file(str(tuned))
+    learnt = [name for name in a if "running_" not in name and "num_batches" not in name]
+    assert learnt
+    for name in learnt:  # lr 0: one step leaves the initial parameters as they were
+        assert torch.equal(a[name], b[name]), name
+    last = export_last(tmp_path / "first", tmp_path / "last")
+    card = json.loads(last.with_suffix(".json").read_text())
+    assert "step 2, the end of" in card["description"] and card["metrics"]["run"]["steps"] == 2
+
+
+def test_init_from_weights_of_another_network_names_the_mismatch(photo_dir, tmp_path):
+    from ideepcolor_app.engine.weights import WeightsError
+
+    plain = train(tiny_config(photo_dir, "regression", "plain", optim={"max_steps": 1, "val_every": 0}),
+                  tmp_path / "plain")
+    hints = tiny_config(photo_dir, "hints", "hints", optim={"max_steps": 1, "val_every": 0})
+    with pytest.raises(WeightsError, match="does not fit its network"):
+        train(hints, tmp_path / "hints", init=plain)
+
+
+def test_train_command_sets_config_values_and_rejects_malformed_ones(photo_dir, tmp_path, capsys):
+    from training.train import main
+
+    config = tmp_path / "plain.toml"
+    config.write_text(
+        'name = "plain"\ntrainer = "regression"\n[model]\nfamily = "plain"\n'
+        f'[data]\ntrain = ["{photo_dir.as_posix()}"]\nval = ["{photo_dir.as_posix()}"]\n'
+        "crop_size = 32\nbatch_size = 1\ncache_short_side = 64\n[optim]\nmax_steps = 1\nval_every = 0\n"
+    )
+    assert main([str(config), "--out", str(tmp_path / "run"), "--set", "data.batch_size=3"]) == 0
+    saved = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert saved["data"]["batch_size"] == 3
+    with pytest.raises(SystemExit):
+        main([str(config), "--set", "batch_size=3"])
+    assert "expected SECTION.KEY=VALUE" in capsys.readouterr().err

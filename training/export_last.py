@@ -14,6 +14,9 @@ from pathlib import Path
 
 import torch
 
+from ideepcolor_app.atomic import atomic_write_bytes
+from ideepcolor_app.engine.weights import read_card
+
 from training.config import config_from_dict
 from training.loop import CHECKPOINT, export, load_checkpoint, record_run_length
 from training.trainers import create_trainer
@@ -27,6 +30,9 @@ def export_last(run: Path, out: Path) -> Path:
     state.best_metrics = None
     weights = export(trainer, state, out, device)
     record_run_length(weights, state)
+    card = read_card(weights)  # `export` names the device it runs on, not the one that trained
+    card.description += " Exported from the run's last checkpoint by `training.export_last` (on the CPU)."
+    atomic_write_bytes(weights.with_suffix(".json"), card.to_json().encode())
     return weights
 
 

@@ -9,15 +9,20 @@ Automatic networks trade colourfulness against PSNR through one knob, measured h
   0.38 / T), so decoding at 0.38 behaves as decoding the original logits at T. Bin rankings,
   and so the suggested colours' order, are unchanged.
 - `gan`, `fusion` and the heads on the shared encoder (`zhang_lite` too: its peaked
-  distributions barely respond to T): a chroma gain on the output ab (`chroma_gain` in the
-  network's config; regression to the mean makes these greyer than the photos they learn from).
+  distributions barely respond to T): a boost of the output's weak chroma (`chroma_boost` in
+  the network's config, see `ideepcolor_app.nets.blocks.scale_chroma`; regression to the mean
+  makes these greyer than the photos they learn from). Networks calibrated before it carry a
+  linear `chroma_gain` instead, which made strong colours stronger too: at the same val
+  colourfulness the boost scores higher and paints a third as much false colour.
 - `propagated_hints` (the `hints` network): how far the result leans towards the propagated
   hint colour where that is confident (`propagation_blend`), the best mean PSNR over 1-100
   hints.
 
-The choice is the best PSNR among settings whose colourfulness reaches 72% of the ground
-truth's (issue 10's bar for an automatic backend is 70%; 2 points of margin, since other photos
-than val's must pass too). The choice and the whole sweep go into the model card.
+The choice is the best PSNR among settings whose colourfulness reaches 76% of the ground
+truth's: issue 10's bar for an automatic backend is 70%, and the networks are greyer on photos
+unlike their training set (on the held-out sources, by 4-12 % of the truth's colourfulness),
+so val must clear the bar with a margin. The choice and the whole sweep go into the model card.
+`--again` replaces an earlier chroma calibration.
 """
 
 from __future__ import annotations
@@ -39,12 +44,12 @@ from training.protocol import HINT_COUNTS, ground_truth_colourfulness, load_eval
 
 TEMPERATURES = (0.2, 0.25, 0.3, 0.34, 0.38, 0.42, 0.46, 0.5, 0.52, 0.55, 0.6, 0.7)
 PROPAGATION_BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)
-CHROMA_GAINS = (0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.65, 1.8, 2.0)
+CHROMA_BOOSTS = tuple(1.0 + 0.125 * i for i in range(17))  # 1 to 3: fine, so the choice lands near the bar
 #: An automatic backend's colourfulness must reach this share of the truth's (issue 10).
 COLOURFUL_ENOUGH = 0.70
-#: Colourfulness margin above the bar, so that the choice does not sit on the edge.
-MARGIN = 0.02
-#: Families calibrated by the annealed-mean temperature, and by a chroma gain.
+#: Colourfulness margin above the bar on val (module docstring).
+MARGIN = 0.06
+#: Families calibrated by the annealed-mean temperature, and by a chroma boost.
 TEMPERATURE_FAMILIES = ("zhang",)
 GAIN_FAMILIES = ("gan", "gan_lite", "fusion", "fusion_lite", "zhang_lite")
 
@@ -57,8 +62,8 @@ def fold_temperature(net: AnnealedMean, temperature: float) -> None:
         head.bias.mul_(DEFAULT_TEMPERATURE / temperature)
 
 
-def set_chroma_gain(net: torch.nn.Module, gain: float) -> None:
-    net.config = dataclasses.replace(net.config, chroma_gain=gain)
+def set_chroma(net: torch.nn.Module, gain: float = 1.0, boost: float = 1.0) -> None:
+    net.config = dataclasses.replace(net.config, chroma_gain=gain, chroma_boost=boost)
 
 
 def sweep_blend(backend: HintsBackend, images) -> list[dict]:
@@ -83,7 +88,7 @@ def sweep(net: torch.nn.Module, images, knob: str, values) -> list[dict]:
             if knob == "temperature":
                 predict = lambda l, hints: net.colorize(l, value)  # noqa: E731
             else:
-                set_chroma_gain(net, value)
+                set_chroma(net, boost=value)
                 decode = net.colorize if isinstance(net, AnnealedMean) else net
                 predict = lambda l, hints: decode(l)  # noqa: E731
             result = run_protocol(predict, images, (0,))
@@ -125,18 +130,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--images", nargs="+", default=list(DataConfig().val))
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--out", type=Path, help="folder for the calibrated weights (default: in place)")
+    parser.add_argument("--again", action="store_true",
+                        help="replace an earlier chroma calibration (gain and boost reset first)")
     args = parser.parse_args(argv)
     card = read_card(args.weights)
     families = TEMPERATURE_FAMILIES + GAIN_FAMILIES + ("propagated_hints",)
     if card.family not in families:
         parser.error(f"{args.weights} is a {card.family!r} network; calibration is for "
                      + ", ".join(families))
-    if "calibration" in card.metrics:
-        parser.error(f"{args.weights} is already calibrated")
+    if "calibration" in card.metrics and not (args.again and card.family in GAIN_FAMILIES):
+        parser.error(f"{args.weights} is already calibrated"
+                     + (" (--again replaces a chroma calibration)" if card.family in GAIN_FAMILIES else ""))
     if card.family == "propagated_hints":
         return calibrate_blend(card, args)
     net, card = load_weights(args.weights)
-    knob, values = ("temperature", TEMPERATURES) if card.family in TEMPERATURE_FAMILIES else ("chroma_gain", CHROMA_GAINS)
+    knob, values = ("temperature", TEMPERATURES) if card.family in TEMPERATURE_FAMILIES else ("chroma_boost", CHROMA_BOOSTS)
+    if args.again:
+        card.description = card.description.split(" Chroma-calibrated on val")[0]
     rows = sweep(net, load_eval_images(args.images, args.size), knob, values)
     best = choose(rows)
     for row in rows:
@@ -151,9 +161,10 @@ def main(argv: list[str] | None = None) -> int:
         card.description += (f" Temperature-calibrated on val: logits scaled by {DEFAULT_TEMPERATURE}/"
                              f"{best[knob]} so the app's T = {DEFAULT_TEMPERATURE} decodes like T = {best[knob]}.")
     else:
-        set_chroma_gain(net, best[knob])
-        card.config["chroma_gain"] = best[knob]
-        card.description += f" Chroma-calibrated on val: output ab multiplied by {best[knob]}."
+        set_chroma(net, boost=best[knob])
+        card.config.update(chroma_gain=1.0, chroma_boost=best[knob])
+        card.description += (f" Chroma-calibrated on val: weak chroma boosted {best[knob]} x "
+                             "(`scale_chroma`).")
     print(f"wrote {save_weights(net, card, args.out or args.weights.parent)}")
     return 0
 

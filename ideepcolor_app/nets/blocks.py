@@ -104,11 +104,35 @@ def zeros_like_channels(t: Tensor, channels: int) -> Tensor:
     return torch.zeros(t.shape[0], channels, *t.shape[2:], dtype=t.dtype, device=t.device)
 
 
-def scale_chroma(ab_norm: Tensor, gain: float) -> Tensor:
-    """Multiply normalised ab (in [-1, 1]) by `gain`, kept in range.
+#: Chroma (CIELAB ab units) up to which `scale_chroma`'s boost raises weak colours. It stays
+#: under 30, the chroma that issue 10's false-colour measure counts as a strong colour, so
+#: the boost never turns a pixel into false colour by itself.
+BOOST_KNEE = 28.0
+
+
+def scale_chroma(ab_norm: Tensor, gain: float, boost: float = 1.0) -> Tensor:
+    """Make normalised ab (in [-1, 1]) more colourful: times `gain`, then `boost`'s curve.
 
     A network trained with a per-pixel regression loss predicts the mean of the plausible
-    colours, which is greyer than any of them; a gain chosen on validation photos restores
+    colours, which is greyer than any of them; a knob chosen on validation photos restores
     colourfulness at a measured cost in PSNR. 1 leaves the output untouched.
+
+    The boost raises weak chroma c (below `BOOST_KNEE`, k) along k * (1 - (1 - c/k)^boost):
+    times `boost` near grey, flattening to no change at k, and leaves stronger colours and
+    every hue alone. A linear gain instead pushes colours that are already strong further,
+    which is where false colour comes from (README "Quality").
+
+    Example:
+        >>> ab = torch.tensor([[[[7.0 / 110, 50.0 / 110]]], [[[0.0, 0.0]]]]).permute(1, 0, 2, 3)
+        >>> [round(float(c) * 110, 2) for c in scale_chroma(ab, 1.0, 2.0)[:, 0].flatten()]
+        [12.25, 50.0]
     """
-    return ab_norm if gain == 1.0 else (ab_norm * gain).clamp(-1.0, 1.0)
+    if gain != 1.0:
+        ab_norm = (ab_norm * gain).clamp(-1.0, 1.0)
+    if boost == 1.0:
+        return ab_norm
+    knee = BOOST_KNEE / 110.0
+    chroma = ab_norm.norm(dim=1, keepdim=True)
+    boosted = knee * (1.0 - (1.0 - chroma / knee).clamp_min(0.0) ** boost)
+    scale = torch.where(chroma < knee, boosted / chroma.clamp_min(1e-8), torch.ones_like(chroma))
+    return ab_norm * scale

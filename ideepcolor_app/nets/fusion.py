@@ -45,6 +45,7 @@ class FusionConfig(NetConfig):
         attention: add the attention-pooled context ("deep attention").
         pretrained_backbone: load the ImageNet weights (False: random init, for tests).
         chroma_gain: factor on the output ab (see `scale_chroma`); set by `training.calibrate`.
+        chroma_boost: raises weak chroma only (see `scale_chroma`); set by `training.calibrate`.
     """
 
     enc_widths: tuple[int, ...] = (32, 64, 128)
@@ -53,6 +54,7 @@ class FusionConfig(NetConfig):
     attention: bool = False
     pretrained_backbone: bool = True
     chroma_gain: float = 1.0
+    chroma_boost: float = 1.0
 
     def __post_init__(self) -> None:
         if len(self.enc_widths) != 3 or len(self.dec_widths) != 3:
@@ -139,7 +141,7 @@ class FusionNet(ColorNet):
             x = self._attend(x)
         ab_norm = F.interpolate(self.decoder(x), scale_factor=2, mode="bilinear",
                                 align_corners=False)
-        return denormalize_ab(scale_chroma(ab_norm, self.config.chroma_gain))
+        return denormalize_ab(scale_chroma(ab_norm, self.config.chroma_gain, self.config.chroma_boost))
 
     def _attend(self, x: Tensor) -> Tensor:
         """Mix (B,C,h,w) features with their attention-pooled context vector."""

@@ -36,6 +36,7 @@ class FusionLiteConfig(NetConfig):
         fusion_width: output channels of the 1x1 fusion conv.
         dec_widths: channels of the decoder convs at 1/8, 1/4 and 1/2.
         chroma_gain: factor on the output ab (see `scale_chroma`); set by `training.calibrate`.
+        chroma_boost: raises weak chroma only (see `scale_chroma`); set by `training.calibrate`.
         pretrained_backbone: load the encoder's ImageNet weights (False: random, for tests).
         encoder_pad: the encoder sees the photo reflect-padded by this many pixels (a multiple
             of 32; see `LiteEncoder.forward`); 32 removes the frame that causes border stripes.
@@ -45,6 +46,7 @@ class FusionLiteConfig(NetConfig):
     fusion_width: int = 128
     dec_widths: tuple[int, ...] = (64, 32, 16)
     chroma_gain: float = 1.0
+    chroma_boost: float = 1.0
     pretrained_backbone: bool = True
     encoder_pad: int = 0
 
@@ -95,4 +97,4 @@ class FusionLiteNet(ColorNet):
         grid = features.embedding.to(x.dtype)[:, :, None, None].expand(-1, -1, *x.shape[-2:])
         x = self.fusion(torch.cat([x, grid], dim=1))
         ab_norm = resize_to(self.decoder(x), (h, w))
-        return denormalize_ab(scale_chroma(ab_norm, self.config.chroma_gain))
+        return denormalize_ab(scale_chroma(ab_norm, self.config.chroma_gain, self.config.chroma_boost))

@@ -37,6 +37,7 @@ class GanLiteConfig(NetConfig):
     Attributes:
         widths: channels at 1/32, 1/16, 1/8, 1/4 and 1/2.
         chroma_gain: factor on the output ab (see `scale_chroma`); set by `training.calibrate`.
+        chroma_boost: raises weak chroma only (see `scale_chroma`); set by `training.calibrate`.
         pretrained_backbone: load the encoder's ImageNet weights (False: random, for tests).
         encoder_pad: the encoder sees the photo reflect-padded by this many pixels (a multiple
             of 32; see `LiteEncoder.forward`); 32 removes the frame that causes border stripes.
@@ -44,6 +45,7 @@ class GanLiteConfig(NetConfig):
 
     widths: tuple[int, ...] = (96, 64, 48, 32, 16)
     chroma_gain: float = 1.0
+    chroma_boost: float = 1.0
     pretrained_backbone: bool = True
     encoder_pad: int = 0
 
@@ -100,4 +102,4 @@ class GanLiteGenerator(ColorNet):
                 parts.append(resize_to(normalize_l(l), skip.shape[-2:]))
             x = block(torch.cat(parts, dim=1))
         ab_norm = resize_to(self.out(x), (h, w))
-        return denormalize_ab(scale_chroma(ab_norm, self.config.chroma_gain))
+        return denormalize_ab(scale_chroma(ab_norm, self.config.chroma_gain, self.config.chroma_boost))

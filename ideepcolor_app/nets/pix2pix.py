@@ -34,6 +34,7 @@ class Pix2PixConfig(NetConfig):
         dropout_blocks: how many of the innermost up blocks apply dropout (pix2pix: 3).
         dropout: dropout probability in those blocks (training only; eval is deterministic).
         chroma_gain: factor on the output ab (see `scale_chroma`); set by `training.calibrate`.
+        chroma_boost: raises weak chroma only (see `scale_chroma`); set by `training.calibrate`.
     """
 
     base_width: int = 64
@@ -42,6 +43,7 @@ class Pix2PixConfig(NetConfig):
     dropout_blocks: int = 3
     dropout: float = 0.5
     chroma_gain: float = 1.0
+    chroma_boost: float = 1.0
 
     def __post_init__(self) -> None:
         if self.depth < 2 or self.base_width < 1 or self.max_mult < 1:
@@ -111,7 +113,7 @@ class Pix2PixGenerator(ColorNet):
         for block in self.up:
             x = block(x)
             x = torch.cat([skips.pop(), x], dim=1)
-        return denormalize_ab(scale_chroma(self.out(x), self.config.chroma_gain))
+        return denormalize_ab(scale_chroma(self.out(x), self.config.chroma_gain, self.config.chroma_boost))
 
 
 @dataclasses.dataclass(frozen=True)

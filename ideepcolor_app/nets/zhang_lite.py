@@ -41,6 +41,7 @@ class ZhangLiteConfig(NetConfig):
             of 32; see `LiteEncoder.forward`); 32 removes the frame that causes border stripes.
         chroma_gain: factor on the decoded ab, set by `training.calibrate`. The head's
             distributions are peaked, so the temperature hardly moves its colourfulness.
+        chroma_boost: raises weak chroma only (see `scale_chroma`); set by `training.calibrate`.
     """
 
     width: int = 64
@@ -49,6 +50,7 @@ class ZhangLiteConfig(NetConfig):
     pretrained_backbone: bool = True
     encoder_pad: int = 0
     chroma_gain: float = 1.0
+    chroma_boost: float = 1.0
 
     def __post_init__(self) -> None:
         if self.width < 1 or self.num_bins < 1:
@@ -87,9 +89,9 @@ class ZhangLiteNet(AnnealedMean, ColorNet):
     def annealed_mean(self, logits: Tensor, temperature: float = 0.38) -> Tensor:
         """Decode logits to ab (see `AnnealedMean.annealed_mean`), times the chroma gain."""
         ab = super().annealed_mean(logits, temperature)
-        if self.config.chroma_gain == 1.0:
+        if self.config.chroma_gain == 1.0 and self.config.chroma_boost == 1.0:
             return ab
-        return denormalize_ab(scale_chroma(normalize_ab(ab), self.config.chroma_gain))
+        return denormalize_ab(scale_chroma(normalize_ab(ab), self.config.chroma_gain, self.config.chroma_boost))
 
     def forward(self, l: Tensor) -> Tensor:
         """Predict bin logits.

@@ -114,13 +114,14 @@ def test_encoder_stays_in_eval_mode_and_frozen():
     assert net.backbone is shared_encoder(pretrained=False)
 
 
-#: models/hints.safetensors at the refactor, and its output on `_wave(64, 96)` with one hint,
-#: computed by the code before the encoder moved into lite_encoder.py (commit 99198e4).
-_HINTS_SHA256 = "b261e5a4b4a2be9e1438e7048b2e969b1f076c2db9a3ecb3e10b6edaffe4c7d7"
-_HINTS_AB = [[[0.635, 0.8482, -1.0097, -2.3405], [-0.1436, -0.1242, -0.3878, -1.1216],
-              [-1.2916, -2.6186, -1.7994, -2.9919]],
-             [[13.5003, 10.796, 13.3721, 15.1788], [8.1642, 3.7737, 8.9361, 7.3476],
-              [13.4232, 14.2266, 15.7049, 16.3369]]]
+#: models/hints.safetensors as shipped (the H100 fine-tune), and its output on `_wave(64, 96)`
+#: with one hint, recorded when it shipped: a change to the inference path (encoder, decoder,
+#: padding) that alters the shipped network's colours fails here. Re-record when weights change.
+_HINTS_SHA256 = "98f4e322e9d30a1b07543edd92722122f81830cc1f5ca3eeb6d5202837201ec1"
+_HINTS_AB = [[[2.0948, 1.6029, 1.1118, -0.2374], [0.6323, 0.3549, -0.11, 1.6556],
+              [0.4732, -0.3457, 0.2487, 0.0579]],
+             [[7.6537, 8.385, 7.381, 11.6486], [6.9611, 3.2937, 6.8879, 6.794],
+              [10.7224, 8.382, 11.2305, 11.1092]]]
 
 
 @pytest.mark.skipif(
@@ -128,7 +129,7 @@ _HINTS_AB = [[[0.635, 0.8482, -1.0097, -2.3405], [-0.1436, -0.1242, -0.3878, -1.
     or json.loads(Path(BUNDLED_MODELS_DIR / "hints.json").read_text())["sha256"] != _HINTS_SHA256,
     reason="the shipped hints weights are not the ones the reference output was computed with",
 )
-def test_shipped_hints_weights_give_the_output_they_gave_before_the_refactor():
+def test_shipped_hints_weights_give_the_output_recorded_when_they_shipped():
     net, _ = load_weights(BUNDLED_MODELS_DIR / "hints.safetensors")
     hint_ab, mask = torch.zeros(1, 2, 64, 96), torch.zeros(1, 1, 64, 96)
     hint_ab[:, 0, 20:26, 30:36], hint_ab[:, 1, 20:26, 30:36] = 30.0, -20.0
@@ -137,4 +138,4 @@ def test_shipped_hints_weights_give_the_output_they_gave_before_the_refactor():
         ab = net(_wave(64, 96), hint_ab, mask)
     assert ab[0, :, 8::24, 8::24].flatten().tolist() == pytest.approx(
         torch.tensor(_HINTS_AB).flatten().tolist(), abs=1e-3)
-    assert float(ab.abs().mean()) == pytest.approx(7.3396, abs=1e-3)
+    assert float(ab.abs().mean()) == pytest.approx(4.9955, abs=1e-3)

@@ -24,29 +24,50 @@ def test_folded_network_at_default_temperature_equals_original_at_chosen():
 
 def test_choose_prefers_psnr_among_colourful_enough():
     rows = [{"temperature": 0.38, "psnr": 20.0, "colourfulness_ratio": 0.9},
-            {"temperature": 0.5, "psnr": 21.5, "colourfulness_ratio": 0.73},
-            {"temperature": 0.6, "psnr": 22.0, "colourfulness_ratio": 0.71}]  # below 0.7 + margin
+            {"temperature": 0.5, "psnr": 21.5, "colourfulness_ratio": 0.77},
+            {"temperature": 0.6, "psnr": 22.0, "colourfulness_ratio": 0.75}]  # below 0.7 + margin
     assert choose(rows)["temperature"] == 0.5
     assert choose([{**r, "colourfulness_ratio": 0.1} for r in rows])["temperature"] == 0.38
 
 
-def test_chroma_gain_scales_the_output_and_survives_a_save(tmp_path):
+def test_chroma_boost_raises_weak_colours_only_and_survives_a_save(tmp_path):
     from ideepcolor_app.engine.weights import ModelCard, load_weights, save_weights
-    from training.calibrate import set_chroma_gain
+    from ideepcolor_app.nets.blocks import BOOST_KNEE
+    from training.calibrate import set_chroma
 
     torch.manual_seed(0)
     net = build_network("gan", preset_config("gan")).eval()
     l = torch.rand(1, 1, 128, 128) * 100
     with torch.no_grad():
         plain = net(l)
-        set_chroma_gain(net, 1.5)
+        set_chroma(net, boost=2.0)
         boosted = net(l)
-    assert torch.allclose(boosted, (plain * 1.5).clamp(-110, 110), atol=1e-3)
-    config = {**preset_config("gan"), "chroma_gain": 1.5}
+    before, after = plain.norm(dim=1), boosted.norm(dim=1)
+    weak, strong = before < 0.1, before >= BOOST_KNEE
+    assert weak.any()
+    assert torch.allclose(after[weak], 2.0 * before[weak], rtol=0.02)  # near grey: times the boost
+    assert torch.allclose(boosted[:, :, strong[0]], plain[:, :, strong[0]])  # strong colours untouched
+    assert bool((after <= torch.maximum(before, torch.tensor(BOOST_KNEE)) + 1e-3).all())
+    assert bool((after >= before - 1e-4).all())
+    hue = torch.nn.functional.cosine_similarity(plain, boosted, dim=1)
+    assert bool((hue[before > 1.0] > 0.9999).all())
+    config = {**preset_config("gan"), "chroma_boost": 2.0}
     loaded, card = load_weights(save_weights(net, ModelCard(name="g", family="gan", config=config, trained=True), tmp_path))
     with torch.no_grad():
         assert torch.allclose(loaded.eval()(l), boosted, atol=1e-5)
-    assert card.config["chroma_gain"] == 1.5
+    assert card.config["chroma_boost"] == 2.0
+
+
+def test_legacy_chroma_gain_still_scales_the_output():
+    from training.calibrate import set_chroma
+
+    torch.manual_seed(0)
+    net = build_network("gan", preset_config("gan")).eval()
+    l = torch.rand(1, 1, 128, 128) * 100
+    with torch.no_grad():
+        plain = net(l)
+        set_chroma(net, gain=1.5)
+        assert torch.allclose(net(l), (plain * 1.5).clamp(-110, 110), atol=1e-3)
 
 
 def test_propagation_blend_calibration_is_chosen_on_val_and_saved(tmp_path):

@@ -30,9 +30,8 @@ def test_choose_prefers_psnr_among_colourful_enough():
     assert choose([{**r, "colourfulness_ratio": 0.1} for r in rows])["temperature"] == 0.38
 
 
-def test_chroma_boost_raises_weak_colours_only_and_survives_a_save(tmp_path):
-    from ideepcolor_app.engine.weights import ModelCard, load_weights, save_weights
-    from ideepcolor_app.nets.blocks import BOOST_KNEE
+def gan_output_before_and_after(**chroma):
+    """A random `gan` network's output on a random L, then with `set_chroma(**chroma)`."""
     from training.calibrate import set_chroma
 
     torch.manual_seed(0)
@@ -40,8 +39,15 @@ def test_chroma_boost_raises_weak_colours_only_and_survives_a_save(tmp_path):
     l = torch.rand(1, 1, 128, 128) * 100
     with torch.no_grad():
         plain = net(l)
-        set_chroma(net, boost=2.0)
-        boosted = net(l)
+        set_chroma(net, **chroma)
+        return net, l, plain, net(l)
+
+
+def test_chroma_boost_raises_weak_colours_only_and_survives_a_save(tmp_path):
+    from ideepcolor_app.engine.weights import ModelCard, load_weights, save_weights
+    from ideepcolor_app.nets.blocks import BOOST_KNEE
+
+    net, l, plain, boosted = gan_output_before_and_after(boost=2.0)
     before, after = plain.norm(dim=1), boosted.norm(dim=1)
     weak, strong = before < 0.1, before >= BOOST_KNEE
     assert weak.any()
@@ -59,15 +65,8 @@ def test_chroma_boost_raises_weak_colours_only_and_survives_a_save(tmp_path):
 
 
 def test_legacy_chroma_gain_still_scales_the_output():
-    from training.calibrate import set_chroma
-
-    torch.manual_seed(0)
-    net = build_network("gan", preset_config("gan")).eval()
-    l = torch.rand(1, 1, 128, 128) * 100
-    with torch.no_grad():
-        plain = net(l)
-        set_chroma(net, gain=1.5)
-        assert torch.allclose(net(l), (plain * 1.5).clamp(-110, 110), atol=1e-3)
+    _, _, plain, scaled = gan_output_before_and_after(gain=1.5)
+    assert torch.allclose(scaled, (plain * 1.5).clamp(-110, 110), atol=1e-3)
 
 
 def test_propagation_blend_calibration_is_chosen_on_val_and_saved(tmp_path):

@@ -132,7 +132,7 @@ def scale_chroma(ab_norm: Tensor, gain: float, boost: float = 1.0) -> Tensor:
     if boost == 1.0:
         return ab_norm
     knee = BOOST_KNEE / 110.0
-    chroma = ab_norm.norm(dim=1, keepdim=True)
+    chroma = ab_norm.float().norm(dim=1, keepdim=True)  # float32: 1e-8 is 0 in fp16
     boosted = knee * (1.0 - (1.0 - chroma / knee).clamp_min(0.0) ** boost)
     scale = torch.where(chroma < knee, boosted / chroma.clamp_min(1e-8), torch.ones_like(chroma))
-    return ab_norm * scale
+    return (ab_norm * scale).to(ab_norm.dtype)

@@ -93,3 +93,16 @@ def test_state_dict_round_trip_leaves_out_the_encoder(nets, family, tmp_path):
     with torch.inference_mode():
         assert torch.equal(loaded(l), net(l))
     assert loaded.own_state_dict().keys() == keys
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float16])
+def test_chroma_boost_keeps_grey_grey_and_its_dtype(dtype):
+    from ideepcolor_app.nets.blocks import scale_chroma
+
+    ab = torch.zeros(1, 2, 2, 2, dtype=dtype)
+    ab[0, 0, 0, 0], ab[0, 1, 1, 1] = 5.0 / 110, 60.0 / 110  # weak, grey, strong
+    out = scale_chroma(ab, 1.0, 2.0)
+    assert out.dtype == dtype and bool(torch.isfinite(out).all())
+    assert float(out[0, 0, 0, 0]) * 110 == pytest.approx(28 * (1 - (1 - 5 / 28) ** 2), rel=1e-2)
+    assert float(out[0, :, 0, 1].abs().sum()) == 0.0
+    assert float(out[0, 1, 1, 1]) == pytest.approx(60.0 / 110, rel=1e-3)

@@ -2,12 +2,16 @@
 
     python -m training.restore_fit [--scratches] [--images DIR] [--every 2] [--seed 5]
 
+(The shipped speck score is fitted with the defaults, the scratch score with ``--every 1``.)
+
 Each training photo gets broad synthetic dust (`broad_specks`: more sizes, shapes,
-opacities and values than the evaluation's `training.restore_damage`, and grain or none) and
-goes through the pipeline's grain step; every speck candidate of the medium strength is
-measured (`speck_candidates`) and filled, and its benefit is the squared error the fill
-removes (dust) or adds (picture detail) over its pixels. A logistic regression on the
-standardised measurements, each candidate weighted by its |benefit|, learns which to fill;
+opacities and values than the evaluation's `training.restore_damage`, none on a quarter of
+the photos, and grain or none) and goes through the pipeline's grain step; every speck
+candidate of the medium strength is measured (`speck_candidates`) and filled, and its
+benefit is the squared error the fill removes (dust) or adds (picture detail) over its
+pixels, over the error its photo keeps (at least that of a 40 dB photo, so a false fill on a
+clean photo counts many times more). A logistic regression on the standardised
+measurements, each candidate weighted by its |benefit|, learns which to fill;
 the printed constants go into `specks.py`. Photos are split in two by index to report the
 held-out share of the error removed and added.
 
@@ -40,13 +44,15 @@ DEFAULT_IMAGES = Path("../shared/data/photos/train")
 
 
 def broad_specks(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Dust of many kinds on (H, W) float32 lightness in [0, 1]: one to three overlapping
-    ellipses of radius 0.5-4 px, 50-100% opaque, moving the pixels 50-100% of the way to
-    white or black, sometimes blurred, then grain of std 0-0.04 (half the photos)."""
+    """Dust of many kinds on (H, W) float32 lightness in [0, 1] (none on a quarter of the
+    photos): one to three overlapping ellipses of radius 0.5-4 px, 50-100% opaque, moving the
+    pixels 50-100% of the way to white or black, sometimes blurred, then grain of std 0-0.04
+    (half the photos)."""
     height, width = x.shape
     out = x.copy()
     scale = 4
-    for _ in range(max(3, int(height * width / rng.uniform(1500, 5000)))):
+    count = max(3, int(height * width / rng.uniform(1500, 5000))) if rng.random() < 0.75 else 0
+    for _ in range(count):
         cy, cx = rng.uniform(0, height), rng.uniform(0, width)
         patch = np.zeros((15 * scale, 15 * scale), np.float32)
         for _ in range(int(rng.integers(1, 4))):
@@ -70,15 +76,17 @@ def broad_specks(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def candidates_of(clean: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Features (N, 7) of one damaged photo's speck candidates and each one's benefit (N,)."""
+    """Features (N, len(FEATURES)) of one damaged photo's speck candidates and each one's
+    benefit (N,), relative to the error the photo keeps."""
     settings = RestoreOptions().defects
     damaged = broad_specks(clean, rng)
     x, grain = reduce_grain(damaged)
     noise = grain / 3
     threshold = max(settings.contrast, settings.noise_factor * noise)
     rows_f, rows_b = [], []
-    for sign, hat in zip((-1, 1), tophats(x, settings.size)):
-        labels, ids, features = speck_candidates(x, hat, sign, threshold, noise, settings.size)
+    white, black = tophats(x, settings.size)
+    for sign, hat, other in ((-1, white, black), (1, black, white)):
+        labels, ids, features = speck_candidates(x, hat, other, sign, threshold, noise, settings.size)
         if ids.size == 0:
             continue
         keep = np.zeros(int(labels.max()) + 1, np.float32)  # OpenCV dilates no int32
@@ -95,7 +103,15 @@ def candidates_of(clean: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarr
         rows_b.append(benefit)
     if not rows_f:
         return np.zeros((0, len(FEATURES)), np.float32), np.zeros(0)
-    return np.concatenate(rows_f), np.concatenate(rows_b)
+    benefit = np.concatenate(rows_b)
+    return np.concatenate(rows_f), benefit / _kept(x, clean, benefit, 1e-4)
+
+
+def _kept(x: np.ndarray, clean: np.ndarray, benefit: np.ndarray, floor: float) -> float:
+    """The squared error a photo keeps when every fill worth doing is done, at least `floor`
+    per pixel (a photo at 40 dB for 1e-4). In PSNR terms a fill's squared error counts against
+    it: the same false fill costs a clean photo many dB and a damaged one next to nothing."""
+    return max(float(((x - clean) ** 2).sum()) - float(benefit[benefit > 0].sum()), floor * x.size)
 
 
 def broad_scratches(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -155,10 +171,7 @@ def scratch_candidates_of(clean: np.ndarray, rng: np.random.Generator) -> tuple[
     filled = fill_defects(x, union)
     change = (x - clean) ** 2 - (filled - clean) ** 2
     benefit = np.array([change[box][region].sum() for box, region in regions])
-    # In PSNR terms a fill's squared error counts against the error the photo keeps: the
-    # same false fill costs a clean photo many dB and a scratched one next to nothing.
-    kept = max(float(((x - clean) ** 2).sum()) - float(benefit[benefit > 0].sum()), 1e-5 * x.size)
-    return np.stack([c[4] for c in candidates]), benefit / kept
+    return np.stack([c[4] for c in candidates]), benefit / _kept(x, clean, benefit, 1e-5)
 
 
 def fit(features: np.ndarray, benefit: np.ndarray, steps: int = 2000) -> tuple[np.ndarray, ...]:

@@ -68,8 +68,8 @@ def find_defects(x: np.ndarray, noise: float, settings: DefectSettings = DefectS
     threshold = max(settings.contrast, settings.noise_factor * noise)
     white, black = tophats(x, settings.size)
     mask = find_scratches(x, white, black, threshold)
-    for sign, hat in ((-1, white), (1, black)):
-        mask |= find_specks(x, hat, sign, threshold, noise, settings.size)
+    for sign, hat, other in ((-1, white, black), (1, black, white)):
+        mask |= find_specks(x, hat, other, sign, threshold, noise, settings.size)
     if not mask.any():
         return mask.astype(bool)
     return cv2.dilate(mask, np.ones((3, 3), np.uint8)).astype(bool)

@@ -8,9 +8,12 @@ stays; where it has about as much as the grain, the detail goes.
 
 The noise of each level is measured in the flattest 5% of 16 x 16 blocks (lowest detail
 energy over all levels together), so a clean photo with smooth areas measures almost no
-noise and is left almost unchanged. Coarse levels are capped at what grain of the
-measured strength could put there (grain correlated over up to about a pixel), so that the
-texture of a photo with no flat area is not taken for noise.
+noise and is left almost unchanged. Texture has about as much energy in each level as in
+the coarsest, where grain puts little, so that much is taken out of the finest level before
+the grain's strength is read from it; coarse levels are capped at what grain of that
+strength could put there (grain correlated over up to about a pixel), so that the texture of
+a photo with no flat area is not taken for noise (val: a statue among foliage came back at
+37.7 dB from the grain step alone, now above 38; grain gain +4.21 -> +4.44 dB).
 
 Choice, on val lightness with grain of std 0.045 (white / correlated over 0.5 px): one
 Wiener pass gained +4.8 / +4.3 dB PSNR, a bilateral filter with the same noise estimate
@@ -65,7 +68,8 @@ def _flat_sigmas(details: list[np.ndarray]) -> np.ndarray:
 def level_noise(details: list[np.ndarray]) -> np.ndarray:
     """The grain's std in each detail level, capped at what real grain could put there."""
     measured = _flat_sigmas(details)
-    strength = max(measured[0] / _WHITE[0], measured[0] / _CORRELATED[0])
+    fine = np.sqrt(max(float(measured[0] ** 2 - measured[-1] ** 2), 0.0))
+    strength = max(fine / _WHITE[0], fine / _CORRELATED[0])
     return np.minimum(measured, np.maximum(_WHITE, _CORRELATED) * strength)
 
 

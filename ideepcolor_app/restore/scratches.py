@@ -26,11 +26,16 @@ roof seam) is then decided by a logistic score of measurements relative to its s
 (`FEATURES`): its length over the diagonal, width, and bow (width over length); its margin
 over the parallel lines beside it, its top-hat contrast, how even that is, and its margin
 over the thin detail around it; how alike its two sides are at `_SIDE_OFFSETS` and at
-`_FAR` pixels, over its contrast; and how much of its length it covers. The weights are
-fitted by ``python -m training.restore_fit --scratches`` on the training photos with broad
-synthetic scratches (widths, angles, bows, opacities, crossings, and photos with none),
-weighting each candidate by the squared error its fill removes or adds over the error its
-photo keeps (about the PSNR it gains or loses, so a false line on a clean photo counts).
+`_FAR` pixels, over its contrast; how much of its length it covers; how far it leans from
+the horizontal and vertical (``slant``: the picture's long straight lines, a waterline,
+a ceiling light, a pillar, mostly lie along them, and scratches at any angle); and the
+strongest thin detail of the other polarity within `_OPPOSITE` pixels across it, over its
+contrast (a fixture or a ledge has its shadow beside it, a scratch has none). The weights
+are fitted by ``python -m training.restore_fit --scratches --every 1`` on the training
+photos with broad synthetic scratches (widths, angles, bows, opacities, crossings, and
+photos with none), weighting each candidate by the squared error its fill removes or adds
+over the error its photo keeps (about the PSNR it gains or loses, so a false line on a
+clean photo counts).
 
 Pieces of thin contrast on the line of a found scratch, up to its own length beyond either
 end, belong to it: a scratch is broken where it crosses an edge.
@@ -62,14 +67,15 @@ _SIDE_OFFSETS = (5, 10)
 _FAR = 20
 _SIDE_SAMPLES = 400
 _LINE_REACH = 1.5
+_OPPOSITE = 4
 FEATURES = ("log length / diagonal", "width", "bow", "log margin", "log contrast", "sides",
-            "far sides", "evenness", "log margin / texture", "cover")
+            "far sides", "evenness", "log margin / texture", "cover", "slant", "opposite")
 # Logistic weights over FEATURES after standardising with _MEAN and _STD, then the bias
-# (python -m training.restore_fit --scratches).
-_MEAN = np.array([-2.01, 0.7385, 0.02293, -1.134, -0.9846, 0.08837, 0.1784, 0.783, 1.183, 1.765], np.float32)
-_STD = np.array([0.5498, 0.6609, 0.01135, 0.3671, 0.3643, 0.07001, 0.2224, 0.1342, 0.247, 0.3818], np.float32)
-_WEIGHTS = np.array([0.4691, 1.672, -0.3856, -0.03422, -0.3681, -0.1317, -0.3411, 0.9127, 0.8023, 0.3956], np.float32)
-_BIAS = np.float32(3.031)
+# (python -m training.restore_fit --scratches --every 1).
+_MEAN = np.array([-2.011, 0.739, 0.02292, -1.133, -0.984, 0.08824, 0.1783, 0.7837, 1.181, 1.764, 0.5732, 0.1394], np.float32)
+_STD = np.array([0.5498, 0.6632, 0.01136, 0.3675, 0.3648, 0.06971, 0.2226, 0.1342, 0.2458, 0.3812, 0.3231, 0.095], np.float32)
+_WEIGHTS = np.array([0.501, 0.8876, -0.3063, 0.4753, -1.228, 0.5312, -0.1837, 0.881, 0.152, 1.019, 1.324, -1.677], np.float32)
+_BIAS = np.float32(3.475)
 
 
 @functools.cache
@@ -172,7 +178,8 @@ def scratch_candidates(x: np.ndarray, white: np.ndarray, black: np.ndarray,
                 inside = labels[box] == index
                 rows, cols = np.nonzero(inside)
                 rows, cols = rows + top, cols + left
-                features = _measure(rows, cols, lines[index], x, hat, margin, texture, factor,
+                other = (black, white)[polarity]
+                features = _measure(rows, cols, lines[index], x, hat, other, margin, texture, factor,
                                     float(across[index]), float(along[index]), diagonal)
                 if features[FEATURES.index("sides")] < _SIDES and features[FEATURES.index("evenness")] >= _EVEN:
                     out.append((polarity, box, inside, lines[index], features))
@@ -180,9 +187,10 @@ def scratch_candidates(x: np.ndarray, white: np.ndarray, black: np.ndarray,
 
 
 def _measure(rows: np.ndarray, cols: np.ndarray, line: tuple[float, ...], x: np.ndarray, hat: np.ndarray,
-             margin: np.ndarray, texture: np.ndarray, factor: int, across: float, along: float,
-             diagonal: float) -> np.ndarray:
-    """The `FEATURES` of one candidate line with pooled pixels (rows, cols)."""
+             other: np.ndarray, margin: np.ndarray, texture: np.ndarray, factor: int, across: float,
+             along: float, diagonal: float) -> np.ndarray:
+    """The `FEATURES` of one candidate line with pooled pixels (rows, cols); `other` is the
+    top-hat of the other polarity."""
     count = rows.size
     if rows.size > _SIDE_SAMPLES:
         keep = np.linspace(0, rows.size - 1, _SIDE_SAMPLES).astype(int)
@@ -191,16 +199,17 @@ def _measure(rows: np.ndarray, cols: np.ndarray, line: tuple[float, ...], x: np.
     _, _, step_row, step_col, _ = line
     height, width = x.shape
 
-    def side(sign: float, offset: int) -> np.ndarray:
+    def side(sign: float, offset: int, plane: np.ndarray = x) -> np.ndarray:
         r = np.clip(np.round(full_rows + sign * offset * step_col).astype(int), 0, height - 1)
         c = np.clip(np.round(full_cols - sign * offset * step_row).astype(int), 0, width - 1)
-        return x[r, c]
+        return plane[r, c]
 
     contrast = hat[full_rows, full_cols]
     low, mid, high = np.percentile(contrast, (25, 50, 75))
     mid = max(float(mid), 1e-3)
     sides = [float(np.median(np.abs(side(1.0, o) - side(-1.0, o)))) / mid for o in _SIDE_OFFSETS + (_FAR,)]
     stand_out = float(np.median(margin[rows, cols]))
+    beside = np.max([side(1.0, o, other) for o in range(-_OPPOSITE, _OPPOSITE + 1)], axis=0)
     length = 2 * math.sqrt(3) * along
     return np.array([
         math.log(length / diagonal),
@@ -213,6 +222,8 @@ def _measure(rows: np.ndarray, cols: np.ndarray, line: tuple[float, ...], x: np.
         low / max(float(high), 1e-3),
         math.log(max(stand_out, 1e-3) / (float(np.median(texture[rows, cols])) + 1e-3)),
         min(count * factor / max(length, 1.0), 3.0),
+        abs(2 * step_row * step_col),
+        float(np.median(beside)) / mid,
     ], np.float32)
 
 

@@ -1,9 +1,12 @@
 """Dust specks: small, compact, contrasted blobs that stand alone.
 
 Every component of the top-hat above the contrast threshold that fits in the structuring
-element is a candidate. Whether it is a speck or the picture's own small detail (a glint, an
-eye, a leaf, a window) is decided by a logistic score of seven measurements, all relative to
-the candidate's own surroundings so that no value of the damage itself is assumed:
+element, stands out from every pixel around it (`_CLOSED`: the corner of a shape, which the
+top-hat also keeps, opens onto the shape) and has at most `_CROWDED` others near it (dust is
+sparse, sparkling texture is not) is a candidate. Whether it is a speck or the picture's own
+small detail (a glint, an eye, a leaf, a window) is decided by a logistic score of nine
+measurements, all relative to the candidate's own surroundings so that no value of the
+damage itself is assumed:
 
 * ``log contrast``: the top-hat's peak;
 * ``log area`` and ``extent`` (longest side): dust is a filled, compact blob, while picture
@@ -13,12 +16,16 @@ the candidate's own surroundings so that no value of the damage itself is assume
 * ``ring``: the largest weaker thin detail (no candidate) within `_RING` pixels, over the
   peak, and ``log crowd``: how many other candidates are that close (texture has neighbours
   as strong as itself, a speck does not);
-* ``log contrast / noise``: the peak against the grain left in the photo.
+* ``log contrast / noise``: the peak against the grain left in the photo;
+* ``opposite``: the strongest thin detail of the other polarity within `_RING` pixels, over
+  the peak (the light between a jaguar's spots has dark spots right beside it);
+* ``level``: the core's mean top-hat over its peak (dust is flat-topped, an opaque blob).
 
 The weights are fitted by ``python -m training.restore_fit`` on the training photos with
-broad synthetic dust (sizes, opacities and values wider than the evaluation's), weighting
-each candidate by the squared error its fill would remove (a speck) or add (a detail), so
-the score trades PSNR gained on dust against PSNR lost on clean detail.
+broad synthetic dust (sizes, opacities and values wider than the evaluation's, and photos
+with none), weighting each candidate by the squared error its fill would remove (a speck) or
+add (a detail) over the error its photo keeps, so the score trades PSNR gained on dust
+against PSNR lost on clean detail, where a clean photo has the most to lose.
 """
 
 from __future__ import annotations
@@ -26,12 +33,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-# Logistic weights over (log contrast, log area, extent, log calm, ring, log crowd, log
-# contrast over noise) after standardising with _MEAN and _STD, then the bias (training.restore_fit).
-_MEAN = np.array([-1.575, 0.9512, 2.669, 2.579, 0.5472, 1.284, 3.813], np.float32)
-_STD = np.array([0.2976, 0.981, 2.034, 0.715, 0.2618, 0.6752, 0.9036], np.float32)
-_WEIGHTS = np.array([-0.2532, 2.864, -1.692, 1.123, -0.6307, -1.105, -0.1262], np.float32)
-_BIAS = np.float32(-6.527)
+# Logistic weights over FEATURES after standardising with _MEAN and _STD, then the bias
+# (python -m training.restore_fit).
+_MEAN = np.array([-1.455, 1.281, 3.273, 2.815, 0.4626, 0.8644, 4.062, 1.579, 0.8676], np.float32)
+_STD = np.array([0.3196, 1.066, 2.258, 0.7789, 0.2558, 0.4931, 1.097, 0.9269, 0.1249], np.float32)
+_WEIGHTS = np.array([0.9291, 3.825, -1.799, 0.6492, -0.7704, -0.5519, -0.2857, -2.14, 3.156], np.float32)
+_BIAS = np.float32(-6.334)
 # `log calm` is capped here (a ratio of 150): a perfectly flat background, as only a generated
 # image has, would otherwise outweigh everything else.
 _CALMEST = np.float32(5.0)
@@ -40,31 +47,46 @@ _RING = 15
 # Weak thin detail (part of a speck's soft edge, or the surroundings' detail): this share of
 # the threshold.
 WEAK = 0.5
-FEATURES = ("log contrast", "log area", "extent", "log calm", "ring", "log crowd", "log contrast/noise")
+# Dust is sparse: a candidate with more than this many others within `_RING` pixels is texture.
+_CROWDED = 3
+# A candidate's core must stand out from every pixel just outside it by this share of its peak.
+_CLOSED = 0.2
+FEATURES = ("log contrast", "log area", "extent", "log calm", "ring", "log crowd", "log contrast/noise",
+            "opposite", "level")
 
 
-def speck_candidates(x: np.ndarray, hat: np.ndarray, sign: int, threshold: float, noise: float,
-                     size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def speck_candidates(x: np.ndarray, hat: np.ndarray, other: np.ndarray, sign: int, threshold: float,
+                     noise: float, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The speck candidates of one polarity and their measurements.
 
     Args:
         x: (H, W) float32 lightness in [0, 1].
         hat: (H, W) float32 white (sign -1) or black (sign +1) top-hat of `x`.
+        other: the top-hat of the other polarity.
         sign: -1 for bright defects, +1 for dark ones (the background is x + sign * hat).
         threshold: least contrast of a candidate's core.
         noise: the grain std left in `x`.
         size: the structuring element's diameter; candidates fit in a size x size box.
     Returns:
-        (labels (H, W) int32 of the core components, their ids (N,) int, features (N, 7)
+        (labels (H, W) int32 of the core components, their ids (N,) int, features (N, 9)
         float32 in the order of `FEATURES`).
     """
     core = (hat > threshold).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
     extent = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-    ids = np.nonzero(extent[1:] <= size)[0] + 1
+    if count == 1:
+        return labels, np.zeros(0, np.int64), np.zeros((0, len(FEATURES)), np.float32)
+    rows, cols = np.nonzero(core)
+    peak_rows, peak_cols = _peaks(rows, cols, labels, hat, count)
+    # The most speck-like pixel just outside each core (`_CLOSED`).
+    bright = np.float32(-sign) * x
+    outside = cv2.dilate(np.where(core > 0, np.float32(-np.inf), bright), np.ones((3, 3), np.uint8))
+    rim = np.full(count, -np.inf, np.float32)
+    np.maximum.at(rim, labels[rows, cols], outside[rows, cols])
+    closed = (bright[peak_rows, peak_cols] - rim) / np.maximum(hat[peak_rows, peak_cols], np.float32(1e-6))
+    ids = np.nonzero((extent[1:] <= size) & (closed[1:] > _CLOSED))[0] + 1
     if ids.size == 0:
         return labels, ids, np.zeros((0, len(FEATURES)), np.float32)
-    peak_rows, peak_cols = _peaks(core, labels, hat, count)
     pr, pc = peak_rows[ids], peak_cols[ids]
     peak = hat[pr, pc]
 
@@ -78,21 +100,28 @@ def speck_candidates(x: np.ndarray, hat: np.ndarray, sign: int, threshold: float
     peaks = np.zeros(x.shape, np.float32)
     peaks[peak_rows[1:], peak_cols[1:]] = 1
     crowd = cv2.boxFilter(peaks, -1, (_RING, _RING), normalize=False, borderType=cv2.BORDER_CONSTANT)[pr, pc] - 1
+    opposite = cv2.dilate(other, np.ones((_RING, _RING), np.uint8))[pr, pc] / peak
+    area = stats[ids, cv2.CC_STAT_AREA].astype(np.float32)
+    level = np.bincount(labels[rows, cols], hat[rows, cols], count)[ids].astype(np.float32) / area / peak
     features = np.stack([
         np.log(peak),
-        np.log(stats[ids, cv2.CC_STAT_AREA].astype(np.float32)),
+        np.log(area),
         extent[ids].astype(np.float32),
         np.minimum(np.log(peak / np.sqrt(variance[pr, pc] + np.float32(1e-9)) + np.float32(1e-3)), _CALMEST),
         ring,
         np.log1p(np.maximum(crowd, 0)),
         np.log(peak / np.float32(noise + 1e-3)),
+        opposite,
+        level,
     ], axis=1).astype(np.float32)
-    return labels, ids, features
+    sparse = crowd <= _CROWDED
+    return labels, ids[sparse], features[sparse]
 
 
-def _peaks(core: np.ndarray, labels: np.ndarray, hat: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column of each component's highest pixel (entry 0, the background, is 0, 0)."""
-    rows, cols = np.nonzero(core)
+def _peaks(rows: np.ndarray, cols: np.ndarray, labels: np.ndarray, hat: np.ndarray,
+           count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of each component's highest pixel, of the core pixels (rows, cols)
+    (entry 0, the background, is 0, 0)."""
     order = np.argsort(hat[rows, cols], kind="stable")
     peak_at = np.zeros(count, np.int64)
     peak_at[labels[rows, cols][order]] = order  # the last write per component is its highest pixel
@@ -104,10 +133,10 @@ def speck_score(features: np.ndarray) -> np.ndarray:
     return ((features - _MEAN) / _STD) @ _WEIGHTS + _BIAS
 
 
-def find_specks(x: np.ndarray, hat: np.ndarray, sign: int, threshold: float, noise: float,
-                size: int) -> np.ndarray:
+def find_specks(x: np.ndarray, hat: np.ndarray, other: np.ndarray, sign: int, threshold: float,
+                noise: float, size: int) -> np.ndarray:
     """(H, W) uint8 0/1 mask of the specks of one polarity, with their soft edges."""
-    labels, ids, features = speck_candidates(x, hat, sign, threshold, noise, size)
+    labels, ids, features = speck_candidates(x, hat, other, sign, threshold, noise, size)
     chosen = np.zeros(int(labels.max()) + 1, bool)
     chosen[ids[speck_score(features) > 0]] = True
     if not chosen.any():

@@ -110,11 +110,22 @@ def test_speck_score_prefers_a_lone_blob_to_a_pixel_in_texture():
     x[30:34, 30:34] = 0.95  # a lone 4 x 4 speck
     rng = np.random.default_rng(1)
     busy = (0.4 + 0.25 * (rng.random((64, 64)) > 0.85)).astype(np.float32)  # sparkling texture
-    for photo, positive in ((x, True), (busy, False)):
-        white, _ = tophats(photo, 9)
-        _, ids, features = speck_candidates(photo, white, -1, 0.15, 0.0, 9)
-        assert ids.size > 0
-        assert (speck_score(features).max() > 0) == positive
+    white, black = tophats(x, 9)
+    _, ids, features = speck_candidates(x, white, black, -1, 0.15, 0.0, 9)
+    assert ids.size == 1 and speck_score(features)[0] > 0
+    white, black = tophats(busy, 9)
+    assert (white > 0.15).sum() > 200  # plenty of thin contrast, none of it a speck
+    _, ids, features = speck_candidates(busy, white, black, -1, 0.15, 0.0, 9)
+    assert not (speck_score(features) > 0).any()
+
+
+def test_the_corner_of_a_flat_shape_is_no_speck():
+    x = np.full((64, 64), 0.3, np.float32)
+    x[20:50, 20:50] = 0.8  # a disc cannot reach into the corners: the top-hat keeps them
+    white, black = tophats(x, 9)
+    assert white[20, 20] > 0.15
+    _, ids, _ = speck_candidates(x, white, black, -1, 0.15, 0.0, 9)
+    assert ids.size == 0
 
 
 def test_a_line_across_the_picture_scores_and_the_rim_of_a_shape_is_no_candidate():
@@ -128,3 +139,13 @@ def test_a_line_across_the_picture_scores_and_the_rim_of_a_shape_is_no_candidate
     rim[119:121] = 0.95  # a lit rim along the edge of a shape: different picture either side
     white, black = tophats(rim, 9)
     assert scratch_candidates(rim, white, black, 0.15)[2] == []
+
+
+def test_a_line_with_its_shadow_beside_it_is_picture_and_the_line_alone_a_scratch():
+    for shadow, expected in ((False, True), (True, False)):
+        x = textured_photo()
+        draw_line(x, (40, 60), (280, 60), 0.97)  # a horizontal bright line, like a ceiling light
+        if shadow:
+            draw_line(x, (40, 63), (280, 63), 0.1)
+        white, black = tophats(x, 9)
+        assert find_scratches(x, white, black, 0.15).any() == expected

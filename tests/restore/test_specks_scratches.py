@@ -149,3 +149,34 @@ def test_a_line_with_its_shadow_beside_it_is_picture_and_the_line_alone_a_scratc
             draw_line(x, (40, 63), (280, 63), 0.1)
         white, black = tophats(x, 9)
         assert find_scratches(x, white, black, 0.15).any() == expected
+
+
+def line_on_step(degrees: float, step: float) -> np.ndarray:
+    """A dark 1-pixel line (0.2) along the border of two flat regions (0.5 and 0.5 + step)
+    through the centre, `degrees` from level."""
+    height, width = 240, 320
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    angle = np.radians(degrees)
+    x = np.where((xx - 160) * np.sin(angle) > (yy - 120) * np.cos(angle), 0.5 + step, 0.5).astype(np.float32)
+    x = cv2.GaussianBlur(x, (0, 0), 0.7)
+    dx, dy = 150 * np.cos(angle), 150 * np.sin(angle)
+    draw_line(x, (int(160 - dx), int(120 - dy)), (int(160 + dx), int(120 + dy)), 0.2)
+    return x
+
+
+@pytest.mark.parametrize("degrees, step, expected", [
+    (0, 0.0, True), (90, 0.0, True),  # a level or upright line on flat ground can be a scratch
+    (0, 0.06, False), (90, 0.06, False),  # the same line on a step between regions is their edge
+    (45, 0.06, True), (60, 0.06, True), (135, 0.06, True),  # a slanted line keeps the looser limit on its sides
+])
+def test_a_level_or_upright_line_between_different_sides_is_no_candidate(degrees, step, expected):
+    x = line_on_step(degrees, step)
+    white, black = tophats(x, 9)
+    _, _, candidates = scratch_candidates(x, white, black, 0.15)
+    assert bool(candidates) == expected
+    if expected:
+        features = np.stack([c[4] for c in candidates])
+        assert features[:, 5].max() < 0.3  # sides, over the line's contrast
+        assert scratch_score(features).max() > 0
+    else:
+        assert find_scratches(x, white, black, 0.15).sum() == 0

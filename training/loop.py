@@ -22,9 +22,10 @@ import torch.distributed as dist
 from tqdm import tqdm
 
 from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
+from safetensors import SafetensorError
 from safetensors.torch import load_file
 
-from ideepcolor_app.engine.weights import ModelCard, check_tensors, read_card, save_weights
+from ideepcolor_app.engine.weights import ModelCard, WeightsError, check_tensors, read_card, save_weights
 
 from training.config import REPO_ROOT, TrainConfig
 from training.data import PhotoCrops, degrade_old_photo, list_photos, step_loader, to_lab
@@ -183,7 +184,10 @@ class MetricsLog:
 
 def init_from_weights(trainer: Trainer, weights: Path) -> None:
     """Start from a trained network's tensors (fine-tuning); the optimizer starts fresh."""
-    tensors = load_file(str(weights), device="cpu")
+    try:
+        tensors = load_file(str(weights), device="cpu")
+    except (OSError, SafetensorError) as err:
+        raise WeightsError(f"{weights}: not a readable safetensors file ({err})") from None
     check_tensors(trainer.net.own_state_dict(), tensors, str(weights))
     trainer.net.load_own_state_dict(tensors)
 

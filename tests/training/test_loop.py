@@ -105,6 +105,8 @@ def test_init_from_weights_of_another_network_names_the_mismatch(photo_dir, tmp_
     hints = tiny_config(photo_dir, "hints", "hints", optim={"max_steps": 1, "val_every": 0})
     with pytest.raises(WeightsError, match="does not fit its network"):
         train(hints, tmp_path / "hints", init=plain)
+    with pytest.raises(WeightsError, match="not a readable safetensors file"):
+        train(hints, tmp_path / "hints", init=tmp_path / "missing.safetensors")
 
 
 def test_train_command_sets_config_values_and_rejects_malformed_ones(photo_dir, tmp_path, capsys):

@@ -51,7 +51,7 @@ COLOURFUL_ENOUGH = 0.70
 MARGIN = 0.06
 #: Families calibrated by the annealed-mean temperature, and by a chroma boost.
 TEMPERATURE_FAMILIES = ("zhang",)
-GAIN_FAMILIES = ("gan", "gan_lite", "fusion", "fusion_lite", "zhang_lite")
+CHROMA_FAMILIES = ("gan", "gan_lite", "fusion", "fusion_lite", "zhang_lite")
 
 
 def fold_temperature(net: AnnealedMean, temperature: float) -> None:
@@ -134,13 +134,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="replace an earlier chroma calibration (gain and boost reset first)")
     args = parser.parse_args(argv)
     card = read_card(args.weights)
-    families = TEMPERATURE_FAMILIES + GAIN_FAMILIES + ("propagated_hints",)
+    families = TEMPERATURE_FAMILIES + CHROMA_FAMILIES + ("propagated_hints",)
     if card.family not in families:
         parser.error(f"{args.weights} is a {card.family!r} network; calibration is for "
                      + ", ".join(families))
-    if "calibration" in card.metrics and not (args.again and card.family in GAIN_FAMILIES):
+    if "calibration" in card.metrics and not (args.again and card.family in CHROMA_FAMILIES):
         parser.error(f"{args.weights} is already calibrated"
-                     + (" (--again replaces a chroma calibration)" if card.family in GAIN_FAMILIES else ""))
+                     + (" (--again replaces a chroma calibration)" if card.family in CHROMA_FAMILIES else ""))
     if card.family == "propagated_hints":
         return calibrate_blend(card, args)
     net, card = load_weights(args.weights)

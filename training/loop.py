@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.distributed as dist
+from safetensors import SafetensorError
+from safetensors.torch import load_file
 from tqdm import tqdm
 
 from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
-from safetensors import SafetensorError
-from safetensors.torch import load_file
-
 from ideepcolor_app.engine.weights import ModelCard, WeightsError, check_tensors, read_card, save_weights
 
 from training.config import REPO_ROOT, TrainConfig

@@ -5,7 +5,7 @@ A config file has four tables, each optional except ``[model]``:
     name = "hints"                 # the exported checkpoint is <name>.safetensors
     trainer = "hints"              # training/trainers registry: hints, zhang, gan, regression
 
-    [model]   family = "hints", preset = "compact", overrides = {...}
+    [model]   family = "hints", preset = "compact", overrides = {...}, init = "models/x.safetensors"
     [data]    train = [...], val = [...], crop_size, batch_size, num_workers, ...
     [optim]   lr, betas, weight_decay, max_steps, max_minutes, ...
     [hints]   p_continue, max_side, p_histogram, p_saturation, hue_rotation_p
@@ -35,6 +35,9 @@ class ModelConfig:
     family: str
     preset: str = "compact"
     overrides: dict[str, Any] = field(default_factory=dict)
+    # Trained weights to start from (relative to the repository root) when the command line
+    # gives no `--init`: a recipe that is a fine-tune says so in its config.
+    init: str = ""
 
 
 @dataclass(frozen=True)

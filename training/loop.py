@@ -47,6 +47,7 @@ class RunState:
     best_score: float = float("-inf")
     best_metrics: dict | None = None
     elapsed_s: float = 0.0
+    init: str = ""  # the weights a fine-tune started from (named in the card)
 
 
 def setup_distributed() -> tuple[int, int, torch.device]:
@@ -131,7 +132,8 @@ def export(trainer: Trainer, state: RunState, out_dir: Path, device: torch.devic
                      + ("the best validation score" if state.best_metrics else "the end")
                      + f" of a `python -m training.train` run ({cfg.trainer} trainer, batch {cfg.data.batch_size}, "
                      f"{cfg.data.crop_size}px crops): {state.elapsed_s / 60:.1f} min of training to "
-                     f"that step on {device.type} ({platform.machine()}, {torch.get_num_threads()} threads)."),
+                     f"that step on {device.type} ({platform.machine()}, {torch.get_num_threads()} threads)."
+                     + (f" Fine-tuned from {state.init}." if state.init else "")),
         training_data=describe_data(cfg.data.train, cfg.data.exclude_sources),
         metrics={"selected_at_step": metrics.pop("step", None), "val_size": cfg.data.val_size, **metrics},
         source="this repository (training/configs/%s.toml)" % cfg.name,
@@ -202,11 +204,14 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = False, init: Path | No
     trainer = create_trainer(cfg, device, world > 1, class_weights)
     state = RunState()
     checkpoint = out_dir / CHECKPOINT
+    if init is None and cfg.model.init:
+        init = REPO_ROOT / cfg.model.init
     if resume and checkpoint.exists():
         state = load_checkpoint(checkpoint, trainer)
         logger.info("resumed at step %d", state.step)
     elif init is not None:
         init_from_weights(trainer, init)
+        state.init = init.name
         logger.info("starting from %s", init)
     dataset = PhotoCrops(cfg.data.train, cfg.data.crop_size, cfg.data.cache_short_side,
                          cfg.data.min_crop_scale, cfg.data.min_chroma,

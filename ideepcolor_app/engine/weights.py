@@ -31,11 +31,14 @@ MODELS_ENV = "IDEEPCOLOR_MODELS"
 BUNDLED_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 CARD_VERSION = 1
 # The network families each backend runs (a backend's default weights carry its own name).
+# `gan` names a training method (a generator against the PatchGAN critic), not a layout: its
+# generator may be the U-Net head or the fusion head, adversarially fine-tuned (README
+# "Quality"). Where a family fits several backends, the first listed is the one advised.
 BACKEND_FAMILIES = {
     "hints": ("hints", "propagated_hints"),
     "zhang": ("zhang", "zhang_lite"),
-    "gan": ("gan", "gan_lite"),
     "fusion": ("fusion", "fusion_lite"),
+    "gan": ("gan", "gan_lite", "fusion_lite"),
 }
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
 

@@ -124,3 +124,15 @@ def test_a_backend_refuses_weights_of_another_family():
     with pytest.raises(WeightsError, match="holds a 'zhang_lite' network, which the 'hints' backend cannot run; "
                                            "use --backend zhang"):
         create_backend("hints", weights="zhang", device="cpu")
+
+
+def test_gan_runs_an_adversarially_tuned_fusion_head_and_advice_names_fusion_first():
+    from ideepcolor_app.engine.weights import ModelCard, WeightsError, check_backend_family
+
+    tuned = ModelCard(name="gan", family="fusion_lite", config={}, trained=True)
+    check_backend_family("gan", tuned, "gan.safetensors")  # the NoGAN generator: accepted
+    check_backend_family("fusion", tuned, "gan.safetensors")
+    with pytest.raises(WeightsError, match="the 'zhang' backend cannot run; use --backend fusion$"):
+        check_backend_family("zhang", tuned, "gan.safetensors")
+    with pytest.raises(WeightsError, match="the 'fusion' backend cannot run; use --backend gan$"):
+        check_backend_family("fusion", ModelCard(name="gan", family="gan_lite", config={}, trained=True), "gan.safetensors")

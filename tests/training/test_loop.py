@@ -87,11 +87,17 @@ def test_init_starts_from_given_weights_and_export_last_writes_the_final_step(ph
     first = train(cfg, tmp_path / "first")
     no_steps = tiny_config(photo_dir, "regression", "plain", optim={"max_steps": 1, "lr": 0.0, "val_every": 0})
     tuned = train(no_steps, tmp_path / "tuned", init=first)
-    a, b = load_file(str(first)), load_file(str(tuned))
+    # A recipe that is a fine-tune names its start in the config ([model] init).
+    from_config = tiny_config(photo_dir, "regression", "plain", model={"init": str(first)},
+                              optim={"max_steps": 1, "lr": 0.0, "val_every": 0})
+    configured = train(from_config, tmp_path / "configured")
+    a = load_file(str(first))
     learnt = [name for name in a if "running_" not in name and "num_batches" not in name]
     assert learnt
-    for name in learnt:  # lr 0: one step leaves the initial parameters as they were
-        assert torch.equal(a[name], b[name]), name
+    assert f"Fine-tuned from {first.name}." in json.loads(configured.with_suffix(".json").read_text())["description"]
+    for b in (load_file(str(tuned)), load_file(str(configured))):
+        for name in learnt:  # lr 0: one step leaves the initial parameters as they were
+            assert torch.equal(a[name], b[name]), name
     last = export_last(tmp_path / "first", tmp_path / "last")
     card = json.loads(last.with_suffix(".json").read_text())
     assert "step 2, the end of" in card["description"] and "export_last" in card["description"] and card["metrics"]["run"]["steps"] == 2

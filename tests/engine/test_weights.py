@@ -122,7 +122,7 @@ def test_weights_fusion_checkpoint_leaves_out_the_bundled_backbone(tmp_path):
 def test_shipped_cards_match_their_networks():
     from ideepcolor_app.engine.weights import BUNDLED_MODELS_DIR
 
-    shipped = {"hints": "propagated_hints", "zhang": "zhang_lite", "gan": "gan_lite", "fusion": "fusion_lite"}
+    shipped = {"hints": "propagated_hints", "zhang": "zhang_lite", "gan": "fusion_lite", "fusion": "fusion_lite"}
     for name, family in shipped.items():
         path = BUNDLED_MODELS_DIR / f"{name}.safetensors"
         if not path.exists():

@@ -22,7 +22,7 @@ The choice is the best PSNR among settings whose colourfulness reaches 76% of th
 truth's: issue 10's bar for an automatic backend is 70%, and the networks are greyer on photos
 unlike their training set (on the held-out sources, by 4-12 % of the truth's colourfulness),
 so val must clear the bar with a margin. The choice and the whole sweep go into the model card.
-`--again` replaces an earlier chroma calibration.
+`--again` replaces an earlier chroma or blend calibration (after the propagation changed).
 """
 
 from __future__ import annotations
@@ -131,17 +131,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--out", type=Path, help="folder for the calibrated weights (default: in place)")
     parser.add_argument("--again", action="store_true",
-                        help="replace an earlier chroma calibration (gain and boost reset first)")
+                        help="replace an earlier calibration (chroma: gain and boost reset first)")
     args = parser.parse_args(argv)
     card = read_card(args.weights)
     families = TEMPERATURE_FAMILIES + CHROMA_FAMILIES + ("propagated_hints",)
     if card.family not in families:
         parser.error(f"{args.weights} is a {card.family!r} network; calibration is for "
                      + ", ".join(families))
-    if "calibration" in card.metrics and not (args.again and card.family in CHROMA_FAMILIES):
+    again_families = CHROMA_FAMILIES + ("propagated_hints",)
+    if "calibration" in card.metrics and not (args.again and card.family in again_families):
         parser.error(f"{args.weights} is already calibrated"
-                     + (" (--again replaces a chroma calibration)" if card.family in CHROMA_FAMILIES else ""))
+                     + (" (--again replaces it)" if card.family in again_families else ""))
     if card.family == "propagated_hints":
+        if args.again:
+            card.description = card.description.split(" Calibrated on val: the result leans")[0]
         return calibrate_blend(card, args)
     net, card = load_weights(args.weights)
     knob, values = ("temperature", TEMPERATURES) if card.family in TEMPERATURE_FAMILIES else ("chroma_boost", CHROMA_BOOSTS)

@@ -10,7 +10,9 @@ Every free row also gets a small decay (see `LevinSolver.factorize`), so one fac
 answers three questions with three right-hand sides:
 
 * the propagated colour, Levin's solution normalised by the propagated weight of the hints
-  (the decay changes the weighting of distant hints only mildly);
+  (the decay changes the weighting of distant hints only mildly), and with it the moments of
+  the hints' colour and lightness, so that each cell fits a local colour line
+  (`ideepcolor_app.propagation.colour_lines`): in a shadow the colour follows the lightness;
 * the confidence, how strongly some hint reaches a pixel: 1 on a hint, fading with distance
   and falling sharply across strong edges; 0 everywhere without hints;
 * later, `spread`: a residual known at the hints (hint minus a network's colour) spread the
@@ -26,6 +28,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ideepcolor_app.propagation.colour_lines import LINE_EPS_GUIDE, fit_lines, lightness_regressors, moment_channels
 from ideepcolor_app.propagation.levin import LevinFactor, LevinSolver
 
 __all__ = ["CoarsePropagator", "Propagation", "COARSE_SIDE", "DEFAULT_DECAY", "GUIDE_SIGMA", "coarse_factor"]
@@ -34,8 +37,8 @@ __all__ = ["CoarsePropagator", "Propagation", "COARSE_SIDE", "DEFAULT_DECAY", "G
 #: (256 -> 4x, 128 -> 2x, 64 and less -> 1x), so a small working size is not blurred by a
 #: grid coarser than it needs and a large one costs no more per edit.
 COARSE_SIDE = 64
-#: Diagonal decay of the coarse system; chosen on val (README "Quality").
-DEFAULT_DECAY = 1e-3
+#: Diagonal decay of the coarse system; chosen on val with the colour lines (README "Quality").
+DEFAULT_DECAY = 3e-4
 #: Scale of a `guide_ab` difference, in ab / 100 units, that weakens a neighbour's affinity
 #: by 1/e; chosen on val (README "Quality").
 GUIDE_SIGMA = 0.04
@@ -97,7 +100,10 @@ class CoarsePropagator:
         decay: diagonal decay of the free rows (see module docstring).
         guide_ab: optional (2,H,W) CIELAB ab that propagation should also respect: a hint
             spreads less across a change of this colour (e.g. a network's colourization
-            without hints, whose colour edges lightness may not show). See `GUIDE_SIGMA`.
+            without hints, whose colour edges lightness may not show). See `GUIDE_SIGMA`. It
+            is also a regressor of the colour lines, beside L.
+        colour_lines: fit local colour lines (module docstring); False gives Levin's
+            propagated colour itself.
 
     Example:
         >>> l = torch.full((16, 16), 50.0)
@@ -108,7 +114,8 @@ class CoarsePropagator:
         ([30.0, -20.0], True)
     """
 
-    def __init__(self, l, factor: int | None = None, decay: float = DEFAULT_DECAY, guide_ab=None):
+    def __init__(self, l, factor: int | None = None, decay: float = DEFAULT_DECAY, guide_ab=None,
+                 colour_lines: bool = True):
         l = _as_tensor(l)
         if l.ndim != 2:
             raise ValueError(f"l must be (H, W), got {tuple(l.shape)}")
@@ -118,9 +125,21 @@ class CoarsePropagator:
         self.decay = float(decay)
         l_coarse = F.adaptive_avg_pool2d(l[None, None], self.coarse_shape)[0, 0]
         guide = None
+        lightness, self.line_eps = lightness_regressors(l)
+        regressors = [lightness]
         if guide_ab is not None:
-            guide_ab = _as_tensor(guide_ab).reshape(1, 2, *self.shape) / (100.0 * GUIDE_SIGMA)
-            guide = F.adaptive_avg_pool2d(guide_ab, self.coarse_shape)[0].double().numpy()
+            guide_ab = _as_tensor(guide_ab).reshape(2, *self.shape)
+            scaled = guide_ab[None] / (100.0 * GUIDE_SIGMA)
+            guide = F.adaptive_avg_pool2d(scaled, self.coarse_shape)[0].double().numpy()
+            regressors.append(guide_ab)
+            self.line_eps += [LINE_EPS_GUIDE] * 2
+        if not colour_lines:
+            regressors, self.line_eps = [], []
+        regressors = torch.cat(regressors) if regressors else torch.zeros(0, *self.shape)
+        #: (k,H,W) the colour lines' regressors, centred (numerically kinder moments), and
+        #: their means per coarse cell.
+        self.regressors = regressors - regressors.mean(dim=(1, 2), keepdim=True)
+        self.coarse_regressors = F.adaptive_avg_pool2d(self.regressors[None], self.coarse_shape)[0].double().numpy()
         self.solver = LevinSolver(l_coarse.double().numpy(), guide=guide)
 
     def pool_hints(self, values: torch.Tensor, hint_mask: torch.Tensor
@@ -151,10 +170,13 @@ class CoarsePropagator:
             return Propagation(zeros[:2], zeros[2:], self, None)
         hinted_np = hinted.numpy()
         factor = self.solver.factorize(hinted_np, self.decay)
-        rhs = np.concatenate([cells.numpy(), np.ones((1, *self.coarse_shape))], axis=0)
-        solved = factor.solve(rhs)
-        weight = np.clip(solved[2:], 0.0, 1.0)
-        ab = solved[:2] / np.maximum(weight, _MIN_WEIGHT)
-        ab[:, hinted_np] = cells.numpy()[:, hinted_np]
-        up = self.upsample(np.concatenate([ab, weight], axis=0))
-        return Propagation(up[:2], up[2:].clamp(0.0, 1.0), self, factor)
+        cells = moment_channels(cells.numpy().astype(np.float64), self.coarse_regressors)
+        solved = factor.solve(np.concatenate([cells, np.ones((1, *self.coarse_shape))], axis=0))
+        weight = np.clip(solved[-1:], 0.0, 1.0)
+        means = solved[:-1] / np.maximum(weight, _MIN_WEIGHT)
+        means[:, hinted_np] = cells[:, hinted_np]
+        slopes, offsets = fit_lines(means, np.asarray(self.line_eps))
+        k = len(self.line_eps)
+        up = self.upsample(np.concatenate([slopes.reshape(2 * k, *offsets.shape[1:]), offsets, weight]))
+        ab = (up[:2 * k].reshape(2, k, *self.shape) * self.regressors[None]).sum(dim=1) + up[2 * k:2 * k + 2]
+        return Propagation(ab, up[-1:].clamp(0.0, 1.0), self, factor)

@@ -304,11 +304,16 @@ class LevinFactor:
     """A factorised Levin system for one set of hinted pixels (see `LevinSolver.factorize`).
 
     Solving again for other values at the same pixels (three channels, or a residual after a
-    network) costs only the triangular solves.
+    network) costs only the triangular solves. The solution is linear in the hinted values, so
+    when there are fewer hinted pixels than channels to solve for (a few points, and the many
+    moments of `colour_lines`), it solves once per hinted pixel, keeps those influence columns,
+    and every later solve is a matrix product.
     """
 
     def __init__(self, solver: LevinSolver, system: sp.csr_matrix, lu, hinted: np.ndarray):
         self._solver, self._system, self._lu, self._hinted = solver, system, lu, hinted
+        self._hinted_rows = np.flatnonzero(hinted)
+        self._influence: np.ndarray | None = None  # (N, hinted pixels) once computed
 
     def solve(self, values: np.ndarray) -> np.ndarray:
         """Propagate `values` (C, H, W), read at the hinted pixels; returns (C, H, W) float64.
@@ -320,7 +325,15 @@ class LevinFactor:
         channels = values.shape[0]
         flat = np.asarray(values, np.float64).reshape(channels, -1)[:, order]
         rhs = np.where(self._hinted, flat, 0.0).T  # (N, C)
-        solution = self._lu.solve(rhs)
+        rows = self._hinted_rows
+        if self._influence is None and rows.size < channels:
+            units = np.zeros((rhs.shape[0], rows.size))
+            units[rows, np.arange(rows.size)] = 1.0
+            self._influence = self._lu.solve(units)
+        if self._influence is not None:
+            solution = self._influence @ rhs[rows]
+        else:
+            solution = self._lu.solve(rhs)
         self._solver._check_residual(self._system, solution, rhs)
         out = np.empty_like(solution)
         out[order] = solution

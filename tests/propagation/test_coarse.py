@@ -78,7 +78,7 @@ def test_no_decay_normalised_matches_levin_on_the_coarse_grid():
     l = torch.from_numpy(rng.uniform(0, 100, (32, 32)).astype(np.float32))
     hint_ab, mask = _patch((32, 32), 4, 4, 4, RED)
     more_ab, more_mask = _patch((32, 32), 20, 24, 4, GREEN)
-    p = CoarsePropagator(l, factor=1, decay=0.0).propagate(hint_ab + more_ab, mask + more_mask)
+    p = CoarsePropagator(l, factor=1, decay=0.0, colour_lines=False).propagate(hint_ab + more_ab, mask + more_mask)
     exact = LevinSolver(l.double().numpy()).solve((hint_ab + more_ab).numpy(), (mask + more_mask).numpy() > 0)
     assert np.abs(p.ab.numpy() - exact).max() < 1e-3
 
@@ -115,3 +115,16 @@ def test_a_flat_guide_changes_nothing():
     flat = CoarsePropagator(l, guide_ab=torch.full((2, 64, 64), 7.0)).propagate(hint_ab, mask)
     assert torch.allclose(plain.ab, flat.ab, atol=1e-4)
     assert torch.allclose(plain.confidence, flat.confidence, atol=1e-5)
+
+
+def test_fit_lines_matches_a_hand_computed_ridge_slope():
+    from ideepcolor_app.propagation.colour_lines import fit_lines, moment_channels
+
+    # Two hinted cells at centred L -10 and +10 with a = 2 L + 5, b = 7, averaged with equal weight.
+    x = np.array([-10.0, 10.0]).reshape(1, 1, 2)
+    y = np.stack([2 * x[0] + 5, np.full((1, 2), 7.0)])
+    moments = moment_channels(y, x).mean(axis=2, keepdims=True)
+    for eps, slope in ((0.0, 2.0), (100.0, 1.0)):  # Cov[x, a] = 200, Var[x] = 100
+        slopes, offsets = fit_lines(moments, np.array([eps]))
+        assert slopes[:, 0, 0, 0].tolist() == pytest.approx([slope, 0.0])
+        assert offsets[:, 0, 0].tolist() == pytest.approx([5.0, 7.0])

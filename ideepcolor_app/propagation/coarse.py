@@ -136,10 +136,8 @@ class CoarsePropagator:
         if not colour_lines:
             regressors, self.line_eps = [], []
         regressors = torch.cat(regressors) if regressors else torch.zeros(0, *self.shape)
-        #: (k,H,W) the colour lines' regressors, centred (numerically kinder moments), and
-        #: their means per coarse cell.
+        #: (k,H,W) the colour lines' regressors, centred (numerically kinder moments).
         self.regressors = regressors - regressors.mean(dim=(1, 2), keepdim=True)
-        self.coarse_regressors = F.adaptive_avg_pool2d(self.regressors[None], self.coarse_shape)[0].double().numpy()
         self.solver = LevinSolver(l_coarse.double().numpy(), guide=guide)
 
     def pool_hints(self, values: torch.Tensor, hint_mask: torch.Tensor
@@ -164,13 +162,15 @@ class CoarsePropagator:
             hint_ab: (2,H,W) float CIELAB ab; read where `hint_mask` is set.
             hint_mask: (H,W) or (1,H,W) float, 1.0 on hint patches.
         """
-        cells, hinted = self.pool_hints(hint_ab, hint_mask)
+        values = torch.cat([_as_tensor(hint_ab).reshape(2, *self.shape), self.regressors])
+        cells, hinted = self.pool_hints(values, hint_mask)
         if not bool(hinted.any()):
             zeros = torch.zeros(3, *self.shape)
             return Propagation(zeros[:2], zeros[2:], self, None)
         hinted_np = hinted.numpy()
         factor = self.solver.factorize(hinted_np, self.decay)
-        cells = moment_channels(cells.numpy().astype(np.float64), self.coarse_regressors)
+        cells = cells.numpy().astype(np.float64)
+        cells = moment_channels(cells[:2], cells[2:])
         solved = factor.solve(np.concatenate([cells, np.ones((1, *self.coarse_shape))], axis=0))
         weight = np.clip(solved[-1:], 0.0, 1.0)
         means = solved[:-1] / np.maximum(weight, _MIN_WEIGHT)

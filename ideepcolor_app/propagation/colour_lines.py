@@ -13,7 +13,7 @@ weighted the way the hints spread. Each coarse cell then fits the ridge regressi
 
 and the fine pixels evaluate it with their own x (the cell's alpha and offset upsampled
 bilinearly, as in the fast guided filter). A hinted cell's moments are those of its hint
-colour and its mean regressors, so the products are formed on the coarse grid. With one hint in reach, or hints of one lightness,
+colour and of its hinted pixels' mean regressors, so the products are formed on the coarse grid. With one hint in reach, or hints of one lightness,
 Cov is 0 and the fit is the propagated mean; on a hinted cell it is the hint. On val and on the
 held-out sources it adds 0.1-0.35 dB at 5-100 hints (README "Quality").
 """
@@ -47,8 +47,8 @@ def moment_channels(y: np.ndarray, x: np.ndarray) -> np.ndarray:
     """The channels to propagate: y, x, the products x_i x_j (i <= j) and y_c x_i.
 
     Args:
-        y: (2,h,w) the hints' colour per coarse cell; x: (k,h,w) the cells' regressors,
-            centred (their image mean removed).
+        y: (2,h,w) the hints' colour per coarse cell; x: (k,h,w) the regressors' mean over
+            each cell's hinted pixels, centred (their image mean removed).
     Returns:
         (2 + k + k(k+1)/2 + 2k, h, w) float64, in the order `fit_lines` reads.
     """

@@ -37,8 +37,8 @@ __all__ = ["CoarsePropagator", "Propagation", "COARSE_SIDE", "DEFAULT_DECAY", "G
 #: (256 -> 4x, 128 -> 2x, 64 and less -> 1x), so a small working size is not blurred by a
 #: grid coarser than it needs and a large one costs no more per edit.
 COARSE_SIDE = 64
-#: Diagonal decay of the coarse system; chosen on val with the colour lines (README "Quality").
-DEFAULT_DECAY = 3e-4
+#: Diagonal decay of the coarse system; chosen on val, and kept short against leaks (README "Quality").
+DEFAULT_DECAY = 1e-3
 #: Scale of a `guide_ab` difference, in ab / 100 units, that weakens a neighbour's affinity
 #: by 1/e; chosen on val (README "Quality").
 GUIDE_SIGMA = 0.04

@@ -52,6 +52,9 @@ MARGIN = 0.06
 #: Families calibrated by the annealed-mean temperature, and by a chroma boost.
 TEMPERATURE_FAMILIES = ("zhang",)
 CHROMA_FAMILIES = ("gan", "gan_lite", "fusion", "fusion_lite", "zhang_lite")
+#: How each calibration starts its sentence in the card's description (`--again` cuts there).
+BLEND_NOTE = " Calibrated on val: the result leans"
+CHROMA_NOTE = " Chroma-calibrated on val"
 
 
 def fold_temperature(net: AnnealedMean, temperature: float) -> None:
@@ -118,7 +121,7 @@ def calibrate_blend(card, args: argparse.Namespace) -> int:
                                    "sweep": rows, "rule": "best mean PSNR over 1-100 hints"}
     net.config = dataclasses.replace(net.config, propagation_blend=best["propagation_blend"])
     card.config["propagation_blend"] = best["propagation_blend"]
-    card.description += (f" Calibrated on val: the result leans towards the propagated colour by "
+    card.description += (f"{BLEND_NOTE} towards the propagated colour by "
                          f"{best['propagation_blend']} x its confidence.")
     print(f"wrote {save_weights(net, card, args.out or args.weights.parent)}")
     return 0
@@ -144,12 +147,12 @@ def main(argv: list[str] | None = None) -> int:
                      + (" (--again replaces it)" if card.family in again_families else ""))
     if card.family == "propagated_hints":
         if args.again:
-            card.description = card.description.split(" Calibrated on val: the result leans")[0]
+            card.description = card.description.split(BLEND_NOTE)[0]
         return calibrate_blend(card, args)
     net, card = load_weights(args.weights)
     knob, values = ("temperature", TEMPERATURES) if card.family in TEMPERATURE_FAMILIES else ("chroma_boost", CHROMA_BOOSTS)
     if args.again:
-        card.description = card.description.split(" Chroma-calibrated on val")[0]
+        card.description = card.description.split(CHROMA_NOTE)[0]
     rows = sweep(net, load_eval_images(args.images, args.size), knob, values)
     best = choose(rows)
     for row in rows:
@@ -166,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         set_chroma(net, boost=best[knob])
         card.config.update(chroma_gain=1.0, chroma_boost=best[knob])
-        card.description += (f" Chroma-calibrated on val: weak chroma boosted {best[knob]} x "
+        card.description += (f"{CHROMA_NOTE}: weak chroma boosted {best[knob]} x "
                              "(`scale_chroma`).")
     print(f"wrote {save_weights(net, card, args.out or args.weights.parent)}")
     return 0

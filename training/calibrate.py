@@ -16,7 +16,7 @@ Automatic networks trade colourfulness against PSNR through one knob, measured h
   colourfulness the boost scores higher and paints a third as much false colour.
 - `propagated_hints` (the `hints` network): how far the result leans towards the propagated
   hint colour where that is confident (`propagation_blend`), the best mean PSNR over 1-100
-  hints.
+  hints. A network with `learned_blend` learnt that per pixel: there is nothing to calibrate.
 
 The choice is the best PSNR among settings whose colourfulness reaches 76% of the ground
 truth's: issue 10's bar for an automatic backend is 70%, and the networks are greyer on photos
@@ -146,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.weights} is already calibrated"
                      + (" (--again replaces it)" if card.family in again_families else ""))
     if card.family == "propagated_hints":
+        if card.config.get("learned_blend"):
+            print(f"{args.weights} learnt its propagation blend per pixel (learned_blend): nothing to calibrate")
+            return 0
         if args.again:
             card.description = card.description.split(BLEND_NOTE)[0]
         return calibrate_blend(card, args)

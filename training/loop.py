@@ -35,7 +35,8 @@ from training.trainers import Trainer, create_trainer
 logger = logging.getLogger(__name__)
 
 CHECKPOINT = "checkpoint.pt"
-VAL_COUNTS_WITH_HINTS = (0, 1, 10)
+#: Hint counts a hints network is validated (and selected) on: none, few and dense.
+VAL_COUNTS_WITH_HINTS = (0, 1, 10, 100)
 #: Automatic methods are selected on PSNR only once they are colourful enough (ISSUE 4:
 #: colourfulness >= 60% of the ground truth's); below that the score pays for greyness.
 COLOURFUL_ENOUGH = 0.6
@@ -85,7 +86,7 @@ def lr_factor(progress: float, cfg: TrainConfig) -> float:
 
 
 def validation_score(trainer: Trainer, metrics: dict) -> float:
-    """Hints: mean PSNR over 0, 1 and 10 hints. Automatic: PSNR, with greyness penalised."""
+    """Hints: mean PSNR over `VAL_COUNTS_WITH_HINTS`. Automatic: PSNR, with greyness penalised."""
     psnr = metrics["psnr"]
     if trainer.uses_hints:
         return float(np.mean(list(psnr.values())))

@@ -38,6 +38,10 @@ from .registry import register_network
 
 __all__ = ["PropagatedHintsConfig", "PropagatedHintsNet", "PropagatedCache"]
 
+#: Bias of the learned blend gate: with the gate's conv at zero, sigmoid(4) = 0.98 of the
+#: confidence, close to the calibrated propagation_blend = 1 it starts from.
+GATE_BIAS = 4.0
+
 #: Lateral key (the EfficientNet-Lite0 block index, kept for the state-dict keys) -> tap stride.
 _LATERALS = {2: 4, 4: 8, 10: 16, 15: 32}
 
@@ -54,6 +58,9 @@ class PropagatedHintsConfig(NetConfig):
         pretrained_backbone: load the ImageNet weights (False: random init, for tests).
         propagation_blend: b in [0, 1]; the output moves towards the propagated colour by
             b x confidence (0: the network as trained). Chosen on val by `training.calibrate`.
+        learned_blend: the network predicts, per pixel, how far the result leans towards the
+            propagated colour (a gate on the confidence, trained with it); replaces
+            `propagation_blend`, which must then be 0.
     """
 
     width: int = 48
@@ -62,10 +69,13 @@ class PropagatedHintsConfig(NetConfig):
     num_bins: int = 529
     pretrained_backbone: bool = True
     propagation_blend: float = 0.0
+    learned_blend: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.propagation_blend <= 1.0:
             raise ValueError(f"propagation_blend must be in [0, 1], got {self.propagation_blend}")
+        if self.learned_blend and self.propagation_blend:
+            raise ValueError("learned_blend replaces propagation_blend: set propagation_blend = 0")
 
 
 @dataclasses.dataclass
@@ -123,6 +133,10 @@ class PropagatedHintsNet(ColorNet):
         )
         nn.init.zeros_(self.fine[-1].weight)
         nn.init.zeros_(self.fine[-1].bias)
+        if cfg.learned_blend:
+            self.blend_gate = nn.Conv2d(cfg.fine_width, 1, 1)
+            nn.init.zeros_(self.blend_gate.weight)
+            nn.init.zeros_(self.blend_gate.bias)
         # The shared frozen encoder, under the name (and so the state-dict keys) it always had.
         self.backbone: LiteEncoder = shared_encoder(cfg.pretrained_backbone)
 
@@ -181,9 +195,13 @@ class PropagatedHintsNet(ColorNet):
         logits = self.model_class(x) if want_logits else None
         up = F.interpolate(self.squeeze(x), size=half, mode="bilinear", align_corners=False)
         fine_in = torch.cat([up, cache.fine, hints[2], _pool_to(prop, half)], dim=1)
-        delta = F.interpolate(self.fine(fine_in), size=(h, w), mode="bilinear", align_corners=False)
+        hidden = self.fine[:-1](fine_in)
+        delta = F.interpolate(self.fine[-1](hidden), size=(h, w), mode="bilinear", align_corners=False)
         ab_norm = (prop[:, :2] + delta).clamp(-1.0, 1.0)
-        if self.config.propagation_blend > 0:
+        if self.config.learned_blend:
+            gate = F.interpolate(self.blend_gate(hidden), size=(h, w), mode="bilinear", align_corners=False)
+            ab_norm = torch.lerp(ab_norm, normalize_ab(prop_ab), torch.sigmoid(gate + GATE_BIAS) * prop_conf)
+        elif self.config.propagation_blend > 0:
             weight = self.config.propagation_blend * prop_conf
             ab_norm = torch.lerp(ab_norm, normalize_ab(prop_ab), weight)
         return denormalize_ab(ab_norm), logits

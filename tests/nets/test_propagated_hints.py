@@ -99,3 +99,29 @@ def test_the_backend_honours_a_hint_on_its_patch(guided_backend):
     ab = session.predict(Hints(width=64, height=64, points=(HintPoint(x=12.0, y=32.0, ab=green, size=6),)))
     assert ab[:, 30:34, 10:14].mean(dim=(1, 2)).tolist() == pytest.approx(green, abs=2.0)
     assert float(ab[:, :, 44:].abs().mean()) < 3.0  # the bright side stays (nearly) neutral
+
+
+def test_learned_blend_starts_near_the_full_blend_and_its_gate_moves_the_result():
+    torch.manual_seed(0)
+    gated = PropagatedHintsNet(PropagatedHintsConfig(pretrained_backbone=False, learned_blend=True)).eval()
+    _perturb_output_layer(gated)
+    l = torch.rand(1, 1, 32, 32) * 100
+    prop_ab = torch.empty(1, 2, 32, 32).uniform_(-60, 60)
+    conf = torch.rand(1, 1, 32, 32)
+    cache = gated.encode(l)
+    gated.config = PropagatedHintsConfig(pretrained_backbone=False)
+    network_alone, _ = gated.decode(cache, torch.zeros(1, 2, 32, 32), torch.zeros(1, 1, 32, 32), prop_ab=prop_ab, prop_conf=conf)
+    gated.config = PropagatedHintsConfig(pretrained_backbone=False, learned_blend=True)
+    ab, _ = gated.decode(cache, torch.zeros(1, 2, 32, 32), torch.zeros(1, 1, 32, 32), prop_ab=prop_ab, prop_conf=conf)
+    weight = torch.sigmoid(torch.tensor(4.0)) * conf  # the gate's conv starts at zero
+    assert torch.allclose(ab, torch.lerp(network_alone, prop_ab, weight), atol=1e-3)
+    with torch.no_grad():
+        gated.blend_gate.bias.fill_(-20.0)  # a closed gate: the network alone
+    closed, _ = gated.decode(cache, torch.zeros(1, 2, 32, 32), torch.zeros(1, 1, 32, 32), prop_ab=prop_ab, prop_conf=conf)
+    assert torch.allclose(closed, network_alone, atol=1e-3)
+    assert "blend_gate.weight" in gated.own_state_dict()
+
+
+def test_learned_blend_and_a_fixed_blend_cannot_be_combined():
+    with pytest.raises(ValueError, match="learned_blend"):
+        PropagatedHintsConfig(learned_blend=True, propagation_blend=0.5)

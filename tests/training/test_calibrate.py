@@ -96,3 +96,17 @@ def test_propagation_blend_calibration_is_chosen_on_val_and_saved(tmp_path):
     best = max(sweep, key=lambda row: row["psnr"])["propagation_blend"]
     assert card.config["propagation_blend"] == loaded.config.propagation_blend == best
     assert len({row["psnr"] for row in sweep}) > 1  # the knob changes the result
+
+
+def test_a_learned_blend_is_left_as_it_is(tmp_path, capsys):
+    from ideepcolor_app.engine.weights import ModelCard, read_card, save_weights
+    from ideepcolor_app.nets import PropagatedHintsConfig, PropagatedHintsNet
+    from training.calibrate import main
+
+    config = PropagatedHintsConfig(pretrained_backbone=False, learned_blend=True)
+    card = ModelCard(name="h", family="propagated_hints", config=config.to_dict(), trained=True)
+    path = save_weights(PropagatedHintsNet(config), card, tmp_path)
+    before = path.read_bytes()
+    assert main(["--weights", str(path), "--images", str(tmp_path), "--size", "32"]) == 0
+    assert "nothing to calibrate" in capsys.readouterr().out
+    assert path.read_bytes() == before and "calibration" not in read_card(path).metrics

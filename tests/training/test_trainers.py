@@ -39,3 +39,40 @@ def test_unknown_trainer_lists_the_known_ones(photo_dir):
     cfg = tiny_config(photo_dir, "nope", "plain")
     with pytest.raises(ValueError, match="gan, hints, propagated_hints, regression, zhang"):
         create_trainer(cfg, torch.device("cpu"))
+
+
+def test_propagated_hints_trains_on_the_propagation_the_app_gives_it(photo_dir):
+    """The training inputs are the app's guided propagation of the same hints, exactly."""
+    from ideepcolor_app.engine.guided import guided_propagator
+    from training.hint_sampling import sample_hints
+
+    torch.manual_seed(0)
+    cfg = tiny_config(photo_dir, "propagated_hints", "propagated_hints", 32, hints={"p_no_hints": 0.0})
+    trainer = create_trainer(cfg, torch.device("cpu"), False, torch.ones(529))
+    with torch.no_grad():  # a network with colours of its own, so the guide matters
+        for p in trainer.net.fine[-1].parameters():
+            p.copy_(torch.randn(p.shape, generator=torch.Generator().manual_seed(1)))
+    photos = PhotoCrops([photo_dir], crop_size=32, cache_short_side=64, augment=False)
+    l, ab = to_lab(torch.stack([photos[0], photos[1]]))
+    hints = sample_hints(l, ab, cfg.hints, trainer.bins, np.random.default_rng(3))
+    prop_ab, conf = trainer.extra_inputs(l, hints)
+    trainer.net.eval()
+    for i in range(2):
+        app = guided_propagator(trainer.net, trainer.net.encode(l[i:i + 1]), l[i, 0]).propagate(
+            hints.ab[i], hints.mask[i, 0])
+        assert torch.allclose(prop_ab[i], app.ab, atol=1e-4) and torch.allclose(conf[i], app.confidence)
+    assert float(conf.max()) > 0.99  # hints were there to propagate
+
+
+def test_a_learned_blend_gate_trains(photo_dir):
+    torch.manual_seed(0)
+    cfg = tiny_config(photo_dir, "propagated_hints", "propagated_hints", 32, optim={"lr": 2e-3},
+                      hints={"p_no_hints": 0.0})
+    cfg.model.overrides["learned_blend"] = True
+    trainer = create_trainer(cfg, torch.device("cpu"), False, torch.ones(529))
+    photos = PhotoCrops([photo_dir], crop_size=32, cache_short_side=64, augment=False)
+    l, ab = to_lab(torch.stack([photos[0], photos[1]]))
+    gate_before = trainer.net.blend_gate.weight.detach().clone()
+    losses = [trainer.train_step(l, ab, np.random.default_rng(7))["loss"] for _ in range(6)]
+    assert losses[-1] < losses[0]
+    assert not torch.equal(trainer.net.blend_gate.weight, gate_before)

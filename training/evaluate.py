@@ -97,6 +97,7 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
         methods[name] = {"kind": kind, **extra,
                          "psnr": {str(k): round(v, 3) for k, v in result["psnr"].items()},
                          "fidelity": {str(k): round(v, 3) for k, v in result["fidelity"].items()},
+                         "leak": {str(k): round(v, 3) for k, v in result["leak"].items()},
                          "colourfulness": round(result["colourfulness"], 3),
                          "false_colour": round(result["false_colour"], 5),
                          "border_stripes": round(result["border_stripes"], 3)}
@@ -142,7 +143,7 @@ def update_cards(weights: Sequence[Path], results: dict) -> None:
         card.metrics[key] = {
             "protocol": results["protocol"], "images": results["images"], "size": results["size"],
             "folders": results["folders"], "sources": results["sources"], "psnr": method["psnr"],
-            "fidelity": method["fidelity"],
+            "fidelity": method["fidelity"], "leak": method["leak"],
             "colourfulness": method["colourfulness"],
             "false_colour": method["false_colour"], "border_stripes": method["border_stripes"],
             "ground_truth_colourfulness": results["ground_truth_colourfulness"],
@@ -206,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         if method["fidelity"]:
             fidelity = "  ".join(f"{k}:{v:.2f}" for k, v in method["fidelity"].items())
             print(f"{'  hint fidelity':>18}  {fidelity}")
+            leak = "  ".join(f"{k}:{v:.2f}" for k, v in method["leak"].items())
+            print(f"{'  hint leak':>18}  {leak}")
     for name, fidelity in results.get("full_resolution_fidelity", {}).items():
         print(f"{name:>18}  full-resolution hint fidelity  "
               + "  ".join(f"{k}:{v:.2f}" for k, v in fidelity.items()))

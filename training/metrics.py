@@ -88,6 +88,52 @@ def hint_fidelity(ab: np.ndarray | torch.Tensor, hints: Hints) -> list[float]:
     return distances
 
 
+#: How far from every hint, in pixels of the 256 px protocol image, a colour change counts as a
+#: leak: about a sixth of the photo, beyond the patch and its object in most photos.
+LEAK_DISTANCE = 40.0
+#: Truth chroma under which a pixel counts as grey (walls, shirts, skies of overcast days).
+LEAK_GREY = 5.0
+
+
+def hint_leak(ab, base_ab, true_ab, hints: Hints, far: float = LEAK_DISTANCE,
+              grey: float = LEAK_GREY) -> float | None:
+    """How much the hints changed colours far from all of them, where the photo is grey.
+
+    A red point on a motorcycle should not tint the grey wall behind it: issue 9 asks that a
+    hint's influence fade with distance. PSNR on scattered points rewards long reach, so this
+    measures the other side of that trade.
+
+    Args:
+        ab, base_ab: (2,H,W) CIELAB ab of the result with these hints and without any.
+        true_ab: (2,H,W) the ground truth's ab.
+        hints: the points (photo coordinates, mapped onto the H x W grid).
+        far: distance from every hint's centre, in pixels of the grid, beyond which a pixel counts.
+        grey: truth chroma below which a pixel counts.
+    Returns:
+        The mean ab distance between `ab` and `base_ab` over those pixels; None if there are none.
+
+    Example:
+        >>> from ideepcolor_app.hints import HintPoint
+        >>> truth = np.zeros((2, 1, 8)); truth[1, 0, 7] = 20.0  # one row; the last pixel is yellow
+        >>> ab = np.zeros((2, 1, 8)); ab[0, 0, 6:] = 6.0
+        >>> hints = Hints(8, 1, (HintPoint(x=0.5, y=0.5, ab=(30.0, 0.0), size=1),))
+        >>> hint_leak(ab, np.zeros((2, 1, 8)), truth, hints, far=4.0)  # pixels 5 and 6 count
+        3.0
+    """
+    ab, base_ab = (np.asarray(a.detach().cpu() if isinstance(a, torch.Tensor) else a, np.float64)
+                   for a in (ab, base_ab))
+    h, w = ab.shape[1:]
+    rows, cols = np.mgrid[0:h, 0:w] + 0.5
+    nearest = np.full((h, w), np.inf)
+    for point in hints.points:
+        y, x = point.y * h / hints.height, point.x * w / hints.width
+        nearest = np.minimum(nearest, np.hypot(rows - y, cols - x))
+    counted = (nearest > far) & (_chroma(true_ab) < grey)
+    if not counted.any():
+        return None
+    return float(np.hypot(*(ab - base_ab)[:, counted]).mean())
+
+
 def _chroma(ab: np.ndarray | torch.Tensor) -> np.ndarray:
     ab = np.asarray(ab.detach().cpu() if isinstance(ab, torch.Tensor) else ab, np.float64)
     return np.hypot(ab[..., 0, :, :], ab[..., 1, :, :])

@@ -21,6 +21,7 @@ from training.metrics import (
     colourfulness,
     false_colour_share,
     hint_fidelity,
+    hint_leak,
     lab_to_u8,
     psnr_u8,
 )
@@ -76,16 +77,22 @@ def run_protocol(predict: Predictor, images: Sequence[EvalImage],
     Hint fidelity (`hint_fidelity`) is measured on the displayed result: the 8-bit sRGB
     image converted back to CIELAB, so colours the sRGB gamut cannot show count against it.
 
+    Hint leak (`hint_leak`) compares the displayed result with the one at 0 hints (or grey,
+    for methods that need hints), far from every hint where the truth is grey.
+
     Returns:
         {"psnr": {count: dB}, "fidelity": {count: mean ab distance} (counts > 0),
+         "leak": {count: mean ab change} (counts > 0 with far grey pixels in some photo),
          "colourfulness", "false_colour" (mean share) and "border_stripes" (median ratio) at
          counts[0], "predictions": {count: [(S,S,3) uint8 per image]}}
     """
     predictions: dict[int, list[np.ndarray]] = {n: [] for n in counts}
     psnr: dict[int, list[float]] = {n: [] for n in counts}
     fidelity: dict[int, list[float]] = {n: [] for n in counts if n > 0}
+    leak: dict[int, list[float]] = {n: [] for n in counts if n > 0}
     artefacts: dict[str, list[float]] = {"false_colour": [], "border_stripes": []}
     for index, image in enumerate(images):
+        without_hints = torch.zeros_like(image.ab[0])
         for n in counts:
             points = protocol_points(image, n, index)
             hints = rasterize_hints(points, tuple(image.l.shape[-2:]))
@@ -96,12 +103,17 @@ def run_protocol(predict: Predictor, images: Sequence[EvalImage],
             shown = rgb_to_lab(torch.from_numpy(rgb).permute(2, 0, 1).float() / 255.0)[1:]
             if n > 0:
                 fidelity[n] += hint_fidelity(shown, points)
+                far = hint_leak(shown, without_hints, image.ab[0], points)
+                leak[n] += [] if far is None else [far]
+            else:
+                without_hints = shown
             if n == counts[0]:
                 artefacts["false_colour"].append(false_colour_share(shown, image.ab[0]))
                 artefacts["border_stripes"].append(border_stripe_ratio(shown))
     return {
         "psnr": {n: float(np.mean(v)) for n, v in psnr.items()},
         "fidelity": {n: float(np.mean(v)) for n, v in fidelity.items()},
+        "leak": {n: float(np.mean(v)) for n, v in leak.items() if v},
         "colourfulness": float(np.mean(colourfulness(np.stack(predictions[counts[0]])))),
         "false_colour": float(np.mean(artefacts["false_colour"])),
         "border_stripes": float(np.median(artefacts["border_stripes"])),

@@ -11,7 +11,14 @@ from ideepcolor_app.engine.weights import ModelCard, save_weights
 from ideepcolor_app.nets import build_network, preset_config
 from training.evaluate import main
 from ideepcolor_app.hints import HintPoint, Hints
-from training.metrics import border_stripe_ratio, colourfulness, false_colour_share, hint_fidelity, psnr_u8
+from training.metrics import (
+    border_stripe_ratio,
+    colourfulness,
+    false_colour_share,
+    hint_fidelity,
+    hint_leak,
+    psnr_u8,
+)
 
 from .conftest import colourful_photo
 
@@ -81,6 +88,22 @@ def test_hint_fidelity_on_a_hand_computed_case():
     assert hint_fidelity(np.zeros((2, 16, 16)), hints) == pytest.approx([28.0178, 0.0], abs=1e-3)
 
 
+def test_hint_leak_on_a_hand_computed_case():
+    truth = np.zeros((2, 8, 8))
+    truth[0, :, 7] = 30.0  # a red column: not grey, so changes there do not count
+    base = np.zeros((2, 8, 8))
+    ab = base.copy()
+    ab[0, 2:4, 2:4] = 50.0  # next to the hint: allowed
+    ab[1, 7, :] = 8.0  # the bottom row, whose centres lie 4.5 px or more below the hint's
+    hints = Hints(width=8, height=8, points=(HintPoint(x=3.0, y=3.0, ab=(50.0, 0.0), size=2),))
+    # Pixel centres more than 4 px from (3, 3), column 7 left out: row 7 has 7, row 6 has 3
+    # (columns 0, 5, 6), rows 5 and 0 one each (column 6); 7 of those 12 changed by 8.
+    assert hint_leak(ab, base, truth, hints, far=4.0) == pytest.approx(8.0 * 7 / 12)
+    # Half the photo's size in points maps to the same place on a grid twice as fine.
+    assert hint_leak(np.zeros((2, 16, 16)), np.zeros((2, 16, 16)), np.zeros((2, 16, 16)), hints, far=8.0) == 0.0
+    assert hint_leak(ab, base, truth, hints, far=20.0) is None  # nothing that far
+
+
 def test_evaluate_scores_held_out_sources_with_fidelity(tmp_path):
     folder = tmp_path / "photos" / "train"
     folder.mkdir(parents=True)
@@ -104,6 +127,7 @@ def test_evaluate_scores_held_out_sources_with_fidelity(tmp_path):
     assert set(levin["fidelity"]) == {"1", "2", "5", "10", "20", "50", "100"}
     assert 0.0 <= levin["fidelity"]["1"] < 3.0  # propagation keeps a hint's colour on its patch
     assert set(results["full_resolution_fidelity"]["levin"]) == set(levin["fidelity"])
+    assert set(levin["leak"]) <= set(levin["fidelity"]) and all(v >= 0.0 for v in levin["leak"].values())
 
 
 def _textured_truth(size=32):

@@ -10,7 +10,7 @@ from pathlib import Path
 from ideepcolor_app.atomic import atomic_write_bytes
 from ideepcolor_app.cli.common import bounded_int, positive_int
 from ideepcolor_app.engine.backends import BACKENDS
-from ideepcolor_app.engine.benchmark import bench_batch, busy_processes, run_benchmarks
+from ideepcolor_app.engine.benchmark import DENSE_POINTS, bench_batch, busy_processes, run_benchmarks
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -87,13 +87,15 @@ def run(args: argparse.Namespace) -> int:
         results["gui"] = gui_figure(args)  # starts its own busy processes
     print(f"device: {results['device']}  busy processes: {args.busy}  free cores: {results['free_cores']:.1f}  "
           f"load average: {results.get('load_average_1min')}  torch threads: {results['torch_threads']}")
-    print(f"{'backend':<8} {'edit p50 ms':>12} {'edit p95 ms':>12} {'L-only ms':>10}  note")
+    print(f"{'backend':<8} {'edit p50 ms':>12} {'edit p95 ms':>12} {f'p50, {DENSE_POINTS} more':>14} {'L-only ms':>10}  note")
     for name, row in results["backends"].items():
         if "error" in row:
-            print(f"{name:<8} {'-':>12} {'-':>12} {'-':>10}  {row['error']}")
+            print(f"{name:<8} {'-':>12} {'-':>12} {'-':>14} {'-':>10}  {row['error']}")
             continue
         note = {"untrained": "untrained weights", "none": "no weights"}.get(row["weights"], "")
-        print(f"{name:<8} {row['edit_ms_p50']:>12.2f} {row['edit_ms_p95']:>12.2f} {row['prepare_ms']:>10.1f}  {note}")
+        dense = "-" if row["edit_ms_p50_dense"] is None else f"{row['edit_ms_p50_dense']:.2f}"
+        print(f"{name:<8} {row['edit_ms_p50']:>12.2f} {row['edit_ms_p95']:>12.2f} {dense:>14} "
+              f"{row['prepare_ms']:>10.1f}  {note}")
     print(f"compose 12 MP: {results['compose_12mp_s']:.3f} s   peak RSS: {results['peak_rss_mb']:.0f} MB")
     if results.get("colorize_12mp_s") is not None:
         print(f"colorize 12 MP JPEG -> JPEG ({results['colorize_backend']}): {results['colorize_12mp_s']:.2f} s")

@@ -50,15 +50,26 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def edit_sequence(width: int, height: int, count: int) -> list[Hints]:
-    """Hints as a user makes them: a point dragged across the photo, then a second point added."""
+def edit_sequence(width: int, height: int, count: int, placed: int = 0) -> list[Hints]:
+    """Hints as a user makes them: a point dragged across the photo, then a second point added;
+    with `placed` > 0, beside as many points already placed on a regular grid (a photo well into
+    its restoration)."""
+    side = max(1, round(placed ** 0.5))
+    grid = tuple(HintPoint(x=(0.1 + 0.8 * (i % side + 0.5) / side) * width,
+                           y=(0.1 + 0.8 * (i // side + 0.5) / -(-placed // side)) * height,
+                           ab=(float(-40 + 80 * (i % 3) / 2), float(30 - 20 * (i % 4))), size=5)
+                 for i in range(placed))
     hints = []
     for i in range(count):
         x = (0.2 + 0.6 * i / max(1, count - 1)) * width
         first = HintPoint(x=x, y=height * 0.4, ab=(20.0, 40.0), size=3)
         points = (first,) if i % 2 else (first, HintPoint(x=width * 0.7, y=height * 0.7, ab=(-30.0, 10.0), size=5))
-        hints.append(Hints(width=width, height=height, points=points))
+        hints.append(Hints(width=width, height=height, points=grid + points))
     return hints
+
+
+#: Points already placed in the second edit timing (`edit_ms_p50_dense`).
+DENSE_POINTS = 20
 
 
 def bench_backend(name: str, working_size: int, edits: int, device: str | None) -> dict:
@@ -71,9 +82,14 @@ def bench_backend(name: str, working_size: int, edits: int, device: str | None) 
     for hints in sequence[:3]:  # warm-up
         session.predict(hints)
     samples = [timed(lambda h=h: session.predict(h)) for h in sequence[3:]]
+    dense = []
+    if backend.uses_local_hints:
+        dense = [timed(lambda h=h: session.predict(h))
+                 for h in edit_sequence(*session.image_size, count=edits, placed=DENSE_POINTS)]
     return {
         "edit_ms_p50": round(percentile_ms(samples, 50), 2),
         "edit_ms_p95": round(percentile_ms(samples, 95), 2),
+        "edit_ms_p50_dense": round(percentile_ms(dense, 50), 2) if dense else None,
         "prepare_ms": round(prepare_s * 1000.0, 1),
         "working_size": session.working_size,
         "weights": backend.weights_state,

@@ -16,6 +16,7 @@ def test_bench_writes_the_documented_json(tmp_path, capsys):
     for row in results["backends"].values():
         assert 0 < row["edit_ms_p50"] <= row["edit_ms_p95"]
         assert row["working_size"] == 32
+        assert row["edit_ms_p50_dense"] > 0  # both take local hints
     assert results["backends"]["levin"]["weights"] == "none"
     assert results["backends"]["hints"]["weights"] in ("trained", "untrained")
     assert 0 < results["compose_12mp_s"] < 60
@@ -28,6 +29,15 @@ def test_bench_edits_really_change_the_hints():
     sequence = edit_sequence(400, 300, 6)
     assert len(set(sequence)) == 6
     assert all(h.width == 400 and h.height == 300 for h in sequence)
+
+
+def test_dense_bench_edits_keep_their_placed_points_inside_the_photo():
+    sequence = edit_sequence(400, 300, 4, placed=20)
+    assert [len(h.points) for h in sequence] == [22, 21, 22, 21]
+    placed = sequence[0].points[:20]
+    assert all(p == q for p, q in zip(placed, sequence[1].points[:20]))  # the same 20 in every edit
+    assert len({(p.x, p.y) for p in placed}) == 20
+    assert all(40 <= p.x <= 360 and 30 <= p.y <= 270 for p in placed)
 
 
 def test_bench_batch_prints_photos_per_minute_and_writes_json(tmp_path, capsys, monkeypatch):

@@ -57,6 +57,11 @@ def colourfulness(rgb_u8: np.ndarray) -> np.ndarray:
     return std + 0.3 * mean
 
 
+def _as_array(ab: np.ndarray | torch.Tensor) -> np.ndarray:
+    """A tensor or array as a float64 NumPy array."""
+    return np.asarray(ab.detach().cpu() if isinstance(ab, torch.Tensor) else ab, np.float64)
+
+
 def hint_fidelity(ab: np.ndarray | torch.Tensor, hints: Hints) -> list[float]:
     """Distance between each hint's colour and the result's mean ab on that hint's patch.
 
@@ -76,7 +81,7 @@ def hint_fidelity(ab: np.ndarray | torch.Tensor, hints: Hints) -> list[float]:
         >>> hint_fidelity(ab, hints)  # mean (30, 40) against (30, 0)
         [40.0]
     """
-    ab = np.asarray(ab.detach().cpu() if isinstance(ab, torch.Tensor) else ab, np.float64)
+    ab = _as_array(ab)
     distances = []
     for point in hints.points:
         bounds = patch_bounds(point, (hints.width, hints.height), ab.shape[1:])
@@ -120,8 +125,7 @@ def hint_leak(ab, base_ab, true_ab, hints: Hints, far: float = LEAK_DISTANCE,
         >>> hint_leak(ab, np.zeros((2, 1, 8)), truth, hints, far=4.0)  # pixels 5 and 6 count
         3.0
     """
-    ab, base_ab = (np.asarray(a.detach().cpu() if isinstance(a, torch.Tensor) else a, np.float64)
-                   for a in (ab, base_ab))
+    ab, base_ab = _as_array(ab), _as_array(base_ab)
     h, w = ab.shape[1:]
     rows, cols = np.mgrid[0:h, 0:w] + 0.5
     nearest = np.full((h, w), np.inf)
@@ -135,7 +139,7 @@ def hint_leak(ab, base_ab, true_ab, hints: Hints, far: float = LEAK_DISTANCE,
 
 
 def _chroma(ab: np.ndarray | torch.Tensor) -> np.ndarray:
-    ab = np.asarray(ab.detach().cpu() if isinstance(ab, torch.Tensor) else ab, np.float64)
+    ab = _as_array(ab)
     return np.hypot(ab[..., 0, :, :], ab[..., 1, :, :])
 
 

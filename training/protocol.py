@@ -77,8 +77,9 @@ def run_protocol(predict: Predictor, images: Sequence[EvalImage],
     Hint fidelity (`hint_fidelity`) is measured on the displayed result: the 8-bit sRGB
     image converted back to CIELAB, so colours the sRGB gamut cannot show count against it.
 
-    Hint leak (`hint_leak`) compares the displayed result with the one at 0 hints (or grey,
-    for methods that need hints), far from every hint where the truth is grey.
+    Hint leak (`hint_leak`) compares the displayed result, far from every hint where the truth
+    is grey, with the one at 0 hints when `counts` starts at 0 (as `training.evaluate` runs
+    networks), else with grey (Levin, which needs hints).
 
     Returns:
         {"psnr": {count: dB}, "fidelity": {count: mean ab distance} (counts > 0),

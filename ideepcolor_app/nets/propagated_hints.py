@@ -198,12 +198,12 @@ class PropagatedHintsNet(ColorNet):
         hidden = self.fine[:-1](fine_in)
         delta = F.interpolate(self.fine[-1](hidden), size=(h, w), mode="bilinear", align_corners=False)
         ab_norm = (prop[:, :2] + delta).clamp(-1.0, 1.0)
+        lean: Tensor | float = self.config.propagation_blend
         if self.config.learned_blend:
             gate = F.interpolate(self.blend_gate(hidden), size=(h, w), mode="bilinear", align_corners=False)
-            ab_norm = torch.lerp(ab_norm, normalize_ab(prop_ab), torch.sigmoid(gate + GATE_BIAS) * prop_conf)
-        elif self.config.propagation_blend > 0:
-            weight = self.config.propagation_blend * prop_conf
-            ab_norm = torch.lerp(ab_norm, normalize_ab(prop_ab), weight)
+            lean = torch.sigmoid(gate + GATE_BIAS)
+        if self.config.learned_blend or lean > 0:
+            ab_norm = torch.lerp(ab_norm, normalize_ab(prop_ab), lean * prop_conf)
         return denormalize_ab(ab_norm), logits
 
     def forward(self, l: Tensor, hint_ab: Tensor | None = None, hint_mask: Tensor | None = None,

@@ -28,8 +28,8 @@ def propagate_batch(net: PropagatedHintsNet, l: torch.Tensor, hint_ab: torch.Ten
         cache = net.encode(l[i:i + 1])
         propagator = guided_propagator(net, cache, l[i, 0].float().cpu())
         p = propagator.propagate(hint_ab[i].detach().float().cpu(), hint_mask[i, 0].detach().float().cpu())
-        abs_.append(p.ab.clone())
-        confs.append(p.confidence.clone())
+        abs_.append(p.ab)
+        confs.append(p.confidence)
     return torch.stack(abs_).to(l.device), torch.stack(confs).to(l.device)
 
 

@@ -60,6 +60,9 @@ class DataConfig:
     # Probability of each old-photo degradation (fade, blur, grain, JPEG) of the network's L
     # input, per sample (`training.data.degrade_old_photo`); 0 trains on clean L.
     old_photo_p: float = 0.0
+    # Processes that propagate each step's hints (propagated_hints trainer; 0: in the trainer's
+    # own process). On a GPU the CPU's sparse solves are what a step waits for.
+    propagation_workers: int = 0
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,9 @@ class LossConfig:
     rebalance: bool = True
     l1_lambda: float = 100.0  # pix2pix: adversarial + lambda * L1
     real_label: float = 0.9  # one-sided label smoothing for the discriminator
+    # propagated_hints: weights (repository-relative) whose colourization without hints is the
+    # target of samples without any hint, so a fine-tune keeps that automatic prior; "": truth.
+    anchor_weights: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,18 +19,17 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.distributed as dist
-from safetensors import SafetensorError
-from safetensors.torch import load_file
 from tqdm import tqdm
 
 from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
-from ideepcolor_app.engine.weights import ModelCard, WeightsError, check_tensors, read_card, save_weights
+from ideepcolor_app.engine.weights import ModelCard, read_card, save_weights
 
 from training.config import REPO_ROOT, TrainConfig
 from training.data import PhotoCrops, degrade_old_photo, list_photos, step_loader, to_lab
 from training.prior import load_class_weights
 from training.protocol import ground_truth_colourfulness, load_eval_images, run_protocol
 from training.trainers import Trainer, create_trainer
+from training.trainers.base import load_net_weights
 
 logger = logging.getLogger(__name__)
 
@@ -184,16 +183,6 @@ class MetricsLog:
                     self.tensorboard.add_scalar(f"{kind}/{name}", value, step)
 
 
-def init_from_weights(trainer: Trainer, weights: Path) -> None:
-    """Start from a trained network's tensors (fine-tuning); the optimizer starts fresh."""
-    try:
-        tensors = load_file(str(weights), device="cpu")
-    except (OSError, SafetensorError) as err:
-        raise WeightsError(f"{weights}: not a readable safetensors file ({err})") from None
-    check_tensors(trainer.net.own_state_dict(), tensors, str(weights))
-    trainer.net.load_own_state_dict(tensors)
-
-
 def train(cfg: TrainConfig, out_dir: Path, resume: bool = False, init: Path | None = None) -> Path | None:
     """Run (or resume) a training run; returns the exported weights on rank 0."""
     rank, world, device = setup_distributed()
@@ -211,7 +200,7 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = False, init: Path | No
         state = load_checkpoint(checkpoint, trainer)
         logger.info("resumed at step %d", state.step)
     elif init is not None:
-        init_from_weights(trainer, init)
+        load_net_weights(trainer.net, init)  # fine-tuning: the optimizer starts fresh
         state.init = init.name
         logger.info("starting from %s", init)
     dataset = PhotoCrops(cfg.data.train, cfg.data.crop_size, cfg.data.cache_short_side,

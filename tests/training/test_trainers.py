@@ -41,13 +41,16 @@ def test_unknown_trainer_lists_the_known_ones(photo_dir):
         create_trainer(cfg, torch.device("cpu"))
 
 
-def test_propagated_hints_trains_on_the_propagation_the_app_gives_it(photo_dir):
-    """The training inputs are the app's guided propagation of the same hints, exactly."""
+@pytest.mark.parametrize("workers", [0, 2])
+def test_propagated_hints_trains_on_the_propagation_the_app_gives_it(photo_dir, workers):
+    """The training inputs are the app's guided propagation of the same hints, exactly,
+    whether the trainer propagates them itself or in worker processes."""
     from ideepcolor_app.engine.guided import guided_propagator
     from training.hint_sampling import sample_hints
 
     torch.manual_seed(0)
-    cfg = tiny_config(photo_dir, "propagated_hints", "propagated_hints", 32, hints={"p_no_hints": 0.0})
+    cfg = tiny_config(photo_dir, "propagated_hints", "propagated_hints", 32, hints={"p_no_hints": 0.0},
+                      data={"propagation_workers": workers})
     trainer = create_trainer(cfg, torch.device("cpu"), False, torch.ones(529))
     with torch.no_grad():  # a network with colours of its own, so the guide matters
         for p in trainer.net.fine[-1].parameters():
@@ -56,11 +59,13 @@ def test_propagated_hints_trains_on_the_propagation_the_app_gives_it(photo_dir):
     l, ab = to_lab(torch.stack([photos[0], photos[1]]))
     hints = sample_hints(l, ab, cfg.hints, trainer.bins, np.random.default_rng(3))
     prop_ab, conf = trainer.extra_inputs(l, hints)
+    if trainer.pool:
+        trainer.pool.shutdown()
     trainer.net.eval()
     for i in range(2):
         app = guided_propagator(trainer.net, trainer.net.encode(l[i:i + 1]), l[i, 0]).propagate(
             hints.ab[i], hints.mask[i, 0])
-        assert torch.allclose(prop_ab[i], app.ab, atol=1e-4) and torch.allclose(conf[i], app.confidence)
+        assert torch.allclose(prop_ab[i], app.ab, atol=1e-4) and torch.allclose(conf[i], app.confidence, atol=1e-4)
     assert float(conf.max()) > 0.99  # hints were there to propagate
 
 
@@ -76,3 +81,36 @@ def test_a_learned_blend_gate_trains(photo_dir):
     losses = [trainer.train_step(l, ab, np.random.default_rng(7))["loss"] for _ in range(6)]
     assert losses[-1] < losses[0]
     assert not torch.equal(trainer.net.blend_gate.weight, gate_before)
+
+
+def test_an_anchor_network_is_the_target_only_where_a_sample_has_no_hint(photo_dir, tmp_path):
+    """`loss.anchor_weights`: samples without any hint learn that network's colourization,
+    so a fine-tune keeps its automatic prior; samples with hints still learn the truth."""
+    from ideepcolor_app.engine.weights import ModelCard, save_weights
+    from training.hint_sampling import sample_hints
+    from training.trainers.propagated_hints import no_hint_colourization
+
+    torch.manual_seed(0)
+    base = tiny_config(photo_dir, "propagated_hints", "propagated_hints", 32)
+    anchor = create_trainer(base, torch.device("cpu"), False, torch.ones(529)).net
+    with torch.no_grad():  # an anchor with colours of its own
+        for p in anchor.fine[-1].parameters():
+            p.copy_(torch.randn(p.shape, generator=torch.Generator().manual_seed(2)))
+    path = save_weights(anchor, ModelCard(name="anchor", family="propagated_hints", config=anchor.config.to_dict(), trained=True),
+                        tmp_path)
+    cfg = tiny_config(photo_dir, "propagated_hints", "propagated_hints", 32, loss={"anchor_weights": str(path)},
+                      hints={"p_histogram": 0.0, "p_saturation": 0.0})
+    trainer = create_trainer(cfg, torch.device("cpu"), False, torch.ones(529))
+    photos = PhotoCrops([photo_dir], crop_size=32, cache_short_side=64, augment=False)
+    l, ab = to_lab(torch.stack([photos[0], photos[1]]))
+    hints = sample_hints(l, ab, cfg.hints, trainer.bins, np.random.default_rng(3))
+    hints.mask[0] = 0.0  # sample 0 has no hint, sample 1 keeps its own
+    hints.ab[0] = 0.0
+    assert float(hints.mask[1].max()) == 1.0
+    targets = trainer.targets(l, ab, hints)
+    expected = no_hint_colourization(anchor, l[:1])[0]
+    assert float(expected.abs().mean()) > 1.0 and not torch.allclose(expected, ab[0], atol=1.0)
+    assert torch.allclose(targets[0], expected, atol=1e-5)
+    assert torch.equal(targets[1], ab[1])
+    hints.histogram[0] = 0.5  # a global hint is a hint: the truth again
+    assert torch.equal(trainer.targets(l, ab, hints), ab)

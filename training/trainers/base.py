@@ -10,11 +10,16 @@ import abc
 from contextlib import nullcontext
 from typing import Any, ClassVar
 
+from pathlib import Path
+
 import numpy as np
 import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file
 from torch import nn
 
 from ideepcolor_app.color import BinSet
+from ideepcolor_app.engine.weights import WeightsError, check_tensors
 from ideepcolor_app.nets import ColorNet, build_network, preset_config
 
 from training.config import TrainConfig
@@ -35,6 +40,16 @@ def create_trainer(cfg: TrainConfig, device: torch.device, distributed: bool = F
     except KeyError:
         raise ValueError(f"unknown trainer {cfg.trainer!r}; choose one of: {', '.join(sorted(_TRAINERS))}") from None
     return cls(cfg, device, distributed, class_weights)
+
+
+def load_net_weights(net: ColorNet, weights: Path) -> None:
+    """Load a trained network's tensors into `net`, naming the file if they do not fit it."""
+    try:
+        tensors = load_file(str(weights), device="cpu")
+    except (OSError, SafetensorError) as err:
+        raise WeightsError(f"{weights}: not a readable safetensors file ({err})") from None
+    check_tensors(net.own_state_dict(), tensors, str(weights))
+    net.load_own_state_dict(tensors)
 
 
 def build_model(cfg: TrainConfig) -> ColorNet:

@@ -41,12 +41,16 @@ class HintsTrainer(Trainer):
         extra = self.extra_inputs(l, hints)
         with self.autocast():
             pred_ab, logits = self.forward(l, hints.ab, hints.mask, hints.histogram, hints.saturation, *extra)
-        regression = smooth_l1_ab(pred_ab, ab)
+        regression = smooth_l1_ab(pred_ab, self.targets(l, ab, hints))
         weights = self.class_weights if self.cfg.loss.rebalance else None
         classification = distribution_loss(logits, ab, self.bins, weights)
         loss = self.cfg.loss.regression * regression + self.cfg.loss.classification * classification
         self.optimise(loss, self.optimizers["net"])
         return {"loss": loss.item(), "smooth_l1": regression.item(), "cross_entropy": classification.item()}
+
+    def targets(self, l: torch.Tensor, ab: torch.Tensor, hints) -> torch.Tensor:
+        """The ab that the regression loss pulls towards (the truth here)."""
+        return ab
 
     def extra_inputs(self, l: torch.Tensor, hints) -> tuple[torch.Tensor, ...]:
         """Inputs a subclass's network takes after the global hints (none here)."""

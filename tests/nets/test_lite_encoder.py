@@ -114,14 +114,15 @@ def test_encoder_stays_in_eval_mode_and_frozen():
     assert net.backbone is shared_encoder(pretrained=False)
 
 
-#: models/hints.safetensors as shipped (the H100 fine-tune), and its output on `_wave(64, 96)`
-#: with one hint, recorded when it shipped: a change to the inference path (encoder, decoder,
-#: padding) that alters the shipped network's colours fails here. Re-record when weights change.
-_HINTS_SHA256 = "98f4e322e9d30a1b07543edd92722122f81830cc1f5ca3eeb6d5202837201ec1"
-_HINTS_AB = [[[2.0948, 1.6029, 1.1118, -0.2374], [0.6323, 0.3549, -0.11, 1.6556],
-              [0.4732, -0.3457, 0.2487, 0.0579]],
-             [[7.6537, 8.385, 7.381, 11.6486], [6.9611, 3.2937, 6.8879, 6.794],
-              [10.7224, 8.382, 11.2305, 11.1092]]]
+#: models/hints.safetensors as shipped (the sixth session's H200 fine-tune), and its output on
+#: `_wave(64, 96)` with one hint, recorded when it shipped: a change to the inference path
+#: (encoder, decoder, padding) that alters the shipped network's colours fails here. Re-record
+#: when weights change.
+_HINTS_SHA256 = "e2bc93ed9fca8a31e5d4052caf68255c060bcf3f99dccddfb7dd18ded84ecbeb"
+_HINTS_AB = [[[2.3103, 1.8271, 1.0562, -0.3319], [1.0609, 0.7695, -0.1236, 1.742],
+              [1.108, 0.3007, 0.3391, 0.0045]],
+             [[6.86, 7.9924, 7.2159, 11.3589], [6.8273, 3.4085, 6.696, 6.9373],
+              [10.0495, 8.9013, 11.2343, 11.597]]]
 
 
 @pytest.mark.skipif(
@@ -138,4 +139,4 @@ def test_shipped_hints_weights_give_the_output_recorded_when_they_shipped():
         ab = net(_wave(64, 96), hint_ab, mask)
     assert ab[0, :, 8::24, 8::24].flatten().tolist() == pytest.approx(
         torch.tensor(_HINTS_AB).flatten().tolist(), abs=1e-3)
-    assert float(ab.abs().mean()) == pytest.approx(4.9955, abs=1e-3)
+    assert float(ab.abs().mean()) == pytest.approx(5.0475, abs=1e-3)

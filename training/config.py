@@ -3,13 +3,13 @@
 A config file has four tables, each optional except ``[model]``:
 
     name = "hints"                 # the exported checkpoint is <name>.safetensors
-    trainer = "hints"              # training/trainers registry: hints, zhang, gan, regression
+    trainer = "hints"              # training/trainers registry: hints, propagated_hints, zhang, gan, regression
 
     [model]   family = "hints", preset = "compact", overrides = {...}, init = "models/x.safetensors"
-    [data]    train = [...], val = [...], crop_size, batch_size, num_workers, ...
+    [data]    train = [...], val = [...], crop_size, batch_size, num_workers, propagation_workers, ...
     [optim]   lr, betas, weight_decay, max_steps, max_minutes, ...
     [hints]   p_continue, max_side, p_histogram, p_saturation, hue_rotation_p
-    [loss]    weights of each loss term, class rebalancing on/off
+    [loss]    weights of each loss term, class rebalancing on/off, anchor_weights
 
 Every run writes the resolved configuration as JSON beside its checkpoint.
 """

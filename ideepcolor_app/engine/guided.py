@@ -23,9 +23,15 @@ def guided_propagator(net: PropagatedHintsNet, cache: PropagatedCache, l: torch.
     Args:
         l: (h,w) float32 CIELAB L of the photo at the working size.
     """
-    zeros = torch.zeros(1, 1, *cache.size, device=cache.l_norm.device, dtype=cache.l_norm.dtype)
+    return CoarsePropagator(l, guide_ab=no_hint_colourization(net, cache)[0].float().cpu())
+
+
+def no_hint_colourization(net: PropagatedHintsNet, cache: PropagatedCache) -> torch.Tensor:
+    """(B,2,H,W) the network's colourization of a cached batch without any hint."""
+    zeros = torch.zeros(cache.l_norm.shape[0], 1, *cache.size, device=cache.l_norm.device,
+                        dtype=cache.l_norm.dtype)
     ab, _ = net.decode(cache, zeros.expand(-1, 2, -1, -1), zeros)
-    return CoarsePropagator(l, guide_ab=ab[0].float().cpu())
+    return ab
 
 
 @torch.inference_mode()

@@ -88,7 +88,7 @@ def test_an_anchor_network_is_the_target_only_where_a_sample_has_no_hint(photo_d
     so a fine-tune keeps its automatic prior; samples with hints still learn the truth."""
     from ideepcolor_app.engine.weights import ModelCard, save_weights
     from training.hint_sampling import sample_hints
-    from training.trainers.propagated_hints import no_hint_colourization
+    from training.trainers.propagated_hints import colourize_without_hints
 
     torch.manual_seed(0)
     base = tiny_config(photo_dir, "propagated_hints", "propagated_hints", 32)
@@ -108,7 +108,7 @@ def test_an_anchor_network_is_the_target_only_where_a_sample_has_no_hint(photo_d
     hints.ab[0] = 0.0
     assert float(hints.mask[1].max()) == 1.0
     targets = trainer.targets(l, ab, hints)
-    expected = no_hint_colourization(anchor, l[:1])[0]
+    expected = colourize_without_hints(anchor, l[:1])[0]
     assert float(expected.abs().mean()) > 1.0 and not torch.allclose(expected, ab[0], atol=1.0)
     assert torch.allclose(targets[0], expected, atol=1e-5)
     assert torch.equal(targets[1], ab[1])

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import abc
 from contextlib import nullcontext
-from typing import Any, ClassVar
-
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 import torch

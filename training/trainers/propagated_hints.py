@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import torch
 
-from ideepcolor_app.engine.guided import guided_decode, guided_propagator
+from ideepcolor_app.engine.guided import guided_decode, guided_propagator, no_hint_colourization
 from ideepcolor_app.nets.propagated_hints import PropagatedHintsNet
 from ideepcolor_app.propagation import CoarsePropagator
 
@@ -38,13 +38,10 @@ def _propagate_one(l: np.ndarray, guide_ab: np.ndarray, hint_ab: np.ndarray, mas
     return p.ab.numpy(), p.confidence.numpy()
 
 
-@torch.no_grad()
-def no_hint_colourization(net: PropagatedHintsNet, l: torch.Tensor) -> torch.Tensor:
+@torch.no_grad()  # not inference mode: an anchor's colourization becomes a loss target
+def colourize_without_hints(net: PropagatedHintsNet, l: torch.Tensor) -> torch.Tensor:
     """(B,2,H,W) the network's colourization of each sample without any hint (one batch)."""
-    cache = net.encode(l)
-    zeros = torch.zeros_like(l)
-    ab, _ = net.decode(cache, zeros.expand(-1, 2, -1, -1), zeros)
-    return ab.float()
+    return no_hint_colourization(net, net.encode(l)).float()
 
 
 def propagate_batch(net: PropagatedHintsNet, l: torch.Tensor, hint_ab: torch.Tensor, hint_mask: torch.Tensor,
@@ -54,7 +51,7 @@ def propagate_batch(net: PropagatedHintsNet, l: torch.Tensor, hint_ab: torch.Ten
     The guide is the network's colourization of the sample without hints, so the network
     learns on the propagation it will be given (without it, it learnt on a plainer one).
     """
-    guides = no_hint_colourization(net, l).cpu().numpy()
+    guides = colourize_without_hints(net, l).cpu().numpy()
     jobs = [(l[i, 0].float().cpu().numpy(), guides[i], hint_ab[i].float().cpu().numpy(),
              hint_mask[i, 0].float().cpu().numpy()) for i in range(l.shape[0])]
     results = list(pool.map(_propagate_one, *zip(*jobs))) if pool else [_propagate_one(*job) for job in jobs]
@@ -91,7 +88,7 @@ class PropagatedHintsTrainer(HintsTrainer):
         if not bool(none.any()):
             return ab
         ab = ab.clone()
-        ab[none] = no_hint_colourization(self.anchor, l[none])
+        ab[none] = colourize_without_hints(self.anchor, l[none])
         return ab
 
     @torch.no_grad()

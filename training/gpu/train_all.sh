@@ -25,21 +25,22 @@ else
     export PYTHONPATH="$PWD"
 fi
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
-hints_gpu="--set data.batch_size=32 --set data.propagation_workers=4 --set data.num_workers=1 --set optim.val_every=250"
+# Each run: "<config name> <--set options>"; a later --set of the same key wins over the common ones.
+hints_gpu="--set data.batch_size=32 --set optim.lr=3e-4 --set data.propagation_workers=4 --set data.num_workers=1 --set optim.val_every=250"
 anchored="--set loss.anchor_weights=\"models/hints.safetensors\""
 declare -A runs
 if [ "$PLAN" = hints ]; then
     runs=(
-        [hA]="hints $hints_gpu $anchored --set optim.lr=3e-4 --set hints.p_dense=0.4"
-        [hB]="hints $hints_gpu --set optim.lr=3e-4 --set hints.p_dense=0.4"
-        [hC]="hints $hints_gpu $anchored --set optim.lr=3e-4 --set hints.p_dense=0.6"
+        [hA]="hints $hints_gpu $anchored --set hints.p_dense=0.4"
+        [hB]="hints $hints_gpu --set hints.p_dense=0.4"
+        [hC]="hints $hints_gpu $anchored --set hints.p_dense=0.6"
     )
 else
     runs=(
-        [hints]="hints --set data.batch_size=32 --set optim.lr=3e-4 --set optim.val_every=200"
-        [zhang]="zhang --set data.batch_size=32 --set optim.lr=5e-4 --set data.num_workers=2 --set optim.val_every=200"
-        [gan]="gan --set data.batch_size=16 --set optim.lr=1e-4 --set data.num_workers=2 --set optim.val_every=200"
-        [fusion]="fusion --set data.batch_size=32 --set optim.lr=5e-4 --set data.num_workers=2 --set optim.val_every=200"
+        [hints]="hints --set data.batch_size=32 --set optim.lr=3e-4"
+        [zhang]="zhang --set data.batch_size=32 --set optim.lr=5e-4 --set data.num_workers=2"
+        [gan]="gan --set data.batch_size=16 --set optim.lr=1e-4 --set data.num_workers=2"
+        [fusion]="fusion --set data.batch_size=32 --set optim.lr=5e-4 --set data.num_workers=2"
     )
 fi
 limit=$(python3 -c "print(int(float('$MINUTES') * 60 + 150))")  # a stuck run must not cost the tarball (GPU call: 6.5 min -> 540 s)
@@ -48,7 +49,7 @@ for run in "${!runs[@]}"; do
     read -r name settings <<< "${runs[$run]}"
     # shellcheck disable=SC2086
     timeout "$limit" python3 -m training.train "training/configs/$name.toml" --out "runs/gpu_$run" \
-        --init "models/$name.safetensors" $settings $EXTRA --set optim.lr_decay_start=0.4 \
+        --init "models/$name.safetensors" --set optim.val_every=200 $settings $EXTRA --set optim.lr_decay_start=0.4 \
         --max-steps 1000000 --max-minutes "$MINUTES" > "runs/gpu_$run.log" 2>&1 &
     pids+=($!)
 done

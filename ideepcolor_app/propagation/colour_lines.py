@@ -32,7 +32,7 @@ LINE_EPS_L = 100.0
 #: The same for the bend (L - 50)^2 / 50 (chosen on val).
 LINE_EPS_BEND = 30.0
 #: The same for a guide ab channel, in squared ab units (chosen on val).
-LINE_EPS_GUIDE = 50.0
+LINE_EPS_GUIDE = 25.0
 
 
 def lightness_regressors(l: torch.Tensor) -> tuple[torch.Tensor, list[float]]:

@@ -43,6 +43,9 @@ __all__ = ["LevinFactor", "LevinSolver", "affinity_matrix", "levin_colorize"]
 _VAR_SCALE = 0.6
 _MIN_NEIGHBOUR_WEIGHT = 0.01
 _DENOM_FLOOR = 2e-6
+#: Up to this many hinted pixels, `LevinFactor.soften` updates the influence columns instead
+#: of factorising again (measured on a 64 x 64 grid: cheaper up to about 32).
+_WOODBURY_MAX_ROWS = 32
 
 
 def _check_l(l: np.ndarray) -> np.ndarray:
@@ -268,24 +271,26 @@ class LevinSolver:
         """
         hinted = np.asarray(hint_mask, bool).ravel()[self._order]
         system = self._constrained_system(hinted, decay)
-        # Natural order = the dissection order; diagonal pivots are stable for M-matrices.
-        lu = spla.splu(system.tocsc(), permc_spec="NATURAL", diag_pivot_thresh=0.0)
-        return LevinFactor(self, system, lu, hinted)
+        return LevinFactor(self, system, _factorise(system), hinted, decay)
 
-    def _constrained_system(self, hinted: np.ndarray, decay: float = 0.0) -> sp.csr_matrix:
-        """Replace the rows of hinted pixels in the ordered A by identity rows.
+    def _constrained_system(self, hinted: np.ndarray, decay: float = 0.0,
+                            strength: np.ndarray | None = None) -> sp.csr_matrix:
+        """Replace the rows of hinted pixels in the ordered A by (softened) identity rows.
 
         Args:
             hinted: (H*W,) bool in the dissection order, True at hinted pixels.
             decay: added to the diagonal of the free rows.
+            strength: optional (H*W,) s in (0, 1], read at hinted pixels: their rows become
+                s I + (1 - s)(A + decay I) (see `LevinFactor.soften`); None: s = 1.
 
         Returns:
-            (H*W, H*W) float64 CSR matrix diag(1 - m) (A + decay I) + diag(m), explicit
-            zeros removed.
+            (H*W, H*W) float64 CSR matrix diag(1 - m) (A + decay I) + diag(m), m = s at hinted
+            pixels and 0 elsewhere, explicit zeros removed.
         """
         a = self._ordered
-        data = np.where(hinted[self._entry_row], 0.0, a.data)
-        data[self._diag_pos] = np.where(hinted, 1.0, 1.0 + decay)
+        m = np.where(hinted, 1.0 if strength is None else strength, 0.0)
+        data = a.data * (1.0 - m)[self._entry_row]
+        data[self._diag_pos] = m + (1.0 - m) * (1.0 + decay)
         system = sp.csr_matrix((data, a.indices.copy(), a.indptr.copy()), shape=a.shape)
         system.eliminate_zeros()
         return system
@@ -310,10 +315,15 @@ class LevinFactor:
     and every later solve is a matrix product.
     """
 
-    def __init__(self, solver: LevinSolver, system: sp.csr_matrix, lu, hinted: np.ndarray):
+    def __init__(self, solver: LevinSolver, system: sp.csr_matrix, lu, hinted: np.ndarray,
+                 decay: float = 0.0, strength: np.ndarray | None = None,
+                 influence: np.ndarray | None = None):
         self._solver, self._system, self._lu, self._hinted = solver, system, lu, hinted
+        self._decay = decay
         self._hinted_rows = np.flatnonzero(hinted)
-        self._influence: np.ndarray | None = None  # (N, hinted pixels) once computed
+        #: Scale of each hinted row's right-hand side (its strength); None: 1.
+        self._rhs_scale = None if strength is None else strength[self._hinted_rows]
+        self._influence = influence  # (N, hinted pixels) once computed
 
     def solve(self, values: np.ndarray) -> np.ndarray:
         """Propagate `values` (C, H, W), read at the hinted pixels; returns (C, H, W) float64.
@@ -324,20 +334,66 @@ class LevinFactor:
         order = self._solver._order
         channels = values.shape[0]
         flat = np.asarray(values, np.float64).reshape(channels, -1)[:, order]
-        rhs = np.where(self._hinted, flat, 0.0).T  # (N, C)
         rows = self._hinted_rows
+        hinted_values = flat[:, rows].T  # (hinted pixels, C)
+        if self._rhs_scale is not None:
+            hinted_values = hinted_values * self._rhs_scale[:, None]
+        rhs = np.zeros((flat.shape[1], channels))
+        rhs[rows] = hinted_values
         if self._influence is None and rows.size < channels:
-            units = np.zeros((rhs.shape[0], rows.size))
-            units[rows, np.arange(rows.size)] = 1.0
-            self._influence = self._lu.solve(units)
+            self._influence_columns()
         if self._influence is not None:
-            solution = self._influence @ rhs[rows]
+            solution = self._influence @ hinted_values
         else:
             solution = self._lu.solve(rhs)
         self._solver._check_residual(self._system, solution, rhs)
         out = np.empty_like(solution)
         out[order] = solution
         return out.T.reshape(channels, *self._solver.shape)
+
+    def soften(self, strength: np.ndarray) -> "LevinFactor":
+        """The same hints as soft constraints: each hinted row becomes s (x - hint) +
+        (1 - s)(a free row), so a hint pulls its pixel towards its value with strength s
+        instead of fixing it, and hints pass each other's influence on.
+
+        Where points are dense, normalising such a solve (as `CoarsePropagator` does) averages
+        neighbouring hints instead of letting the nearest one decide, which a coarse grid's
+        cells, each only partly covered by a hint, need (README "Quality").
+
+        Args:
+            strength: (H, W) s in (0, 1], read at the hinted pixels.
+        Returns:
+            The softened system's factor. With few hinted pixels it needs no new factorisation:
+            the softened rows differ from these by D on the hinted rows only, so with this
+            factor's influence columns Z the new ones are Z (I + D Z)^-1 (Woodbury).
+        """
+        s = np.asarray(strength, np.float64).ravel()[self._solver._order]
+        s = np.where(self._hinted, s, 1.0)
+        if not np.all((s > 0.0) & (s <= 1.0)):
+            raise ValueError("strength must lie in (0, 1] at every hinted pixel")
+        system = self._solver._constrained_system(self._hinted, self._decay, s)
+        rows = self._hinted_rows
+        if rows.size > _WOODBURY_MAX_ROWS:
+            return LevinFactor(self._solver, system, _factorise(system), self._hinted, self._decay, s)
+        z = self._influence_columns()
+        d = (system - self._system)[rows]
+        influence = np.linalg.solve((np.eye(rows.size) + d @ z).T, z.T).T
+        return LevinFactor(self._solver, system, None, self._hinted, self._decay, s, influence)
+
+    def _influence_columns(self) -> np.ndarray:
+        """(N, hinted pixels): the solution for a unit value at each hinted pixel."""
+        if self._influence is None:
+            rows = self._hinted_rows
+            units = np.zeros((self._system.shape[0], rows.size))
+            units[rows, np.arange(rows.size)] = 1.0
+            self._influence = self._lu.solve(units)
+        return self._influence
+
+
+def _factorise(system: sp.csr_matrix):
+    """SuperLU of a constrained system, kept in the dissection order: its diagonal pivots
+    are stable because the system is an M-matrix (see the module docstring)."""
+    return spla.splu(system.tocsc(), permc_spec="NATURAL", diag_pivot_thresh=0.0)
 
 
 def levin_colorize(

@@ -73,12 +73,12 @@ def test_no_hints_give_zero_colour_and_confidence():
     assert float(p.spread(torch.ones(2, 64, 64), torch.zeros(64, 64)).abs().max()) == 0.0
 
 
-def test_no_decay_normalised_matches_levin_on_the_coarse_grid():
+def test_no_decay_hard_hints_normalised_match_levin_on_the_coarse_grid():
     rng = np.random.default_rng(3)
     l = torch.from_numpy(rng.uniform(0, 100, (32, 32)).astype(np.float32))
     hint_ab, mask = _patch((32, 32), 4, 4, 4, RED)
     more_ab, more_mask = _patch((32, 32), 20, 24, 4, GREEN)
-    p = CoarsePropagator(l, factor=1, decay=0.0, colour_lines=False).propagate(hint_ab + more_ab, mask + more_mask)
+    p = CoarsePropagator(l, factor=1, decay=0.0, colour_lines=False, hint_strength=1.0).propagate(hint_ab + more_ab, mask + more_mask)
     exact = LevinSolver(l.double().numpy()).solve((hint_ab + more_ab).numpy(), (mask + more_mask).numpy() > 0)
     assert np.abs(p.ab.numpy() - exact).max() < 1e-3
 
@@ -139,3 +139,48 @@ def test_a_single_hint_fades_within_a_photo_width_on_flat_lightness():
     confidence = CoarsePropagator(l).propagate(hint_ab, mask).confidence[0, 127]
     assert float(confidence[7]) > 0.95
     assert float(confidence[100]) < 0.15 and float(confidence[250]) < 0.05
+
+
+def test_a_hint_that_grazes_a_cell_across_an_edge_barely_counts_there():
+    """A green patch on the dark side spills one pixel over the edge; a red patch sits on the
+    bright side. Held as a constraint, the grazed coarse cell would be green and paint the
+    bright side's edge; held softly, by the share of it that is hinted, it barely counts."""
+    l = torch.full((64, 64), 30.0)
+    l[:, 32:] = 90.0
+    green_ab, green_mask = _patch((64, 64), 28, 27, 6, GREEN)  # columns 27-32: 32 is bright
+    red_ab, red_mask = _patch((64, 64), 28, 52, 6, RED)
+
+    def bright_side_a(strength: float) -> float:
+        p = CoarsePropagator(l, factor=4, hint_strength=strength).propagate(green_ab + red_ab, green_mask + red_mask)
+        assert p.ab[:, 20:44, 16:26].mean(dim=(1, 2)).tolist() == pytest.approx(GREEN, abs=1.0)
+        return float(p.ab[0, 20:44, 36:48].mean())
+
+    soft, hard = bright_side_a(0.1), bright_side_a(1.0)
+    assert soft > 40.0 and soft > hard + 8.0  # red's a is 60, green's -50
+
+
+def test_a_fine_texture_holds_a_hint_back_that_its_mean_lightness_does_not(monkeypatch):
+    """Stripes of L 30 / 90 beside a flat 60: pooled 4x, both read 60. The cells' darkest and
+    brightest pixels still tell them apart, so a hint on the flat side reaches the texture less."""
+    from ideepcolor_app.propagation import coarse
+
+    l = torch.full((64, 64), 60.0)
+    l[:, 32::2], l[:, 33::2] = 30.0, 90.0
+    hint_ab, mask = _patch((64, 64), 28, 8, 8, GREEN)
+
+    def reach() -> float:
+        return float(CoarsePropagator(l, factor=4).propagate(hint_ab, mask).confidence[0, :, 40:].mean())
+
+    with_range = reach()
+    monkeypatch.setattr(coarse, "CELL_RANGE_SIGMA", 1e6)
+    assert with_range < 0.95 * reach()
+
+
+def test_line_upsampling_is_bilinear_then_a_box_mean():
+    from ideepcolor_app.propagation.coarse import _smooth_upsampler
+
+    coarse = torch.randn(3, 10, 14, generator=torch.Generator().manual_seed(2))
+    bilinear = torch.nn.functional.interpolate(coarse[None], size=(37, 53), mode="bilinear", align_corners=False)
+    expected = torch.nn.functional.avg_pool2d(bilinear, 7, 1, 3, count_include_pad=False)[0]
+    got = _smooth_upsampler(37, 10, 7) @ coarse @ _smooth_upsampler(53, 14, 7).T
+    assert torch.allclose(got, expected, atol=1e-5)

@@ -197,3 +197,43 @@ def test_levin_colorize_rejects_non_finite_hint():
     hint_ab, hint_mask = _point_hints((4, 4), {(1, 1): (np.nan, 0.0)})
     with pytest.raises(ValueError, match="hint_ab"):
         levin_colorize(np.full((4, 4), 50.0), hint_ab, hint_mask)
+
+
+def _direct_soft_solve(solver, mask, strength, decay, values):
+    """The softened system built by hand, in pixel order, solved directly."""
+    a = solver.affinity.toarray()
+    m = np.where(mask.ravel(), strength.ravel(), 0.0)
+    system = (1.0 - m)[:, None] * (a + decay * np.eye(a.shape[0])) + np.diag(m)
+    rhs = np.where(mask.ravel(), m * values.ravel(), 0.0)
+    return np.linalg.solve(system, rhs).reshape(mask.shape)
+
+
+@pytest.mark.parametrize("max_rows", [0, 1000], ids=["factorised", "woodbury"])
+def test_softened_factor_solves_the_softened_system(textured_l, max_rows, monkeypatch):
+    """Both ways `soften` takes (a new factorisation, or the influence update with few hinted
+    pixels) solve s (x - hint) + (1 - s)(a free row) = 0 on the hinted rows."""
+    from ideepcolor_app.propagation import levin
+
+    monkeypatch.setattr(levin, "_WOODBURY_MAX_ROWS", max_rows)
+    rng = np.random.default_rng(5)
+    mask = np.zeros(textured_l.shape, bool)
+    mask[2:5, 3:6] = mask[14:16, 20:23] = True
+    strength = rng.uniform(0.05, 1.0, textured_l.shape)
+    values = rng.uniform(-60, 60, (2, *textured_l.shape))
+    solver = LevinSolver(textured_l)
+    soft = solver.factorize(mask, 1e-3).soften(strength).solve(values)
+    for c in range(2):
+        expected = _direct_soft_solve(solver, mask, strength, 1e-3, values[c])
+        assert np.abs(soft[c] - expected).max() < 1e-8
+    # A softly held hint is not reproduced exactly; a hard one (strength 1) is.
+    assert np.abs(soft[:, mask] - values[:, mask]).max() > 1.0
+    hard = solver.factorize(mask, 1e-3).soften(np.ones(textured_l.shape)).solve(values)
+    assert np.abs(hard[:, mask] - values[:, mask]).max() < 1e-8
+
+
+def test_soften_rejects_a_strength_outside_0_1(textured_l):
+    mask = np.zeros(textured_l.shape, bool)
+    mask[3, 3] = True
+    factor = LevinSolver(textured_l).factorize(mask)
+    with pytest.raises(ValueError, match="strength"):
+        factor.soften(np.zeros(textured_l.shape))

@@ -24,6 +24,7 @@ from PySide6.QtCore import QThread, Signal
 
 from ideepcolor_app.engine.backends import Distribution
 from ideepcolor_app.engine.colorizer import Colorizer, RenderRequest, RenderResult
+from ideepcolor_app.engine.device import single_threaded_blas
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ class QtRenderWorker(QThread):
 
     def run(self) -> None:
         torch.set_num_threads(self.render_threads)
+        single_threaded_blas()
         owed: RenderRequest | None = None  # rendered, distribution not computed yet
         while True:
             request = self._next(owed is not None)

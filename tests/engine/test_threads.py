@@ -37,3 +37,19 @@ def test_threads_env_overrides(monkeypatch):
         assert device.configure_threads(free=8.0) == 1 and torch.get_num_threads() == 1
     finally:
         torch.set_num_threads(before)
+
+
+def test_configure_threads_leaves_numpy_one_blas_thread():
+    """NumPy's BLAS beside torch's threads: one thread, whatever the torch count."""
+    import numpy as np  # noqa: F401  (loads the BLAS library that threadpoolctl inspects)
+    import torch
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    before = torch.get_num_threads()
+    with threadpool_limits(2, user_api="blas"):
+        try:
+            device.configure_threads(free=2.0)
+            blas = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+            assert blas and set(blas) == {1}
+        finally:
+            torch.set_num_threads(before)

@@ -114,15 +114,15 @@ def test_encoder_stays_in_eval_mode_and_frozen():
     assert net.backbone is shared_encoder(pretrained=False)
 
 
-#: models/hints.safetensors as shipped (the sixth session's H200 fine-tune), and its output on
+#: models/hints.safetensors as shipped (the seventh session's CPU fine-tune), and its output on
 #: `_wave(64, 96)` with one hint, recorded when it shipped: a change to the inference path
 #: (encoder, decoder, padding) that alters the shipped network's colours fails here. Re-record
 #: when weights change.
-_HINTS_SHA256 = "e2bc93ed9fca8a31e5d4052caf68255c060bcf3f99dccddfb7dd18ded84ecbeb"
-_HINTS_AB = [[[2.3103, 1.8271, 1.0562, -0.3319], [1.0609, 0.7695, -0.1236, 1.742],
-              [1.108, 0.3007, 0.3391, 0.0045]],
-             [[6.86, 7.9924, 7.2159, 11.3589], [6.8273, 3.4085, 6.696, 6.9373],
-              [10.0495, 8.9013, 11.2343, 11.597]]]
+_HINTS_SHA256 = "2c72a3805c0848319dc316c51679c924a279a70233200a92e70390f3505ba5f2"
+_HINTS_AB = [[[2.0671, 1.4209, 0.3552, -1.1881], [1.0293, 0.3364, -0.1285, 0.7737],
+              [0.7088, -0.3508, -0.3174, -0.7963]],
+             [[8.8944, 9.5837, 9.0507, 12.4127], [6.3378, 3.245, 6.2277, 6.8687],
+              [11.0594, 10.7866, 12.9907, 12.417]]]
 
 
 @pytest.mark.skipif(
@@ -139,4 +139,4 @@ def test_shipped_hints_weights_give_the_output_recorded_when_they_shipped():
         ab = net(_wave(64, 96), hint_ab, mask)
     assert ab[0, :, 8::24, 8::24].flatten().tolist() == pytest.approx(
         torch.tensor(_HINTS_AB).flatten().tolist(), abs=1e-3)
-    assert float(ab.abs().mean()) == pytest.approx(5.0475, abs=1e-3)
+    assert float(ab.abs().mean()) == pytest.approx(5.442, abs=1e-3)

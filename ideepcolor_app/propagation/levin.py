@@ -376,7 +376,7 @@ class LevinFactor:
         if rows.size > _WOODBURY_MAX_ROWS:
             return LevinFactor(self._solver, system, _factorise(system), self._hinted, self._decay, s)
         z = self._influence_columns()
-        d = (system - self._system)[rows]
+        d = system[rows] - self._system[rows]  # only the hinted rows differ
         influence = np.linalg.solve((np.eye(rows.size) + d @ z).T, z.T).T
         return LevinFactor(self._solver, system, None, self._hinted, self._decay, s, influence)
 

@@ -7,6 +7,7 @@ import threading
 
 import numpy as np
 
+from ideepcolor_app.hints.damage_strokes import DamageStroke
 from ideepcolor_app.restore.options import RestoreOptions
 from ideepcolor_app.restore.pipeline import RestoreResult, restore_lightness
 
@@ -25,26 +26,31 @@ class RestoreCache:
 
     def __init__(self, entries: int = DEFAULT_ENTRIES) -> None:
         self.entries = entries
-        self._kept: list[tuple[np.ndarray, RestoreOptions, RestoreResult]] = []
+        self._kept: list[tuple[np.ndarray, tuple, RestoreResult]] = []
         self._lock = threading.Lock()
         self.computed = 0  # how many restorations ran (tests check the cache is used)
 
-    def get(self, original: np.ndarray, options: RestoreOptions) -> RestoreResult | None:
-        """The kept restoration of `original` with `options`, or None."""
+    def get(self, original: np.ndarray, options: RestoreOptions,
+            strokes: tuple[DamageStroke, ...] = ()) -> RestoreResult | None:
+        """The kept restoration of `original` with `options` and `strokes`, or None."""
+        key = (options, tuple(strokes))
         with self._lock:
-            for kept, kept_options, result in self._kept:
-                if kept is original and kept_options == options:
+            for kept, kept_key, result in self._kept:
+                if kept is original and kept_key == key:
                     return result
         return None
 
-    def restore(self, original: np.ndarray, options: RestoreOptions) -> RestoreResult:
-        """The restoration of `original` ((H, W) L in [0, 100]) with `options`, kept or computed."""
-        found = self.get(original, options)
+    def restore(self, original: np.ndarray, options: RestoreOptions,
+                strokes: tuple[DamageStroke, ...] = ()) -> RestoreResult:
+        """The restoration of `original` ((H, W) L in [0, 100]) with `options` and the user's
+        damage `strokes`, kept or computed."""
+        found = self.get(original, options, strokes)
         if found is not None:
             return found
-        result = restore_lightness(original, options)
+        result = restore_lightness(original, options, strokes)
+        key = (options, tuple(strokes))
         with self._lock:
             self.computed += 1
-            self._kept = [k for k in self._kept if not (k[0] is original and k[1] == options)]
-            self._kept = (self._kept + [(original, options, result)])[-self.entries:]
+            self._kept = [k for k in self._kept if not (k[0] is original and k[1] == key)]
+            self._kept = (self._kept + [(original, key, result)])[-self.entries:]
         return result

@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
+from ideepcolor_app.hints.damage_strokes import DamageStroke, apply_damage_strokes
 from ideepcolor_app.restore.defects import fill_defects, find_defects
 from ideepcolor_app.restore.grain import reduce_grain
 from ideepcolor_app.restore.options import RestoreOptions
@@ -27,7 +29,9 @@ class RestoreResult:
 
     Attributes:
         l: (H, W) float32 CIELAB L in [0, 100], read-only.
-        defects: (H, W) bool mask of the pixels filled.
+        defects: (H, W) bool mask of the pixels filled (the detector's, corrected by the
+            user's brush strokes).
+        detected: (H, W) bool mask the detector found, before the strokes.
         grain: the estimated grain std before reduction, in [0, 1] lightness.
         tone: the tone steps applied ("levels", "local contrast"), empty if none.
         seconds: wall time of the restoration.
@@ -35,6 +39,7 @@ class RestoreResult:
 
     l: np.ndarray
     defects: np.ndarray
+    detected: np.ndarray
     grain: float
     tone: tuple[str, ...] = field(default=())
     seconds: float = 0.0
@@ -45,12 +50,15 @@ class RestoreResult:
         return float(self.defects.mean()) if self.defects.size else 0.0
 
 
-def restore_lightness(l: np.ndarray, options: RestoreOptions = RestoreOptions()) -> RestoreResult:
+def restore_lightness(
+    l: np.ndarray, options: RestoreOptions = RestoreOptions(), strokes: Sequence[DamageStroke] = (),
+) -> RestoreResult:
     """Restore a photo's CIELAB lightness: reduce grain, fill defects, fix faded tone.
 
     Args:
         l: (H, W) float CIELAB L in [0, 100].
         options: tone and strength.
+        strokes: the user's corrections of the damage mask, oldest first.
     Returns:
         A `RestoreResult` whose `l` has the same shape, float32 in [0, 100].
     Raises:
@@ -65,7 +73,8 @@ def restore_lightness(l: np.ndarray, options: RestoreOptions = RestoreOptions())
     x = np.clip(l.astype(np.float32) / np.float32(100), 0, 1)
     x, grain = reduce_grain(x, options.grain_scale)
     # What grain is left after the reduction is about a third of it (val: +4 dB or more).
-    mask = find_defects(x, grain / 3, options.defects)
+    detected = find_defects(x, grain / 3, options.defects)
+    mask = apply_damage_strokes(detected, strokes) if strokes else detected
     x = fill_defects(x, mask)
     steps: list[str] = []
     if options.tone == "auto":
@@ -76,4 +85,4 @@ def restore_lightness(l: np.ndarray, options: RestoreOptions = RestoreOptions())
     seconds = time.perf_counter() - start
     logger.info("restored %dx%d in %.2f s: grain %.4f, %.3f%% defects, tone %s",
                 l.shape[1], l.shape[0], seconds, grain, 100 * mask.mean(), ", ".join(steps) or "unchanged")
-    return RestoreResult(l=x, defects=mask, grain=grain, tone=tuple(steps), seconds=seconds)
+    return RestoreResult(l=x, defects=mask, detected=detected, grain=grain, tone=tuple(steps), seconds=seconds)

@@ -1,0 +1,155 @@
+"""The learned damage detector: a probability of damage for every pixel of a lightness plane.
+
+The network (`damage_net.DamageNet`) ships as `models/damage_detector.safetensors` with its
+card `damage_detector.json` (sha256, config, how it was trained and scored). It runs in tiles
+with an overlapping margin, so memory stays flat at any photo size and no seam shows. A photo
+above `DETECT_PIXELS` is looked at downscaled to that size: the damage model that trained the
+network draws cracks 1-8 px wide on photos of 0.1-2 MP, and a 12 MP scan's cracks are as many
+times wider as its side is longer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
+from ideepcolor_app.restore.damage_net import DamageNet, DamageNetConfig, border_channels
+
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+DETECTOR_NAME = "damage_detector"
+FAMILY = "damage_unet"
+DETECT_PIXELS = 4_000_000
+_TILE = 512  # multiple of 32
+_MARGIN = 64
+
+
+class DetectorError(ValueError):
+    """The detector's weights or card are missing, damaged or do not fit the network."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def save_detector(net: DamageNet, path: Path, trained: str, metrics: dict | None = None) -> Path:
+    """Write the network as safetensors with its card beside it, each atomically."""
+    tensors = {k: v.detach().cpu().contiguous() for k, v in net.state_dict().items()}
+    with atomic_path(path) as tmp:
+        save_file(tensors, str(tmp), metadata={"family": FAMILY})
+        sha = _sha256(Path(tmp))
+    card = {"name": path.stem, "family": FAMILY, "config": net.config.to_dict(), "trained": trained,
+            "metrics": metrics or {}, "sha256": sha}
+    atomic_write_bytes(path.with_suffix(".json"), (json.dumps(card, indent=2) + "\n").encode())
+    return path
+
+
+def detector_path() -> Path:
+    """Where the detector's weights are: `$IDEEPCOLOR_MODELS` first, then the bundled models."""
+    folder = os.environ.get("IDEEPCOLOR_MODELS")
+    for root in ([Path(folder)] if folder else []) + [MODELS_DIR]:
+        path = root / f"{DETECTOR_NAME}.safetensors"
+        if path.is_file():
+            return path
+    return MODELS_DIR / f"{DETECTOR_NAME}.safetensors"
+
+
+def load_detector(path: Path) -> DamageNet:
+    """The detector in `path`, checked against its card (sha256, tensor names and shapes, finite).
+
+    Raises:
+        DetectorError: a missing, unreadable, damaged or mismatched file, in words.
+    """
+    card_path = path.with_suffix(".json")
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+        config = DamageNetConfig.from_dict(card["config"])
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise DetectorError(f"{card_path}: the damage detector's card is missing or unreadable ({err})") from None
+    if card.get("family") != FAMILY:
+        raise DetectorError(f"{card_path}: not a damage detector (family {card.get('family')!r})")
+    try:
+        tensors = load_file(str(path), device="cpu")
+    except (SafetensorError, OSError, ValueError) as err:
+        raise DetectorError(f"{path}: not a readable safetensors file ({str(err)[:200]})") from None
+    if card.get("sha256") and _sha256(path) != card["sha256"]:
+        raise DetectorError(f"{path}: the file's sha256 does not match its card; it is damaged or was replaced")
+    net = DamageNet(config)
+    expected = net.state_dict()
+    wrong = sorted(set(expected) ^ set(tensors)) or [k for k in expected if expected[k].shape != tensors[k].shape]
+    if wrong:
+        raise DetectorError(f"{path}: tensors do not fit the damage detector ({', '.join(wrong[:3])})")
+    if not all(torch.isfinite(t).all() for t in tensors.values() if t.is_floating_point()):
+        raise DetectorError(f"{path}: holds NaN or infinite values")
+    net.load_state_dict(tensors)
+    return net.eval()
+
+
+_lock = threading.Lock()
+_loaded: dict[Path, DamageNet] = {}
+
+
+def shipped_detector() -> DamageNet:
+    """The detector found by `detector_path`, loaded once per process."""
+    path = detector_path()
+    with _lock:
+        if path not in _loaded:
+            _loaded[path] = load_detector(path)
+        return _loaded[path]
+
+
+@torch.inference_mode()
+def damage_probability(l: np.ndarray, net: DamageNet | None = None) -> np.ndarray:
+    """The probability that each pixel is damage to fill.
+
+    Args:
+        l: (H, W) float32 CIELAB L in [0, 100].
+        net: the detector (default: the shipped one).
+    Returns:
+        (H, W) float32 in [0, 1].
+    """
+    net = net or shipped_detector()
+    height, width = l.shape
+    scale = min(1.0, (DETECT_PIXELS / (height * width)) ** 0.5)
+    small = l if scale == 1.0 else cv2.resize(
+        l, (max(32, round(width * scale)), max(32, round(height * scale))), interpolation=cv2.INTER_AREA)
+    prob = _tiled(net, np.ascontiguousarray(small, np.float32))
+    if scale != 1.0:
+        prob = cv2.resize(prob, (width, height), interpolation=cv2.INTER_LINEAR)
+    return prob
+
+
+def _tiled(net: DamageNet, l: np.ndarray) -> np.ndarray:
+    """Run `net` over (H, W) L in overlapping tiles; each tile keeps its centre."""
+    height, width = l.shape
+    out = np.empty((height, width), np.float32)
+    padded = np.pad(l, ((_MARGIN, _MARGIN + _TILE), (_MARGIN, _MARGIN + _TILE)), mode="reflect")
+    for top in range(0, height, _TILE):
+        for left in range(0, width, _TILE):
+            rows, cols = min(_TILE, height - top), min(_TILE, width - left)
+            # The window covers the tile and its margins, rounded up to a multiple of 32.
+            h = -(-(rows + 2 * _MARGIN) // 32) * 32
+            w = -(-(cols + 2 * _MARGIN) // 32) * 32
+            window = torch.from_numpy(padded[top:top + h, left:left + w].copy())[None, None]
+            border = border_channels(h, w, top - _MARGIN, left - _MARGIN, height, width)
+            logits = net(window, border)[0, 0]
+            out[top:top + rows, left:left + cols] = torch.sigmoid(
+                logits[_MARGIN:_MARGIN + rows, _MARGIN:_MARGIN + cols]).numpy()
+    return out
+
+
+__all__ = ["DETECTOR_NAME", "DetectorError", "damage_probability", "detector_path", "load_detector",
+           "save_detector", "shipped_detector"]

@@ -1,8 +1,10 @@
-"""User hints: the data model, the `*.hints.json` file format, rasterising to network inputs
-and the simulated hints used for training and evaluation."""
+"""User hints: the data model, the `*.hints.json` file format, rasterising to network inputs,
+the simulated hints used for training and evaluation, and the damage-mask brush strokes."""
 
+from ideepcolor_app.hints.damage_strokes import DAMAGE_MODES, DamageStroke, apply_damage_strokes
 from ideepcolor_app.hints.fileformat import (
     FORMAT_VERSION,
+    SUPPORTED_VERSIONS,
     HintsFileError,
     dumps,
     hints_from_dict,
@@ -27,14 +29,18 @@ from ideepcolor_app.hints.rasterize import (
 from ideepcolor_app.hints.simulate import simulate_hints, simulate_n_hints
 
 __all__ = [
+    "DAMAGE_MODES",
     "DEFAULT_NUM_BINS",
     "FORMAT_VERSION",
+    "DamageStroke",
     "GlobalHints",
     "HintPoint",
     "HintTensors",
     "Hints",
     "HintsError",
     "HintsFileError",
+    "SUPPORTED_VERSIONS",
+    "apply_damage_strokes",
     "dumps",
     "hints_from_dict",
     "hints_to_dict",

@@ -19,7 +19,7 @@ from typing import Any, Iterable, Sequence
 import cv2
 import numpy as np
 
-from ideepcolor_app.hints.model import HintsError
+from ideepcolor_app.hints.errors import HintsError
 
 __all__ = ["DAMAGE_MODES", "MAX_BRUSH_RADIUS", "DamageStroke", "apply_damage_strokes", "paint_stroke"]
 

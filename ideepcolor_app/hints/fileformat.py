@@ -11,7 +11,18 @@
 }
 ```
 
-Every key shown is required, unknown keys are an error at every level, booleans are not
+Version 2 adds the user's corrections of the restoration's damage mask, as an optional
+top-level key (brush centres and radius in original-image pixels, oldest stroke first):
+
+```json
+  "damage_strokes": [
+    {"mode": "add", "radius": 6.0, "points": [[120.5, 80.0], [131.0, 84.5]]}
+  ]
+```
+
+A file is written as version 1 when it has no damage strokes (so that older readers keep
+reading it) and as version 2 when it has; both are read. Every other key shown is required,
+unknown keys are an error at every level, booleans are not
 numbers, and NaN / Infinity are rejected. A file's problems are reported as `HintsFileError`
 whose message starts with the file name (when loading from a path) and names the field by
 its JSON path, e.g. ``family.hints.json: points[1].ab: expected a list of two numbers, got
@@ -28,6 +39,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from ideepcolor_app.atomic import atomic_write_bytes
+from ideepcolor_app.hints.damage_strokes import DAMAGE_MODES, DamageStroke
 from ideepcolor_app.hints.model import (
     DEFAULT_NUM_BINS,
     GlobalHints,
@@ -39,6 +51,7 @@ from ideepcolor_app.hints.model import (
 __all__ = [
     "FORMAT_VERSION",
     "HintsFileError",
+    "SUPPORTED_VERSIONS",
     "dumps",
     "hints_from_dict",
     "hints_to_dict",
@@ -49,10 +62,14 @@ __all__ = [
 
 PathLike = Union[str, os.PathLike]
 
-#: The only file-format version this app reads and writes.
-FORMAT_VERSION = 1
+#: The newest file-format version: it writes it for hints with damage strokes, else version 1.
+FORMAT_VERSION = 2
+#: The versions this app reads.
+SUPPORTED_VERSIONS = (1, 2)
 
 _TOP_KEYS = ("version", "image", "points", "global")
+_TOP_KEYS_V2 = _TOP_KEYS + ("damage_strokes",)
+_STROKE_KEYS = ("mode", "radius", "points")
 _IMAGE_KEYS = ("width", "height")
 _POINT_KEYS = ("x", "y", "ab", "size")
 _GLOBAL_KEYS = ("saturation", "histogram")
@@ -127,7 +144,7 @@ def _describe(value: Any) -> str:
 # --- validation of the parsed JSON ------------------------------------------------------
 
 
-def _check_object(value: Any, path: str, keys: tuple[str, ...]) -> dict:
+def _check_object(value: Any, path: str, keys: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
     where = f"in {path}" if path else "at the top level"
     if not isinstance(value, dict):
         if path:
@@ -143,7 +160,7 @@ def _check_object(value: Any, path: str, keys: tuple[str, ...]) -> dict:
                 field=path or None,
             )
     for key in keys:
-        if key not in value:
+        if key not in value and key not in optional:
             raise HintsFileError(f'missing key "{key}" {where}', field=path or None)
     return value
 
@@ -204,6 +221,47 @@ def _global(value: Any, num_bins: int) -> GlobalHints:
         raise _from_model(err.within("global")) from None
 
 
+def _pair(value: Any, path: str) -> tuple[float, float]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise _fail(path, f"expected [x, y], got {_describe(value)}")
+    return _number(value[0], f"{path}[0]"), _number(value[1], f"{path}[1]")
+
+
+def _stroke(value: Any, index: int) -> DamageStroke:
+    path = f"damage_strokes[{index}]"
+    obj = _check_object(value, path, _STROKE_KEYS)
+    mode = obj["mode"]
+    if not isinstance(mode, str) or mode not in DAMAGE_MODES:
+        modes = " or ".join(f'"{m}"' for m in DAMAGE_MODES)
+        raise _fail(f"{path}.mode", f"expected {modes}, got {_describe(mode)}")
+    radius = _number(obj["radius"], f"{path}.radius")
+    points = obj["points"]
+    if not isinstance(points, list) or not points:
+        raise _fail(f"{path}.points", f"expected a non-empty list of [x, y] pairs, got {_describe(points)}")
+    pairs = tuple(_pair(p, f"{path}.points[{i}]") for i, p in enumerate(points))
+    try:
+        return DamageStroke(mode, radius, pairs)
+    except HintsError as err:
+        raise _from_model(err.within(path)) from None
+
+
+def _strokes(value: Any) -> tuple[DamageStroke, ...]:
+    if not isinstance(value, list):
+        raise _fail("damage_strokes", f"expected a list, got {_describe(value)}")
+    return tuple(_stroke(s, i) for i, s in enumerate(value))
+
+
+def _top_keys(data: Any) -> tuple[str, ...]:
+    """The top-level keys of the file's version (version 1's when the version is not readable)."""
+    version = data.get("version") if isinstance(data, dict) else None
+    if version == 2 and not isinstance(version, bool):
+        return _TOP_KEYS_V2
+    if version == 1 and not isinstance(version, bool) and "damage_strokes" in data:
+        raise HintsFileError('damage_strokes: needs "version": 2 (this file says version 1)',
+                             field="damage_strokes")
+    return _TOP_KEYS
+
+
 def _from_model(err: HintsError) -> HintsFileError:
     """Turn a model error into a file error, mapping model field names to JSON paths."""
     field = err.field
@@ -226,11 +284,12 @@ def hints_from_dict(data: Any, num_bins: int = DEFAULT_NUM_BINS) -> Hints:
         HintsFileError: the data does not follow the format; the message names the field
             by JSON path (no file name: `load_hints` adds it).
     """
-    top = _check_object(data, "", _TOP_KEYS)
+    top = _check_object(data, "", _top_keys(data), optional=("damage_strokes",))
     version = _integer(top["version"], "version")
-    if version != FORMAT_VERSION:
+    if version not in SUPPORTED_VERSIONS:
+        readable = " and ".join(str(v) for v in SUPPORTED_VERSIONS)
         raise HintsFileError(
-            f"version {version} is not supported (this app reads version {FORMAT_VERSION})",
+            f"version {version} is not supported (this app reads versions {readable})",
             field="version",
         )
     image = _check_object(top["image"], "image", _IMAGE_KEYS)
@@ -241,19 +300,21 @@ def hints_from_dict(data: Any, num_bins: int = DEFAULT_NUM_BINS) -> Hints:
         raise _fail("points", f"expected a list, got {_describe(points_json)}")
     points = tuple(_point(p, i) for i, p in enumerate(points_json))
     global_hints = _global(top["global"], num_bins)
+    strokes = _strokes(top.get("damage_strokes", []))
     try:
-        return Hints(width, height, points, global_hints)
+        return Hints(width, height, points, global_hints, strokes)
     except HintsError as err:
         raise _from_model(err) from None
 
 
 def hints_to_dict(hints: Hints) -> dict:
-    """Return the JSON-ready dict for `hints` (the layout documented above)."""
+    """Return the JSON-ready dict for `hints` (the layout documented above): version 1 without
+    damage strokes, version 2 with them."""
     if not isinstance(hints, Hints):
         raise TypeError(f"expected Hints, got {type(hints).__name__}")
     g = hints.global_hints
-    return {
-        "version": FORMAT_VERSION,
+    data = {
+        "version": 2 if hints.damage_strokes else 1,
         "image": {"width": hints.width, "height": hints.height},
         "points": [
             {"x": p.x, "y": p.y, "ab": [p.ab[0], p.ab[1]], "size": p.size}
@@ -264,6 +325,12 @@ def hints_to_dict(hints: Hints) -> dict:
             "histogram": None if g.histogram is None else list(g.histogram),
         },
     }
+    if hints.damage_strokes:
+        data["damage_strokes"] = [
+            {"mode": s.mode, "radius": s.radius, "points": [[x, y] for x, y in s.points]}
+            for s in hints.damage_strokes
+        ]
+    return data
 
 
 # --- text ----------------------------------------------------------------------------------
@@ -281,6 +348,8 @@ def _format(value: Any, indent: int) -> str:
             return "[" + ", ".join(items) + "]"
         rows = [items[i : i + _NUMBERS_PER_LINE] for i in range(0, len(items), _NUMBERS_PER_LINE)]
         return "[\n" + ",\n".join(inner + ", ".join(r) for r in rows) + "\n" + pad + "]"
+    if isinstance(value, list) and value and all(_is_pair(v) for v in value):
+        return _format_pairs(value, indent)
     if isinstance(value, list):
         if not value:
             return "[]"
@@ -292,6 +361,27 @@ def _format(value: Any, indent: int) -> str:
             return flat
         return "{\n" + ",\n".join(inner + p for p in parts) + "\n" + pad + "}"
     return json.dumps(value, allow_nan=False, ensure_ascii=False)
+
+
+def _is_pair(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value)
+
+
+def _format_pairs(pairs: list, indent: int) -> str:
+    """A list of [x, y] pairs (a stroke's points), as many to a line as fit."""
+    pad, inner = " " * indent, " " * (indent + 2)
+    items = [json.dumps(p, allow_nan=False) for p in pairs]
+    flat = "[" + ", ".join(items) + "]"
+    if len(flat) + indent <= _INLINE_WIDTH - 20:
+        return flat
+    lines, line = [], ""
+    for item in items:
+        if line and len(inner) + len(line) + len(item) + 3 > _INLINE_WIDTH:  # ", " and the comma
+            lines.append(line)
+            line = ""
+        line = f"{line}, {item}" if line else item
+    lines.append(line)
+    return "[\n" + ",\n".join(inner + l for l in lines) + "\n" + pad + "]"
 
 
 def dumps(hints: Hints) -> str:

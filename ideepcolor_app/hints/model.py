@@ -11,7 +11,11 @@ centre is at `c + 0.5`. Valid points satisfy `0 <= x < width`, `0 <= y < height`
 under a point is `(floor(y), floor(x))`, and `(width / 2, height / 2)` is the image centre.
 Resizing the photo scales the coordinates (`Hints.scaled_to`), nothing else.
 
-No Qt, no torch: this module only needs the standard library.
+Damage strokes (`DamageStroke`, see `ideepcolor_app.hints.damage_strokes`) correct the
+restoration's damage mask; they are kept with the hints so that they are saved, undone and
+restored with the rest of the session, and they scale with the photo like the points.
+
+No Qt, no torch.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ import math
 import numbers
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
+
+from ideepcolor_app.hints.damage_strokes import MAX_BRUSH_RADIUS, DamageStroke
+from ideepcolor_app.hints.errors import HintsError
 
 __all__ = [
     "AB_LIMIT",
@@ -41,28 +48,6 @@ MAX_PATCH_SIZE = 9
 AB_LIMIT = 128.0
 #: How far a histogram's sum may be from 1.
 HISTOGRAM_SUM_TOLERANCE = 1e-3
-
-
-class HintsError(ValueError):
-    """A hint value is invalid; `field` names it (e.g. ``points[2].size``).
-
-    Attributes:
-        field: dotted path of the offending field, in model terms.
-        reason: what is wrong with it, e.g. ``must be an integer from 1 to 9, got 12``.
-    """
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(field, reason)
-        self.field = field
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.reason}"
-
-    def within(self, prefix: str) -> HintsError:
-        """Return the same error with `prefix` put in front of the field path."""
-        joiner = "" if self.field.startswith("[") else "."
-        return HintsError(f"{prefix}{joiner}{self.field}", self.reason)
 
 
 def format_number(value: float) -> str:
@@ -199,7 +184,8 @@ def _check_dimension(name: str, value: Any) -> int:
 
 @dataclass(frozen=True)
 class Hints:
-    """Everything the user asked for on one photo: its size, local and global hints.
+    """Everything the user asked for on one photo: its size, local and global hints, and their
+    corrections of the restoration's damage mask.
 
     Attributes:
         width: image width in pixels (original resolution).
@@ -207,6 +193,8 @@ class Hints:
         points: local hints in drawing order; where patches overlap, later points win.
             Every point lies inside the image: 0 <= x < width, 0 <= y < height.
         global_hints: the histogram and saturation hints.
+        damage_strokes: brush strokes on the damage mask, oldest first (later strokes win);
+            every brush centre lies on the image: 0 <= x <= width, 0 <= y <= height.
 
     Raises:
         HintsError: a field is invalid; e.g. ``points[2].size: must be an integer from 1
@@ -217,6 +205,7 @@ class Hints:
     height: int
     points: tuple[HintPoint, ...] = ()
     global_hints: GlobalHints = field(default_factory=GlobalHints)
+    damage_strokes: tuple[DamageStroke, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "width", _check_dimension("width", self.width))
@@ -231,6 +220,14 @@ class Hints:
             raise HintsError(
                 "global_hints", f"expected GlobalHints, got {type(self.global_hints).__name__}"
             )
+        if not isinstance(self.damage_strokes, Iterable):
+            raise HintsError(
+                "damage_strokes", f"expected a sequence of DamageStroke, got {self.damage_strokes!r}"
+            )
+        strokes = tuple(self.damage_strokes)
+        for i, stroke in enumerate(strokes):
+            self._check_stroke(i, stroke)
+        object.__setattr__(self, "damage_strokes", strokes)
 
     def _check_point(self, index: int, point: Any) -> None:
         name = f"points[{index}]"
@@ -247,14 +244,42 @@ class Hints:
                 f"{format_number(point.y)} is outside the image (height {self.height})",
             )
 
+    def _check_stroke(self, index: int, stroke: Any) -> None:
+        name = f"damage_strokes[{index}]"
+        if not isinstance(stroke, DamageStroke):
+            raise HintsError(name, f"expected a DamageStroke, got {type(stroke).__name__}")
+        for i, (x, y) in enumerate(stroke.points):
+            if not 0.0 <= x <= self.width:
+                raise HintsError(
+                    f"{name}.points[{i}].x",
+                    f"{format_number(x)} is outside the image (width {self.width})",
+                )
+            if not 0.0 <= y <= self.height:
+                raise HintsError(
+                    f"{name}.points[{i}].y",
+                    f"{format_number(y)} is outside the image (height {self.height})",
+                )
+
     @property
     def is_empty(self) -> bool:
-        """True when there are no local hints and both global hints are off."""
+        """True when there are no local hints and both global hints are off (damage strokes
+        are not colour hints and do not count)."""
         return not self.points and self.global_hints.is_empty
+
+    def _with(self, points: tuple[HintPoint, ...] | None = None, global_hints: GlobalHints | None = None,
+              damage_strokes: tuple[DamageStroke, ...] | None = None) -> Hints:
+        """A copy with the given fields replaced and every other field kept."""
+        return Hints(
+            self.width,
+            self.height,
+            self.points if points is None else points,
+            self.global_hints if global_hints is None else global_hints,
+            self.damage_strokes if damage_strokes is None else damage_strokes,
+        )
 
     def with_point(self, point: HintPoint) -> Hints:
         """Return a copy with `point` appended (drawn on top of the others)."""
-        return Hints(self.width, self.height, self.points + (point,), self.global_hints)
+        return self._with(points=self.points + (point,))
 
     def with_point_replaced(self, index: int, point: HintPoint) -> Hints:
         """Return a copy whose point `index` is `point` (same drawing order).
@@ -264,7 +289,7 @@ class Hints:
         """
         points = list(self.points)
         points[index] = point
-        return Hints(self.width, self.height, tuple(points), self.global_hints)
+        return self._with(points=tuple(points))
 
     def without_point(self, index: int) -> Hints:
         """Return a copy without point `index`.
@@ -274,17 +299,30 @@ class Hints:
         """
         points = list(self.points)
         del points[index]
-        return Hints(self.width, self.height, tuple(points), self.global_hints)
+        return self._with(points=tuple(points))
+
+    def without_points(self) -> Hints:
+        """Return a copy with no local hints (global hints and damage strokes stay)."""
+        return self._with(points=())
 
     def with_global(self, global_hints: GlobalHints) -> Hints:
         """Return a copy with `global_hints` replacing the current global hints."""
-        return Hints(self.width, self.height, self.points, global_hints)
+        return self._with(global_hints=global_hints)
+
+    def with_damage_stroke(self, stroke: DamageStroke) -> Hints:
+        """Return a copy with `stroke` appended (it wins over the strokes before it)."""
+        return self._with(damage_strokes=self.damage_strokes + (stroke,))
+
+    def with_damage_strokes(self, strokes: Iterable[DamageStroke]) -> Hints:
+        """Return a copy whose damage strokes are `strokes` (oldest first)."""
+        return self._with(damage_strokes=tuple(strokes))
 
     def scaled_to(self, width: int, height: int) -> Hints:
         """Return the hints for the same photo resized to `width` x `height`.
 
-        Point coordinates scale by ``width / self.width`` and ``height / self.height``;
-        patch sides (working-resolution pixels) and global hints do not change.
+        Point and stroke coordinates scale by ``width / self.width`` and ``height /
+        self.height``, a stroke's radius by their mean; patch sides (working-resolution
+        pixels) and global hints do not change.
         """
         width = _check_dimension("width", width)
         height = _check_dimension("height", height)
@@ -295,7 +333,8 @@ class Hints:
             )
             for p in self.points
         )
-        return Hints(width, height, points, self.global_hints)
+        strokes = tuple(_scale_stroke(s, sx, sy, width, height) for s in self.damage_strokes)
+        return Hints(width, height, points, self.global_hints, strokes)
 
     def point_at(self, x: float, y: float, radius: float) -> Optional[int]:
         """Return the index of the point nearest (x, y) within `radius`, or None.
@@ -314,3 +353,11 @@ class Hints:
 def _scale_into(value: float, scale: float, limit: int) -> float:
     """Scale a coordinate, keeping it strictly below `limit` despite rounding."""
     return min(value * scale, math.nextafter(float(limit), 0.0))
+
+
+def _scale_stroke(stroke: DamageStroke, sx: float, sy: float, width: int, height: int) -> DamageStroke:
+    """Scale a stroke (its radius by the mean of `sx` and `sy`), keeping its brush centres on
+    the image despite rounding and its radius within the brush's limits."""
+    radius = min(MAX_BRUSH_RADIUS, max(0.5, stroke.radius * (sx + sy) / 2))
+    points = tuple((min(x * sx, float(width)), min(y * sy, float(height))) for x, y in stroke.points)
+    return DamageStroke(stroke.mode, radius, points)

@@ -182,9 +182,9 @@ BAD_FILES = {
         _mutate(_set(["global", "hue"], 0.1)),
         'unknown key "hue" in global (allowed: saturation, histogram)',
     ),
-    "version_2": (
-        _mutate(_set(["version"], 2)),
-        "version 2 is not supported (this app reads version 1)",
+    "version_3": (
+        _mutate(_set(["version"], 3)),
+        "version 3 is not supported (this app reads versions 1 and 2)",
     ),
     "version_string": (_mutate(_set(["version"], "1")), 'version: expected an integer, got "1"'),
     "histogram_wrong_length": (

@@ -1,4 +1,4 @@
-"""Photo decoding to upright float32 sRGB and atomic PNG / JPEG / TIFF writing; no Qt."""
+"""Photo decoding to upright float32 sRGB and atomic PNG / JPEG / WebP / TIFF writing; no Qt."""
 
 from ideepcolor_app.imageio.read import DEFAULT_MAX_PIXELS, ImageReadError, Photo, read_photo
 from ideepcolor_app.imageio.write import (

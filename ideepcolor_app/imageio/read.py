@@ -256,7 +256,19 @@ def _unidentified_reason(path: Path) -> str:
             return f"looks like a {format_name} file but is damaged or truncated"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "looks like a WebP file but is damaged or truncated"
-    return "not an image file Pillow can read"
+    if _looks_like_text(head):
+        return f"this is a text file, not a photo (the app opens {OPENED_FORMATS})"
+    return f"this is not a photo in a format the app opens ({OPENED_FORMATS})"
+
+
+#: The photo formats named to a user whose file is none of them.
+OPENED_FORMATS = "JPEG, PNG, TIFF, WebP, BMP or GIF"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Whether a file's first bytes read as text (notes, a hints file, a web page saved by mistake)."""
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in b"\t\r\n" or byte == 0x7F)
+    return bool(head) and controls == 0 and bool(head.decode("utf-8", errors="ignore").strip())
 
 
 def _bomb_reason(exc: Image.DecompressionBombError) -> str:

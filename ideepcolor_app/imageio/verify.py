@@ -40,24 +40,27 @@ def verify_written(path: PathLike, kind: str, pixels: np.ndarray) -> None:
 
     Args:
         path: the file just written.
-        kind: "jpeg", "png" or "tiff".
+        kind: "jpeg", "png", "tiff", "webp" (lossy) or "webp-lossless".
         pixels: (H, W, 3) uint8 or uint16, the samples that were encoded. Lossless formats
-            must give them back exactly; JPEG must give back an image of the same size.
+            must give them back exactly; JPEG and lossy WebP an image of the same size.
     Raises:
         IncompleteImageError: the file is short, damaged or different.
     """
+    lossy = kind in ("jpeg", "webp")
+    kind = "webp" if kind == "webp-lossless" else kind
     try:
         decoded = _decode(Path(path), kind)
     except _DECODE_ERRORS as err:
         raise IncompleteImageError(f"the file written does not decode ({_reason(err)}); is the disk full?") from None
-    if decoded.shape != pixels.shape or (kind != "jpeg" and not np.array_equal(decoded, pixels)):
+    if decoded.shape != pixels.shape or (not lossy and not np.array_equal(decoded, pixels)):
         raise IncompleteImageError("the file written does not hold the image encoded; is the disk full?")
 
 
 def is_whole_image(path: PathLike) -> bool:
     """Whether `path` decodes in full (what a batch checks before skipping an existing output)."""
     path = Path(path)
-    kind = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".tif": "tiff", ".tiff": "tiff"}.get(path.suffix.lower())
+    kind = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp", ".tif": "tiff",
+            ".tiff": "tiff"}.get(path.suffix.lower())
     if kind is None:
         return False
     try:

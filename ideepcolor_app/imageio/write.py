@@ -1,4 +1,4 @@
-"""Write an RGB result atomically as PNG, JPEG or TIFF, never over the input photo.
+"""Write an RGB result atomically as PNG, JPEG, WebP or TIFF, never over the input photo.
 
 Formats, chosen by the file suffix:
 
@@ -6,6 +6,8 @@ Formats, chosen by the file suffix:
   with a pointer to TIFF rather than silently dropping precision.
 * `.jpg`/`.jpeg`: 8-bit RGB, quality 1-100, 4:4:4 chroma (no colour subsampling) at
   quality >= 90 because colour is the whole point of this app, 4:2:0 below.
+* `.webp`: 8-bit RGB; lossy at quality 1-99 (like JPEG, about a third smaller at the same
+  look), lossless at quality 100. Sides are at most 16383 pixels (the format's limit).
 * `.tif`/`.tiff`: 16-bit RGB by default, 8-bit with `bit_depth=8`; written with tifffile
   (Deflate compression with horizontal predictor), since Pillow cannot encode 16-bit RGB.
   Without the optional `imagecodecs` package tifffile uses Python's zlib, which suffices.
@@ -14,7 +16,7 @@ Every file is decoded in full before it is renamed into place (`verify.verify_wr
 encoder that stops short on a full disk without saying so (Pillow's optimised JPEG) cannot
 leave a truncated photo behind.
 
-EXIF: JPEG and PNG carry the whole EXIF block. TIFF carries its first-IFD text tags (Make,
+EXIF: JPEG, PNG and WebP carry the whole EXIF block. TIFF carries its first-IFD text tags (Make,
 Model, Artist, Copyright, DateTime, Software, ImageDescription, HostComputer); the EXIF and
 GPS sub-IFDs are dropped because tifffile cannot write them. The orientation is always 1:
 the pixels written are upright. The Software tag is always `verify.OUR_SOFTWARE`, which is how
@@ -41,12 +43,14 @@ _log = logging.getLogger(__name__)
 
 PathLike = Union[str, os.PathLike]
 
-SUPPORTED_OUTPUT_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
+SUPPORTED_OUTPUT_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
 
-_KIND_BY_SUFFIX = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".tif": "tiff", ".tiff": "tiff"}
-_SUFFIX_BY_FORMAT = {"jpg": ".jpg", "jpeg": ".jpg", "png": ".png", "tif": ".tif", "tiff": ".tif"}
-_DEFAULT_DEPTH = {"jpeg": 8, "png": 8, "tiff": 16}
-_ALLOWED_DEPTHS = {"jpeg": (8,), "png": (8,), "tiff": (8, 16)}
+_KIND_BY_SUFFIX = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp", ".tif": "tiff", ".tiff": "tiff"}
+_SUFFIX_BY_FORMAT = {"jpg": ".jpg", "jpeg": ".jpg", "png": ".png", "webp": ".webp", "tif": ".tif", "tiff": ".tif"}
+_DEFAULT_DEPTH = {"jpeg": 8, "png": 8, "webp": 8, "tiff": 16}
+_ALLOWED_DEPTHS = {"jpeg": (8,), "png": (8,), "webp": (8,), "tiff": (8, 16)}
+#: The longest side a WebP file can have.
+WEBP_MAX_SIDE = 16383
 _FULL_CHROMA_QUALITY = 90
 # Deflate level for PNG and TIFF: on photos, level 3 saves 4x faster than zlib's default 6
 # for files about 10% larger (PNG; TIFF with predictor within 1%).
@@ -90,9 +94,9 @@ def write_image(
     existing file untouched and no temporary file behind.
 
     Args:
-        path: destination ending in .png, .jpg, .jpeg, .tif or .tiff; folders are created.
+        path: destination ending in .png, .jpg, .jpeg, .webp, .tif or .tiff; folders are created.
         rgb: (H, W, 3) sRGB: float32/float64 in [0, 1] (clipped), uint8, or uint16.
-        quality: JPEG quality 1-100 (other formats ignore it).
+        quality: JPEG and WebP quality 1-100 (WebP at 100 is lossless; PNG and TIFF ignore it).
         exif: raw EXIF block to embed (e.g. `Photo.exif`); its orientation is reset to 1.
         bit_depth: 8 or 16; None picks 8 for PNG and JPEG, 16 for TIFF.
         protect: paths that must not be replaced (the input photo); hard links and
@@ -113,6 +117,9 @@ def write_image(
         raise ValueError(f"quality must be between 1 and 100, got {quality}")
     refuse_protected(path, protect)
     pixels = _to_samples(rgb, depth)
+    if kind == "webp" and max(pixels.shape[:2]) > WEBP_MAX_SIDE:
+        raise ValueError(f"{path}: WebP images are at most {WEBP_MAX_SIDE} pixels a side, this one is "
+                         f"{pixels.shape[1]}x{pixels.shape[0]}; choose .jpg, .png or .tif")
     exif_block = exif_from_bytes(exif) if exif else Image.Exif()
     exif_block[int(Base.Software)] = OUR_SOFTWARE
     if path.is_dir():
@@ -123,7 +130,7 @@ def write_image(
             _write_tiff(tmp, pixels, exif_block)
         else:
             _write_with_pillow(tmp, kind, pixels, exif_block, quality)
-        verify_written(tmp, kind, pixels)
+        verify_written(tmp, "webp-lossless" if kind == "webp" and quality == 100 else kind, pixels)
 
     return write_atomically(path, encode)
 
@@ -214,6 +221,10 @@ def _write_with_pillow(
         options["subsampling"] = 0 if quality >= _FULL_CHROMA_QUALITY else 2  # 4:4:4 / 4:2:0
         options["optimize"] = True
         image.save(tmp, format="JPEG", **options)
+    elif kind == "webp":
+        # method 4 is Pillow's default speed/size trade-off; quality 100 asks for exact pixels.
+        lossless = quality == 100
+        image.save(tmp, format="WEBP", lossless=lossless, quality=80 if lossless else quality, method=4, **options)
     else:
         image.save(tmp, format="PNG", compress_level=_DEFLATE_LEVEL, **options)
 

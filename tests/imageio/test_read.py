@@ -313,13 +313,22 @@ def test_read_photo_truncated_png(tmp_path, noise_rgb_u8):
 def test_read_photo_random_bytes(tmp_path):
     path = tmp_path / "noise.jpg"
     path.write_bytes(np.random.default_rng(5).integers(0, 256, 4096, dtype=np.uint8).tobytes())
-    assert "not an image file" in _read_error(path)
+    reason = _read_error(path)
+    assert "this is not a photo in a format the app opens (JPEG, PNG, TIFF, WebP, BMP or GIF)" in reason
+    assert "Pillow" not in reason
 
 
 def test_read_photo_refuses_eps(tmp_path):
     path = tmp_path / "page.eps"
     path.write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n")
-    assert "not an image file" in _read_error(path)
+    assert "this is a text file, not a photo" in _read_error(path)
+
+
+def test_read_photo_text_file_is_named_in_the_users_words(tmp_path):
+    path = tmp_path / "notes.jpg"
+    path.write_text("Grandma's wedding, 1931\n", encoding="utf-8")
+    reason = _read_error(path)
+    assert reason == "this is a text file, not a photo (the app opens JPEG, PNG, TIFF, WebP, BMP or GIF)"
 
 
 def test_read_photo_over_max_pixels(tmp_path, noise_rgb_u8):

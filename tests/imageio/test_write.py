@@ -46,6 +46,40 @@ def test_write_image_png_round_trip_exact(tmp_path, gradient_rgb_u8):
         np.testing.assert_array_equal(np.asarray(image), gradient_rgb_u8)
 
 
+def test_write_image_webp_lossless_round_trip_exact_at_quality_100(tmp_path, gradient_rgb_u8):
+    path = write_image(tmp_path / "out.webp", gradient_rgb_u8, quality=100)
+    with Image.open(path) as image:
+        assert image.format == "WEBP" and image.mode == "RGB"
+        np.testing.assert_array_equal(np.asarray(image), gradient_rgb_u8)
+    photo = read_photo(path)  # and the app reads it back as the same photo
+    np.testing.assert_array_equal(np.round(photo.rgb * 255).astype(np.uint8), gradient_rgb_u8)
+
+
+def test_write_image_webp_lossy_round_trip_close_and_smaller(tmp_path, gradient_rgb_u8, noise_rgb_u8):
+    lossy = write_image(tmp_path / "lossy.webp", gradient_rgb_u8, quality=90)
+    decoded = _pixels(lossy).astype(np.int16)
+    assert decoded.shape == gradient_rgb_u8.shape
+    assert np.abs(decoded - gradient_rgb_u8).mean() < 3.0  # a close copy of the picture
+    lossy = write_image(tmp_path / "noise_lossy.webp", noise_rgb_u8, quality=90)
+    exact = write_image(tmp_path / "noise_exact.webp", noise_rgb_u8, quality=100)
+    assert lossy.stat().st_size < exact.stat().st_size
+
+
+def test_write_image_webp_keeps_exif_and_marks_it_ours(tmp_path, gradient_rgb_u8):
+    from ideepcolor_app.imageio.verify import is_our_output, is_whole_image
+
+    path = write_image(tmp_path / "e.webp", gradient_rgb_u8, exif=_exif(artist="Grandpa", orientation=6))
+    with Image.open(path) as image:
+        assert image.getexif()[0x013B] == "Grandpa" and image.getexif()[0x0112] == 1
+    assert is_our_output(path) and is_whole_image(path)
+
+
+def test_write_image_webp_too_large_says_which_formats_can(tmp_path):
+    with pytest.raises(ValueError, match="at most 16383 pixels a side.*choose .jpg, .png or .tif"):
+        write_image(tmp_path / "wide.webp", np.zeros((2, 16384, 3), np.uint8))
+    assert not (tmp_path / "wide.webp").exists()
+
+
 def test_write_image_float_input_is_rounded_and_clipped(tmp_path, random_rgb):
     rgb = random_rgb.copy()
     rgb[0, 0] = (-0.5, 1.5, 0.5)
@@ -141,12 +175,12 @@ def test_write_image_uint8_to_16_bit_tiff_scales_exactly(tmp_path):
 # --- bad arguments -----------------------------------------------------------------------
 
 def test_write_image_unknown_suffix_lists_supported(tmp_path, gradient_rgb_u8):
-    with pytest.raises(ValueError, match=r"\.jpg, \.jpeg, \.png, \.tif, \.tiff"):
+    with pytest.raises(ValueError, match=r"\.jpg, \.jpeg, \.png, \.webp, \.tif, \.tiff"):
         write_image(tmp_path / "out.bmp", gradient_rgb_u8)
-    assert SUPPORTED_OUTPUT_SUFFIXES == (".jpg", ".jpeg", ".png", ".tif", ".tiff")
+    assert SUPPORTED_OUTPUT_SUFFIXES == (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
 
 
-@pytest.mark.parametrize("suffix", [".png", ".jpg"])
+@pytest.mark.parametrize("suffix", [".png", ".jpg", ".webp"])
 def test_write_image_refuses_16_bit_png_and_jpeg(tmp_path, gradient_rgb_u8, suffix):
     with pytest.raises(ValueError, match="use .tif for 16-bit"):
         write_image(tmp_path / f"out{suffix}", gradient_rgb_u8, bit_depth=16)
@@ -177,15 +211,15 @@ def test_write_image_rejects_bad_exif(tmp_path, gradient_rgb_u8):
 
 @pytest.mark.parametrize(("name", "suffix"), [
     ("jpg", ".jpg"), ("JPEG", ".jpg"), ("png", ".png"), ("tif", ".tif"), ("tiff", ".tif"),
-    (".png", ".png"),
+    (".png", ".png"), ("webp", ".webp"), ("WEBP", ".webp"),
 ])
 def test_output_suffix_for(name, suffix):
     assert output_suffix_for(name) == suffix
 
 
 def test_output_suffix_for_unknown_lists_known():
-    with pytest.raises(ValueError, match="jpeg, jpg, png, tif, tiff"):
-        output_suffix_for("webp")
+    with pytest.raises(ValueError, match="jpeg, jpg, png, tif, tiff, webp"):
+        output_suffix_for("heic")
 
 
 # --- atomic writes -----------------------------------------------------------------------

@@ -22,7 +22,7 @@ from ideepcolor_app.cli.restore import add_restore_switch, restore_from_args
 from ideepcolor_app.cli.text import say, shown
 from ideepcolor_app.engine.backend_choice import HINTS_BACKEND, BackendChoice
 from ideepcolor_app.engine.batch import (
-    OUTPUT_FORMATS, BatchJob, BatchOutcome, BatchReport, configure_batch_threads, run_batch,
+    BESIDE_MARK, OUTPUT_FORMATS, BatchJob, BatchOutcome, BatchReport, configure_batch_threads, run_batch,
 )
 from ideepcolor_app.engine.export import SIDECAR_SUFFIX
 from ideepcolor_app.engine.shard import Shard
@@ -38,13 +38,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "on sources held out of training (its model card's held_out_psnr); the log names the "
             "backend of each photo and the summary counts them. Outputs that "
             "already exist are skipped (an interrupted run resumes) unless --overwrite is given. "
-            "Photos that would share an output name keep their suffix in it (photo_png.jpg)."
+            "Photos that would share an output name keep their suffix in it (photo_png.jpg). "
+            f"When OUT_DIR is IN_DIR, each result goes beside its photo as <name>{BESIDE_MARK}.<format> "
+            "(photo.colour.jpg), and those files are skipped as inputs on the next run."
         ),
     )
     parser.add_argument("input_dir", type=Path, metavar="IN_DIR")
     parser.add_argument("output_dir", type=Path, metavar="OUT_DIR")
     parser.add_argument("--recursive", action="store_true", help="also colourize photos in sub-folders")
-    parser.add_argument("--format", choices=OUTPUT_FORMATS, default="jpg", help="output format (default: jpg)")
+    parser.add_argument("--format", choices=OUTPUT_FORMATS, default="jpg",
+                        help="output format: jpg, png, webp (8-bit; webp at --quality 100 is lossless) "
+                             "or tif (16-bit) (default: jpg)")
     parser.add_argument("--overwrite", action="store_true", help="replace outputs that already exist")
     parser.add_argument("--shard", type=shard_spec, metavar="K/N",
                         help="do only the K-th of N deterministic parts of the folder (1 <= K <= N), "
@@ -133,6 +137,9 @@ def run(args: argparse.Namespace) -> int:
         backends = choose_backends(args)
     except USER_ERRORS as err:
         return fail(err)
+    if job.beside_inputs:
+        say(f"the output folder is the input folder: each result is written beside its photo as "
+            f"<name>{BESIDE_MARK}.{job.format} (earlier ones are skipped as inputs)")
     report = run_with_progress_bar(job, backends)
     print_report(report)
     if args.report is not None:

@@ -23,7 +23,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("input", type=Path, metavar="IN", help="the photo (JPEG, PNG, TIFF, ...)")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
-                        help="output file; .png, .jpg or .tif (16-bit) chooses the format")
+                        help="output file; .png, .jpg, .webp or .tif (16-bit) chooses the format "
+                             "(.webp at --quality 100 is lossless)")
     parser.add_argument("--hints", type=existing_file, metavar="FILE", help="a .hints.json file of colour hints")
     add_backend_options(parser)
     add_temperature_option(parser)

@@ -41,7 +41,7 @@ def add_temperature_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_quality_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quality", type=quality, default=95, metavar="Q", help="JPEG quality 1-100 (default: 95)")
+    parser.add_argument("--quality", type=quality, default=95, metavar="Q", help="JPEG and WebP quality 1-100; WebP at 100 is lossless (default: 95)")
 
 
 def open_backend(args: argparse.Namespace) -> Backend:

@@ -5,8 +5,12 @@ Rules (the same for every front end):
 - Photos are found by suffix, in a stable (sorted) order; hidden files and folders are skipped.
 - An output folder inside the input folder is never searched, and images in the output folder
   that this app wrote (`imageio.verify.is_our_output`) are never inputs, so earlier outputs
-  are not colourized again on the next run, even with OUT_DIR = IN_DIR.
+  are not colourized again on the next run.
 - Each output keeps the photo's relative path and stem, with the suffix of the chosen format.
+  When the output folder is the input folder, each result goes beside its photo as
+  ``<stem>.colour<suffix>`` (`BESIDE_MARK`), so that a JPEG never replaces its own photo; those
+  files are recognised as outputs on the next run (by their Software tag, or by their name
+  beside a photo of the same stem) and skipped as inputs, so a rerun resumes.
   Photos whose outputs would share a name (``photo.jpg``, ``photo.JPG``, ``photo.png``) each
   get their own: the original suffix joins the stem (``photo_JPG.jpg``); see `assign_outputs`.
 - An output that would replace its own input photo is refused (reported as a failure).
@@ -63,16 +67,20 @@ __all__ = [
     "BatchJob",
     "BatchOutcome",
     "BatchReport",
+    "BESIDE_MARK",
     "BackendChoice",
     "assign_outputs",
     "configure_batch_threads",
     "describe_error",
     "find_photos",
     "run_batch",
+    "writes_beside_inputs",
 ]
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp", ".gif"}
-OUTPUT_FORMATS = ("jpg", "png", "tif")
+OUTPUT_FORMATS = ("jpg", "png", "webp", "tif")
+#: What joins the stem of a result written beside its photo (output folder = input folder).
+BESIDE_MARK = ".colour"
 REPLACES_INPUT = "the output would replace the input photo; choose another output folder or format"
 
 # Errors caused by the user's files, described in one line without the exception type.
@@ -116,23 +124,39 @@ def find_photos(input_dir: Path, recursive: bool, exclude: Path | None = None) -
             continue
         if path.suffix.lower() not in PHOTO_SUFFIXES:
             continue
-        if output_dir is not None and output_dir in path.parents and is_our_output(path):
+        if output_dir is not None and output_dir in path.parents and (is_our_output(path) or _beside_output(path)):
             continue
         photos.append(path)
     return photos
 
 
-def assign_outputs(photos: list[Path], input_dir: Path, output_dir: Path, suffix: str) -> list[tuple[Path, bool]]:
+def _beside_output(path: Path) -> bool:
+    """A `<stem>.colour.<ext>` next to a photo `<stem>.*`: a result written beside its photo
+    (recognised by name too, in case another program re-saved it without our Software tag)."""
+    if not path.stem.endswith(BESIDE_MARK):
+        return False
+    stem = path.stem[: -len(BESIDE_MARK)]
+    return any(path.with_name(stem + suffix).is_file() for suffix in PHOTO_SUFFIXES)
+
+
+def writes_beside_inputs(input_dir: Path, output_dir: Path) -> bool:
+    """Whether results go beside their photos (`BESIDE_MARK`): the output folder is the input folder."""
+    return Path(input_dir).resolve() == Path(output_dir).resolve()
+
+
+def assign_outputs(photos: list[Path], input_dir: Path, output_dir: Path, suffix: str,
+                   mark: str = "") -> list[tuple[Path, bool]]:
     """Give each photo its own output path: (destination, renamed) in the order of `photos`.
 
-    The output is ``<output_dir>/<relative folder>/<stem><suffix>``. Photos whose outputs
+    The output is ``<output_dir>/<relative folder>/<stem><mark><suffix>`` (`mark` is
+    `BESIDE_MARK` when results go beside their photos, else empty). Photos whose outputs
     would be the same file (compared case-insensitively, as on macOS and Windows) all get
     their original suffix in the stem instead, and a clash that remains (a case-only one) adds
     ``_2``, ``_3``: ``photo.JPG``, ``photo.jpg``, ``photo.png`` (sorted) -> ``photo_JPG.jpg``,
     ``photo_jpg_2.jpg``, ``photo_png.jpg``. `photos` comes sorted, so a rerun over the
     same photos gives the same names.
     """
-    plain = [(output_dir / p.relative_to(input_dir)).with_suffix(suffix) for p in photos]
+    plain = [(output_dir / p.relative_to(input_dir)).with_name(p.stem + mark + suffix) for p in photos]
     groups = Counter(str(path).casefold() for path in plain)
     taken = set(groups)
     assigned = []
@@ -140,7 +164,7 @@ def assign_outputs(photos: list[Path], input_dir: Path, output_dir: Path, suffix
         if groups[str(path).casefold()] == 1:
             assigned.append((path, False))
             continue
-        stem = f"{photo.stem}_{photo.suffix.lstrip('.')}"
+        stem = f"{photo.stem}_{photo.suffix.lstrip('.')}{mark}"
         candidate, count = path.with_name(stem + suffix), 1
         while str(candidate).casefold() in taken:
             count += 1
@@ -165,6 +189,12 @@ class BatchJob:
     shard: Shard | None = None
     restore: RestoreOptions | None = None
 
+    @property
+    def beside_inputs(self) -> bool:
+        """True when the output folder is the input folder: results go beside their photos
+        as ``<stem>.colour.<ext>``."""
+        return writes_beside_inputs(self.input_dir, self.output_dir)
+
     def plan(self) -> list[BatchItem]:
         """List the photos with their destinations and sidecar files (existing ones only);
         with a `shard`, only that shard's photos (named as in a run over the whole folder).
@@ -179,7 +209,8 @@ class BatchJob:
         suffix = output_suffix_for(self.format)
         photos = find_photos(input_dir, self.recursive, exclude=output_dir)
         items = []
-        for photo, (destination, renamed) in zip(photos, assign_outputs(photos, input_dir, output_dir, suffix)):
+        mark = BESIDE_MARK if self.beside_inputs else ""
+        for photo, (destination, renamed) in zip(photos, assign_outputs(photos, input_dir, output_dir, suffix, mark)):
             if self.shard is not None and not self.shard.holds(photo.relative_to(input_dir)):
                 continue
             sidecar = sidecar_hints_path(photo)

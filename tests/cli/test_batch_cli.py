@@ -63,6 +63,30 @@ def test_batch_into_its_own_folder_never_touches_the_inputs(photo_folder, capsys
     assert "a.png" in capsys.readouterr().out  # reported, not silently skipped
 
 
+def test_batch_in_in_twice_writes_beside_the_jpegs_and_exits_zero(photo_folder, capsys):
+    (photo_folder / "broken.jpg").unlink()
+    before = {p: p.read_bytes() for p in photo_folder.rglob("*") if p.is_file()}
+    assert run_batch(photo_folder, photo_folder, "--format", "jpg") == 0
+    out = capsys.readouterr().out
+    assert out.count("the output folder is the input folder: each result is written beside its photo "
+                     "as <name>.colour.jpg") == 1
+    assert "2 colourized (levin 2), 0 skipped (output exists), 0 failed" in out
+    assert Image.open(photo_folder / "a.colour.jpg").size == (48, 32)
+    assert Image.open(photo_folder / "b.colour.jpg").size == (48, 32)
+    assert run_batch(photo_folder, photo_folder, "--format", "jpg") == 0  # resumes: nothing to do
+    assert "0 colourized, 2 skipped (output exists), 0 failed" in capsys.readouterr().out
+    for path, content in before.items():
+        assert path.read_bytes() == content
+    assert sorted(p.name for p in photo_folder.glob("*.jpg")) == ["a.colour.jpg", "b.colour.jpg", "b.jpg"]
+
+
+def test_batch_webp_output(photo_folder, tmp_path):
+    (photo_folder / "broken.jpg").unlink()
+    assert run_batch(photo_folder, tmp_path / "out", "--format", "webp", "--quality", "100") == 0
+    with Image.open(tmp_path / "out" / "a.webp") as image:
+        assert image.format == "WEBP" and image.size == (48, 32)
+
+
 def test_batch_missing_input_folder(tmp_path, capsys):
     assert run_batch(tmp_path / "nope", tmp_path / "out") == 1
     assert "no such folder" in capsys.readouterr().err

@@ -37,7 +37,7 @@ def hint_file(tmp_path, x=8, ab=(60.0, 40.0)):
     return path
 
 
-@pytest.mark.parametrize("suffix,dtype", [(".png", np.uint8), (".jpg", np.uint8), (".tif", np.uint16)])
+@pytest.mark.parametrize("suffix,dtype", [(".png", np.uint8), (".jpg", np.uint8), (".webp", np.uint8), (".tif", np.uint16)])
 def test_colorize_writes_each_format(photo_png, tmp_path, suffix, dtype):
     out = tmp_path / f"out{suffix}"
     assert main(["colorize", str(photo_png), "-o", str(out), "--backend", "levin", "--size", "16",

@@ -86,7 +86,33 @@ def test_overwrite_replaces_existing_outputs(folder, tmp_path, recording_backend
     assert Image.open(out / "a.png").size == (24, 16)
 
 
-def test_output_that_would_replace_its_input_is_refused(folder, recording_backend):
+def test_output_folder_is_input_folder_writes_beside_each_photo_and_resumes(folder, recording_backend):
+    (folder / "broken.png").unlink()
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    first = run_batch(job(folder, folder, recursive=True), recording_backend)
+    assert [p.name for p in first.done] == ["a.png", "b.png", "c.png", "d.png"] and not first.failed
+    for photo, content in before.items():
+        assert photo.read_bytes() == content  # no photo replaced
+    beside = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.colour.png"))
+    assert beside == ["a.colour.png", "b.colour.png", "c.colour.png", "sub/d.colour.png"]
+    assert Image.open(folder / "a.colour.png").size == (24, 16)
+    second = run_batch(job(folder, folder, recursive=True), recording_backend)
+    assert [p.name for p in second.skipped] == ["a.png", "b.png", "c.png", "d.png"]  # outputs are not inputs
+    assert not second.done and not second.failed
+
+
+def test_a_result_beside_its_photo_is_known_by_name_without_our_tag(folder, tmp_path):
+    Image.new("RGB", (24, 16)).save(folder / "a.colour.png")  # re-saved elsewhere: no Software tag
+    Image.new("RGB", (24, 16)).save(folder / "z.colour.png")  # no photo "z": a photo of its own
+    names = [p.name for p in find_photos(folder, False, exclude=folder)]
+    assert "a.colour.png" not in names and "z.colour.png" in names
+    assert "a.colour.png" in [p.name for p in find_photos(folder, False, exclude=tmp_path / "out")]
+
+
+def test_an_output_that_is_its_own_input_is_still_refused(folder, recording_backend, monkeypatch):
+    import ideepcolor_app.engine.batch as batch
+
+    monkeypatch.setattr(batch, "BESIDE_MARK", "")  # the last guard, should naming ever collide
     before = (folder / "a.png").read_bytes()
     report = run_batch(job(folder, folder), recording_backend)
     assert (folder / "a.png").read_bytes() == before

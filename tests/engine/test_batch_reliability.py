@@ -63,7 +63,7 @@ def test_batch_into_its_input_folder_recognises_its_own_outputs(tmp_path, record
     assert len(first.done) == 2 and not first.failed
     second = run_batch(job(root, root), recording_backend)
     assert (len(second.done), len(second.skipped), second.failed) == (0, 2, [])
-    assert sorted(p.name for p in root.iterdir()) == ["a.jpg", "a.png", "b.jpg", "b.png"]
+    assert sorted(p.name for p in root.iterdir()) == ["a.colour.jpg", "a.png", "b.colour.jpg", "b.png"]
 
 
 def test_an_output_cut_short_is_made_again_on_resume(tmp_path, recording_backend):

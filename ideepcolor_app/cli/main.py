@@ -26,9 +26,9 @@ def commands(argv: list[str] | None = None) -> tuple:
         from ideepcolor_app.cli import gui
 
         return (gui,)
-    from ideepcolor_app.cli import batch, bench, colorize, demo, gui, restore, weights_cmd
+    from ideepcolor_app.cli import batch, bench, colorize, demo, desktop_cmd, gui, restore, weights_cmd
 
-    return gui, colorize, restore, batch, demo, bench, weights_cmd
+    return gui, colorize, restore, batch, demo, bench, weights_cmd, desktop_cmd
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:

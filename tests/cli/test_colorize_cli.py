@@ -7,7 +7,8 @@ from PIL import Image
 from ideepcolor_app.cli.main import build_parser, main
 from ideepcolor_app.engine.backends import create_backend
 
-COMMANDS = [["colorize"], ["batch"], ["demo"], ["bench"], ["weights"], ["weights", "list"], ["weights", "import"]]
+COMMANDS = [["colorize"], ["batch"], ["demo"], ["bench"], ["weights"], ["weights", "list"], ["weights", "import"],
+            ["install-desktop"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

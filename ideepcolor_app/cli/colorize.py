@@ -60,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
         backend = open_backend(args)
         if hints is not None:
             warn_ignored_hints(backend, hints, args.hints)
+            if hints.damage_strokes and not args.restore:
+                warn(f"the damage strokes in {args.hints} correct the restoration: they apply only with --restore")
         written = colorize_file(
             args.input, args.output, backend, hints=hints, hints_source=args.hints,
             working_size=args.size, temperature=args.temperature, quality=args.quality,

@@ -18,7 +18,8 @@ Rules (the same for every front end):
   interrupted or cancelled run resumes where it stopped. One that does not decode (cut short
   by a full disk or a crash of another program) is made again.
 - The options and the output folder are checked before the first photo (`BatchJob.check`).
-- With `restore`, each photo is restored first (`ideepcolor_app.restore`); resuming is the same.
+- With `restore`, each photo is restored first (`ideepcolor_app.restore`), its damage mask
+  corrected by the damage strokes of its sidecar (whatever the backend); resuming is the same.
 - Which backend colourizes a photo is a `BackendChoice`: by default a photo with a sidecar
   ``<stem>.hints.json`` gets `hints` with those hints and any other the automatic backend that
   scores best on held-out sources; a forced backend takes every photo (and a sidecar's hints
@@ -275,8 +276,11 @@ def _read(item: BatchItem, job: BatchJob, choice: BackendChoice) -> _Read:
     has_hints = job.use_sidecar_hints and item.sidecar is not None
     name = choice.name_for(has_hints)
     hints = item.sidecar if has_hints and choice.uses_local_hints(name) else None
+    # With restore, the sidecar's damage strokes count for every backend (read once if both use it).
+    damage = item.sidecar if has_hints and job.restore is not None and hints is None else None
     try:
-        loaded = load_photo(item.photo, hints=hints, working_size=job.working_size, restore=job.restore)
+        loaded = load_photo(item.photo, hints=hints, working_size=job.working_size, restore=job.restore,
+                            damage_hints=damage)
     except Exception as err:  # noqa: BLE001 - one bad photo must not stop the batch
         return _Read(name, outcome=BatchOutcome("failed", describe_error(err), name))
     return _Read(name, loaded=loaded, sidecar=hints)

@@ -29,7 +29,7 @@ _photo_tokens = itertools.count(1)
 class Event:
     """A list of callbacks called with the new value; a tiny stand-in for psygnal's SignalInstance.
 
-    Kept rather than depending on psygnal (issue 11 considered it): the document needs only
+    Kept rather than depending on psygnal: the document needs only
     connect / disconnect / emit / blocked, which this class gives in 30 lines, with the same
     names as psygnal's, so that a later switch is a change of this class alone.
     """
@@ -66,7 +66,7 @@ class DocumentEvents:
 
     photo: (path | None) a photo was opened (hints, selection, global store and the colour of
         new points are reset too).
-    hints: (Hints) any local or global hint changed.
+    hints: (Hints) any local or global hint, or a damage stroke, changed.
     selected: (int | None) the selected point index changed.
     current_ab: (tuple[float, float] | None) the colour new points take changed.
     patch_size: (int) the patch side new points take changed.
@@ -75,7 +75,8 @@ class DocumentEvents:
     modified: (bool) the hints started or stopped differing from the saved ones.
     lightness: (RestoreOptions | None) the photo's L was replaced by a restored one (or the
         original again, None); the hints stay.
-    changed: (int) emitted once after any change that needs a new render, with the new generation.
+    changed: (int) emitted once after any change that needs a new render, with the new generation
+        (not for damage strokes alone: they change the render through the restored `lightness`).
     """
 
     NAMES = ("photo", "hints", "selected", "current_ab", "patch_size", "global_store",
@@ -96,7 +97,7 @@ class Document:
         original_l: the photo's own L as opened (`l_full` when nothing is restored).
         restore: the `RestoreOptions` `l_full` was restored with, or None.
         photo_token: a number that changes whenever another photo is opened or its L changes.
-        hints: the local and global hints (`Hints`, sized to the photo).
+        hints: the local and global hints and the damage strokes (`Hints`, sized to the photo).
         selected: index of the selected point, or None.
         current_ab: the CIELAB ab new points take, or None (then a new point takes the colour
             predicted at its pixel).
@@ -225,14 +226,16 @@ class Document:
                              f"{self.image_size[0]}x{self.image_size[1]}")
         if hints == self.hints:
             return
-        was_modified = self.modified
+        was_modified, old = self.modified, self.hints
         self.hints = hints
         if self.selected is not None and self.selected >= len(hints.points):
             self.set_selected(None)
+        colour_changed = hints.with_damage_strokes(()) != old.with_damage_strokes(())
         self.events.hints.emit(hints)
         if self.modified != was_modified:
             self.events.modified.emit(self.modified)
-        self._bump()
+        if colour_changed:  # damage strokes alone change the restored L, which bumps by itself
+            self._bump()
 
     def set_selected(self, index: int | None) -> None:
         if index is not None and not 0 <= index < len(self.hints.points):

@@ -98,8 +98,13 @@ def load_photo(
     hints_source: str | os.PathLike | None = None,
     working_size: int = DEFAULT_WORKING_SIZE,
     restore: RestoreOptions | None = None,
+    damage_hints: Hints | Path | None = None,
 ) -> LoadedPhoto:
     """Read `source`, check its hints and the memory it needs, and compute its (restored) L.
+
+    With `restore`, the damage strokes of `damage_hints` correct the restoration's damage mask
+    (default: those of `hints`; a batch passes the photo's sidecar even to a backend that
+    takes no hints).
 
     Raises:
         ImageReadError, HintsFileError, HintsMismatchError: bad input.
@@ -108,6 +113,21 @@ def load_photo(
     source = Path(source)
     photo = read_photo(source)
     height, width = photo.rgb.shape[:2]
+    hints = _checked_hints(hints, hints_source, source, width, height)
+    strokes = ()
+    if restore is not None:
+        damage = hints if damage_hints is None else _checked_hints(damage_hints, None, source, width, height)
+        strokes = damage.damage_strokes if damage is not None else ()
+    check_memory(width, height, working_size, str(source))
+    l_full = rgb_to_l_np(np.asarray(photo.rgb, dtype=np.float32))
+    if restore is not None:
+        l_full = np.array(restore_lightness(l_full, restore, strokes).l)  # writable, for torch
+    return LoadedPhoto(source, l_full, photo.exif, hints)
+
+
+def _checked_hints(hints: Hints | Path | None, hints_source: str | os.PathLike | None, source: Path,
+                   width: int, height: int) -> Hints | None:
+    """`hints` (read when it is a path), checked to be made for a `width` x `height` photo."""
     hints_source = os.fspath(hints if isinstance(hints, Path) else hints_source or "the hints")
     if isinstance(hints, Path):
         hints = load_hints(hints, num_bins=DEFAULT_NUM_BINS)
@@ -116,11 +136,7 @@ def load_photo(
             f"{hints_source}: image: made for a {hints.width}x{hints.height} photo, "
             f"but {source} is {width}x{height}"
         )
-    check_memory(width, height, working_size, str(source))
-    l_full = rgb_to_l_np(np.asarray(photo.rgb, dtype=np.float32))
-    if restore is not None:
-        l_full = np.array(restore_lightness(l_full, restore).l)  # writable, for torch
-    return LoadedPhoto(source, l_full, photo.exif, hints)
+    return hints
 
 
 def colorize_loaded(
@@ -160,7 +176,8 @@ def colorize_file(
 
     `hints` is a `Hints` or the path of a hints file; `hints_source` names the file in errors
     when `hints` was loaded already. With `restore`, the photo's lightness is restored first
-    (grain, dust, scratches, fading: `ideepcolor_app.restore`) and the restored one colourized.
+    (grain, dust, scratches, fading: `ideepcolor_app.restore`), its damage mask corrected by the
+    damage strokes of `hints`, and the restored one colourized.
     The stages (`load_photo`, `colorize_loaded`, `write_image`) are public so that a batch can
     overlap them across photos.
 

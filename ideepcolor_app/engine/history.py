@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from ideepcolor_app.engine.document import Document, Event
-from ideepcolor_app.hints import GlobalHints, HintPoint, Hints
+from ideepcolor_app.hints import DamageStroke, GlobalHints, HintPoint, Hints
 
 
 class Command(Protocol):
@@ -62,7 +62,8 @@ class _StateChange:
         self.before.apply(doc)
 
     def is_noop(self) -> bool:
-        """True when the hints would not change (selection alone is not an undo step)."""
+        """True when the hints (points, global hints, damage strokes) would not change (selection
+        alone is not an undo step)."""
         return self.before.hints == self.after.hints and self.before.store == self.after.store
 
     def merge(self, other: Command) -> bool:
@@ -135,13 +136,21 @@ class RemoveHint(_Edit):
 
 
 class ClearHints(_Edit):
-    """Remove every local hint (the global hints stay)."""
+    """Remove every local hint (the global hints and the damage strokes stay)."""
 
     text = "clear points"
 
     def __init__(self, doc: Document) -> None:
-        hints = Hints(doc.hints.width, doc.hints.height, (), doc.hints.global_hints)
-        super().__init__(doc, hints, None)
+        super().__init__(doc, doc.hints.without_points(), None)
+
+
+class AddDamageStroke(_Edit):
+    """Append a brush stroke on the restoration's damage mask (one whole drag: one undo step)."""
+
+    TEXTS = {"add": "paint damage", "remove": "erase damage"}
+
+    def __init__(self, doc: Document, stroke: DamageStroke) -> None:
+        super().__init__(doc, doc.hints.with_damage_stroke(stroke), doc.selected, text=self.TEXTS[stroke.mode])
 
 
 class SetGlobalHints(_Edit):

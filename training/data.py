@@ -29,19 +29,23 @@ logger = logging.getLogger(__name__)
 MANIFEST = "MANIFEST.csv"
 
 
-def photo_sources(folder: Path) -> dict[str, str]:
-    """Resolved photo path -> `source_package`, from the MANIFEST.csv in or above `folder`.
+def manifest_column(folder: Path, column: str) -> dict[str, str]:
+    """Resolved photo path -> one column of the MANIFEST.csv in or above `folder`.
 
     The corpus keeps one manifest beside its split folders, with paths relative to it. A
-    folder without a manifest gives an empty mapping (every photo's source is unknown).
+    folder without a manifest gives an empty mapping (nothing is known about its photos).
     """
     for root in (folder, folder.parent):
         manifest = root / MANIFEST
         if manifest.is_file():
             with manifest.open(newline="", encoding="utf-8") as f:
-                return {str((root / row["file"]).resolve()): row["source_package"]
-                        for row in csv.DictReader(f)}
+                return {str((root / row["file"]).resolve()): row[column] for row in csv.DictReader(f)}
     return {}
+
+
+def photo_sources(folder: Path) -> dict[str, str]:
+    """Resolved photo path -> `source_package`, from the MANIFEST.csv in or above `folder`."""
+    return manifest_column(folder, "source_package")
 
 
 def list_photos(folders: Sequence[str | Path], exclude_sources: Sequence[str] = (),

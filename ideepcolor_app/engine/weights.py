@@ -32,8 +32,8 @@ BUNDLED_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 CARD_VERSION = 1
 # The network families each backend runs (a backend's default weights carry its own name).
 # `gan` names a training method (a generator against the PatchGAN critic), not a layout: its
-# generator may be the U-Net head or the fusion head, adversarially fine-tuned (README
-# "Quality"). Where a family fits several backends, the first listed is the one advised.
+# generator may be the U-Net head or the fusion head, adversarially fine-tuned
+# (docs/models.md, "gan"). Where a family fits several backends, the first listed is the one advised.
 BACKEND_FAMILIES = {
     "hints": ("hints", "propagated_hints"),
     "zhang": ("zhang", "zhang_lite"),
@@ -60,6 +60,9 @@ class ModelCard:
     training_data: str | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
     source: str | None = None
+    #: The weights' licence and the training data's: {"weights": "MIT", "training_photos":
+    #: {licence: photo count}, ...}; None for weights that do not say.
+    licence: dict[str, Any] | None = None
     init_seed: int | None = None
     sha256: str | None = None
     card_version: int = CARD_VERSION

@@ -1,13 +1,14 @@
 """The networks we ship are trained, evaluated, and do what their backends promise."""
 
 import json
+import re
 
 import numpy as np
 import pytest
 import torch
 
 from ideepcolor_app.engine.backends import create_backend
-from ideepcolor_app.engine.weights import BUNDLED_MODELS_DIR
+from ideepcolor_app.engine.weights import BUNDLED_MODELS_DIR, read_card
 from ideepcolor_app.hints import HintPoint, Hints, rasterize_hints
 
 SIZE = 128
@@ -27,6 +28,16 @@ def test_shipped_network_is_trained_and_its_card_has_val_numbers(name):
     evaluation = card["metrics"]["evaluation"]
     assert set(evaluation["psnr"]) >= {"0"} and 15.0 < evaluation["psnr"]["0"] < 40.0
     assert create_backend(name, device="cpu").trained
+
+
+@pytest.mark.parametrize("name", ["hints", "zhang", "gan", "fusion", "reference/plain", "reference/fusion_attention"])
+def test_shipped_card_states_the_licences_of_weights_and_training_photos(name):
+    card = read_card(BUNDLED_MODELS_DIR / f"{name}.safetensors")
+    assert card.licence["weights"] == "MIT"
+    photos = int(re.match(r"\S+ \((\d+) photos\)", card.training_data).group(1))
+    assert sum(card.licence["training_photos"].values()) == photos
+    assert "public-domain" in card.licence["training_photos"]
+    assert ("encoder" in card.licence) == bool(card.config.get("pretrained_backbone"))
 
 
 def hint_result(ab) -> torch.Tensor:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 import torch
+from PIL import Image
 from safetensors.torch import load_file
 
 from training.loop import CHECKPOINT, RunState, lr_factor, run_progress, train
 
-from .conftest import tiny_config
+from .conftest import colourful_photo, tiny_config
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -130,3 +131,20 @@ def test_train_command_sets_config_values_and_rejects_malformed_ones(photo_dir, 
     with pytest.raises(SystemExit):
         main([str(config), "--set", "batch_size=3"])
     assert "expected SECTION.KEY=VALUE" in capsys.readouterr().err
+
+
+def test_card_licence_counts_training_photos_by_their_manifest_licence(tmp_path):
+    from training.loop import describe_licence
+
+    train = tmp_path / "train"
+    train.mkdir()
+    for name in ("a", "b", "c", "d"):  # d has no manifest row
+        Image.fromarray(colourful_photo(0, 8, 8)).save(train / f"{name}.png")
+    rows = ["file,split,source_package,license", "train/a.png,train,pkg1,CC0-1.0", "train/b.png,train,pkg1,CC0-1.0",
+            "train/c.png,train,pkg2,GPL-3.0"]
+    (tmp_path / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
+    licence = describe_licence([train], exclude_sources=("pkg2",), pretrained_encoder=True)
+    assert licence["weights"] == "MIT"
+    assert licence["training_photos"] == {"CC0-1.0": 2, "unknown (not in a MANIFEST.csv)": 1}
+    assert "Apache-2.0" in licence["encoder"]
+    assert "encoder" not in describe_licence([train])

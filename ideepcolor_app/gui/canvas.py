@@ -1,10 +1,12 @@
 """The two image views: grayscale input with hint points, and the live colour result.
 
-This is the only module that converts between pyqtgraph scene (x, y) and image positions.
+This module (with `brush_layer.py`, its damage brush) is the only one that converts between
+pyqtgraph scene (x, y) and image positions.
 Image positions are photo pixels (x to the right, y down, origin at the top-left corner), the
 same convention as `HintPoint`. The canvas owns no document state: it draws what it is given
 (`set_points`) and emits intents (`pointAdded`, `pointMoved`, ...) for the main window to turn
-into commands.
+into commands. While a damage brush is chosen (`set_brush`), left clicks and drags on the input
+view paint strokes instead (`brush.strokePainted`, see `brush_layer.py`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
+
+from ideepcolor_app.gui.brush_layer import QtBrushLayer
 
 #: How close (screen pixels) the pointer must be to a point to grab it.
 GRAB_RADIUS_PX = 10
@@ -33,6 +37,11 @@ class _HintViewBox(pg.ViewBox):
         if not self._interactive or self._canvas.pan_mode:
             return super().mouseClickEvent(ev)
         pos = self.mapSceneToView(ev.scenePos())
+        if self._canvas.brush.active and ev.button() != Qt.MouseButton.MiddleButton:
+            ev.accept()  # a brush paints with the left button; the right one does nothing
+            if ev.button() == Qt.MouseButton.LeftButton:
+                self._canvas.brush.dab(pos.x(), pos.y())
+            return
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             self._canvas._click(pos.x(), pos.y())
@@ -43,8 +52,20 @@ class _HintViewBox(pg.ViewBox):
             super().mouseClickEvent(ev)
 
     def mouseDragEvent(self, ev, axis=None) -> None:
-        """A left drag moves the point under it; on the background (or with Space held) it pans."""
+        """A left drag moves the point under it, or paints with the brush; on the background (or
+        with Space held) it pans."""
         if self._interactive and ev.button() == Qt.MouseButton.LeftButton and not self._canvas.pan_mode:
+            brush = self._canvas.brush
+            if brush.active:
+                ev.accept()
+                if ev.isStart():
+                    start = self.mapSceneToView(ev.buttonDownScenePos())
+                    brush.press(start.x(), start.y())
+                pos = self.mapSceneToView(ev.scenePos())
+                brush.move(pos.x(), pos.y())
+                if ev.isFinish():
+                    brush.release()
+                return
             if ev.isStart():
                 start = self.mapSceneToView(ev.buttonDownScenePos())
                 self._canvas._drag_start(start.x(), start.y())
@@ -107,6 +128,7 @@ class QtCanvas(QWidget):
         self.result_image = pg.ImageItem(axisOrder="row-major")
         self.input_view.addItem(self.input_image)
         self.result_view.addItem(self.result_image)
+        self.brush = QtBrushLayer(self.input_view, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._layout_widget)
@@ -208,8 +230,18 @@ class QtCanvas(QWidget):
     def set_pan_mode(self, on: bool) -> None:
         """While on (Space held), a left drag pans even over a point and clicks add nothing."""
         self.pan_mode = bool(on)
-        cursor = Qt.CursorShape.OpenHandCursor if on else Qt.CursorShape.ArrowCursor
-        self.viewport.setCursor(cursor)
+        self._set_cursor()
+
+    def set_brush(self, mode: str | None, radius: float | None = None) -> None:
+        """Paint the damage mask ("add" / "remove", `radius` in photo pixels) instead of adding
+        points, or go back to points (None)."""
+        self.brush.set_brush(mode, radius)
+        self._set_cursor()
+
+    def _set_cursor(self) -> None:
+        shape = (Qt.CursorShape.OpenHandCursor if self.pan_mode else
+                 Qt.CursorShape.CrossCursor if self.brush.active else Qt.CursorShape.ArrowCursor)
+        self.viewport.setCursor(shape)
 
     def shown_side(self) -> int:
         """Screen pixels the photo's longest side covers in one view now (device pixels)."""
@@ -320,7 +352,7 @@ class QtCanvas(QWidget):
         self.dragFinished.emit(index)
 
     def _wheel(self, x: float, y: float, delta: int) -> bool:
-        index = self.point_at(x, y)
+        index = None if self.brush.active else self.point_at(x, y)
         if index is None or delta == 0:
             return False
         size = self._points[index][2] + (1 if delta > 0 else -1)

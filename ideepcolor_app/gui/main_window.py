@@ -21,6 +21,7 @@ from ideepcolor_app.engine.history import (AddHint, ClearHints, MoveHint, Recolo
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE
 from ideepcolor_app.engine.swatches import hint_colours_u8
 from ideepcolor_app.gui import menus, restore_switch, window_layout
+from ideepcolor_app.gui.damage_brush import QtDamageBrush
 from ideepcolor_app.gui.file_actions import QtFileActions
 from ideepcolor_app.gui.recovery import QtRecovery
 from ideepcolor_app.gui.settings import QtAppSettings, default_settings, default_recovery_folder
@@ -73,6 +74,7 @@ class QtMainWindow(QMainWindow):
         menus.build_menus(self)
         self._connect()
         self.restorer = restore_switch.QtRestoreSwitch(self)
+        self.damage_brush = QtDamageBrush(self)
         self.worker = QtRenderWorker(self.colorizer, self)
         self.worker.ready.connect(self._on_worker_ready)
         self._restore_layout()

@@ -22,6 +22,10 @@ Wheel over a point (or the Patch size slider): its patch size, 1 to 9.<br><br>
 Wheel over the background: zoom. Ctrl+0: fit. Ctrl+1: 100 %. Ctrl++ / Ctrl+−: zoom in / out.<br>
 Drag the background with the left button, drag with the middle button, or hold Space and
 drag: pan.<br><br>
+<b>Damage mask</b> (Restore old photo on)<br>
+Ctrl+Shift+D: show what restoration fills (red: found, blue: painted in, yellow: painted out).
+Paint damage / Erase damage: drag on the photo to mark pixels to fill or to keep; each drag is
+one undo step. Esc: back to colour points.<br><br>
 <b>Edit</b><br>
 Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo. Ctrl+S saves the hints beside the photo, Ctrl+E
 exports the colourized photo."""
@@ -63,6 +67,14 @@ def build_menus(window: QMainWindow) -> None:
     _action(window, menu, "delete", "&Delete point", window.delete_selected, [QKeySequence.StandardKey.Delete, "Backspace"])
     _action(window, menu, "clear", "&Clear all points", window.clear_points)
     _action(window, menu, "reference", "Load &reference photo…", files.ask_reference_photo)
+    menu.addSeparator()
+    panel = window.restore_panel
+    for key, action in (("paint_damage", panel.paint_action), ("erase_damage", panel.erase_action)):
+        menu.addAction(action)
+        window.actions[key] = action
+    points = _action(window, menu, "points_tool", "Back to colour &points", lambda: panel.set_tool(None), "Escape")
+    points.setEnabled(False)  # only while a brush is chosen, so Escape is free otherwise
+    panel.toolChosen.connect(lambda tool: points.setEnabled(tool is not None))
 
     menu = bar.addMenu("&View")
     canvas = window.canvas
@@ -70,6 +82,9 @@ def build_menus(window: QMainWindow) -> None:
     _action(window, menu, "actual", "&100%", canvas.actual_size, "Ctrl+1")
     _action(window, menu, "zoom_in", "Zoom &in", lambda: canvas.zoom(1.25), QKeySequence.StandardKey.ZoomIn)
     _action(window, menu, "zoom_out", "Zoom &out", lambda: canvas.zoom(0.8), QKeySequence.StandardKey.ZoomOut)
+    menu.addSeparator()
+    menu.addAction(window.restore_panel.mask_action)
+    window.actions["damage_mask"] = window.restore_panel.mask_action
     menu.addSeparator()
     for dock in window.docks.values():
         menu.addAction(dock.toggleViewAction())

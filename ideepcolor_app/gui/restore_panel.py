@@ -1,5 +1,6 @@
 """The Restore switch: restore the open photo (grain, dust, scratches, fading) before colouring it,
-with the same options as ``ideepcolor restore``, and a button held to compare with the original.
+with the same options as ``ideepcolor restore``, a button held to compare with the original,
+and the damage mask's overlay switch and brushes (Paint damage / Erase damage, a size slider).
 
 The panel only says what the user wants; the main window runs the restoration off the GUI
 thread (`ideepcolor_app.restore.RestoreCache`) and shows its outcome with `set_status`.
@@ -7,13 +8,18 @@ thread (`ideepcolor_app.restore.RestoreCache`) and shows its outcome with `set_s
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QSlider, QToolButton, QWidget)
 
 from ideepcolor_app.restore import DEFAULT_STRENGTH, DEFAULT_TONE, STRENGTHS, TONES, RestoreOptions
 
 TONE_TITLES = {"auto": "Auto (stretch a faded print)", "off": "Off (keep the tones)"}
 STRENGTH_TITLES = {"low": "Low", "medium": "Medium", "high": "High"}
+#: Brush diameters in photo pixels: the slider's range and where it starts.
+MAX_BRUSH_SIZE = 200
+DEFAULT_BRUSH_SIZE = 12
 
 
 def restore_combos() -> tuple[QComboBox, QComboBox]:
@@ -30,37 +36,97 @@ def restore_combos() -> tuple[QComboBox, QComboBox]:
 
 
 class QtRestorePanel(QWidget):
-    """Restore switch, tone and strength, a hold-to-compare button and a status line.
+    """Restore switch, tone and strength, a hold-to-compare button, the damage mask's overlay
+    switch and brushes, and a status line.
+
+    The overlay switch and the brushes are `QAction`s (`mask_action`, `paint_action`,
+    `erase_action`) so that the View and Edit menus show the same ones with their shortcuts.
+    Everything but the switch is disabled while restoration is off.
 
     Signals:
         restoreChosen(object): a `RestoreOptions`, or None when the switch is turned off.
         compareHeld(bool): True while the compare button is held down (show the original).
+        toolChosen(object): "add" (Paint damage), "remove" (Erase damage), or None (points).
+        brushSizeChanged(int): the brush diameter, in photo pixels.
     """
 
     restoreChosen = Signal(object)
     compareHeld = Signal(bool)
+    toolChosen = Signal(object)
+    brushSizeChanged = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.switch = QCheckBox("Restore old photo")
         self.switch.setToolTip("Reduce grain, fill dust and scratches, and fix fading before colourizing")
         self.tone, self.strength = restore_combos()
+        for combo in (self.tone, self.strength):  # long item texts never widen the dock or clip
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         self.compare = QPushButton("Hold to see the original")
+        self._build_mask_controls()
         self.status = QLabel("")
         self.status.setWordWrap(True)
-        layout = QFormLayout(self)
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addRow(self.switch)
-        layout.addRow("Tone", self.tone)
-        layout.addRow("Strength", self.strength)
-        layout.addRow(self.compare)
-        layout.addRow(self.status)
+        layout.setColumnStretch(1, 1)
+        layout.addWidget(self.switch, 0, 0, 1, 3)
+        self.tone_label, self.strength_label = QLabel("Tone"), QLabel("Strength")
+        layout.addWidget(self.tone_label, 1, 0)
+        layout.addWidget(self.tone, 1, 1, 1, 2)
+        layout.addWidget(self.strength_label, 2, 0)
+        layout.addWidget(self.strength, 2, 1, 1, 2)
+        layout.addWidget(self.compare, 3, 0, 1, 3)
+        layout.addWidget(self.mask_check, 4, 0, 1, 3)
+        tools = QHBoxLayout()
+        tools.addWidget(self.paint_button, 1)
+        tools.addWidget(self.erase_button, 1)
+        layout.addLayout(tools, 5, 0, 1, 3)
+        self.brush_title = QLabel("Brush")
+        layout.addWidget(self.brush_title, 6, 0)
+        layout.addWidget(self.brush_slider, 6, 1)
+        layout.addWidget(self.brush_label, 6, 2)
+        layout.addWidget(self.status, 7, 0, 1, 3)
         self.switch.toggled.connect(self._chosen)
         self.tone.currentIndexChanged.connect(lambda _i: self._chosen() if self.switch.isChecked() else None)
         self.strength.currentIndexChanged.connect(lambda _i: self._chosen() if self.switch.isChecked() else None)
         self.compare.pressed.connect(lambda: self.compareHeld.emit(True))
         self.compare.released.connect(lambda: self.compareHeld.emit(False))
         self._sync_enabled()
+
+    def _build_mask_controls(self) -> None:
+        self.mask_action = QAction("Show &damage mask", self)
+        self.mask_action.setCheckable(True)
+        self.mask_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.mask_action.setToolTip("Show what restoration fills: red found, blue painted in, yellow painted out")
+        self.mask_check = QCheckBox("Show damage mask (Ctrl+Shift+D)")
+        self.mask_check.setToolTip(self.mask_action.toolTip())
+        self.mask_action.toggled.connect(self.mask_check.setChecked)
+        self.mask_check.toggled.connect(self.mask_action.setChecked)
+        self.paint_action = QAction("&Paint damage", self)
+        self.paint_action.setToolTip("Brush: mark pixels for restoration to fill (Esc: back to colour points)")
+        self.erase_action = QAction("&Erase damage", self)
+        self.erase_action.setToolTip("Brush: keep pixels as they are where restoration would fill them "
+                                     "(Esc: back to colour points)")
+        self.tool_group = QActionGroup(self)
+        self.tool_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
+        for action in (self.paint_action, self.erase_action):
+            action.setCheckable(True)
+            self.tool_group.addAction(action)
+            action.toggled.connect(lambda _checked: self.toolChosen.emit(self.tool))
+        self.paint_button, self.erase_button = QToolButton(), QToolButton()
+        for button, action in ((self.paint_button, self.paint_action), (self.erase_button, self.erase_action)):
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.brush_slider = QSlider(Qt.Orientation.Horizontal)
+        self.brush_slider.setRange(1, MAX_BRUSH_SIZE)
+        self.brush_slider.setValue(DEFAULT_BRUSH_SIZE)
+        self.brush_slider.setToolTip("Brush diameter in photo pixels")
+        self.brush_label = QLabel()
+        self.brush_label.setMinimumWidth(self.brush_label.fontMetrics().horizontalAdvance("999 px"))
+        self.brush_slider.valueChanged.connect(self._on_brush_size)
+        self._on_brush_size(self.brush_slider.value())
 
     @property
     def options(self) -> RestoreOptions | None:
@@ -69,8 +135,27 @@ class QtRestorePanel(QWidget):
             return None
         return RestoreOptions(tone=self.tone.currentData(), strength=self.strength.currentData())
 
+    @property
+    def tool(self) -> str | None:
+        """The brush chosen: "add", "remove", or None (clicks add colour points)."""
+        return "add" if self.paint_action.isChecked() else "remove" if self.erase_action.isChecked() else None
+
+    @property
+    def brush_radius(self) -> float:
+        """The brush radius in photo pixels."""
+        return self.brush_slider.value() / 2
+
+    def set_tool(self, tool: str | None) -> None:
+        """Choose a brush ("add" / "remove") or go back to colour points (None)."""
+        self.paint_action.setChecked(tool == "add")
+        self.erase_action.setChecked(tool == "remove")
+
     def set_status(self, text: str) -> None:
         self.status.setText(text)
+
+    def _on_brush_size(self, value: int) -> None:
+        self.brush_label.setText(f"{value} px")
+        self.brushSizeChanged.emit(value)
 
     def _chosen(self, *_args) -> None:
         self._sync_enabled()
@@ -78,7 +163,12 @@ class QtRestorePanel(QWidget):
 
     def _sync_enabled(self) -> None:
         on = self.switch.isChecked()
-        for widget in (self.tone, self.strength, self.compare):
+        if not on:
+            self.set_tool(None)
+        for widget in (self.tone_label, self.tone, self.strength_label, self.strength, self.compare, self.mask_check,
+                       self.brush_title, self.brush_slider, self.brush_label):
             widget.setEnabled(on)
+        for action in (self.mask_action, self.paint_action, self.erase_action):
+            action.setEnabled(on)
         if not on:
             self.status.setText("")

@@ -1,4 +1,4 @@
-"""Read and write `*.hints.json` files (docs/DESIGN.md section 5), validating strictly.
+"""Read and write `*.hints.json` files (docs/hints-format.md), validating strictly.
 
 ```json
 {

@@ -1,4 +1,4 @@
-"""Render the README's automatic-backend grids: photos of people, and photos of held-out sources.
+"""Render docs/quality.md's automatic-backend grids: photos of people, and photos of held-out sources.
 
     python docs/make_grids.py [--photos ../shared/data/photos] [--out docs]
 

@@ -19,7 +19,7 @@ Automatic networks trade colourfulness against PSNR through one knob, measured h
   hints. A network with `learned_blend` learnt that per pixel: there is nothing to calibrate.
 
 The choice is the best PSNR among settings whose colourfulness reaches 76% of the ground
-truth's: issue 10's bar for an automatic backend is 70%, and the networks are greyer on photos
+truth's: the bar for an automatic backend is 70% (docs/quality.md), and the networks are greyer on photos
 unlike their training set (on the held-out sources, by 4-12 % of the truth's colourfulness),
 so val must clear the bar with a margin. The choice and the whole sweep go into the model card.
 `--again` replaces an earlier chroma or blend calibration (after the propagation changed).
@@ -45,7 +45,7 @@ from training.protocol import HINT_COUNTS, ground_truth_colourfulness, load_eval
 TEMPERATURES = (0.2, 0.25, 0.3, 0.34, 0.38, 0.42, 0.46, 0.5, 0.52, 0.55, 0.6, 0.7)
 PROPAGATION_BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)
 CHROMA_BOOSTS = tuple(1.0 + 0.125 * i for i in range(17))  # 1 to 3: fine, so the choice lands near the bar
-#: An automatic backend's colourfulness must reach this share of the truth's (issue 10).
+#: An automatic backend's colourfulness must reach this share of the truth's (docs/quality.md).
 COLOURFUL_ENOUGH = 0.70
 #: Colourfulness margin above the bar on val (module docstring).
 MARGIN = 0.06

@@ -80,7 +80,8 @@ class OptimConfig:
 
 @dataclass(frozen=True)
 class HintSamplingConfig:
-    """Simulated user hints (DESIGN.md section 2), plus the augmentations that teach following them."""
+    """Simulated user hints (docs/architecture.md, "Simulated hints"), plus the augmentations that teach
+    following them."""
 
     p_continue: float = 7 / 8
     max_side: int = 9

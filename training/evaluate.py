@@ -1,4 +1,4 @@
-"""Evaluate trained networks with the protocol of DESIGN.md section 3.
+"""Evaluate trained networks with the protocol of docs/architecture.md ("Evaluation protocol").
 
     python -m training.evaluate --weights models/hints.safetensors models/zhang.safetensors \\
         --images ../shared/data/photos/val --json eval.json --plot eval.png [--grid grid.jpg]
@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from ideepcolor_app.atomic import atomic_write_bytes
-from ideepcolor_app.engine.backends import Backend, HintsBackend, LevinBackend
+from ideepcolor_app.engine.backends import Backend, HintsBackend, LevinBackend, create_backend
 from ideepcolor_app.engine.weights import load_weights, read_card
 from ideepcolor_app.nets import ColorNet
 from ideepcolor_app.nets.zhang import AnnealedMean
@@ -30,6 +30,7 @@ from ideepcolor_app.propagation import LevinSolver
 from training.config import DataConfig
 from training.protocol import HINT_COUNTS, Predictor, ground_truth_colourfulness, load_eval_images, run_protocol
 from training.full_res import full_resolution_fidelity
+from training.old_print import OLD_PRINT
 from training.report import save_grid, save_plot
 
 logger = logging.getLogger(__name__)
@@ -83,10 +84,29 @@ def exact_levin_predictor(l, hints) -> torch.Tensor:
     return torch.from_numpy(ab)[None]
 
 
+def _automatic_scores(result: dict) -> dict:
+    """The scores of a protocol result at its first count, rounded for JSON."""
+    return {"psnr": round(result["psnr"][min(result["psnr"])], 3),
+            "colourfulness": round(result["colourfulness"], 3),
+            "false_colour": round(result["false_colour"], 5), "ab_error": round(result["ab_error"], 3),
+            "blotch": round(result["blotch"], 5), "incoherent_chroma": round(result["incoherent_chroma"], 3),
+            "face_error": None if result["face_error"] is None else round(result["face_error"], 3),
+            "faces": result["faces"]}
+
+
 def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256,
              limit: int | None = None, levin: bool = True, exact_levin: bool = False,
-             sources: Sequence[str] = ()) -> tuple[dict, dict[str, list[np.ndarray]]]:
-    """Run the sweep; returns (results for JSON, grid column name -> images)."""
+             sources: Sequence[str] = (), backends: Sequence[str] = (), coherence: str = "on",
+             old_print: bool = False) -> tuple[dict, dict[str, list[np.ndarray]]]:
+    """Run the sweep; returns (results for JSON, grid column name -> images).
+
+    Args:
+        backends: app backends to score by name, without points (as `ideepcolor batch` runs
+            them), with `coherence` "on" (as shipped), "off" (the network's output, boosted
+            everywhere) or "both" (the second named "<name> (no coherence)").
+        old_print: also score every automatic method on the photos' L aged by
+            `training.old_print.OLD_PRINT` (stored under "old_print").
+    """
     images = load_eval_images(image_dirs, size, limit, sources)
     methods: dict[str, dict] = {}
     columns: dict[str, list[np.ndarray]] = {"grey input": [im.grey_u8 for im in images]}
@@ -100,10 +120,22 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
                          "leak": {str(k): round(v, 3) for k, v in result["leak"].items()},
                          "colourfulness": round(result["colourfulness"], 3),
                          "false_colour": round(result["false_colour"], 5),
-                         "border_stripes": round(result["border_stripes"], 3)}
+                         "border_stripes": round(result["border_stripes"], 3),
+                         **{k: v for k, v in _automatic_scores(result).items()
+                            if k not in ("psnr", "colourfulness", "false_colour")}}
+        if old_print and counts[0] == 0:
+            methods[name]["old_print"] = _automatic_scores(run_protocol(predict, images, (0,), OLD_PRINT))
         return result["predictions"]
 
     record("grey", grey_predictor, (0,), "reference")
+    for name in backends:
+        for coherent in {"on": (True,), "off": (False,), "both": (True, False)}[coherence]:
+            backend = create_backend(name, device="cpu")
+            if not coherent:
+                backend.coherence = None
+            label = name if coherent or coherence == "off" else f"{name} (no coherence)"
+            columns[label] = record(label, backend_predictor(backend), (0,), "backend",
+                                    coherence=coherent and backend.coherence is not None)[0]
     for path in weights:
         net, card = load_weights(path)
         predict, uses_hints = network_predictor(net)
@@ -122,7 +154,7 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
         record("levin (exact)", exact_levin_predictor, [n for n in HINT_COUNTS if n > 0], "reference")
     columns["ground truth"] = [im.rgb_u8 for im in images]
     results = {
-        "protocol": "DESIGN.md section 3: photos squashed to size x size, N hints of side 6 "
+        "protocol": "docs/architecture.md, evaluation protocol: photos squashed to size x size, N hints of side 6 "
                     "with a fixed seed per image, PSNR of 8-bit sRGB",
         "images": len(images), "size": size, "folders": [str(d) for d in image_dirs],
         "sources": list(sources),
@@ -172,6 +204,12 @@ def full_res_fidelities(args: argparse.Namespace, results: dict) -> dict[str, di
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", type=Path, nargs="*", default=[], help="checkpoints to evaluate")
+    parser.add_argument("--backends", nargs="*", default=[],
+                        help="app backends to score without points (zhang, gan, fusion, hints)")
+    parser.add_argument("--coherence", choices=("on", "off", "both"), default="on",
+                        help="the backends' coherent colour as shipped, off, or both side by side")
+    parser.add_argument("--old-print", action="store_true",
+                        help="also score automatic methods on L aged like an old print (fade, blur, grain)")
     parser.add_argument("--images", nargs="+", default=list(DataConfig().val), help="photo folders")
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--limit", type=int, help="use only the first N photos")
@@ -191,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     results, columns = evaluate(args.weights, args.images, args.size, args.limit, not args.no_levin,
-                                args.exact_levin, args.sources)
+                                args.exact_levin, args.sources, args.backends, args.coherence, args.old_print)
     if args.full_res_fidelity:
         results["full_resolution_fidelity"] = full_res_fidelities(args, results)
     atomic_write_bytes(args.json, (json.dumps(results, indent=2) + "\n").encode())
@@ -204,6 +242,14 @@ def main(argv: list[str] | None = None) -> int:
         psnr = "  ".join(f"{k}:{v:.2f}" for k, v in method["psnr"].items())
         print(f"{name:>18}  {psnr}  colourfulness {method['colourfulness']:.1f}  "
               f"false colour {100 * method['false_colour']:.2f} %  border stripes {method['border_stripes']:.2f}")
+        print(f"{'':>18}  ab error {method['ab_error']:.2f}  blotch {100 * method['blotch']:.1f} %  "
+              f"incoherent chroma {method['incoherent_chroma']:.2f}  face ab error "
+              + (f"{method['face_error']:.2f} ({method['faces']} photos)" if method["face_error"] is not None else "-"))
+        if "old_print" in method:
+            aged = method["old_print"]
+            print(f"{'  old-print look':>18}  0:{aged['psnr']:.2f}  colourfulness {aged['colourfulness']:.1f}  "
+                  f"ab error {aged['ab_error']:.2f} ({aged['ab_error'] - method['ab_error']:+.2f})  "
+                  f"blotch {100 * aged['blotch']:.1f} %")
         if method["fidelity"]:
             fidelity = "  ".join(f"{k}:{v:.2f}" for k, v in method["fidelity"].items())
             print(f"{'  hint fidelity':>18}  {fidelity}")

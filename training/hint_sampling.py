@@ -2,7 +2,7 @@
 
 Local hints come from `ideepcolor_app.hints.simulate` and are rasterised by the app's own
 `rasterize_hints`, so training, evaluation and the GUI share one definition of a hint patch.
-Global hints (DESIGN.md section 2) are the ground truth's colour-bin histogram at 1/4
+Global hints (docs/architecture.md, "Simulated hints") are the ground truth's colour-bin histogram at 1/4
 resolution and its mean HSV saturation, each switched off at random (NaN rows mean "off",
 as `HintsUNet.decode` expects).
 """

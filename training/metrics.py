@@ -1,4 +1,4 @@
-"""Quality measures of the evaluation protocol (DESIGN.md section 3)."""
+"""Quality measures of the evaluation protocol (docs/architecture.md, "Evaluation protocol")."""
 
 from __future__ import annotations
 
@@ -65,7 +65,8 @@ def _as_array(ab: np.ndarray | torch.Tensor) -> np.ndarray:
 def hint_fidelity(ab: np.ndarray | torch.Tensor, hints: Hints) -> list[float]:
     """Distance between each hint's colour and the result's mean ab on that hint's patch.
 
-    A user who picks a colour expects to see it where they clicked (DESIGN.md section 8).
+    A user who picks a colour expects to see it where they clicked (docs/architecture.md,
+    "Measures beside PSNR").
 
     Args:
         ab: (2,h,w) result ab, CIELAB, at any resolution: patches are mapped onto it from
@@ -104,8 +105,8 @@ def hint_leak(ab, base_ab, true_ab, hints: Hints, far: float = LEAK_DISTANCE,
               grey: float = LEAK_GREY) -> float | None:
     """How much the hints changed colours far from all of them, where the photo is grey.
 
-    A red point on a motorcycle should not tint the grey wall behind it: issue 9 asks that a
-    hint's influence fade with distance. PSNR on scattered points rewards long reach, so this
+    A red point on a motorcycle should not tint the grey wall behind it: a hint's influence
+    should fade with distance. PSNR on scattered points rewards long reach, so this
     measures the other side of that trade.
 
     Args:
@@ -147,7 +148,7 @@ def false_colour_share(pred_ab, true_ab, strong: float = 30.0, weak: float = 10.
     """Share of pixels whose predicted chroma exceeds `strong` where the truth's is below `weak`.
 
     Blotches and casts (a cyan disc in a grey sky) show up here; a result that is merely too
-    grey does not (DESIGN.md section 8).
+    grey does not (docs/architecture.md, "Measures beside PSNR").
 
     Args:
         pred_ab, true_ab: (2,H,W) CIELAB ab of the result and of the ground truth.
@@ -163,7 +164,8 @@ def false_colour_share(pred_ab, true_ab, strong: float = 30.0, weak: float = 10.
 def border_stripe_ratio(pred_ab, border: int = 4) -> float:
     """Mean chroma of the outer `border` pixels over that of the interior (about 1 when clean).
 
-    Padding artefacts paint stripes along the frame (DESIGN.md section 8). A result with no
+    Padding artefacts paint stripes along the frame (docs/architecture.md, "Measures beside
+    PSNR"). A result with no
     colour at all gives 1.
 
     Example:

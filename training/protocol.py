@@ -1,6 +1,7 @@
-"""The evaluation protocol of DESIGN.md section 3, shared by training-time validation and
-`training.evaluate`: photos squashed to S x S, N simulated hints (patch side 6, a fixed seed
-per image, so the first points of N = 10 are those of N = 5), PSNR of 8-bit sRGB.
+"""The evaluation protocol (docs/architecture.md, "Evaluation protocol"), shared by
+training-time validation and `training.evaluate`: photos squashed to S x S, N simulated hints
+(patch side 6, a fixed seed per image, so the first points of N = 10 are those of N = 5), PSNR
+of 8-bit sRGB.
 """
 
 from __future__ import annotations

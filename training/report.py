@@ -1,4 +1,4 @@
-"""Figures for the README and model cards: PSNR-versus-hints plot and a grid of results."""
+"""Figures for docs/quality.md and model cards: PSNR-versus-hints plot and a grid of results."""
 
 from __future__ import annotations
 

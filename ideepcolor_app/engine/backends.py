@@ -229,7 +229,8 @@ class LevinBackend(Backend):
 
     def prepare(self, l_small: torch.Tensor) -> Any:
         # Hints held as Levin's constraints (strength 1 on a fully hinted cell): held softly,
-        # as `hints` does with its guide, they scored up to 0.42 dB lower here (README "Quality").
+        # as `hints` does with its guide, they scored up to 0.42 dB lower here (docs/models.md,
+        # "Propagation constants").
         return CoarsePropagator(l_small[0, 0], hint_strength=1.0)
 
     def predict(self, cache: Any, hints: HintTensors, temperature: float) -> torch.Tensor:

@@ -128,6 +128,6 @@ def single_threaded_blas() -> None:
 
     Their work here is small matrix products and solves of the hint propagation. With two
     OpenBLAS threads beside two torch threads, propagating five points took 74 ms instead of
-    21 ms on the 2-core development CPU (measured in the seventh session).
+    21 ms on the 2-core development CPU (docs/speed.md, "Threads").
     """
     threadpool_limits(1, user_api="blas")

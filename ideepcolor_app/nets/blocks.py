@@ -105,7 +105,8 @@ def zeros_like_channels(t: Tensor, channels: int) -> Tensor:
 
 
 #: Chroma (CIELAB ab units) up to which `scale_chroma`'s boost raises weak colours. It stays
-#: under 30, the chroma that issue 10's false-colour measure counts as a strong colour, so
+#: under 30, the chroma that the false-colour measure (docs/architecture.md, "Measures beside
+#: PSNR") counts as a strong colour, so
 #: the boost never turns a pixel into false colour by itself.
 BOOST_KNEE = 28.0
 
@@ -120,7 +121,7 @@ def scale_chroma(ab_norm: Tensor, gain: float, boost: float = 1.0) -> Tensor:
     The boost raises weak chroma c (below `BOOST_KNEE`, k) along k * (1 - (1 - c/k)^boost):
     times `boost` near grey, flattening to no change at k, and leaves stronger colours and
     every hue alone. A linear gain instead pushes colours that are already strong further,
-    which is where false colour comes from (README "Quality").
+    which is where false colour comes from (docs/models.md, "Chroma boost").
 
     Example:
         >>> ab = torch.tensor([[[[7.0 / 110, 50.0 / 110]]], [[[0.0, 0.0]]]]).permute(1, 0, 2, 3)

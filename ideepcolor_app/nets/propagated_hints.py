@@ -1,6 +1,6 @@
 """Hints network that builds on edge-aware propagation instead of fighting it.
 
-The `hints` backend's network since issue 9. What it sees:
+The `hints` backend's network. What it sees:
 
 * L-only, cached per photo (`encode`): the frozen, pretrained EfficientNet-Lite0 run on L at
   several scales (1/2, 1/4, 1/8, 1/16, 1/32 and its pooled 1280-d embedding: the only

@@ -3,7 +3,8 @@
 Levin's exact solve at 256 x 256 refactorises a 65k x 65k system on every edit (about 200 ms
 on 2 cores). The same solve on L average-pooled 4x (64 x 64), with the hints pooled onto the
 coarse cells and the result upsampled bilinearly, is as good on the evaluation protocol and
-takes under 10 ms (docs/DESIGN.md section 7; our numbers are in README "Quality"). The grid
+takes under 10 ms (docs/architecture.md, "Edge-aware propagation"; our numbers are in
+docs/models.md, "Propagation constants"). The grid
 keeps about 64 cells on the long side whatever the working size (`coarse_factor`).
 
 Every free row also gets a small decay (see `LevinSolver.factorize`). Each edit factorises
@@ -45,15 +46,16 @@ __all__ = ["CoarsePropagator", "Propagation", "COARSE_SIDE", "DEFAULT_DECAY", "G
 #: (256 -> 4x, 128 -> 2x, 64 and less -> 1x), so a small working size is not blurred by a
 #: grid coarser than it needs and a large one costs no more per edit.
 COARSE_SIDE = 64
-#: Diagonal decay of the coarse system; chosen on val, and kept short against leaks (README "Quality").
+#: Diagonal decay of the coarse system; chosen on val, and kept short against leaks
+#: (docs/models.md, "Propagation constants").
 DEFAULT_DECAY = 1e-3
 #: Scale of a `guide_ab` difference, in ab / 100 units, that weakens a neighbour's affinity
-#: by 1/e; chosen on val (README "Quality").
+#: by 1/e; chosen on val (docs/models.md, "Propagation constants").
 GUIDE_SIGMA = 0.04
 #: How hard a coarse cell holds its hint colour, per share of its pixels hinted
 #: (`LevinFactor.soften`): a fully covered cell pulls towards its hint with 0.1, a cell that a
 #: hint patch only grazes far less, and 1 would fix it as Levin's constraint does. Chosen on
-#: val at 5-100 points (README "Quality").
+#: val at 5-100 points (docs/models.md, "Propagation constants").
 HINT_STRENGTH = 0.1
 #: Scale, in L / 100 units, of a difference in a cell's darkest or brightest pixel that
 #: weakens a coarse affinity by 1/e: an edge inside a cell, which its mean L blurs, still

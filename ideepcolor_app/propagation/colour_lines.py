@@ -16,7 +16,8 @@ bilinearly, as in the fast guided filter). A hinted cell's moments are those of 
 colour and of its hinted pixels' mean regressors, so the products are formed on the coarse
 grid. With one hint in reach, or hints of one lightness, Cov is 0 and the fit is the
 propagated mean; on a hinted cell it is the hint. In the `hints` backend it adds 0.17-0.30 dB
-on val and 0.05-0.44 dB on the held-out sources at 5-100 hints (README "Quality").
+on val and 0.05-0.44 dB on the held-out sources at 5-100 hints (docs/models.md,
+"Propagation constants").
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import torch
 __all__ = ["LINE_EPS_L", "LINE_EPS_BEND", "LINE_EPS_GUIDE", "lightness_regressors", "moment_channels", "fit_lines"]
 
 #: Ridge regularisation of the slope on L, in squared L units: hints closer in lightness than
-#: about sqrt(100) = 10 barely tilt the line (chosen on val, README "Quality").
+#: about sqrt(100) = 10 barely tilt the line (chosen on val: docs/models.md, "Propagation constants").
 LINE_EPS_L = 100.0
 #: The same for the bend (L - 50)^2 / 50 (chosen on val).
 LINE_EPS_BEND = 30.0

@@ -358,7 +358,7 @@ class LevinFactor:
 
         Where points are dense, normalising such a solve (as `CoarsePropagator` does) averages
         neighbouring hints instead of letting the nearest one decide, which a coarse grid's
-        cells, each only partly covered by a hint, need (README "Quality").
+        cells, each only partly covered by a hint, need (docs/models.md, "Propagation constants").
 
         Args:
             strength: (H, W) s in (0, 1], read at the hinted pixels.

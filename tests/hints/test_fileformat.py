@@ -26,7 +26,7 @@ FILE_NAME = "family.hints.json"
 
 @pytest.fixture
 def doc_hints() -> Hints:
-    """The example of docs/DESIGN.md section 5, plus a second point and a histogram."""
+    """A version-1 file like the example of docs/hints-format.md, plus a second point and a histogram."""
     histogram = [0.0] * 529
     histogram[11 * 23 + 11] = 0.75  # the neutral bin (a = 0, b = 0)
     histogram[12 * 23 + 8] = 0.25
@@ -81,7 +81,7 @@ def test_saved_file_is_the_documented_json(tmp_path, doc_hints):
     assert data["global"]["saturation"] == 0.35
     assert len(data["global"]["histogram"]) == 529
     assert data["global"]["histogram"][11 * 23 + 11] == 0.75
-    # One point per line, as in the design notes.
+    # One point per line, as in docs/hints-format.md.
     assert '    {"x": 1520.0, "y": 640.5, "ab": [12.0, -30.0], "size": 5},\n' in text
 
 

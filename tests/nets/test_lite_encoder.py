@@ -114,7 +114,7 @@ def test_encoder_stays_in_eval_mode_and_frozen():
     assert net.backbone is shared_encoder(pretrained=False)
 
 
-#: models/hints.safetensors as shipped (the seventh session's CPU fine-tune), and its output on
+#: models/hints.safetensors as shipped (its CPU fine-tune on the soft-hint propagation), and its output on
 #: `_wave(64, 96)` with one hint, recorded when it shipped: a change to the inference path
 #: (encoder, decoder, padding) that alters the shipped network's colours fails here. Re-record
 #: when weights change.

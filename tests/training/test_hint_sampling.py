@@ -1,4 +1,5 @@
-"""Simulated hints have the statistics of DESIGN.md section 2; global hints switch off at random."""
+"""Simulated hints have the statistics of docs/architecture.md ("Simulated hints"); global hints
+switch off at random."""
 
 import math
 

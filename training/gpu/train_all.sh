@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Run ON THE GPU MACHINE (device tool), after training/gpu/prepare.sh here, with carry
-# ['.gpu_data', '.whl']: fine-tunes every shipped network (hints, zhang, gan, fusion) from
+# Run ON THE GPU MACHINE, after training/gpu/prepare.sh here, with the checkout and its
+# .gpu_data/ and .whl/ folders: fine-tunes every shipped network (hints, zhang, gan, fusion) from
 # models/ at once on the one GPU, each for MINUTES (default 6.5) of wall time at GPU batch
 # sizes, and packs each run's best-on-val network, its last step, cards and logs into
-# $OUT/runs.tar.gz (the device tool brings back at most 8 files). Then, here: unpack into runs/,
+# $OUT/runs.tar.gz (one file to bring back). Then, here: unpack into runs/,
 # `python -m training.calibrate` and `training.evaluate --sources` (held out) on each, and copy
 # into models/ what beats what is shipped. Everything also runs on a CPU (MINUTES=0.2 smoke test).
 #

@@ -47,6 +47,9 @@ class RenderRequest:
             for results during a drag.
         view_side: the screen pixels the photo's longest side covers in the view (0: unknown);
             the preview is composed at that size (within MIN_PREVIEW_SIDE and the maximum).
+        left_out: index of the point (the selected one) that the colour distribution and the
+            predicted colour leave out, so that suggestions say what the network would choose
+            there without the point's own colour; None: the distribution of all hints.
     """
 
     generation: int
@@ -58,11 +61,20 @@ class RenderRequest:
     working_size: int
     draft: bool = False
     view_side: int = 0
+    left_out: int | None = None
 
     @classmethod
-    def from_document(cls, doc: Document, draft: bool = False, view_side: int = 0) -> "RenderRequest":
+    def from_document(cls, doc: Document, draft: bool = False, view_side: int = 0,
+                      left_out: int | None = None) -> "RenderRequest":
         return cls(doc.generation, doc.photo_token, doc.l_full, doc.hints, doc.backend_name,
-                   doc.temperature, doc.working_size, draft, int(view_side))
+                   doc.temperature, doc.working_size, draft, int(view_side), left_out)
+
+    @property
+    def hints_left_out(self) -> Hints:
+        """The hints without the `left_out` point (all of them when there is none)."""
+        if self.left_out is None or not 0 <= self.left_out < len(self.hints.points):
+            return self.hints
+        return self.hints.without_point(self.left_out)
 
     @property
     def preview_side(self) -> int:
@@ -109,7 +121,8 @@ class RenderResult:
 
 
 class Colorizer:
-    """Runs render requests; keeps one backend per name and one session per photo.
+    """Runs render requests; keeps one backend per name and a session per photo and backend
+    (the last `KEPT_SESSIONS`: the window's backend and the one the before/after view compares).
 
     Args:
         backend_factory: name -> Backend (default: `create_backend`); tests pass fakes.
@@ -118,8 +131,7 @@ class Colorizer:
     def __init__(self, backend_factory: Callable[[str], Backend] = create_backend) -> None:
         self._factory = backend_factory
         self._backends: dict[str, Backend] = {}
-        self._session_key: tuple | None = None
-        self._session: ColorizeSession | None = None
+        self._sessions: dict[tuple, ColorizeSession] = {}  # oldest first
         self._previews: dict[tuple[int, int], torch.Tensor] = {}
         self._lock = threading.Lock()  # the UI thread saves while the worker may be rendering
 
@@ -129,14 +141,19 @@ class Colorizer:
             self._backends[name] = self._factory(name)
         return self._backends[name]
 
+    KEPT_SESSIONS = 2
+
     def session(self, request: RenderRequest) -> ColorizeSession:
         key = (request.photo_token, request.backend_name, request.working_size)
-        if key != self._session_key:
+        session = self._sessions.pop(key, None)
+        if session is None:
             backend = self.backend(request.backend_name)
             l_full = torch.tensor(request.l_full)  # a copy: the document's array is read-only
-            self._session = ColorizeSession(l_full, backend, request.working_size)
-            self._session_key = key
-        return self._session
+            session = ColorizeSession(l_full, backend, request.working_size)
+        self._sessions[key] = session  # now the newest
+        while len(self._sessions) > self.KEPT_SESSIONS:
+            del self._sessions[next(iter(self._sessions))]
+        return session
 
     def preview_l(self, request: RenderRequest) -> torch.Tensor:
         """(h,w) L of the photo scaled down to the request's preview size, cached per photo and size."""
@@ -165,14 +182,30 @@ class Colorizer:
         )
 
     def distribution(self, request: RenderRequest) -> Distribution | None:
-        """The backend's colour distribution over the whole photo, or None if it has none.
+        """The backend's colour distribution over the whole photo, or None if it has none;
+        computed without the request's `left_out` point.
 
         Kept apart from `run` because it costs about another hint-dependent pass: the worker asks
         for it only once the edits pause, so a drag is not slowed down.
         """
         with self._lock:
             session = self.session(request)
-            return session.distribution(request.hints, request.temperature)
+            return session.distribution(request.hints_left_out, request.temperature)
+
+    def predicted_without(self, request: RenderRequest) -> tuple[float, float] | None:
+        """The ab the backend predicts at the `left_out` point's pixel without that point
+        (None when the request leaves nothing out): what "predicted colour" gives a point."""
+        if request.hints_left_out is request.hints:
+            return None
+        point = request.hints.points[request.left_out]
+        with self._lock:
+            session = self.session(request)
+            ab_small = session.predict(request.hints_left_out, request.temperature)
+        width, height = session.image_size
+        h, w = ab_small.shape[-2:]
+        row = min(h - 1, max(0, int(point.y / height * h)))
+        col = min(w - 1, max(0, int(point.x / width * w)))
+        return float(ab_small[0, row, col]), float(ab_small[1, row, col])
 
     def render_full(self, request: RenderRequest, bit_depth: int = 8, threads: int | None = None) -> np.ndarray:
         """(H,W,3) sRGB at the photo's full resolution, for saving.

@@ -5,6 +5,8 @@ The GUI never converts colours itself (docs/STYLE.md): it asks here for uint8 sR
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 
@@ -85,3 +87,46 @@ def gamut_bounds(lightness: float, pad: float = 0.08, min_span: float = 24.0,
         shift = max(0.0, -ab_max - low) - max(0.0, high - ab_max)
         box += [max(-ab_max, low + shift), min(ab_max, high + shift)]
     return box[0], box[1], box[2], box[3]
+
+
+#: What the loupe shows beyond the photo's edge (a dark grey apart from any photo grey).
+LOUPE_OUTSIDE_RGB = (40, 40, 48)
+
+
+@dataclass(frozen=True, eq=False)
+class LoupePatch:
+    """The pixels around one photo pixel, for the GUI's magnifier.
+
+    Attributes:
+        rgb_u8: (2r+1, 2r+1, 3) uint8 neutral sRGB of the photo's L, centred on the pixel;
+            `LOUPE_OUTSIDE_RGB` beyond the photo's edge.
+        l_value: CIELAB L in [0, 100] of the centre pixel.
+        row, col: the centre pixel.
+    """
+
+    rgb_u8: np.ndarray
+    l_value: float
+    row: int
+    col: int
+
+
+def loupe_patch(l_full: np.ndarray, x: float, y: float, radius: int = 7) -> LoupePatch:
+    """The loupe's view of photo point (x, y) (photo pixels, x right, y down; clamped inside).
+
+    Args:
+        l_full: (H,W) float32 CIELAB L in [0, 100].
+        radius: pixels shown on each side of the centre pixel.
+    """
+    height, width = l_full.shape
+    row = min(height - 1, max(0, int(np.floor(y))))
+    col = min(width - 1, max(0, int(np.floor(x))))
+    side = 2 * radius + 1
+    l_patch = np.full((side, side), np.nan, dtype=np.float64)
+    r0, r1 = max(0, row - radius), min(height, row + radius + 1)
+    c0, c1 = max(0, col - radius), min(width, col + radius + 1)
+    l_patch[r0 - row + radius:r1 - row + radius, c0 - col + radius:c1 - col + radius] = l_full[r0:r1, c0:c1]
+    inside = ~np.isnan(l_patch)
+    rgb = np.empty((side, side, 3), dtype=np.uint8)
+    rgb[:] = LOUPE_OUTSIDE_RGB
+    rgb[inside] = labs_to_rgb_u8(l_patch[inside], np.zeros((int(inside.sum()), 2)))
+    return LoupePatch(rgb, float(l_full[row, col]), row, col)

@@ -34,6 +34,11 @@ class _HintViewBox(pg.ViewBox):
         self._interactive = interactive
 
     def mouseClickEvent(self, ev) -> None:
+        if self._canvas.eyedropper and ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()  # the eyedropper takes a colour from either view and adds nothing
+            pos = self.mapSceneToView(ev.scenePos())
+            self._canvas._probe_click(pos.x(), pos.y(), on_result=not self._interactive)
+            return
         if not self._interactive or self._canvas.pan_mode:
             return super().mouseClickEvent(ev)
         pos = self.mapSceneToView(ev.scenePos())
@@ -53,7 +58,8 @@ class _HintViewBox(pg.ViewBox):
 
     def mouseDragEvent(self, ev, axis=None) -> None:
         """A left drag moves the point under it, or paints with the brush; on the background (or
-        with Space held) it pans."""
+        with Space held) it pans, except at fit zoom, where the whole photo is in view: there a
+        left drag from the photo places a new point where it is released (the loupe shows where)."""
         if self._interactive and ev.button() == Qt.MouseButton.LeftButton and not self._canvas.pan_mode:
             brush = self._canvas.brush
             if brush.active:
@@ -69,13 +75,18 @@ class _HintViewBox(pg.ViewBox):
             if ev.isStart():
                 start = self.mapSceneToView(ev.buttonDownScenePos())
                 self._canvas._drag_start(start.x(), start.y())
-            if self._canvas._dragging is not None:
+            if self._canvas._dragging is not None or self._canvas._placing:
                 ev.accept()
                 pos = self.mapSceneToView(ev.scenePos())
-                self._canvas._drag_to(pos.x(), pos.y())
+                if self._canvas._dragging is not None:
+                    self._canvas._drag_to(pos.x(), pos.y())
                 if ev.isFinish():
-                    self._canvas._drag_end()
+                    self._canvas._drag_end(pos.x(), pos.y())
                 return
+        if self._canvas.fitted and not self._canvas.eyedropper:
+            ev.accept()  # the whole photo is in view: nothing to pan to
+            return
+        self._canvas.panning = not ev.isFinish()
         super().mouseDragEvent(ev, axis)
 
     def wheelEvent(self, ev, axis=None) -> None:
@@ -104,6 +115,11 @@ class QtCanvas(QWidget):
         pointRemoved(int): right click on point i.
         pointResized(int, int): the wheel over point i asks for patch side n (1-9).
         viewChanged(): the views were zoomed, panned or resized.
+        colourProbed(float, float, int, bool): an eyedropper click at photo position (x, y): on
+            point i (-1: none), on the result view (True) or the input view.
+
+    Overlays in modules of their own: the before/after divider on the result view
+    (`compare_view.py`), the loupe and the cursor chip (`probe.py` fills them).
     """
 
     pointAdded = Signal(float, float)
@@ -113,6 +129,7 @@ class QtCanvas(QWidget):
     pointRemoved = Signal(int)
     pointResized = Signal(int, int)
     viewChanged = Signal()
+    colourProbed = Signal(float, float, int, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -135,9 +152,13 @@ class QtCanvas(QWidget):
         self._size = (1, 1)  # photo (width, height)
         self._working = 256
         self._points: list[tuple[float, float, int]] = []
+        self._hidden: list[bool] = []
         self._rects: list[QGraphicsRectItem] = []
         self._selected: int | None = None
         self._dragging: int | None = None
+        self._placing = False  # a left drag from empty photo at fit zoom: the point goes where it ends
+        self.panning = False  # a drag pans the views (the loupe stays hidden)
+        self.eyedropper = False
         self._drag_ids = itertools.count(1)
         self._drag_id = 0
         self._auto_fit = True  # keep fitting on resize until the user zooms or pans
@@ -179,9 +200,12 @@ class QtCanvas(QWidget):
         """Photo pixels per working pixel: a patch of side n covers n times this, on both axes."""
         return max(self._size) / self._working
 
-    def set_points(self, points: list[tuple[float, float, int]], colours_u8: np.ndarray, selected: int | None) -> None:
-        """Draw hint patches: (x, y, size) per point, (N,3) uint8 colours, the selected index."""
+    def set_points(self, points: list[tuple[float, float, int]], colours_u8: np.ndarray, selected: int | None,
+                   hidden: list[bool] | None = None) -> None:
+        """Draw hint patches: (x, y, size) per point, (N,3) uint8 colours, the selected index;
+        points marked `hidden` are not drawn and cannot be grabbed (they still colour the photo)."""
         self._points = list(points)
+        self._hidden = list(hidden) if hidden is not None else [False] * len(self._points)
         self._colours = np.asarray(colours_u8)
         self._selected = selected
         self._redraw_points()
@@ -194,7 +218,7 @@ class QtCanvas(QWidget):
             self._rects.append(rect)
         width, height = self._size
         for i, rect in enumerate(self._rects):
-            if i >= len(self._points):
+            if i >= len(self._points) or self._hidden[i]:
                 rect.hide()
                 continue
             x, y, size = self._points[i]
@@ -216,6 +240,12 @@ class QtCanvas(QWidget):
         self.input_view.setRange(QRectF(0, 0, width, height), padding=0.02)
 
     def _on_manual_range(self, *_args) -> None:
+        """Zoomed or panned by hand; zoomed out past the whole photo, it snaps back to fit."""
+        (x0, x1), (y0, y1) = self.input_view.viewRange()
+        width, height = self._size
+        if x0 <= 0 and y0 <= 0 and x1 >= width and y1 >= height:
+            self.fit()
+            return
         self._auto_fit = False
 
     def _on_view_resized(self, *_args) -> None:
@@ -238,9 +268,14 @@ class QtCanvas(QWidget):
         self.brush.set_brush(mode, radius)
         self._set_cursor()
 
+    def set_eyedropper(self, on: bool) -> None:
+        """While on, a left click on either view takes a colour (`colourProbed`) and adds nothing."""
+        self.eyedropper = bool(on)
+        self._set_cursor()
+
     def _set_cursor(self) -> None:
         shape = (Qt.CursorShape.OpenHandCursor if self.pan_mode else
-                 Qt.CursorShape.CrossCursor if self.brush.active else Qt.CursorShape.ArrowCursor)
+                 Qt.CursorShape.CrossCursor if self.brush.active or self.eyedropper else Qt.CursorShape.ArrowCursor)
         self.viewport.setCursor(shape)
 
     def shown_side(self) -> int:
@@ -302,6 +337,19 @@ class QtCanvas(QWidget):
         """Position of photo point (x, y) in the graphics view's viewport (for tests, clicks)."""
         return self._layout_widget.mapFromScene(self.scene_pos(x, y))
 
+    def result_widget_pos(self, x: float, y: float):
+        """Position of photo point (x, y) of the result view in the viewport."""
+        return self._layout_widget.mapFromScene(self.result_view.mapViewToScene(QPointF(x, y)))
+
+    def view_at(self, viewport_pos) -> tuple[float, float, bool] | None:
+        """The photo position under a viewport position: (x, y, on the result view), or None."""
+        scene = self._layout_widget.mapToScene(viewport_pos)
+        for view, on_result in ((self.input_view, False), (self.result_view, True)):
+            if view.sceneBoundingRect().contains(scene):
+                pos = view.mapSceneToView(scene)
+                return pos.x(), pos.y(), on_result
+        return None
+
     @property
     def viewport(self) -> QWidget:
         return self._layout_widget.viewport()
@@ -312,6 +360,8 @@ class QtCanvas(QWidget):
         best, best_d = None, float(GRAB_RADIUS_PX) ** 2
         width, height = self._size
         for i, (hx, hy, size) in enumerate(self._points):
+            if self._hidden[i]:
+                continue
             half_w = half_h = size * self._photo_per_working() / 2
             dx = max(abs(x - hx) - half_w, 0.0) / px
             dy = max(abs(y - hy) - half_h, 0.0) / py
@@ -338,8 +388,13 @@ class QtCanvas(QWidget):
         if index is not None:
             self.pointRemoved.emit(index)
 
+    def _probe_click(self, x: float, y: float, on_result: bool) -> None:
+        index = None if on_result else self.point_at(x, y)
+        self.colourProbed.emit(x, y, -1 if index is None else index, on_result)
+
     def _drag_start(self, x: float, y: float) -> None:
         self._dragging = self.point_at(x, y)
+        self._placing = self._dragging is None and self._inside(x, y) and self.fitted
         self._drag_id = next(self._drag_ids)
         if self._dragging is not None:
             self.pointSelected.emit(self._dragging)
@@ -347,7 +402,12 @@ class QtCanvas(QWidget):
     def _drag_to(self, x: float, y: float) -> None:
         self.pointMoved.emit(self._dragging, x, y, self._drag_id)
 
-    def _drag_end(self) -> None:
+    def _drag_end(self, x: float, y: float) -> None:
+        if self._placing:
+            self._placing = False
+            if self._inside(x, y):
+                self.pointAdded.emit(x, y)
+            return
         index, self._dragging = self._dragging, None
         self.dragFinished.emit(index)
 

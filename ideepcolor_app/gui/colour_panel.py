@@ -1,11 +1,13 @@
-"""The colour panel: every way of choosing the colour of the selected hint point."""
+"""The colour panel: every way of choosing the colour of the selected hint point (or of the
+next new point), with the predicted colour one click away."""
 
 from __future__ import annotations
 
 import os
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from ideepcolor_app.color.swatch import bin_scatter, clamp_ab, contrast_hex, lab_to_hex, probs_at
 from ideepcolor_app.engine.backends import Distribution
@@ -18,6 +20,8 @@ from ideepcolor_app.gui.reference_picker import QtReferencePicker
 
 DEFAULT_L = 50.0  # gamut shown when no point is selected
 RECENT_CAP = 12
+#: Recent colours closer than this in a and in b are one colour (a drag's neighbouring picks).
+RECENT_SAME_AB = 2.0
 SUGGESTION_COUNT = 8
 NO_DISTRIBUTION = "This backend predicts no colour distribution, so there are no suggestions."
 NO_POINT = "Select a point to see the colours the network suggests there."
@@ -29,8 +33,9 @@ def _chip(hex_code: str) -> str:
     return f"<span style='background:{hex_code}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>"
 
 
-def _same_ab(x: tuple[float, float], y: tuple[float, float]) -> bool:
-    return abs(x[0] - y[0]) < 0.05 and abs(x[1] - y[1]) < 0.05  # below the 0.1 display step
+def _same_ab(x: tuple[float, float], y: tuple[float, float], tolerance: float = 0.05) -> bool:
+    """Equal as shown (below the 0.1 display step), or within `tolerance`."""
+    return abs(x[0] - y[0]) < tolerance and abs(x[1] - y[1]) < tolerance
 
 
 class QtColourPanel(QWidget):
@@ -43,13 +48,20 @@ class QtColourPanel(QWidget):
     and `ideepcolor_app.engine`.
 
     Signals:
-        colourPicked(float, float): the (a, b) the user chose, by a click in the gamut,
-            distribution or reference image, a suggested or recent swatch, or typed a, b or
-            hex; always clamped into the displayable gamut at the current L. Each pick is also
-            put first in the recent colours. Never emitted by the ``set_*`` methods.
+        colourPicked(float, float): the (a, b) the user chose, by a click (or the end of a drag)
+            in the gamut, a click in the distribution or reference image, a suggested or recent
+            swatch, or typed a and b or hex; always clamped into the displayable gamut at the
+            current L. Each pick is also put first in the recent colours (one entry for
+            colours within `RECENT_SAME_AB` of each other). Never emitted by the ``set_*``
+            methods; a drag in the gamut only previews until it ends.
+        predictedChosen(): "Predicted colour" was pressed (the selected point, or the next new
+            point, takes the colour the network predicts there).
+        recentChanged(): the recent colours changed (the owner keeps them between runs).
     """
 
     colourPicked = Signal(float, float)
+    predictedChosen = Signal()
+    recentChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -62,6 +74,11 @@ class QtColourPanel(QWidget):
         self._suggestions: list[Suggestion] = []
 
         self.value = QtColourValue()
+        self.predicted_button = QPushButton("Predicted colour")
+        self.predicted_button.setToolTip("Give the selected point (or, with none selected, every new point) "
+                                         "the colour the network predicts there without it")
+        self.eyedropper_button = QToolButton()  # shows the window's eyedropper action (`set_eyedropper_action`)
+        self.eyedropper_button.hide()
         self.l_note = QLabel()  # always two lines high, so that nothing below it moves
         self.l_note.setWordWrap(True)
         self.l_note.setTextFormat(Qt.TextFormat.RichText)
@@ -86,6 +103,11 @@ class QtColourPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.value)
+        tools = QHBoxLayout()
+        tools.addWidget(self.predicted_button)
+        tools.addWidget(self.eyedropper_button)
+        tools.addStretch(1)
+        layout.addLayout(tools)
         layout.addWidget(self.l_note)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self._heading("Suggested colours"))
@@ -95,7 +117,9 @@ class QtColourPanel(QWidget):
         self.setMinimumWidth(6 * 44 + 5 * 3 + 2 * 4 + 12)  # six recent swatches in a row
 
         self.value.abEdited.connect(self._pick)
+        self.predicted_button.clicked.connect(self.predictedChosen)
         self.gamut.abClicked.connect(self._pick)
+        self.gamut.abDragged.connect(self._preview)
         self.distribution.binClicked.connect(self._pick)
         self.reference.abPicked.connect(self._pick)
         self.suggestions.swatchClicked.connect(self._pick)
@@ -146,12 +170,36 @@ class QtColourPanel(QWidget):
         self._point = (min(1.0, max(0.0, float(x_frac))), min(1.0, max(0.0, float(y_frac))))
         self._refresh_distribution()
 
+    def clear_distribution(self) -> None:
+        """Forget the distribution shown (another point is selected; its own comes later)."""
+        self._dist, self._dist_known = None, False
+        self._refresh_distribution()
+
     def add_recent(self, ab: tuple[float, float]) -> None:
-        """Put `ab` first in the recent colours (an equal earlier entry moves; at most 12 kept)."""
+        """Put `ab` first in the recent colours (an earlier entry within `RECENT_SAME_AB`
+        goes; at most 12 kept)."""
         ab = (float(ab[0]), float(ab[1]))
-        self._recent = [ab] + [x for x in self._recent if not _same_ab(x, ab)]
-        del self._recent[RECENT_CAP:]
+        recent = [ab] + [x for x in self._recent if not _same_ab(x, ab, RECENT_SAME_AB)]
+        del recent[RECENT_CAP:]
+        if recent != self._recent:
+            self._recent = recent
+            self._refresh_recent()
+            self.recentChanged.emit()
+
+    def set_recent(self, colours: list[tuple[float, float]]) -> None:
+        """Show `colours` (most recent first; a previous run's) as the recent colours, without emitting."""
+        self._recent = []
+        for ab in colours[:RECENT_CAP]:
+            ab = (float(ab[0]), float(ab[1]))
+            if not any(_same_ab(x, ab, RECENT_SAME_AB) for x in self._recent):
+                self._recent.append(ab)
         self._refresh_recent()
+
+    def set_eyedropper_action(self, action: QAction) -> None:
+        """Show the window's eyedropper (a checkable action) beside "Predicted colour"."""
+        self.eyedropper_button.setDefaultAction(action)
+        self.eyedropper_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.eyedropper_button.show()
 
     def recent_colours(self) -> list[tuple[float, float]]:
         """The recent colours, most recent first."""
@@ -168,6 +216,13 @@ class QtColourPanel(QWidget):
         return loaded
 
     # -- internals -----------------------------------------------------------------------------
+
+    def _preview(self, a: float, b: float) -> None:
+        """A drag in the gamut: show where it is (marker, numbers); nothing is chosen yet."""
+        ab = clamp_ab(self.lightness, a, b)
+        hex_code = lab_to_hex(self.lightness, *ab)
+        self.value.show_colour(self.lightness, ab, hex_code)
+        self.gamut.set_marker(ab)
 
     def _pick(self, a: float, b: float) -> None:
         ab = clamp_ab(self.lightness, a, b)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from ideepcolor_app.color.swatch import hex_to_lab
 
@@ -19,10 +19,13 @@ HEX_TOOLTIP = (
 class QtColourValue(QWidget):
     """Shows the current colour as L, a, b and hex, and lets the user type a, b or hex.
 
+    a and b are one pair: typing a, then Tab, then b emits once, when b is entered (Enter or
+    focus leaving b), so that a is never snapped into the gamut alone before b is typed.
+
     Signals:
-        abEdited(float, float): the user typed a or b (spin boxes, on Enter, focus change or
-            arrows) or a valid hex code (its a, b). Not clamped: the owner snaps it into gamut.
-            Never emitted by `show_colour`.
+        abEdited(float, float): the user entered a and b (spin boxes: on Enter, on focus leaving
+            the pair, or arrows) or a valid hex code (its a, b). Not clamped: the owner snaps
+            the pair into the gamut. Never emitted by `show_colour`.
     """
 
     abEdited = Signal(float, float)
@@ -40,6 +43,7 @@ class QtColourValue(QWidget):
         self.hex_edit.setMaxLength(8)
         self.hex_edit.setFixedWidth(self.hex_edit.fontMetrics().horizontalAdvance("#predicted") + 14)
         self.typed_hex = ""  # the code of the last hex pick, until the next show_colour
+        self._pair_pending = False  # one of a, b was entered and focus went to the other
         self.hex_edit.setToolTip(HEX_TOOLTIP)
         self.hex_edit.editingFinished.connect(self._on_hex_edited)
         layout = QGridLayout(self)  # two rows, so that nothing is clipped in a narrow dock
@@ -59,8 +63,10 @@ class QtColourValue(QWidget):
         spin.setDecimals(1)
         spin.setSingleStep(1.0)
         spin.setKeyboardTracking(False)  # emit on Enter / focus change, not on every keystroke
-        spin.setToolTip(tooltip + "; typed values are snapped into the displayable gamut")
-        spin.valueChanged.connect(self._on_spin_changed)
+        spin.setToolTip(tooltip + "; a and b are checked together, once both are entered, and "
+                         "snapped into the displayable gamut")
+        spin.valueChanged.connect(lambda _value, s=spin: self._on_spin_changed(s))
+        spin.editingFinished.connect(lambda s=spin: self._on_spin_finished(s))
         return spin
 
     def show_colour(self, l_value: float, ab: tuple[float, float] | None, hex_code: str | None) -> None:
@@ -72,6 +78,7 @@ class QtColourValue(QWidget):
             hex_code: ``#rrggbb`` of (l_value, ab), computed by the caller through color.swatch.
         """
         self.l_label.setText(f"L {l_value:.1f}")
+        self._pair_pending = False
         for spin, value in ((self.a_spin, ab[0] if ab else 0.0), (self.b_spin, ab[1] if ab else 0.0)):
             spin.blockSignals(True)
             spin.setValue(value)
@@ -85,7 +92,26 @@ class QtColourValue(QWidget):
         background = hex_code if hex_code else "transparent"
         self.swatch.setStyleSheet(f"background: {background}; border: 1px solid #808080;")
 
-    def _on_spin_changed(self, _value: float) -> None:
+    def _other(self, spin: QDoubleSpinBox) -> QDoubleSpinBox:
+        return self.b_spin if spin is self.a_spin else self.a_spin
+
+    def _on_spin_changed(self, spin: QDoubleSpinBox) -> None:
+        other = self._other(spin)
+        focus = QApplication.focusWidget()
+        if focus is not None and (focus is other or other.isAncestorOf(focus)):
+            self._pair_pending = True  # the other half comes next: check the pair then
+            return
+        self._emit_pair()
+
+    def _on_spin_finished(self, spin: QDoubleSpinBox) -> None:
+        """Focus left a spin box (or Enter) without a new value: a half entered before counts now."""
+        other = self._other(spin)
+        focus = QApplication.focusWidget()
+        if self._pair_pending and not (focus is not None and (focus is other or other.isAncestorOf(focus))):
+            self._emit_pair()
+
+    def _emit_pair(self) -> None:
+        self._pair_pending = False
         self.typed_hex = ""
         self.abEdited.emit(float(self.a_spin.value()), float(self.b_spin.value()))
 

@@ -21,6 +21,7 @@ from ideepcolor_app.engine.colorizer import RenderRequest
 from ideepcolor_app.engine.document import open_photo
 from ideepcolor_app.engine.export import output_bit_depth, sidecar_hints_path
 from ideepcolor_app.engine.history import ReplaceHints, SetGlobalHints
+from ideepcolor_app.color.swatch import prepare_reference
 from ideepcolor_app.engine.swatches import reference_histogram
 from ideepcolor_app.gui.background import QtBackgroundTask
 from ideepcolor_app.hints import DEFAULT_NUM_BINS, GlobalHints, HintsError, HintsFileError, load_hints, save_hints
@@ -28,7 +29,8 @@ from ideepcolor_app.imageio import ImageReadError, ImageWriteError, read_photo, 
 
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.gif);;All files (*)"
 HINTS_FILTER = "Hints files (*.hints.json *.json)"
-RESULT_FILTER = "PNG image (*.png);;JPEG image (*.jpg *.jpeg);;TIFF image, 16-bit (*.tif *.tiff)"
+RESULT_FILTER = ("PNG image (*.png);;JPEG image (*.jpg *.jpeg);;WebP image (*.webp);;"
+                 "TIFF image, 16-bit (*.tif *.tiff)")
 SAVE_ERRORS = (ImageWriteError, OSError, ValueError)
 
 
@@ -123,34 +125,46 @@ class QtFileActions:
             return self.open_hints(path)
         return self.open_photo(path)
 
-    # -- reference photo (the histogram hint) ------------------------------------------------
+    # -- the reference photo (histogram hint and eyedropper) ---------------------------------
 
-    def set_reference_photo(self, path: Path) -> None:
-        """Use a reference photo's colour histogram as the histogram hint (decoded off the GUI thread)."""
+    def set_reference_photo(self, path: Path, use_histogram: bool = True) -> None:
+        """Open the reference photo, one for both uses (decoded off the GUI thread): its colour
+        histogram becomes the histogram hint (switched on when `use_histogram`, else kept ready
+        for "Use histogram"), and the Colour panel's Reference tab shows it to pick from."""
         path, token = Path(path), self.doc.photo_token
+
+        def decode():
+            rgb = read_photo(path).rgb
+            return prepare_reference(rgb), reference_histogram(rgb)
+
         self.window.statusBar().showMessage(f"Reading {path.name}…")
-        self.reference_task.submit(lambda: reference_histogram(read_photo(path).rgb),
-                                   lambda histogram: self._use_reference(path, token, histogram),
+        self.reference_task.submit(decode, lambda done: self._use_reference(path, token, *done, use_histogram),
                                    lambda err: self._reference_failed(err))
 
-    def _use_reference(self, path: Path, token: int, histogram: tuple[float, ...]) -> None:
-        if token != self.doc.photo_token:
-            return  # another photo was opened meanwhile
-        active, store = self.doc.hints.global_hints, self.doc.global_store
-        self.window.stack.push(SetGlobalHints(self.doc, GlobalHints(active.saturation, histogram),
-                                              GlobalHints(store.saturation, histogram), "load reference photo"))
+    def _use_reference(self, path: Path, token: int, reference, histogram: tuple[float, ...],
+                       use_histogram: bool) -> None:
+        self.window.colour_panel.reference.show_reference(path, reference)
+        self.window.global_panel.set_reference(path.name, reference.rgb_u8)
         self._settings().set_folder("reference", path)
-        self.window.statusBar().showMessage(f"Histogram hint from {path.name}", 5000)
+        if token != self.doc.photo_token:
+            return  # another photo was opened meanwhile: its hints are not this one's
+        active, store = self.doc.hints.global_hints, self.doc.global_store
+        self.window.stack.push(SetGlobalHints(
+            self.doc, GlobalHints(active.saturation, histogram if use_histogram else active.histogram),
+            GlobalHints(store.saturation, histogram), "load reference photo"))
+        use = "its colours are the histogram hint" if use_histogram else "Use histogram takes its colours"
+        self.window.statusBar().showMessage(f"Reference photo {path.name}: {use}; pick colours from it in "
+                                            "Colour › Reference", 8000)
 
     def _reference_failed(self, err: Exception) -> None:
         known = isinstance(err, (ImageReadError, OSError, ValueError))
         self.window.report_error("Cannot use reference photo", str(err) if known else f"{type(err).__name__}: {err}")
 
-    def ask_reference_photo(self) -> None:
+    def ask_reference_photo(self, use_histogram: bool = True) -> None:
         start = self.window.start_folder("reference")
         path, _ = QFileDialog.getOpenFileName(self.window, "Reference photo", start, PHOTO_FILTER)
         if path:
-            self.set_reference_photo(Path(path))
+            self.set_reference_photo(Path(path), use_histogram)
 
     # -- recovery -----------------------------------------------------------------------------
 
@@ -162,7 +176,7 @@ class QtFileActions:
         photo, hints = pending
         answer = QMessageBox.question(
             self.window, "Restore unsaved hints?",
-            f"The app closed without saving the hints of {photo.name} ({len(hints.points)} points).\n"
+            f"The app closed without saving the hints of {photo.name} ({_hint_count(hints)}).\n"
             "Restore them?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes)
         if answer != QMessageBox.StandardButton.Yes or not self.open_photo(photo, confirm=False):
@@ -233,7 +247,8 @@ class QtFileActions:
             return
         path = Path(path)
         if not path.suffix:
-            path = path.with_suffix(".jpg" if "JPEG" in chosen else ".tif" if "TIFF" in chosen else ".png")
+            path = path.with_suffix(".jpg" if "JPEG" in chosen else ".tif" if "TIFF" in chosen
+                                    else ".webp" if "WebP" in chosen else ".png")
         if self.doc.photo_path is not None and path.resolve() == self.doc.photo_path.resolve():
             self.window.report_error("Cannot export there", f"{path.name} is the photo you are colourizing; "
                                      "choose another name so that the original is kept.")
@@ -247,3 +262,10 @@ class QtFileActions:
 
     def _hints_folder(self) -> str:
         return self.window.start_folder("hints")
+
+
+def _hint_count(hints) -> str:
+    """"3 points", or "3 points, 2 damage strokes" when the mask was corrected too."""
+    text = f"{len(hints.points)} point{'s' * (len(hints.points) != 1)}"
+    strokes = len(hints.damage_strokes)
+    return text + (f", {strokes} damage stroke{'s' * (strokes != 1)}" if strokes else "")

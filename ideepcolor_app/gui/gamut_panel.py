@@ -34,10 +34,14 @@ class QtGamutPanel(QWidget):
 
     Signals:
         abClicked(float, float): the ab of the clicked pixel's centre (`pixel_to_ab`), not yet
-            clamped into the gamut (the owner does that). Clicks outside the image are ignored.
+            clamped into the gamut (the owner does that), on a click or where a drag ends.
+            Clicks outside the image are ignored.
+        abDragged(float, float): the ab under a drag in progress (a preview; `abClicked` follows
+            where it ends).
     """
 
     abClicked = Signal(float, float)
+    abDragged = Signal(float, float)
 
     def __init__(self, parent: QWidget | None = None, size: int = PICKER_SIZE):
         super().__init__(parent)
@@ -46,7 +50,7 @@ class QtGamutPanel(QWidget):
         self.view = pg.GraphicsView()
         self.view.setMinimumSize(180, 180)
         self.view.setBackground(None)
-        self.box = pg.ViewBox(lockAspect=True, enableMouse=False, invertY=True, enableMenu=False)
+        self.box = _DragBox(self, lockAspect=True, enableMouse=False, invertY=True, enableMenu=False)
         self.view.setCentralItem(self.box)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.box.addItem(self.image)
@@ -106,13 +110,41 @@ class QtGamutPanel(QWidget):
         scene = self.image.mapToScene(QPointF(col + 0.5, row + 0.5))
         return self.view.mapFromScene(scene)
 
+    def _ab_under(self, scene_pos, clamp: bool = False) -> tuple[float, float] | None:
+        """The ab of the image pixel under a scene position (kept on the image when `clamp`)."""
+        pos = self.image.mapFromScene(scene_pos)
+        col, row = math.floor(pos.x()), math.floor(pos.y())
+        if clamp:
+            col, row = min(self.size - 1, max(0, col)), min(self.size - 1, max(0, row))
+        if not (0 <= row < self.size and 0 <= col < self.size):
+            return None
+        a, b = pixel_to_ab(float(row), float(col), size=self.size, ab_max=AB_MAX)
+        return float(a), float(b)
+
     def _on_scene_clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return
-        pos = self.image.mapFromScene(event.scenePos())
-        col, row = math.floor(pos.x()), math.floor(pos.y())
-        if not (0 <= row < self.size and 0 <= col < self.size):
+        ab = self._ab_under(event.scenePos())
+        if ab is None:
             return
         event.accept()
-        a, b = pixel_to_ab(float(row), float(col), size=self.size, ab_max=AB_MAX)
-        self.abClicked.emit(float(a), float(b))
+        self.abClicked.emit(*ab)
+
+    def _on_drag(self, event) -> None:
+        """A left drag previews the colour under it and chooses the one where it ends."""
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        event.accept()
+        ab = self._ab_under(event.scenePos(), clamp=True)
+        (self.abClicked if event.isFinish() else self.abDragged).emit(*ab)
+
+
+class _DragBox(pg.ViewBox):
+    """The gamut's view box: hands left drags to the panel instead of panning."""
+
+    def __init__(self, panel: QtGamutPanel, **options) -> None:
+        super().__init__(**options)
+        self._panel = panel
+
+    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802 - pyqtgraph override
+        self._panel._on_drag(ev)

@@ -1,10 +1,18 @@
-"""Global hints: a reference photo's colour histogram and a saturation level, each switchable."""
+"""Global hints: a reference photo's colour histogram and a saturation level, each switchable.
+
+The reference photo is the window's one reference (also the Colour panel's eyedropper photo):
+the panel shows its thumbnail and name. The saturation is the mean HSV saturation (0-1) of
+the photos the network was trained on, which it takes as a nudge: on the shipped network 0
+mutes the colours to about 70 % of its own choice, it does not make the photo grey
+(tests/engine/test_saturation_hint.py), so the panel says so rather than promise grey.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from ideepcolor_app.engine.document import Document
@@ -14,6 +22,10 @@ from ideepcolor_app.hints import GlobalHints, Hints
 #: The saturation slider runs over 0 ... SATURATION_STEPS (saturation = value / SATURATION_STEPS).
 SATURATION_STEPS = 100
 DEFAULT_SATURATION = 0.35
+#: What the saturation scale means (shown under the slider).
+SATURATION_NOTE = ("The photo's mean saturation (HSV, 0–1) the network aims for. A nudge, not a "
+                   "setting: 0 mutes the colours, it does not make the photo grey.")
+THUMB_SIZE = (180, 96)
 
 
 class QtGlobalHintsPanel(QWidget):
@@ -33,6 +45,14 @@ class QtGlobalHintsPanel(QWidget):
         self.doc = doc
         self._slider_drag = 0
         self.load_button = QPushButton("Load reference photo…")
+        self.load_button.setToolTip("One reference photo for both uses: its colours as the histogram hint, "
+                                    "and the Colour panel's Reference tab to pick colours from")
+        self.reference_thumb = QLabel()
+        self.reference_thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reference_thumb.hide()
+        self.reference_name = QLabel("No reference photo.")
+        self.reference_name.setWordWrap(True)
+        self.reference_name.setStyleSheet("color: #808080;")
         self.histogram_on = QCheckBox("Use histogram")
         self.histogram_clear = QPushButton("Clear")
         self.plot = pg.PlotWidget(background="w")
@@ -50,20 +70,27 @@ class QtGlobalHintsPanel(QWidget):
         self.saturation = QSlider(Qt.Orientation.Horizontal)
         self.saturation.setRange(0, SATURATION_STEPS)
         self.saturation_label = QLabel()
+        self.saturation_label.setMinimumWidth(self.saturation_label.fontMetrics().horizontalAdvance("0.00 (off)") + 4)
+        self.saturation_note = QLabel(SATURATION_NOTE)
+        self.saturation_note.setWordWrap(True)
+        self.saturation_note.setStyleSheet("color: #808080;")
         self.saturation_clear = QPushButton("Clear")
 
         hist_box = QGroupBox("Colour histogram (reference photo)")
         grid = QGridLayout(hist_box)
         grid.addWidget(self.load_button, 0, 0, 1, 2)
-        grid.addWidget(self.histogram_on, 1, 0)
-        grid.addWidget(self.histogram_clear, 1, 1)
-        grid.addWidget(self.plot, 2, 0, 1, 2)
+        grid.addWidget(self.reference_thumb, 1, 0, 1, 2)
+        grid.addWidget(self.reference_name, 2, 0, 1, 2)
+        grid.addWidget(self.histogram_on, 3, 0)
+        grid.addWidget(self.histogram_clear, 3, 1)
+        grid.addWidget(self.plot, 4, 0, 1, 2)
         sat_box = QGroupBox("Saturation")
         grid = QGridLayout(sat_box)
         grid.addWidget(self.saturation_on, 0, 0)
         grid.addWidget(self.saturation_clear, 0, 1)
         grid.addWidget(self.saturation, 1, 0)
         grid.addWidget(self.saturation_label, 1, 1)
+        grid.addWidget(self.saturation_note, 2, 0, 1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(hist_box)
         layout.addWidget(sat_box)
@@ -81,6 +108,21 @@ class QtGlobalHintsPanel(QWidget):
         self._refresh()
 
     # -- document -> widgets ---------------------------------------------------------------
+
+    def set_reference(self, name: str | None, rgb_u8: np.ndarray | None = None) -> None:
+        """Show the reference photo's thumbnail ((h,w,3) uint8) and file name (None: no reference)."""
+        if name is None or rgb_u8 is None:
+            self.reference_thumb.hide()
+            self.reference_name.setText("No reference photo.")
+            return
+        rgb_u8 = np.ascontiguousarray(rgb_u8)
+        height, width = rgb_u8.shape[:2]
+        image = QImage(rgb_u8.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+        pixmap = QPixmap.fromImage(image).scaled(*THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                                                 Qt.TransformationMode.SmoothTransformation)
+        self.reference_thumb.setPixmap(pixmap)
+        self.reference_thumb.show()
+        self.reference_name.setText(f"{name}: its colours here, and to pick from in Colour › Reference.")
 
     def _on_hints(self, _hints: Hints) -> None:
         self._refresh()

@@ -20,9 +20,12 @@ from ideepcolor_app.engine.history import (AddHint, ClearHints, MoveHint, Recolo
                                            SetGlobalHints, UndoStack)
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE
 from ideepcolor_app.engine.swatches import hint_colours_u8
-from ideepcolor_app.gui import menus, restore_switch, window_layout
+from ideepcolor_app.gui import menus, restore_switch, view_toolbar, window_layout
+from ideepcolor_app.gui.compare import QtCompare
 from ideepcolor_app.gui.damage_brush import QtDamageBrush
 from ideepcolor_app.gui.file_actions import QtFileActions
+from ideepcolor_app.gui.point_actions import QtPointActions
+from ideepcolor_app.gui.probe import QtProbe
 from ideepcolor_app.gui.recovery import QtRecovery
 from ideepcolor_app.gui.settings import QtAppSettings, default_settings, default_recovery_folder
 from ideepcolor_app.gui.workers import DistributionUpdate, QtRenderWorker, RenderFailure
@@ -68,6 +71,7 @@ class QtMainWindow(QMainWindow):
         self._dragging = False  # a point drag is in progress: renders are drafts
         self.last_result: RenderResult | None = None
         self.last_distribution = None
+        self.last_distribution_left_out: int | None = None  # the point the distribution leaves out
         self._resize_slider_id = 0
         self.recovery = QtRecovery(self.doc, recovery_folder or default_recovery_folder(), self)
         self._build_widgets()
@@ -75,6 +79,11 @@ class QtMainWindow(QMainWindow):
         self._connect()
         self.restorer = restore_switch.QtRestoreSwitch(self)
         self.damage_brush = QtDamageBrush(self)
+        self.points = QtPointActions(self)
+        self.compare = QtCompare(self)
+        self.probe = QtProbe(self)
+        view_toolbar.build_view_toolbar(self, self.view_menu)
+        self._connect_tools()
         self.worker = QtRenderWorker(self.colorizer, self)
         self.worker.ready.connect(self._on_worker_ready)
         self._restore_layout()
@@ -122,6 +131,22 @@ class QtMainWindow(QMainWindow):
         self.size_slider.sliderPressed.connect(self._next_resize_slider)
         self.size_slider.valueChanged.connect(self._on_size_slider)
         self._on_patch_size(self.doc.patch_size)
+
+    def _connect_tools(self) -> None:
+        """The points list, the colour shortcuts, the recent colours kept between runs."""
+        self.colour_panel.predictedChosen.connect(self.points.use_predicted)
+        self.colour_panel.set_recent(self.app_settings.recent_colours())
+        self.colour_panel.recentChanged.connect(
+            lambda: self.app_settings.set_recent_colours(self.colour_panel.recent_colours()))
+        self.colour_panel.reference.share_loading()
+        self.colour_panel.reference.loadRequested.connect(lambda: self.files.ask_reference_photo(use_histogram=False))
+        self.probe.colourTaken.connect(self.points.take_colour)
+        self.compare.failed.connect(lambda message: self.statusBar().showMessage(f"Cannot compare: {message}", 8000))
+        self._redraw_points()
+
+    def point_title(self, index: int) -> str:
+        """What the window calls point `index` (its name, else "Point <n>")."""
+        return self.points.labels.title(index) if hasattr(self, "points") else f"Point {index + 1}"
 
     # -- edits (intents -> commands) ---------------------------------------------------------
 
@@ -192,6 +217,7 @@ class QtMainWindow(QMainWindow):
         self.gate.reset()
         self.last_result = None
         self.last_distribution = None
+        self.last_distribution_left_out = None
         self.canvas.set_photo(gray_u8(self.doc.l_full), width, height)
         self._redraw_points()
         self._on_selected(self.doc.selected)
@@ -202,7 +228,12 @@ class QtMainWindow(QMainWindow):
     def _redraw_points(self) -> None:
         points = self.doc.hints.points
         lightness = [self.doc.lightness_at(p.x, p.y) for p in points]
-        self.canvas.set_points([(p.x, p.y, p.size) for p in points], hint_colours_u8(points, lightness), self.doc.selected)
+        colours = hint_colours_u8(points, lightness)
+        actions = getattr(self, "points", None)  # None while the window is being built
+        hidden = actions.labels.hidden() if actions is not None and len(actions.labels.labels) == len(points) else None
+        self.canvas.set_points([(p.x, p.y, p.size) for p in points], colours, self.doc.selected, hidden)
+        if actions is not None and hidden is not None:
+            self.points_panel.set_rows(actions.rows(colours), self.doc.selected)
 
     def _on_selected(self, index: int | None) -> None:
         self._redraw_points()
@@ -214,6 +245,10 @@ class QtMainWindow(QMainWindow):
             return
         self.colour_panel.set_lightness(self.doc.lightness_at(point.x, point.y))
         self.colour_panel.set_colour(point.ab)
+        if self.last_distribution_left_out != index and self.last_result is not None:
+            self.colour_panel.clear_distribution()  # the last one includes this point's colour
+            self.worker.submit_followup(self._request(left_out=index))
+            return
         self._show_distribution()
 
     def _on_patch_size(self, _size: int) -> None:
@@ -240,8 +275,13 @@ class QtMainWindow(QMainWindow):
         """Render the document at the size the view shows it (a draft while a point is dragged)."""
         if self.last_result is not None:
             self.render_label.setText("rendering…")
-        request = RenderRequest.from_document(self.doc, draft=self._dragging, view_side=self.canvas.shown_side())
-        self.worker.submit(request)
+        self.worker.submit(self._request(draft=self._dragging))
+
+    def _request(self, draft: bool = False, left_out: int | None = None) -> RenderRequest:
+        """The document as a render request at the view's size; the distribution and the
+        predicted colour leave out the selected point (or `left_out`)."""
+        left_out = self.doc.selected if left_out is None else left_out
+        return RenderRequest.from_document(self.doc, draft=draft, view_side=self.canvas.shown_side(), left_out=left_out)
 
     def _on_view_changed(self) -> None:
         """Zoomed in or grew: render a larger preview once it would be sharper than the one shown."""
@@ -272,6 +312,7 @@ class QtMainWindow(QMainWindow):
                                              result.uses_local_hints, result.uses_global_hints)
         if not result.has_distribution:
             self.last_distribution = None
+            self.last_distribution_left_out = self.doc.selected
             self._show_distribution()
         self.resultShown.emit(result.generation)
 
@@ -279,15 +320,21 @@ class QtMainWindow(QMainWindow):
         """Suggestions follow the state once the edits pause, not every frame of a drag."""
         if update.photo_token != self.doc.photo_token or update.generation != self.gate.shown_generation:
             return
+        if update.left_out != self.doc.selected:
+            return  # computed for a point no longer selected
         self.last_distribution = update.distribution
+        self.last_distribution_left_out = update.left_out
+        if update.left_out is not None and update.predicted_ab is not None:
+            self.points.predicted[update.left_out] = update.predicted_ab
         self._show_distribution()
 
     def _show_distribution(self) -> None:
         point = self.doc.selected_point
         if point is None or self.last_result is None:
             return
-        if self.last_result.has_distribution and self.last_distribution is None:
-            return  # not computed yet: it comes once the edits pause
+        if self.last_result.has_distribution and (self.last_distribution is None
+                                                  or self.last_distribution_left_out != self.doc.selected):
+            return  # not computed yet (without this point): it comes once the edits pause
         width, height = self.doc.image_size
         self.colour_panel.set_distribution(self.last_distribution, point.x / width, point.y / height)
 

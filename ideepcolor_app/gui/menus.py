@@ -15,13 +15,23 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 #: Help › Mouse and keys (the README's "Using the app" says the same).
 CONTROLS_HELP = """<b>Points</b><br>
-Left click on the photo: add a point (it takes the chosen colour, or the predicted one).<br>
-Left click on a point: select it. Drag a point: move it. Right click a point or Delete: remove it.<br>
-Wheel over a point (or the Patch size slider): its patch size, 1 to 9.<br><br>
+Left click on the photo: add a point. The chip at the cursor shows the colour it takes: the
+chosen colour, or the one predicted there ("predicted"; Colour › Predicted colour goes back to it).<br>
+Press on the photo: a loupe shows the pixels under the cursor and their L; at fit zoom, drag
+and release to place the point exactly.<br>
+Left click on a point: select it. Drag a point: move it (with the loupe). Right click a point or
+Delete: remove it. Wheel over a point (or the Patch size slider): its patch size, 1 to 9.<br>
+Points list: select, rename (double-click), hide the marker, recolour, copy/paste a colour, delete.<br><br>
+<b>Colours</b><br>
+I: eyedropper, then click a point (its colour) or anywhere on the result (the colour there); the
+selected point, or the next new point, takes it. Colour › Reference: pick from the reference photo.<br><br>
+<b>Before/after</b><br>
+B: split the result view; drag the line. The toolbar's "left" list chooses what is left of it:
+the grey photo, the scan before restoration, or another backend's result.<br><br>
 <b>Zoom and pan</b><br>
 Wheel over the background: zoom. Ctrl+0: fit. Ctrl+1: 100 %. Ctrl++ / Ctrl+−: zoom in / out.<br>
-Drag the background with the left button, drag with the middle button, or hold Space and
-drag: pan.<br><br>
+Zoomed in: drag the background with the left button, drag with the middle button, or hold
+Space and drag: pan. At fit zoom the whole photo is in view and nothing pans.<br><br>
 <b>Damage mask</b> (Restore old photo on)<br>
 Ctrl+Shift+D: show what restoration fills (red: found, blue: painted in, yellow: painted out).
 Paint damage / Erase damage: drag on the photo to mark pixels to fill or to keep; each drag is
@@ -76,7 +86,7 @@ def build_menus(window: QMainWindow) -> None:
     points.setEnabled(False)  # only while a brush is chosen, so Escape is free otherwise
     panel.toolChosen.connect(lambda tool: points.setEnabled(tool is not None))
 
-    menu = bar.addMenu("&View")
+    menu = window.view_menu = bar.addMenu("&View")
     canvas = window.canvas
     _action(window, menu, "fit", "&Fit to window", canvas.fit, "Ctrl+0")
     _action(window, menu, "actual", "&100%", canvas.actual_size, "Ctrl+1")
@@ -92,6 +102,7 @@ def build_menus(window: QMainWindow) -> None:
     menu = bar.addMenu("&Help")
     _action(window, menu, "controls", "&Mouse and keys", lambda: show_controls(window),
             QKeySequence.StandardKey.HelpContents)
+    _action(window, menu, "about", "&About ideepcolor", lambda: show_about(window))
     fill_recent_menu(window, window.app_settings.recent_files())
     window._update_undo_actions()
 
@@ -123,6 +134,16 @@ def open_batch_dialog(window: QMainWindow):
     dialog = QtBatchDialog(settings=window.app_settings.qsettings, parent=window, working_size=window.doc.working_size,
                            input_dir=None if photo is None else photo.parent)
     window.batch_dialog = dialog
+    dialog.show()
+    return dialog
+
+
+def show_about(window: QMainWindow):
+    """Help › About: version, each backend's model card, the licences."""
+    from ideepcolor_app.gui.about_dialog import QtAboutDialog
+
+    dialog = QtAboutDialog(window)
+    window.about_dialog = dialog
     dialog.show()
     return dialog
 

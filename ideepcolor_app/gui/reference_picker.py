@@ -26,24 +26,30 @@ class QtReferencePicker(QWidget):
 
     The Load button decodes the photo off the GUI thread (`load_reference_async`); its file
     dialog opens in the last reference's folder, else in `start_folder` (the open photo's).
+    In the main window the reference photo is one for both its uses (this eyedropper and the
+    histogram hint): there `share_loading()` makes the button ask the window instead
+    (`loadRequested`), and the window shows the photo it loaded with `show_reference`.
 
     Signals:
         abPicked(float, float): ab of the clicked reference pixel (not clamped).
         loaded(bool): an asynchronous load ended (True: shown; False: the message says why).
+        loadRequested(): the Load button was pressed while loading is shared.
     """
 
     abPicked = Signal(float, float)
     loaded = Signal(bool)
+    loadRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.reference: ReferenceImage | None = None
         self.path: Path | None = None
         self.start_folder = ""
+        self._shared = False
         self._task = QtBackgroundTask(self)
         self.load_button = QPushButton("Load reference…")
         self.load_button.setToolTip("Open a colour photo to pick colours from")
-        self.load_button.clicked.connect(self.choose_reference)
+        self.load_button.clicked.connect(self._on_load_clicked)
         self.message = QLabel("Load a colour photo, then click it to pick a colour.")
         self.message.setWordWrap(True)
         self.view = pg.GraphicsView()
@@ -63,6 +69,20 @@ class QtReferencePicker(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addWidget(self.view, 1)
+
+    def share_loading(self) -> None:
+        """The Load button asks the owner (`loadRequested`) instead of opening its own dialog."""
+        self._shared = True
+
+    def _on_load_clicked(self) -> None:
+        if self._shared:
+            self.loadRequested.emit()
+        else:
+            self.choose_reference()
+
+    def show_reference(self, path: str | os.PathLike, reference: ReferenceImage) -> bool:
+        """Show a reference photo prepared elsewhere (`color.swatch.prepare_reference`)."""
+        return self._show(Path(path), reference)
 
     def choose_reference(self) -> None:
         """Ask for a reference photo with a file dialog and load it."""

@@ -1,4 +1,5 @@
-"""What the app remembers between runs (QSettings): folders, backend, layout, recent files."""
+"""What the app remembers between runs (QSettings): folders, backend, layout, recent files and
+colours, the before/after view."""
 
 from __future__ import annotations
 
@@ -57,6 +58,22 @@ class QtAppSettings:
 
     def remove_recent_file(self, path: str) -> None:
         self.qsettings.setValue("recent/files", [f for f in self.recent_files() if f != path])
+
+    def recent_colours(self) -> list[tuple[float, float]]:
+        """The Colour panel's recent colours of the last run (CIELAB ab), most recent first."""
+        value = self.qsettings.value("colour/recent", "")
+        colours = []
+        for pair in str(value or "").split(";"):
+            try:
+                a, b = (float(v) for v in pair.split(","))
+            except ValueError:  # empty or edited by hand: skipped
+                continue
+            if abs(a) <= 128 and abs(b) <= 128:
+                colours.append((a, b))
+        return colours
+
+    def set_recent_colours(self, colours: list[tuple[float, float]]) -> None:
+        self.qsettings.setValue("colour/recent", ";".join(f"{a:.2f},{b:.2f}" for a, b in colours))
 
     def geometry(self) -> tuple[QByteArray | None, QByteArray | None]:
         return self.qsettings.value("window/geometry"), self.qsettings.value("window/state")

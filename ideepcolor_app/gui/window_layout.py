@@ -13,6 +13,7 @@ from ideepcolor_app.gui.backend_panel import QtBackendPanel
 from ideepcolor_app.gui.canvas import QtCanvas
 from ideepcolor_app.gui.colour_panel import QtColourPanel
 from ideepcolor_app.gui.global_hints_panel import QtGlobalHintsPanel
+from ideepcolor_app.gui.points_panel import QtPointsPanel
 from ideepcolor_app.gui.restore_panel import QtRestorePanel
 
 #: Share of the screen a first window takes (later runs restore the user's size).
@@ -46,6 +47,7 @@ def build_widgets(window: QMainWindow) -> None:
     window.colour_panel = QtColourPanel()
     window.backend_panel = QtBackendPanel(window.doc)
     window.global_panel = QtGlobalHintsPanel(window.doc)
+    window.points_panel = QtPointsPanel()
     window.size_slider = QSlider(Qt.Orientation.Horizontal)
     window.size_slider.setRange(1, 9)
     window.size_slider.setValue(window.doc.patch_size)
@@ -67,6 +69,7 @@ def build_widgets(window: QMainWindow) -> None:
         ("colour", "Colour", window.colour_panel, Qt.DockWidgetArea.RightDockWidgetArea),
         ("render", "Points and backend", points_box, Qt.DockWidgetArea.LeftDockWidgetArea),
         ("global", "Global hints", window.global_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+        ("points", "Points list", window.points_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
     ):
         dock = QDockWidget(title, window)
         dock.setObjectName(f"dock_{key}")

@@ -31,11 +31,15 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, eq=False)
 class DistributionUpdate:
-    """The colour distribution for the render of `generation` (computed once edits pause)."""
+    """The colour distribution for the render of `generation` (computed once edits pause),
+    without the point `left_out` (the selected one), and the colour predicted at that point
+    without it (`predicted_ab`; None when nothing is left out)."""
 
     generation: int
     photo_token: int
     distribution: Distribution | None
+    left_out: int | None = None
+    predicted_ab: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class QtRenderWorker(QThread):
         self.colorizer = colorizer
         self._cond = threading.Condition()
         self._pending: RenderRequest | None = None
+        self._owed: RenderRequest | None = None  # rendered; its distribution is still to come
         self._outbox: list[RenderResult | RenderFailure | DistributionUpdate] = []
         self._busy = False
         self._stopping = False
@@ -73,6 +78,15 @@ class QtRenderWorker(QThread):
         """Queue `request`, replacing any request not yet started."""
         with self._cond:
             self._pending = request
+            self._cond.notify()
+        if not self.isRunning():
+            self.start()
+
+    def submit_followup(self, request: RenderRequest) -> None:
+        """Compute the distribution and predicted colour of `request` once the edits pause,
+        without rendering it (the selection changed; the picture did not)."""
+        with self._cond:
+            self._owed = request
             self._cond.notify()
         if not self.isRunning():
             self.start()
@@ -86,7 +100,7 @@ class QtRenderWorker(QThread):
     @property
     def busy(self) -> bool:
         with self._cond:
-            return self._busy or self._pending is not None
+            return self._busy or self._pending is not None or self._owed is not None
 
     def stop(self) -> None:
         """Finish the current render, drop pending ones and end the thread."""
@@ -103,29 +117,32 @@ class QtRenderWorker(QThread):
     def run(self) -> None:
         torch.set_num_threads(self.render_threads)
         single_threaded_blas()
-        owed: RenderRequest | None = None  # rendered, distribution not computed yet
         while True:
-            request = self._next(owed is not None)
+            request = self._next()
             if request is self:  # stopping
                 return
             if request is None:  # the edits paused: compute the owed distribution
-                self._distribution(owed)
-                owed = None
+                with self._cond:
+                    owed, self._owed = self._owed, None
+                if owed is not None:
+                    self._distribution(owed)
             else:
                 outcome = self._render(request)
-                owed = request if isinstance(outcome, RenderResult) and outcome.has_distribution else None
+                follows = isinstance(outcome, RenderResult) and (outcome.has_distribution or request.left_out is not None)
+                with self._cond:
+                    self._owed = request if follows else None
             with self._cond:
                 self._busy = False
-                done = self._pending is None and owed is None
+                done = self._pending is None and self._owed is None
             if done:
                 self.idle.emit()
 
-    def _next(self, owed: bool):
+    def _next(self):
         """The next request; None when distribution work is owed and none came in time; self to stop."""
         with self._cond:
-            if owed and self._pending is None and not self._stopping:
+            if self._owed is not None and self._pending is None and not self._stopping:
                 self._cond.wait(self.distribution_delay_s)
-            while not owed and self._pending is None and not self._stopping:
+            while self._owed is None and self._pending is None and not self._stopping:
                 self._cond.wait()
             if self._stopping:
                 return self
@@ -150,7 +167,8 @@ class QtRenderWorker(QThread):
     def _distribution(self, request: RenderRequest) -> None:
         try:
             dist = self.colorizer.distribution(request)
+            predicted = self.colorizer.predicted_without(request)
         except Exception:  # noqa: BLE001 - suggestions are optional; the render itself succeeded
             logger.warning("colour distribution failed:\n%s", traceback.format_exc())
             return
-        self._put(DistributionUpdate(request.generation, request.photo_token, dist))
+        self._put(DistributionUpdate(request.generation, request.photo_token, dist, request.left_out, predicted))

@@ -163,18 +163,61 @@ def test_colour_panel_without_distribution_says_so(panel, two_mode_dist):
 def test_colour_panel_recent_order_dedupe_and_cap(qtbot, panel):
     panel.set_lightness(50.0)
     for i in range(RECENT_CAP + 2):
-        panel.add_recent((float(i), -float(i)))
+        panel.add_recent((3.0 * i, -3.0 * i))
     recent = panel.recent_colours()
     assert len(recent) == RECENT_CAP == len(panel.recent.buttons())
-    assert recent[:3] == [(13.0, -13.0), (12.0, -12.0), (11.0, -11.0)]
-    assert (0.0, 0.0) not in recent and (1.0, -1.0) not in recent
-    panel.add_recent((5.0, -5.0))
+    assert recent[:3] == [(39.0, -39.0), (36.0, -36.0), (33.0, -33.0)]
+    assert (0.0, 0.0) not in recent and (3.0, -3.0) not in recent
+    panel.add_recent((15.0, -15.0))
     recent = panel.recent_colours()
-    assert recent[0] == (5.0, -5.0) and recent.count((5.0, -5.0)) == 1 and len(recent) == RECENT_CAP
+    assert recent[0] == (15.0, -15.0) and recent.count((15.0, -15.0)) == 1 and len(recent) == RECENT_CAP
     with qtbot.waitSignal(panel.colourPicked) as blocker:
         qtbot.mouseClick(panel.recent.buttons()[2], Qt.MouseButton.LeftButton)
-    assert blocker.args == pytest.approx([12.0, -12.0])
-    assert panel.recent_colours()[0] == (12.0, -12.0)
+    assert blocker.args == pytest.approx([36.0, -36.0])
+    assert panel.recent_colours()[0] == (36.0, -36.0)
+
+
+def test_colour_panel_recent_keeps_one_of_near_duplicates(qtbot, panel):
+    panel.set_lightness(50.0)
+    for ab in [(20.0, 30.0), (20.6, 30.4), (21.2, 29.1), (40.0, 10.0)]:  # clicks a pixel or two apart
+        panel.add_recent(ab)
+    assert panel.recent_colours() == [(40.0, 10.0), (21.2, 29.1)]
+
+
+def test_colour_panel_gamut_drag_previews_and_picks_once_at_the_end(qtbot, panel):
+    from PySide6.QtCore import QPointF
+
+    panel.set_lightness(50.0)
+    gamut = panel.gamut
+    picked = []
+    panel.colourPicked.connect(lambda a, b: picked.append((a, b)))
+    path = [(110, 110), (115, 105), (120, 100), (125, 95)]  # (row, col) pixels of the gamut image
+
+    class Drag:
+        def __init__(self, row, col, finish):
+            self._pos = gamut.image.mapToScene(QPointF(col + 0.5, row + 0.5))
+            self._finish = finish
+
+        def button(self):
+            return Qt.MouseButton.LeftButton
+
+        def scenePos(self):
+            return self._pos
+
+        def isFinish(self):
+            return self._finish
+
+        def accept(self):
+            pass
+
+    for i, (row, col) in enumerate(path):
+        gamut.box.mouseDragEvent(Drag(row, col, i == len(path) - 1))
+        if i < len(path) - 1:
+            assert picked == [] and panel.recent_colours() == []  # a preview only
+            assert gamut.marker_pixel() is not None
+    expected = pixel_to_ab(125.0, 95.0, size=gamut.size, ab_max=110.0)
+    assert picked == [pytest.approx(clamp_ab(50.0, *expected))]
+    assert len(panel.recent_colours()) == 1
 
 
 def test_colour_panel_pick_adds_to_recent(qtbot, panel, two_mode_dist):

@@ -114,8 +114,8 @@ def test_six_recent_swatches_and_the_hex_code_fit(qtbot, window):
     show(qtbot, window)
     panel = window.colour_panel
     for i in range(6):
-        panel.colourPicked.emit(10.0 + i, 5.0)
-        panel.add_recent((10.0 + i, 5.0))
+        panel.colourPicked.emit(10.0 + 5 * i, 5.0)
+        panel.add_recent((10.0 + 5 * i, 5.0))
     QApplication.processEvents()
     last = panel.recent.buttons()[5]
     right = last.mapTo(panel, last.rect().topRight()).x()

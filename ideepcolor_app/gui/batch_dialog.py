@@ -15,13 +15,17 @@ from PySide6.QtWidgets import (
 
 from ideepcolor_app.engine.backend_choice import AUTO, BackendChoice
 from ideepcolor_app.engine.backends import BACKENDS, Backend, create_backend
-from ideepcolor_app.engine.batch import OUTPUT_FORMATS, BatchJob, BatchOutcome, BatchReport, describe_error, run_batch
+from ideepcolor_app.engine.batch import (
+    BESIDE_MARK, OUTPUT_FORMATS, BatchJob, BatchOutcome, BatchReport, describe_error, run_batch,
+)
 from ideepcolor_app.gui.restore_panel import restore_combos
 from ideepcolor_app.restore import RestoreOptions
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE
 from ideepcolor_app.gui.backend_panel import BACKEND_TITLES
 
 BackendFactory = Callable[[str], Backend]
+#: The output folder a new input folder gets, inside it.
+OUTPUT_SUBFOLDER = "colourized"
 KEYS = ("input_dir", "output_dir", "backend", "format", "sidecar", "recursive", "overwrite",
         "restore", "restore_tone", "restore_strength")
 
@@ -79,8 +83,10 @@ class QtBatchDialog(QDialog):
     over `backend_name`. The first choice, "Automatic (per photo)" (`AUTO`, the default), gives a
     photo with sidecar hints the hints backend and any other the best automatic backend on
     held-out sources (`engine.backend_choice`); the status line names each photo's backend.
-    `input_dir` (the open photo's folder) pre-fills the input folder, and an empty output folder
-    becomes its ``colourized`` sub-folder. Backends are listed by the names the main window uses.
+    `input_dir` (the open photo's folder) pre-fills the input folder. The output folder follows
+    the input folder (its ``colourized`` sub-folder, or the folder itself when it was the input
+    folder) unless the user chose another one. An output folder that is the input folder writes
+    each result beside its photo as ``<name>.colour.<format>``, and the status line says so. Backends are listed by the names the main window uses.
 
     Signals:
         batchFinished(object): the `BatchReport` when a run ends (also when cancelled), or None
@@ -106,10 +112,12 @@ class QtBatchDialog(QDialog):
         self.last_report: BatchReport | None = None
         self._build(backend_name)
         self._load_settings(backend_name)
+        self._input_shown = self.input_edit.text().strip()
+        self.input_edit.textChanged.connect(self._on_input_changed)
         if input_dir is not None:
             self.input_edit.setText(str(input_dir))
-            if not self.output_edit.text():
-                self.output_edit.setText(str(Path(input_dir) / "colourized"))
+        if self.input_edit.text().strip() and not self.output_edit.text().strip():
+            self.output_edit.setText(str(Path(self.input_edit.text().strip()) / OUTPUT_SUBFOLDER))
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -137,7 +145,7 @@ class QtBatchDialog(QDialog):
             self.backend_combo.setItemData(index, BACKENDS[name].description, Qt.ItemDataRole.ToolTipRole)
         self.format_combo = QComboBox()
         self.format_combo.addItems(OUTPUT_FORMATS)
-        self.format_combo.setToolTip("jpg and png are 8-bit; tif is a 16-bit master")
+        self.format_combo.setToolTip("jpg, png and webp are 8-bit; tif is a 16-bit master")
         self.sidecar_check = QCheckBox("Use sidecar hints (<name>.hints.json beside a photo)")
         self.sidecar_check.setToolTip("Only backends that take local hints use them")
         self.recursive_check = QCheckBox("Include sub-folders")
@@ -195,6 +203,17 @@ class QtBatchDialog(QDialog):
         folder = QFileDialog.getExistingDirectory(self, title, edit.text())
         if folder:
             edit.setText(folder)
+
+    def _on_input_changed(self, text: str) -> None:
+        """A new input folder: the output follows it, unless the user chose an output of their own."""
+        old, new = self._input_shown, text.strip()
+        self._input_shown = new
+        output = self.output_edit.text().strip()
+        if not new or not old:
+            return
+        derived = {str(Path(old) / OUTPUT_SUBFOLDER): str(Path(new) / OUTPUT_SUBFOLDER), str(Path(old)): str(Path(new))}
+        if output in derived:
+            self.output_edit.setText(derived[output])
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -275,6 +294,9 @@ class QtBatchDialog(QDialog):
         self.progress.setRange(0, 0)  # busy until the first photo is done (opening the backend)
         opening = "backends" if self.backend_name() == AUTO else f"{self.backend_combo.currentText()} backend"
         self._set_status(f"Opening the {opening}…")
+        if self.job().beside_inputs:
+            self._on_notice(f"The output folder is the input folder: each result is written beside its photo "
+                            f"as <name>{BESIDE_MARK}.{self.format_combo.currentText()}.")
         self._cancel = threading.Event()
         self._thread = QThread(self)
         self._worker = _BatchWorker(self.job(), self.backend_name(), self.backend_factory, self._cancel)

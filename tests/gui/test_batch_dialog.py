@@ -207,3 +207,31 @@ def test_batch_dialog_automatic_default_opens_backends_per_photo(qtbot, batch_se
     again = QtBatchDialog(batch_settings)
     qtbot.addWidget(again)
     assert again.backend_name() == "auto"  # remembered
+
+
+def test_batch_dialog_output_follows_the_input_unless_chosen(qtbot, batch_settings, tmp_path):
+    first, second, third, mine = (tmp_path / name for name in ("first", "second", "third", "mine"))
+    batch_settings.setValue("batch/input_dir", str(first))
+    batch_settings.setValue("batch/output_dir", str(first / "colourized"))
+    dialog = QtBatchDialog(batch_settings, input_dir=second)  # another photo's folder is open now
+    qtbot.addWidget(dialog)
+    assert dialog.input_edit.text() == str(second)
+    assert dialog.output_edit.text() == str(second / "colourized")  # followed, not left on the old one
+    dialog.output_edit.setText(str(mine))  # the user's own choice
+    dialog.input_edit.setText(str(third))
+    assert dialog.output_edit.text() == str(mine)
+
+
+def test_batch_dialog_output_in_the_input_folder_writes_beside_the_photos(qtbot, batch_settings, photo_dir):
+    (photo_dir / "broken.png").unlink()
+    dialog = make_dialog(qtbot, batch_settings, photo_dir, photo_dir)
+    dialog.input_edit.setText(str(photo_dir.parent))  # an output that was the input folder follows it
+    assert dialog.output_edit.text() == str(photo_dir.parent)
+    dialog.input_edit.setText(str(photo_dir))
+    dialog.format_combo.setCurrentText("webp")
+    report = run_to_end(qtbot, dialog)
+    assert len(report.done) == 2 and not report.failed
+    assert "beside its photo as <name>.colour.webp" in dialog.notice.text() and dialog.notice.isVisibleTo(dialog)
+    assert sorted(p.name for p in photo_dir.glob("*.colour.webp")) == ["a.colour.webp", "b.colour.webp"]
+    again = run_to_end(qtbot, dialog)
+    assert len(again.skipped) == 2 and not again.done and not again.failed

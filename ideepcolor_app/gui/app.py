@@ -18,8 +18,10 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ideepcolor_app.desktop import APP_ID, DATA
 from ideepcolor_app.gui.loading_window import QtLoadingWindow
 from ideepcolor_app.gui.platform_check import platform_problem
 from ideepcolor_app.gui.settings import APPLICATION, ORGANIZATION
@@ -45,6 +47,8 @@ def application(argv: list[str] | None = None, configure: bool = True) -> QAppli
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setOrganizationName(ORGANIZATION)
         app.setApplicationName(APPLICATION)
+        app.setDesktopFileName(APP_ID)  # the menu entry `ideepcolor install-desktop` writes
+        app.setWindowIcon(QIcon(str(DATA / "ideepcolor.svg")))
     if configure:
         configure_pyqtgraph()
     return app
@@ -66,23 +70,28 @@ class _Importer(threading.Thread):
             self.error = f"{type(err).__name__}: {err}"
 
 
-def open_main_window(photo: Path | None = None, backend: str | None = None, on_shown=None):
-    """Build and show the main window, then offer a crash's unsaved hints, else open `photo`
-    (default: the sample). `on_shown` is called once the window is on screen."""
+def open_main_window(photo: Path | None = None, backend: str | None = None, on_shown=None, make_window=None):
+    """Build the main window, offer a crash's unsaved hints, else open `photo` (default: the
+    sample), then show the window; `on_shown` is called once it is on screen.
+
+    The question about unsaved hints comes before the window shows (over the loading window),
+    so that nothing half-made (the empty window's placeholder) sits behind it. `make_window`
+    builds the window (tests pass one with temporary settings).
+    """
     from ideepcolor_app.gui.main_window import QtMainWindow
 
     configure_pyqtgraph()
-    window = QtMainWindow()
+    window = make_window() if make_window is not None else QtMainWindow()
     if backend is not None:
         try:
             window.doc.set_backend_name(backend)
         except ValueError as err:
             window.report_error("Unknown backend", str(err))
+    if not window.files.offer_recovery():
+        window.files.open_photo(Path(photo) if photo is not None else SAMPLE_PHOTO, confirm=False)
     window.show()
     if on_shown is not None:
         on_shown()
-    if not window.files.offer_recovery():
-        window.files.open_photo(Path(photo) if photo is not None else SAMPLE_PHOTO, confirm=False)
     return window
 
 

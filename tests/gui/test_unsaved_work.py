@@ -87,6 +87,32 @@ def test_recovery_after_a_crash(qtbot, make_window, small_photo, messages, tmp_p
     assert again.doc.hints.points == ()
 
 
+def test_recovery_question_comes_before_the_window_shows(qtbot, make_window, small_photo, messages, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ideepcolor_app.gui.app import open_main_window
+
+    crashed = make_window(small_photo)
+    with qtbot.waitSignal(crashed.recovery.written, timeout=5000):
+        crashed.add_point(10.5, 10.5)
+    built, seen = [], []
+    answer = QMessageBox.question  # the `messages` fixture's stand-in
+
+    def question(parent, title, text, *args, **kwargs):
+        window = built[0]
+        seen.append((window.isVisible(), window.windowTitle()))
+        return answer(parent, title, text, *args, **kwargs)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    messages.answers.append(BUTTON.Yes)
+    shown = []
+    window = open_main_window(make_window=lambda: built.append(make_window(None)) or built[0],
+                              on_shown=lambda: shown.append(built[0].isVisible()))
+    assert seen == [(False, seen[0][1])] and "untitled" in seen[0][1]  # asked with nothing on screen
+    assert shown == [True] and window.isVisible()
+    assert window.doc.photo_path == small_photo.resolve() and len(window.doc.hints.points) == 1
+
+
 def test_recovery_declined_is_removed_and_a_clean_quit_leaves_none(qtbot, make_window, small_photo, messages, tmp_path):
     window = make_window(small_photo)
     with qtbot.waitSignal(window.recovery.written, timeout=5000):

@@ -41,6 +41,7 @@ class QtProbe(QObject):
         canvas = window.canvas
         self.loupe = QtLoupe(canvas.viewport)
         self.chip = QtCursorChip(canvas.viewport)
+        self._pressed_point: int | None = None  # the point a left press landed on (a drag moves it)
         self._viewport = canvas.viewport
         self._viewport.setMouseTracking(True)
         self._viewport.installEventFilter(self)
@@ -91,8 +92,14 @@ class QtProbe(QObject):
             if kind == QEvent.Type.Leave:
                 self.hide()
             else:
+                if kind == QEvent.Type.MouseButtonPress:
+                    self._pressed_point = self._point_under(event.position().toPoint())
                 self.show_at(event.position().toPoint(), bool(event.buttons() & Qt.MouseButton.LeftButton))
         return False
+
+    def _point_under(self, viewport_pos) -> int | None:
+        hit = self.canvas.view_at(viewport_pos)
+        return None if hit is None or hit[2] else self.canvas.point_at(hit[0], hit[1])
 
     def hide(self) -> None:
         self.loupe.hide()
@@ -106,7 +113,7 @@ class QtProbe(QObject):
             self.hide()
             return
         x, y, on_result = hit
-        dragging = canvas._dragging
+        dragging = self._pressed_point if held else None
         if held and not on_result and not canvas.panning and not canvas.eyedropper and (
                 dragging is not None or self.doc.contains(x, y)):
             self.chip.hide()

@@ -306,3 +306,43 @@ def test_colour_panel_deselecting_hides_the_old_points_suggestions(panel, two_mo
     assert panel.suggestions.message.text() == NO_POINT and len(panel.distribution.positions()) == 0
     panel.set_lightness(50.0)  # the point is selected again: its suggestions come back
     assert [s.ab for s in panel.suggested()[:2]] == [(20.0, 30.0), (-30.0, 20.0)]
+
+
+def test_colour_panel_a_then_b_is_checked_as_a_pair(qtbot, panel):
+    panel.set_lightness(50.0)
+    panel.set_colour((0.0, 0.0))
+    picked = []
+    panel.colourPicked.connect(lambda a, b: picked.append((a, b)))
+    a_edit, b_edit = panel.value.a_spin.lineEdit(), panel.value.b_spin.lineEdit()
+    panel.value.a_spin.setFocus()
+    a_edit.selectAll()
+    qtbot.keyClicks(a_edit, "80")  # out of the gamut alone (with b = 0 at L 50)
+    qtbot.keyClick(a_edit, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: panel.value.b_spin.hasFocus())
+    assert picked == [] and panel.value.a_spin.value() == 80.0  # a is not snapped before b is typed
+    b_edit.selectAll()
+    qtbot.keyClicks(b_edit, "-60")
+    qtbot.keyClick(b_edit, Qt.Key.Key_Return)
+    assert picked == [pytest.approx(clamp_ab(50.0, 80.0, -60.0))]  # one pick: the pair, snapped once
+    assert_in_gamut(50.0, picked[0])
+
+
+def test_colour_panel_a_alone_is_entered_when_focus_leaves_the_pair(qtbot, panel):
+    panel.set_lightness(50.0)
+    panel.set_colour((0.0, 10.0))
+    picked = []
+    panel.colourPicked.connect(lambda a, b: picked.append((a, b)))
+    panel.value.a_spin.setFocus()
+    edit = panel.value.a_spin.lineEdit()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "20")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # Enter in a: that is the choice
+    assert picked == [pytest.approx((20.0, 10.0))]
+    panel.value.a_spin.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "25")
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)  # to b ...
+    qtbot.waitUntil(lambda: panel.value.b_spin.hasFocus())
+    panel.value.hex_edit.setFocus()  # ... and on, without typing b
+    qtbot.waitUntil(lambda: len(picked) == 2)
+    assert picked[1] == pytest.approx((25.0, 10.0))

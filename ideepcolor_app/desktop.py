@@ -1,6 +1,6 @@
 """The Linux desktop entry: a `.desktop` file and the app icon, so that menus list the app.
 
-Files follow the freedesktop.org specifications (Desktop Entry 1.5, Icon Theme): the entry goes
+Files follow the freedesktop.org specifications (Desktop Entry 1.4, Icon Theme): the entry goes
 to ``$XDG_DATA_HOME/applications`` and the icons to ``$XDG_DATA_HOME/icons/hicolor`` (SVG and a
 256-pixel PNG), with ``$XDG_DATA_HOME`` defaulting to ``~/.local/share``. Every file is written
 atomically, so a menu never reads half an entry. No Qt, no torch.
@@ -63,7 +63,7 @@ def desktop_entry(command: list[str]) -> str:
     return "\n".join([
         "[Desktop Entry]",
         "Type=Application",
-        "Version=1.5",
+        "Version=1.4",
         "Name=ideepcolor",
         "GenericName=Photo Colourizer",
         "Comment=Colourize black-and-white photos, guided by colour hints",
@@ -73,7 +73,7 @@ def desktop_entry(command: list[str]) -> str:
         "Terminal=false",
         "StartupNotify=true",
         f"StartupWMClass={APP_ID}",
-        "Categories=Graphics;Photography;RasterGraphics;Qt;",
+        "Categories=Graphics;2DGraphics;RasterGraphics;Photography;Qt;",
         "Keywords=colourize;colorize;black and white;old photo;restore;",
         "MimeType=" + "".join(f"{mime};" for mime in MIME_TYPES),
         "",

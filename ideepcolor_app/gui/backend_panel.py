@@ -23,6 +23,13 @@ BACKEND_TITLES = {
 }
 
 
+def fit_popup_to_items(combo: QComboBox) -> None:
+    """Open the list wide enough for its longest name, however narrow the dock makes the box."""
+    metrics = combo.view().fontMetrics()
+    widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+    combo.view().setMinimumWidth(widest + 2 * metrics.averageCharWidth() + combo.view().verticalScrollBar().sizeHint().width())
+
+
 def ignored_hints_text(uses_local: bool, uses_global: bool, doc: Document) -> str:
     """Say which of the user's hints the backend does not use ("" when it uses them all)."""
     ignored = []
@@ -54,6 +61,7 @@ class QtBackendPanel(QWidget):
         for name, cls in BACKENDS.items():
             self.combo.addItem(BACKEND_TITLES.get(name, name), name)
             self.combo.setItemData(self.combo.count() - 1, cls.description, Qt.ItemDataRole.ToolTipRole)
+        fit_popup_to_items(self.combo)
         self.temperature = QSlider(Qt.Orientation.Horizontal)
         self.temperature.setRange(1, TEMPERATURE_STEPS)
         self.temperature_label = QLabel()
@@ -68,6 +76,8 @@ class QtBackendPanel(QWidget):
         layout.addRow(self.temperature_label, self.temperature)
         layout.addRow(self.weights_label)
         layout.addRow(self.ignored_label)
+        # Never squeezed below its height: the wrapped notes (weights, ignored hints) stay whole.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self._facts: tuple[str, str, bool, bool] | None = None
         self._error: str | None = None
         self.combo.currentIndexChanged.connect(self._on_combo)

@@ -21,7 +21,7 @@ from ideepcolor_app.engine.batch import (
 from ideepcolor_app.gui.restore_panel import restore_combos
 from ideepcolor_app.restore import RestoreOptions
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE
-from ideepcolor_app.gui.backend_panel import BACKEND_TITLES
+from ideepcolor_app.gui.backend_panel import BACKEND_TITLES, fit_popup_to_items
 
 BackendFactory = Callable[[str], Backend]
 #: The output folder a new input folder gets, inside it.
@@ -143,6 +143,7 @@ class QtBatchDialog(QDialog):
         for index, name in enumerate(BACKENDS, start=1):
             self.backend_combo.addItem(BACKEND_TITLES.get(name, name), name)
             self.backend_combo.setItemData(index, BACKENDS[name].description, Qt.ItemDataRole.ToolTipRole)
+        fit_popup_to_items(self.backend_combo)
         self.format_combo = QComboBox()
         self.format_combo.addItems(OUTPUT_FORMATS)
         self.format_combo.setToolTip("jpg, png and webp are 8-bit; tif is a 16-bit master")

@@ -263,3 +263,17 @@ def test_about_lists_every_backend_with_its_card_and_the_licences(qtbot, shown):
     assert "Weights: MIT" in text
     licences = dialog.licences.toPlainText()
     assert "MIT licence" in licences and "LGPL-3.0" in licences and "Apache-2.0" in licences
+
+
+def test_backend_names_and_the_ignored_hints_note_are_never_cut_off(qtbot, shown):
+    window = shown
+    window.resizeDocks([window.docks["render"]], [200], Qt.Orientation.Horizontal)  # a narrow dock
+    panel = window.backend_panel
+    window.doc.set_backend_name("zhang")
+    wait_rendered(qtbot, window)
+    label = panel.ignored_label
+    assert label.text() == "This backend ignores local points and global hints."
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=3000)
+    combo = panel.combo
+    widest = max(combo.view().fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+    assert combo.view().minimumWidth() > widest  # the open list shows every name whole

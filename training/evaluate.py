@@ -61,14 +61,12 @@ def grey_predictor(l, hints) -> torch.Tensor:
 def backend_predictor(backend: Backend) -> Predictor:
     """An app backend, its L-only work done once per photo (the protocol runs every count of
     one photo before the next)."""
-    cached: dict[int, object] = {}
+    cached: dict[str, object] = {}
 
     def predict(l, hints):
-        key = id(l)
-        if key not in cached:
-            cached.clear()
-            cached[key] = backend.prepare(l)
-        return backend.predict(cached[key], hints, 0.38)[None]
+        if cached.get("l") is not l:  # holding `l` keeps its id from going to a later photo
+            cached.update(l=l, work=backend.prepare(l))
+        return backend.predict(cached["work"], hints, 0.38)[None]
 
     return predict
 

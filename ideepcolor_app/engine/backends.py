@@ -8,6 +8,7 @@ photo) and `predict(cache, hints, temperature)` does the rest.
 from __future__ import annotations
 
 import abc
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -16,8 +17,11 @@ import torch
 import torch.nn.functional as F
 
 from ideepcolor_app.color import BinSet
+from ideepcolor_app.color.norm import denormalize_ab, normalize_ab
+from ideepcolor_app.engine.coherence import NO_POINT_BOOST, Coherence, chroma_confidence, hue_agreement
 from ideepcolor_app.engine.device import pick_device, pick_dtype
 from ideepcolor_app.engine.guided import guided_decode, guided_propagator
+from ideepcolor_app.nets.blocks import scale_chroma
 from ideepcolor_app.nets.pix2pix import Pix2PixGenerator
 from ideepcolor_app.nets.propagated_hints import PropagatedHintsNet
 from ideepcolor_app.propagation import CoarsePropagator
@@ -81,7 +85,12 @@ class Backend(abc.ABC):
 
 
 class NetworkBackend(Backend):
-    """A backend whose work is done by a network loaded from our checkpoint format."""
+    """A backend whose work is done by a network loaded from our checkpoint format.
+
+    Automatic results are finished by `coherence` (`engine.coherence`): the network's chroma
+    boost moves out of the network into it, to be applied only where the network is sure.
+    Setting `coherence` to None gives the network's own output, boosted everywhere.
+    """
 
     default_weights: ClassVar[str]
 
@@ -91,6 +100,19 @@ class NetworkBackend(Backend):
         net, self.card = load_weights(weights or self.default_weights)
         check_backend_family(self.name, self.card, str(weights or self.default_weights))
         self.net = net.to(self.device, self.dtype).eval()
+        self.boost = float(getattr(net.config, "chroma_boost", 1.0))
+        if self.boost != 1.0:
+            self.net.config = dataclasses.replace(net.config, chroma_boost=1.0)
+        self.coherence: Coherence | None = Coherence(boost=self.boost)
+
+    def _finish(self, l_small: torch.Tensor, ab: torch.Tensor, confidence: torch.Tensor | None) -> torch.Tensor:
+        """(2,h,w) automatic ab without its boost -> the result: coherent (with the (h,w)
+        `confidence`), or boosted everywhere when `coherence` is None."""
+        if self.coherence is not None and confidence is not None:
+            return self.coherence.apply(l_small.reshape(ab.shape[-2:]), ab, confidence)
+        if self.boost == 1.0:
+            return ab
+        return denormalize_ab(scale_chroma(normalize_ab(ab[None]), 1.0, self.boost))[0]
 
     def _to_net(self, x: torch.Tensor | None) -> torch.Tensor | None:
         return None if x is None else x.to(self.device, self.dtype)
@@ -109,6 +131,7 @@ class _GuidedCache:
 
     encoding: Any
     propagator: CoarsePropagator
+    l: torch.Tensor  # (h,w) float32 CIELAB L on the CPU
 
 
 class HintsBackend(NetworkBackend):
@@ -132,12 +155,14 @@ class HintsBackend(NetworkBackend):
         self.guided = isinstance(self.net, PropagatedHintsNet)
         # The authors' full network has no global-hints branch.
         self.uses_global_hints = self.guided or bool(self.net.config.global_hints)
+        # Without points the result is automatic, and finished as the automatic backends' are.
+        self.coherence = Coherence(boost=NO_POINT_BOOST) if self.guided else None
 
     @torch.inference_mode()
     def prepare(self, l_small: torch.Tensor) -> Any:
         encoding = self.net.encode(self._to_net(l_small))
         if self.guided:
-            return _GuidedCache(encoding, guided_propagator(self.net, encoding, l_small[0, 0]))
+            return _GuidedCache(encoding, guided_propagator(self.net, encoding, l_small[0, 0]), l_small[0, 0])
         return encoding
 
     def _decode(self, cache: Any, hints: HintTensors, want_logits: bool):
@@ -151,6 +176,10 @@ class HintsBackend(NetworkBackend):
 
     @torch.inference_mode()
     def predict(self, cache: Any, hints: HintTensors, temperature: float) -> torch.Tensor:
+        if self.coherence is not None and not bool(hints.mask.any()):
+            ab, logits = self._decode(cache, hints, want_logits=True)
+            agreement = hue_agreement(torch.softmax(logits[0].float(), dim=0), BinSet.default().centres)
+            return self._finish(cache.l, self._to_cpu_ab(ab, hints.ab.shape[-2:]), agreement.cpu() ** 2)
         ab, _ = self._decode(cache, hints, want_logits=False)
         return self._to_cpu_ab(ab, hints.ab.shape[-2:])
 
@@ -164,6 +193,14 @@ class HintsBackend(NetworkBackend):
         return Distribution(probs, bins.centres.cpu().numpy())
 
 
+@dataclass
+class _LogitsCache:
+    """L-only work of the `zhang` backend: the bin logits and the L they came from."""
+
+    logits: torch.Tensor  # (1,Q,h/4,w/4) float32
+    l: torch.Tensor  # (h,w) float32 CIELAB L on the CPU
+
+
 class ZhangBackend(NetworkBackend):
     name = "zhang"
     description = "Zhang et al. ECCV16 classification network: automatic, annealed mean"
@@ -172,25 +209,31 @@ class ZhangBackend(NetworkBackend):
 
     @torch.inference_mode()
     def prepare(self, l_small: torch.Tensor) -> Any:
-        return self.net(self._to_net(l_small)).float()
+        return _LogitsCache(self.net(self._to_net(l_small)).float(), l_small[0, 0].float().cpu())
 
     @torch.inference_mode()
     def predict(self, cache: Any, hints: HintTensors, temperature: float) -> torch.Tensor:
-        ab = self.net.annealed_mean(cache, temperature)
-        return self._to_cpu_ab(ab, hints.ab.shape[-2:])
+        ab = self._to_cpu_ab(self.net.annealed_mean(cache.logits, temperature), hints.ab.shape[-2:])
+        confidence = None
+        if self.coherence is not None:
+            probs = torch.softmax(cache.logits[0] / temperature, dim=0)
+            confidence = hue_agreement(probs, self.net.bin_centres()).cpu() ** 2
+        return self._finish(cache.l, ab, confidence)
 
     @torch.inference_mode()
     def distribution(self, cache: Any, hints: HintTensors, temperature: float) -> Distribution:
-        probs = torch.softmax(cache, dim=1)[0].cpu().numpy()
+        probs = torch.softmax(cache.logits, dim=1)[0].cpu().numpy()
         return Distribution(probs, self.net.bin_centres().float().cpu().numpy())
 
 
 class AutomaticBackend(NetworkBackend):
-    """A network that maps L straight to ab: all its work is L-only."""
+    """A network that maps L straight to ab: all its work is L-only. Its confidence is the
+    chroma it predicts (`chroma_confidence`): a regression is grey where it is unsure."""
 
     @torch.inference_mode()
     def prepare(self, l_small: torch.Tensor) -> Any:
-        return self._to_cpu_ab(self.net(self._to_net(l_small)), l_small.shape[-2:])
+        ab = self._to_cpu_ab(self.net(self._to_net(l_small)), l_small.shape[-2:])
+        return self._finish(l_small.float().cpu(), ab, chroma_confidence(ab))
 
     def predict(self, cache: Any, hints: HintTensors, temperature: float) -> torch.Tensor:
         return cache

@@ -71,13 +71,17 @@ def damage_labels(detected: np.ndarray, strokes: Sequence[DamageStroke]) -> tupl
 
 
 def describe_filled(counts: DamageCounts, filled: int) -> str:
-    """One line for the Restore panel, e.g. "Filled 2.31 % (detected 2.10 %, painted in 0.30 %,
-    painted out 0.09 %)"; `filled` is the number of pixels the restoration filled."""
+    """One line for the Restore panel, e.g. "Filled 2.31% of the photo (edges included): detected
+    2.10%, painted in 0.30%, painted out 0.09%".
+
+    `filled` is the number of pixels the restoration filled: the corrected mask and the edges
+    it fills around it, so it can be more than detected + painted in - painted out.
+    """
     def share(n: int) -> str:
         if n == 0:
-            return "0 %"
+            return "0%"
         fraction = 100 * n / max(1, counts.pixels)
-        return "<0.01 %" if fraction < 0.01 else f"{fraction:.2f} %"
+        return "<0.01%" if fraction < 0.01 else f"{fraction:.2f}%"
 
-    return (f"Filled {share(filled)} (detected {share(counts.detected)}, painted in {share(counts.added)}, "
-            f"painted out {share(counts.removed)})")
+    return (f"Filled {share(filled)} of the photo (edges included): detected {share(counts.detected)}, "
+            f"painted in {share(counts.added)}, painted out {share(counts.removed)}")

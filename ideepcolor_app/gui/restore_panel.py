@@ -15,11 +15,39 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
 
 from ideepcolor_app.restore import DEFAULT_STRENGTH, DEFAULT_TONE, STRENGTHS, TONES, RestoreOptions
 
-TONE_TITLES = {"auto": "Auto (stretch a faded print)", "off": "Off (keep the tones)"}
+# Short enough for a narrow dock; the tooltip says more.
+TONE_TITLES = {"auto": "Auto (fix fading)", "off": "Off (keep tones)"}
 STRENGTH_TITLES = {"low": "Low", "medium": "Medium", "high": "High"}
 #: Brush diameters in photo pixels: the slider's range and where it starts.
 MAX_BRUSH_SIZE = 200
 DEFAULT_BRUSH_SIZE = 12
+
+
+class QtWrappedLabel(QLabel):
+    """A word-wrapped label that never shows fewer lines than its text needs.
+
+    Layouts ask a wrapped label for its height at a width (`heightForWidth`), but a longer text
+    does not make the layouts above the panel ask again (only a change of minimum size does), so
+    the status kept its old height and cut the text. This label keeps its minimum height at the
+    height its text needs at its width.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        needed = max(0, self.heightForWidth(max(1, self.width())))
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
 
 def restore_combos() -> tuple[QComboBox, QComboBox]:
@@ -29,6 +57,7 @@ def restore_combos() -> tuple[QComboBox, QComboBox]:
         tone.addItem(TONE_TITLES[name], name)
     for name in STRENGTHS:
         strength.addItem(STRENGTH_TITLES[name], name)
+    tone.setToolTip("Auto stretches a faded print's range of tones; Off leaves the tones alone")
     tone.setCurrentIndex(TONES.index(DEFAULT_TONE))
     strength.setCurrentIndex(STRENGTHS.index(DEFAULT_STRENGTH))
     strength.setToolTip("How small a contrast counts as dust or a scratch, and how much grain goes")
@@ -65,11 +94,10 @@ class QtRestorePanel(QWidget):
             combo.setMinimumContentsLength(8)
         self.compare = QPushButton("Hold to see the original")
         self._build_mask_controls()
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
+        self.status = QtWrappedLabel()
         layout = QGridLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
         layout.setColumnStretch(1, 1)
+        layout.setRowStretch(8, 1)  # the rows keep their heights at the top of a taller dock
         layout.addWidget(self.switch, 0, 0, 1, 3)
         self.tone_label, self.strength_label = QLabel("Tone"), QLabel("Strength")
         layout.addWidget(self.tone_label, 1, 0)
@@ -78,11 +106,13 @@ class QtRestorePanel(QWidget):
         layout.addWidget(self.strength, 2, 1, 1, 2)
         layout.addWidget(self.compare, 3, 0, 1, 3)
         layout.addWidget(self.mask_check, 4, 0, 1, 3)
+        self.tools_title = QLabel("Brush")
+        layout.addWidget(self.tools_title, 5, 0)
         tools = QHBoxLayout()
         tools.addWidget(self.paint_button, 1)
         tools.addWidget(self.erase_button, 1)
-        layout.addLayout(tools, 5, 0, 1, 3)
-        self.brush_title = QLabel("Brush")
+        layout.addLayout(tools, 5, 1, 1, 2)
+        self.brush_title = QLabel("Size")
         layout.addWidget(self.brush_title, 6, 0)
         layout.addWidget(self.brush_slider, 6, 1)
         layout.addWidget(self.brush_label, 6, 2)
@@ -99,13 +129,15 @@ class QtRestorePanel(QWidget):
         self.mask_action.setCheckable(True)
         self.mask_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
         self.mask_action.setToolTip("Show what restoration fills: red found, blue painted in, yellow painted out")
-        self.mask_check = QCheckBox("Show damage mask (Ctrl+Shift+D)")
-        self.mask_check.setToolTip(self.mask_action.toolTip())
+        self.mask_check = QCheckBox("Show damage mask")
+        self.mask_check.setToolTip(f"{self.mask_action.toolTip()} (Ctrl+Shift+D)")
         self.mask_action.toggled.connect(self.mask_check.setChecked)
         self.mask_check.toggled.connect(self.mask_action.setChecked)
         self.paint_action = QAction("&Paint damage", self)
+        self.paint_action.setIconText("Paint")  # the panel's button, in its "Brush" row
         self.paint_action.setToolTip("Brush: mark pixels for restoration to fill (Esc: back to colour points)")
         self.erase_action = QAction("&Erase damage", self)
+        self.erase_action.setIconText("Erase")
         self.erase_action.setToolTip("Brush: keep pixels as they are where restoration would fill them "
                                      "(Esc: back to colour points)")
         self.tool_group = QActionGroup(self)
@@ -166,7 +198,7 @@ class QtRestorePanel(QWidget):
         if not on:
             self.set_tool(None)
         for widget in (self.tone_label, self.tone, self.strength_label, self.strength, self.compare, self.mask_check,
-                       self.brush_title, self.brush_slider, self.brush_label):
+                       self.tools_title, self.brush_title, self.brush_slider, self.brush_label):
             widget.setEnabled(on)
         for action in (self.mask_action, self.paint_action, self.erase_action):
             action.setEnabled(on)

@@ -40,7 +40,7 @@ def describe(result: RestoreResult, counts: DamageCounts) -> str:
     """The panel's lines: how much was filled (detected, painted in, painted out), grain, tone."""
     tone = ", ".join(result.tone) or "unchanged"
     filled = int(np.count_nonzero(result.defects))
-    return f"{describe_filled(counts, filled)}.\nGrain {100 * result.grain:.1f} %, tone {tone}."
+    return f"{describe_filled(counts, filled)}.\nGrain {100 * result.grain:.1f}%, tone {tone}."
 
 
 class QtRestoreSwitch(QObject):

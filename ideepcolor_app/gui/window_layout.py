@@ -40,7 +40,7 @@ def restore_layout(window: QMainWindow) -> bool:
 
 
 def build_widgets(window: QMainWindow) -> None:
-    """The central photo views, the three docks and the status bar's labels."""
+    """The central photo views, the docks and the status bar's labels."""
     window.canvas = QtCanvas()
     window.canvas.set_working_size(window.doc.working_size)
     window.setCentralWidget(window.canvas)
@@ -61,12 +61,12 @@ def build_widgets(window: QMainWindow) -> None:
     column = QVBoxLayout(points_box)
     column.addLayout(row)
     column.addWidget(window.backend_panel)
-    window.restore_panel = QtRestorePanel()
-    column.addWidget(window.restore_panel)
     column.addStretch(1)
+    window.restore_panel = QtRestorePanel()
     window.docks = {}
     for key, title, widget, area in (
         ("colour", "Colour", window.colour_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+        ("restore", "Restore", window.restore_panel, Qt.DockWidgetArea.RightDockWidgetArea),
         ("render", "Points and backend", points_box, Qt.DockWidgetArea.LeftDockWidgetArea),
         ("global", "Global hints", window.global_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
         ("points", "Points list", window.points_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
@@ -77,6 +77,8 @@ def build_widgets(window: QMainWindow) -> None:
         dock.setWidget(widget)
         window.addDockWidget(area, dock)
         window.docks[key] = dock
+    # Its controls are never squeezed below their height (the panel grows with its status).
+    window.restore_panel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
     window.render_label = QLabel("loading…")
     window.render_label.setMinimumWidth(window.render_label.fontMetrics().horizontalAdvance("render 9999 ms …  "))
     window.device_label = QLabel("loading the network…")

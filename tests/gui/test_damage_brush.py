@@ -12,7 +12,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
-from ideepcolor_app.engine.damage_mask import ADDED, REMOVED  # noqa: E402
+from ideepcolor_app.engine.damage_mask import ADDED, DETECTED, REMOVED  # noqa: E402
 from ideepcolor_app.gui.damage_brush import stroke_points  # noqa: E402
 from ideepcolor_app.restore import RestoreOptions  # noqa: E402
 from tests.gui.conftest import click, drag, make_window, messages, qsettings, show  # noqa: E402,F401
@@ -96,22 +96,28 @@ def test_strokes_paint_the_mask_in_and_out_and_undo_redo(qtbot, painted):
     assert np.array_equal(wait_restored(qtbot, window), before) and doc.hints.damage_strokes == ()
     window.stack.redo()
     assert np.array_equal(wait_restored(qtbot, window), added)
-    assert "painted in" in panel.status.text() and "Filled 0 %" not in panel.status.text()
+    assert "painted in" in panel.status.text() and "Filled 0%" not in panel.status.text()
 
 
-def test_erasing_found_damage_labels_it_painted_out(qtbot, painted):
-    window, panel = painted, painted.restore_panel
-    found = np.zeros_like(window.restorer.result.detected)
+def test_erasing_found_damage_labels_it_painted_out(qtbot, make_window, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    import ideepcolor_app.restore.cache as cache_module
+
+    found = np.zeros((64, 96), bool)
     found[ROW - 1:ROW + 2, 20:80] = True  # as if the detector had found a scratch there
-    result = window.restorer.result
-    object.__setattr__(result, "detected", found)
-    window.damage_brush.shown = None
-    panel.set_tool("remove")
+    restore = cache_module.restore_lightness
+    monkeypatch.setattr(cache_module, "restore_lightness",
+                        lambda *args, **kwargs: replace(restore(*args, **kwargs), detected=found))
+    window = make_window(stained_photo(tmp_path / "old.png"))
+    show(qtbot, window)
+    restore_on(qtbot, window)
+    window.restore_panel.set_tool("remove")
     drag(window, [(50.0, ROW)])
-    qtbot.waitUntil(lambda: window.damage_brush.shown is not None
-                    and window.damage_brush.shown[1] == window.doc.hints.damage_strokes, timeout=10000)
+    wait_restored(qtbot, window)
     labels = overlay_labels(window)
-    assert labels[ROW, 50] == REMOVED and labels[ROW, 25] == 1  # kept where not erased
+    assert labels[ROW, 50] == REMOVED and labels[ROW, 25] == DETECTED  # kept where not erased
+    assert "painted out 0%" not in window.restore_panel.status.text()
 
 
 def test_escape_and_the_tool_button_return_to_points(qtbot, painted):
@@ -171,3 +177,30 @@ def test_stroke_points_stay_on_the_photo_rounded_and_thinned():
     points = [(-3.0, 5.0), (0.2, 5.0), (0.9, 5.0), (4.123456, 5.0), (120.0, 70.0)]
     assert stroke_points(points, 4.0, 96, 64) == ((0.0, 5.0), (4.12, 5.0), (96.0, 64.0))
     assert stroke_points([(10.0, 10.0)], 4.0, 96, 64) == ((10.0, 10.0),)
+
+
+@pytest.mark.parametrize("height", [900, 560])
+def test_no_label_of_the_restore_panel_is_cut_off(qtbot, painted, height):
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    painted.resize(1500, height)  # 560: the left dock is shorter than its content, which scrolls
+    panel = painted.restore_panel
+    panel.set_status("Filled 1.86% of the photo (edges included): detected 0.68%, painted in 0.35%, "
+                     "painted out 0%.\nGrain 1.2%, tone levels.")
+    widgets = [w for w in panel.findChildren(QLabel) + panel.findChildren(QAbstractButton) if w.isVisible()]
+    assert len(widgets) >= 11
+
+    def cut_off() -> list[str]:
+        cut = []
+        for widget in widgets:
+            wraps = isinstance(widget, QLabel) and widget.wordWrap()
+            height = widget.heightForWidth(widget.width()) if wraps else widget.sizeHint().height()
+            if widget.height() < height or (not wraps and widget.width() < widget.sizeHint().width()):
+                cut.append(widget.text())
+        return cut
+
+    try:
+        qtbot.waitUntil(lambda: not cut_off(), timeout=3000)  # the layouts settle
+    except qtbot.TimeoutError:
+        pass
+    assert cut_off() == []

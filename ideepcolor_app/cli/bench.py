@@ -1,5 +1,7 @@
 """`ideepcolor bench`: hint-edit latency per backend, 12 MP composition and colourization time,
-peak memory; `--busy N` measures the same beside N CPU-bound processes."""
+peak memory, and the app's figures (a drag step, with and without the loupe and the
+before/after divider, and the time from launch to the first result); `--busy N` measures the
+same beside N CPU-bound processes. A GUI figure that fails is an error (exit status 1)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,9 @@ from ideepcolor_app.atomic import atomic_write_bytes
 from ideepcolor_app.cli.common import bounded_int, positive_int
 from ideepcolor_app.engine.backends import BACKENDS
 from ideepcolor_app.engine.benchmark import DENSE_POINTS, bench_batch, busy_processes, run_benchmarks
+
+#: The photo the first-result figure opens (an old scan as users open them; the sample if absent).
+FIRST_RESULT_PHOTO = Path(__file__).resolve().parents[1] / "data" / "sample_pont_du_gard.jpg"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -34,7 +39,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="backend of the 12 MP colorize timing (default: hints) and of --batch "
                              "(default: automatic)")
     parser.add_argument("--no-gui", action="store_true",
-                        help="skip the GUI figure (point move -> updated view over a scripted drag)")
+                        help="skip the GUI figures (point move -> updated view over a scripted drag, plain and "
+                             "with the loupe and the before/after divider shown; launch -> first result)")
+    parser.add_argument("--gui-only", action="store_true",
+                        help="measure only the GUI figures (skip the per-backend, composition and colorize timings)")
+    parser.add_argument("--photo", type=Path, default=None, metavar="FILE",
+                        help="photo the launch -> first result figure opens (default: the bundled sample)")
+    parser.add_argument("--starts", type=positive_int, default=3, metavar="N",
+                        help="app launches timed for the first-result figure (default: 3)")
     parser.add_argument("--batch", type=positive_int, metavar="N",
                         help="measure only batch speed instead: photos per minute over N synthetic 12 MP "
                              "JPEGs (JPEG out, written to a temporary folder), prefetching and one photo "
@@ -45,16 +57,68 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def gui_figure(args: argparse.Namespace) -> dict:
-    """The GUI latency, or {"skipped": reason} when Qt cannot start here."""
+def gui_figures(args: argparse.Namespace) -> dict:
+    """The GUI figures: {"gui": drag, "gui_overlays": drag with loupe and divider, "first_result": launch},
+    each a dict, {"error": reason} when it failed, or {"skipped": reason} when Qt cannot start here."""
     try:
-        from ideepcolor_app.gui.benchmark import bench_gui_drag  # Qt only now
+        from ideepcolor_app.gui import benchmark  # Qt only now
     except ImportError as err:
-        return {"skipped": f"Qt is not available: {err}"}
-    try:
-        return bench_gui_drag(moves=args.edits, working_size=args.size, device=args.device, busy=args.busy)
-    except Exception as err:  # noqa: BLE001 - a benchmark reports what failed and goes on
-        return {"skipped": f"{type(err).__name__}: {err}"}
+        skipped = {"skipped": f"Qt is not available: {err}"}
+        return {"gui": skipped, "gui_overlays": skipped, "first_result": skipped}
+    photo = args.photo or FIRST_RESULT_PHOTO
+    runs = {
+        "gui": lambda: benchmark.bench_gui_drag(moves=args.edits, working_size=args.size, device=args.device,
+                                                busy=args.busy),
+        "gui_overlays": lambda: benchmark.bench_gui_drag(moves=args.edits, working_size=args.size, device=args.device,
+                                                         busy=args.busy, overlays=True),
+        "first_result": lambda: benchmark.bench_first_result(photo, runs=args.starts, busy=args.busy),
+    }
+    figures = {}
+    for key, run_one in runs.items():
+        try:
+            figures[key] = run_one()
+        except Exception as err:  # noqa: BLE001 - reported as an error of the figure, the others still run
+            figures[key] = {"error": f"{type(err).__name__}: {err}"}
+    return figures
+
+
+def print_gui_figures(results: dict) -> None:
+    for key, title in (("gui", "GUI point move -> updated view"),
+                       ("gui_overlays", "GUI point move -> updated view, loupe and before/after divider shown")):
+        gui = results.get(key)
+        if gui is None:
+            continue
+        if "skipped" in gui or "error" in gui:
+            print(f"{title}: {'skipped' if 'skipped' in gui else 'ERROR'} ({gui.get('skipped') or gui['error']})")
+            continue
+        busy = f", {gui['busy_processes']} busy processes" if gui.get("busy_processes") else ""
+        print(f"{title} ({gui['backend']}, {gui['photo']} photo, {gui['moves']} drag steps{busy}): "
+              f"p50 {gui['move_to_view_ms_p50']:.1f} ms, p95 {gui['move_to_view_ms_p95']:.1f} ms, "
+              f"render p50 {gui['render_ms_p50']:.1f} ms (target p50 <= {gui['target_ms_p50']:.0f} ms)")
+    first = results.get("first_result")
+    if first is not None:
+        if "skipped" in first or "error" in first:
+            print(f"App launch -> first result: {'skipped' if 'skipped' in first else 'ERROR'} "
+                  f"({first.get('skipped') or first['error']})")
+        else:
+            runs = ", ".join(f"{s:.2f}" for s in first["first_result_s"])
+            print(f"App launch -> first result on screen ({first['photo']}, first start, {first['runs']} launches): "
+                  f"median {first['first_result_s_median']:.2f} s ({runs}) (target <= {first['target_s']:.0f} s)")
+
+
+def run_gui_only(args: argparse.Namespace) -> int:
+    results = gui_figures(args)
+    results["busy_processes"] = args.busy
+    print_gui_figures(results)
+    return _finish(args, results, failed=False)
+
+
+def _finish(args: argparse.Namespace, results: dict, failed: bool) -> int:
+    if args.json:
+        atomic_write_bytes(args.json, (json.dumps(results, indent=2) + "\n").encode("utf-8"))
+        print(f"wrote {args.json}")
+    gui_failed = any("error" in (results.get(key) or {}) for key in ("gui", "gui_overlays", "first_result"))
+    return 1 if failed or gui_failed else 0
 
 
 def run_batch_bench(args: argparse.Namespace) -> int:
@@ -79,12 +143,14 @@ def run_batch_bench(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.batch:
         return run_batch_bench(args)
+    if args.gui_only:
+        return run_gui_only(args)
     args.colorize_backend = args.colorize_backend or "hints"
     with busy_processes(args.busy):
         results = run_benchmarks(args.backends, args.size, args.edits, args.device, args.colorize_backend)
     results["busy_processes"] = args.busy
     if not args.no_gui:
-        results["gui"] = gui_figure(args)  # starts its own busy processes
+        results.update(gui_figures(args))  # start their own busy processes
     print(f"device: {results['device']}  busy processes: {args.busy}  free cores: {results['free_cores']:.1f}  "
           f"load average: {results.get('load_average_1min')}  torch threads: {results['torch_threads']}")
     print(f"{'backend':<8} {'edit p50 ms':>12} {'edit p95 ms':>12} {f'p50, {DENSE_POINTS} more':>14} {'L-only ms':>10}  note")
@@ -99,16 +165,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"compose 12 MP: {results['compose_12mp_s']:.3f} s   peak RSS: {results['peak_rss_mb']:.0f} MB")
     if results.get("colorize_12mp_s") is not None:
         print(f"colorize 12 MP JPEG -> JPEG ({results['colorize_backend']}): {results['colorize_12mp_s']:.2f} s")
-    gui = results.get("gui")
-    if gui is not None and "skipped" in gui:
-        print(f"GUI point move -> updated view: skipped ({gui['skipped']})")
-    elif gui is not None:
-        print(f"GUI point move -> updated view ({gui['backend']}, {gui['photo']} photo, {gui['moves']} drag steps)"
-              f"{', %d busy processes' % gui['busy_processes'] if gui.get('busy_processes') else ''}: "
-              f"p50 {gui['move_to_view_ms_p50']:.1f} ms, p95 {gui['move_to_view_ms_p95']:.1f} ms "
-              f"(target p50 <= {gui['target_ms_p50']:.0f} ms)")
-    if args.json:
-        atomic_write_bytes(args.json, (json.dumps(results, indent=2) + "\n").encode("utf-8"))
-        print(f"wrote {args.json}")
-    failed = any("error" in row for row in results["backends"].values())
-    return 1 if failed else 0
+    print_gui_figures(results)
+    return _finish(args, results, failed=any("error" in row for row in results["backends"].values()))

@@ -6,6 +6,7 @@ thread; `ResultGate` decides whether a finished result may still be shown. No Qt
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ideepcolor_app.color import lab_to_rgb
 from ideepcolor_app.engine.backends import Backend, Distribution, create_backend
 from ideepcolor_app.engine.compose import compose_rgb
 from ideepcolor_app.engine.device import free_cores, threads_for_free_cores
@@ -274,7 +276,25 @@ def preview_step(side: float) -> int:
     return int(-(-int(round(side)) // 128) * 128)
 
 
+#: Steps per CIELAB L unit of the grey look-up table (below half an 8-bit level apart).
+GREY_STEPS = 100
+
+
+@functools.lru_cache(maxsize=1)
+def _grey_table() -> torch.Tensor:
+    """(100 * GREY_STEPS + 1,) uint8: the sRGB grey of each L from 0 to 100 (a = b = 0)."""
+    l = torch.linspace(0.0, 100.0, 100 * GREY_STEPS + 1)
+    lab = torch.stack([l, torch.zeros_like(l), torch.zeros_like(l)])[:, None, :]
+    return lab_to_rgb(lab)[0, 0].mul(255.0).add(0.5).to(torch.uint8)
+
+
 def gray_u8(l_full: np.ndarray) -> np.ndarray:
-    """(H,W) L -> (h,w,3) uint8 neutral sRGB preview (same size as the result preview)."""
+    """(H,W) L -> (h,w,3) uint8 neutral sRGB preview (same size as the result preview).
+
+    A grey depends on L alone, so it is read from a table (`_grey_table`) instead of composed:
+    a photo opens without a full-size colour conversion on the GUI thread.
+    """
     l_small = preview_l(l_full)
-    return compose_rgb(l_small, torch.zeros(2, *l_small.shape))
+    index = l_small.clamp(0.0, 100.0).mul(GREY_STEPS).add_(0.5).to(torch.int64)
+    grey = _grey_table()[index]
+    return grey[..., None].expand(*grey.shape, 3).contiguous().numpy()

@@ -70,8 +70,10 @@ class PointLabels:
                     labels.append(self._labels[match])
                 else:
                     labels.append(self._memory.get(point, PointLabel()))
-        self._points, self._labels = points, labels
-        self.changed.emit(self.labels)
+        self._points, labels_before = points, self._labels
+        self._labels = labels
+        if labels != labels_before:  # a point moved under its label: nothing to redraw here
+            self.changed.emit(self.labels)
 
     def set_name(self, index: int, name: str) -> None:
         self._set(index, replace(self._labels[index], name=" ".join(str(name).split())))

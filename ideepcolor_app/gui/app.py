@@ -70,18 +70,22 @@ class _Importer(threading.Thread):
             self.error = f"{type(err).__name__}: {err}"
 
 
-def open_main_window(photo: Path | None = None, backend: str | None = None, on_shown=None, make_window=None):
+def open_main_window(photo: Path | None = None, backend: str | None = None, on_shown=None, make_window=None,
+                     on_window=None):
     """Build the main window, offer a crash's unsaved hints, else open `photo` (default: the
     sample), then show the window; `on_shown` is called once it is on screen.
 
     The question about unsaved hints comes before the window shows (over the loading window),
     so that nothing half-made (the empty window's placeholder) sits behind it. `make_window`
-    builds the window (tests pass one with temporary settings).
+    builds the window (tests pass one with temporary settings); `on_window(window)` is called
+    once it is built, before the photo opens (the benchmark watches for the first result).
     """
     from ideepcolor_app.gui.main_window import QtMainWindow
 
     configure_pyqtgraph()
     window = make_window() if make_window is not None else QtMainWindow()
+    if on_window is not None:
+        on_window(window)
     if backend is not None:
         try:
             window.doc.set_backend_name(backend)
@@ -95,7 +99,7 @@ def open_main_window(photo: Path | None = None, backend: str | None = None, on_s
     return window
 
 
-def main(photo: Path | None = None, backend: str | None = None) -> int:
+def main(photo: Path | None = None, backend: str | None = None, on_window=None) -> int:
     """Show a loading window at once, then the main window on `photo`, and run the event loop."""
     problem = platform_problem()
     if problem is not None:
@@ -116,7 +120,7 @@ def main(photo: Path | None = None, backend: str | None = None) -> int:
         if importer.error is None:
             try:
                 loading.set_text("Opening the photo…")
-                started.append(open_main_window(photo, backend, on_shown=loading.close))
+                started.append(open_main_window(photo, backend, on_shown=loading.close, on_window=on_window))
             except Exception as err:  # noqa: BLE001 - a message, not a traceback
                 logger.debug("start failed:\n%s", traceback.format_exc())
                 importer.error = f"{type(err).__name__}: {err}"

@@ -53,7 +53,7 @@ class QtCompare(QObject):
         self.divider = QtCompareDivider(window.canvas.result_view, self)
         self.source = "grey"
         self.task = QtBackgroundTask(self)
-        self._grey_token = None
+        self._before_scan: tuple[bool, str] | None = None  # what compare_with_scan replaced
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DELAY_MS)
@@ -80,6 +80,24 @@ class QtCompare(QObject):
         if on:
             self.refresh()
         self.enabledChanged.emit(bool(on))
+
+    def compare_with_scan(self, on: bool) -> None:
+        """Show the scan before restoration left of the divider (the Restore panel's button),
+        or go back to what was shown before."""
+        if on:
+            if self._before_scan is None:
+                self._before_scan = (self.enabled, self.source)
+            self.set_source("original")
+            self.set_enabled(True)
+        elif self._before_scan is not None:
+            enabled, source = self._before_scan
+            self._before_scan = None
+            self.set_source(source)
+            self.set_enabled(enabled)
+
+    @property
+    def showing_scan(self) -> bool:
+        return self.enabled and self.source == "original"
 
     def set_source(self, source: str) -> None:
         """Show `source` left of the divider ("grey", "original" or a backend name)."""

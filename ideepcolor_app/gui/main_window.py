@@ -142,6 +142,15 @@ class QtMainWindow(QMainWindow):
         self.colour_panel.reference.loadRequested.connect(lambda: self.files.ask_reference_photo(use_histogram=False))
         self.probe.colourTaken.connect(self.points.take_colour)
         self.compare.failed.connect(lambda message: self.statusBar().showMessage(f"Cannot compare: {message}", 8000))
+        for event in (self.compare.enabledChanged, self.compare.sourceChanged):
+            event.connect(lambda _value: self._sync_scan_button())
+
+    def _sync_scan_button(self) -> None:
+        """The Restore panel's compare button is on while the divider shows the scan."""
+        button = self.restore_panel.compare
+        button.blockSignals(True)
+        button.setChecked(self.compare.showing_scan)
+        button.blockSignals(False)
         self._redraw_points()
 
     def point_title(self, index: int) -> str:

@@ -1,5 +1,6 @@
 """The Restore switch: restore the open photo (grain, dust, scratches, fading) before colouring it,
-with the same options as ``ideepcolor restore``, a button held to compare with the original,
+with the same options as ``ideepcolor restore``, a button that compares with the scan (the
+before/after divider, the scan left of it),
 and the damage mask's overlay switch and brushes (Paint damage / Erase damage, a size slider).
 
 The panel only says what the user wants; the main window runs the restoration off the GUI
@@ -65,7 +66,7 @@ def restore_combos() -> tuple[QComboBox, QComboBox]:
 
 
 class QtRestorePanel(QWidget):
-    """Restore switch, tone and strength, a hold-to-compare button, the damage mask's overlay
+    """Restore switch, tone and strength, a compare-with-the-scan button, the damage mask's overlay
     switch and brushes, and a status line.
 
     The overlay switch and the brushes are `QAction`s (`mask_action`, `paint_action`,
@@ -74,7 +75,8 @@ class QtRestorePanel(QWidget):
 
     Signals:
         restoreChosen(object): a `RestoreOptions`, or None when the switch is turned off.
-        compareHeld(bool): True while the compare button is held down (show the original).
+        compareHeld(bool): the compare button was switched on (show the scan before restoration
+            left of the before/after divider) or off.
         toolChosen(object): "add" (Paint damage), "remove" (Erase damage), or None (points).
         brushSizeChanged(int): the brush diameter, in photo pixels.
     """
@@ -92,7 +94,9 @@ class QtRestorePanel(QWidget):
         for combo in (self.tone, self.strength):  # long item texts never widen the dock or clip
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
-        self.compare = QPushButton("Hold to see the original")
+        self.compare = QPushButton("Compare with the scan")
+        self.compare.setCheckable(True)
+        self.compare.setToolTip("Split the result view: the scan before restoration left of a line you drag")
         self._build_mask_controls()
         self.status = QtWrappedLabel()
         layout = QGridLayout(self)
@@ -120,8 +124,7 @@ class QtRestorePanel(QWidget):
         self.switch.toggled.connect(self._chosen)
         self.tone.currentIndexChanged.connect(lambda _i: self._chosen() if self.switch.isChecked() else None)
         self.strength.currentIndexChanged.connect(lambda _i: self._chosen() if self.switch.isChecked() else None)
-        self.compare.pressed.connect(lambda: self.compareHeld.emit(True))
-        self.compare.released.connect(lambda: self.compareHeld.emit(False))
+        self.compare.toggled.connect(self.compareHeld.emit)
         self._sync_enabled()
 
     def _build_mask_controls(self) -> None:

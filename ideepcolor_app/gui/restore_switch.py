@@ -1,6 +1,6 @@
 """Wires the Restore panel to the document: restores the open photo off the GUI thread, with the
-user's damage strokes, keeps each photo's results (`RestoreCache`), and shows the original while
-the compare button is held.
+user's damage strokes, keeps each photo's results (`RestoreCache`), and compares with the scan
+(the before/after divider, `compare.QtCompare`) while the compare button is on.
 
 One restoration runs at a time: what is asked for while one runs (more strokes, other options)
 waits and only the newest of it runs next, so painting fast never piles up restorations.
@@ -103,9 +103,9 @@ class QtRestoreSwitch(QObject):
         if self.window.restore_panel.options is not None:
             self.choose(self.window.restore_panel.options)
 
-    def compare(self, held: bool) -> None:
-        """Show the original photo while the compare button is held, the restored one after."""
-        self.window.canvas.set_input(gray_u8(self.doc.original_l if held else self.doc.l_full))
+    def compare(self, on: bool) -> None:
+        """Show the scan before restoration left of the before/after divider (or stop)."""
+        self.window.compare.compare_with_scan(on)
 
     def _on_strokes(self, strokes: tuple[DamageStroke, ...]) -> None:
         """Strokes painted, undone or redone: restore again (the photo's own opening restores it)."""

@@ -35,10 +35,19 @@ def test_restore_switch_restores_caches_and_compares(qtbot, make_window, tmp_pat
     wait_rendered(qtbot, window)
     restored_view = shown_input(window)
     assert np.array_equal(restored_view, gray_u8(doc.l_full))
-    window.restore_panel.compareHeld.emit(True)  # hold: the original is shown
-    assert np.array_equal(shown_input(window), gray_u8(original))
-    window.restore_panel.compareHeld.emit(False)
-    assert np.array_equal(shown_input(window), restored_view)
+    window.restore_panel.compare.click()  # compare: the scan left of the before/after divider
+    compare = window.compare
+    assert compare.enabled and compare.source == "original" and compare.divider.before_name == "Scan before restoration"
+    assert np.array_equal(compare.divider._before, gray_u8(original))
+    assert np.array_equal(shown_input(window), restored_view)  # the points stay on the restored photo
+    window.restore_panel.compare.click()
+    assert not compare.enabled and compare.source == "grey"
+    window.actions["compare"].trigger()  # the divider's own switch; the button follows what it shows
+    compare.set_source("original")
+    assert window.restore_panel.compare.isChecked()
+    compare.set_source("grey")
+    assert not window.restore_panel.compare.isChecked()
+    window.actions["compare"].trigger()
     window.restore_panel.switch.setChecked(False)  # off: the original again, at once
     assert doc.l_full is original and doc.restore is None
     window.restore_panel.switch.setChecked(True)  # on again: from the cache, no new run

@@ -44,6 +44,7 @@ class QtGlobalHintsPanel(QWidget):
         super().__init__(parent)
         self.doc = doc
         self._slider_drag = 0
+        self._shown: GlobalHints | None = None  # the active global hints the widgets show
         self.load_button = QPushButton("Load reference photo…")
         self.load_button.setToolTip("One reference photo for both uses: its colours as the histogram hint, "
                                     "and the Colour panel's Reference tab to pick colours from")
@@ -124,11 +125,13 @@ class QtGlobalHintsPanel(QWidget):
         self.reference_thumb.show()
         self.reference_name.setText(f"{name}: its colours here, and to pick from in Colour › Reference.")
 
-    def _on_hints(self, _hints: Hints) -> None:
-        self._refresh()
+    def _on_hints(self, hints: Hints) -> None:
+        if hints.global_hints != self._shown:  # a point edit (every step of a drag) changes nothing here
+            self._refresh()
 
     def _refresh(self) -> None:
         active, store = self.doc.hints.global_hints, self.doc.global_store
+        self._shown = active
         histogram = active.histogram if active.histogram is not None else store.histogram
         widgets = (self.histogram_on, self.saturation_on, self.saturation)
         for widget in widgets:

@@ -28,7 +28,7 @@ from ideepcolor_app.gui.point_actions import QtPointActions
 from ideepcolor_app.gui.probe import QtProbe
 from ideepcolor_app.gui.recovery import QtRecovery
 from ideepcolor_app.gui.settings import QtAppSettings, default_settings, default_recovery_folder
-from ideepcolor_app.gui.workers import DistributionUpdate, QtRenderWorker, RenderFailure
+from ideepcolor_app.gui.workers import DistributionUpdate, QtRenderWorker, RenderFailure, one_torch_thread_here
 from ideepcolor_app.hints import HintPoint, Hints
 
 
@@ -55,6 +55,7 @@ class QtMainWindow(QMainWindow):
                  working_size: int = DEFAULT_WORKING_SIZE, l_full: np.ndarray | None = None,
                  recovery_folder: Path | None = None) -> None:
         super().__init__()
+        one_torch_thread_here()
         self.setWindowTitle("ideepcolor[*]")
         self.setAcceptDrops(True)
         self.app_settings = QtAppSettings(settings if settings is not None else default_settings())
@@ -236,13 +237,24 @@ class QtMainWindow(QMainWindow):
 
     def _redraw_points(self) -> None:
         points = self.doc.hints.points
-        lightness = [self.doc.lightness_at(p.x, p.y) for p in points]
-        colours = hint_colours_u8(points, lightness)
+        colours = self._point_colours(points)
         actions = getattr(self, "points", None)  # None while the window is being built
         hidden = actions.labels.hidden() if actions is not None and len(actions.labels.labels) == len(points) else None
         self.canvas.set_points([(p.x, p.y, p.size) for p in points], colours, self.doc.selected, hidden)
         if actions is not None and hidden is not None:
             self.points_panel.set_rows(actions.rows(colours), self.doc.selected)
+
+    def _point_colours(self, points) -> np.ndarray:
+        """(N,3) uint8: each point's colour at its pixel's L; kept, as a drag changes one point."""
+        keys = [(self.doc.photo_token, self.doc.lightness_at(p.x, p.y), p.ab) for p in points]
+        cache = self.__dict__.setdefault("_colour_cache", {})
+        missing = [i for i, key in enumerate(keys) if key not in cache]
+        if missing:
+            if len(cache) > 4096:
+                cache.clear()
+            computed = hint_colours_u8([points[i] for i in missing], [keys[i][1] for i in missing])
+            cache.update((keys[i], rgb) for i, rgb in zip(missing, computed))
+        return np.array([cache[key] for key in keys], dtype=np.uint8).reshape(len(points), 3)
 
     def _on_selected(self, index: int | None) -> None:
         self._redraw_points()

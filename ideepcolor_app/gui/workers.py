@@ -29,6 +29,18 @@ from ideepcolor_app.engine.device import single_threaded_blas
 logger = logging.getLogger(__name__)
 
 
+def one_torch_thread_here() -> None:
+    """Give the calling (GUI) thread's own torch work one thread, as the render thread has.
+
+    OpenMP thread counts are per thread: the GUI thread kept one per core for its small work
+    (greys, gamut images, swatches), and on two busy cores those threads spun beside the
+    render thread, so that a point's gamut took seconds instead of milliseconds and renders
+    slowed. Exports still take every free core (`Colorizer.render_full`).
+    """
+    torch.set_num_threads(1)
+    single_threaded_blas()
+
+
 @dataclass(frozen=True, eq=False)
 class DistributionUpdate:
     """The colour distribution for the render of `generation` (computed once edits pause),

@@ -18,6 +18,8 @@ from pathlib import Path
 from ideepcolor_app.atomic import atomic_write_bytes
 
 APP_ID = "ideepcolor"
+#: The class part of the app's X11 WM_CLASS (Qt's application name), how a dock matches its windows.
+WM_CLASS = "ideepcolor-app"
 DATA = Path(__file__).resolve().parent / "data"
 ICON_FILES = {  # bundled file -> path under the icon theme
     "ideepcolor.svg": Path("hicolor/scalable/apps") / f"{APP_ID}.svg",
@@ -72,7 +74,7 @@ def desktop_entry(command: list[str]) -> str:
         f"Icon={APP_ID}",
         "Terminal=false",
         "StartupNotify=true",
-        f"StartupWMClass={APP_ID}",
+        f"StartupWMClass={WM_CLASS}",
         "Categories=Graphics;2DGraphics;RasterGraphics;Photography;Qt;",
         "Keywords=colourize;colorize;black and white;old photo;restore;",
         "MimeType=" + "".join(f"{mime};" for mime in MIME_TYPES),

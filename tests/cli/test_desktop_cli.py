@@ -78,3 +78,9 @@ def test_desktop_entry_is_valid(tmp_path):
     entry = desktop.install(tmp_path).entry
     result = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_desktop_entry_names_the_window_class_qt_gives_the_app():
+    from ideepcolor_app.gui.settings import APPLICATION
+
+    assert f"StartupWMClass={APPLICATION}\n" in desktop.desktop_entry(["/usr/bin/ideepcolor", "gui"])

@@ -59,7 +59,9 @@ class QtCompareDivider(QObject):
         """What the left side shows: (h,w,3) uint8 covering the whole photo, and its name."""
         self._before = np.ascontiguousarray(rgb_u8)
         self._before_name = name
-        self.label.setText(f"◀ {name}  |  Colour ▶")
+        text = f"◀ {name}  |  Colour ▶"
+        self.label.format = text.replace("{", "{{").replace("}", "}}")  # what it shows again after a drag
+        self.label.setText(text)
         self._update_before()
 
     def set_enabled(self, on: bool) -> None:

@@ -69,6 +69,7 @@ class QtPointsPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)  # one line a point: long names are elided
         header = self.table.horizontalHeader()
         for column, mode in ((SHOWN, QHeaderView.ResizeMode.ResizeToContents),
                              (NAME, QHeaderView.ResizeMode.Stretch),

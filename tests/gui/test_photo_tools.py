@@ -87,6 +87,7 @@ def test_divider_line_follows_a_mouse_drag(qtbot, shown):
         send(QEvent.Type.MouseMove, x, none, left)
     send(QEvent.Type.MouseButtonRelease, 24.0, left, none)
     assert divider.line_x == pytest.approx(24.0, abs=1.5)
+    assert divider.label.textItem.toPlainText() == "◀ Grey photo  |  Colour ▶"  # still named after the drag
     assert canvas.fitted  # the drag moved the line, not the view
 
 

@@ -63,7 +63,10 @@ class QtPointsPanel(QWidget):
         self._updating = False
         self.can_paste = False
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Show", "Name", "Position", "Size"])
+        self.table.setHorizontalHeaderLabels(["", "Name", "x, y", "Size"])
+        self.table.horizontalHeaderItem(SHOWN).setToolTip("Shown: untick to hide a point's marker")
+        self.table.horizontalHeaderItem(POSITION).setToolTip("Position in photo pixels (from the top left)")
+        self.table.horizontalHeaderItem(SIZE).setToolTip("Patch size, 1-9")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked

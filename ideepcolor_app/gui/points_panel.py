@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QColorDialog, QHBoxLayout, QHeaderView, QMenu, QPushButton,
                                QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
@@ -126,8 +126,10 @@ class QtPointsPanel(QWidget):
         self.table.blockSignals(True)
         if index is None or not 0 <= index < self.table.rowCount():
             self.table.clearSelection()
-        else:
-            self.table.selectRow(index)
+        elif self.selected_row() != index:
+            # The name is the current cell: F2 renames, and typing never toggles the tick box.
+            self.table.setCurrentCell(index, NAME, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                      | QItemSelectionModel.SelectionFlag.Rows)
             self.table.scrollToItem(self.table.item(index, NAME))
         self.table.blockSignals(False)
         self._sync_buttons()

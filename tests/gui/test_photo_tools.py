@@ -278,3 +278,17 @@ def test_backend_names_and_the_ignored_hints_note_are_never_cut_off(qtbot, shown
     combo = panel.combo
     widest = max(combo.view().fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
     assert combo.view().minimumWidth() > widest  # the open list shows every name whole
+
+
+def test_points_list_f2_renames_and_typing_leaves_the_tick_alone(qtbot, shown):
+    window = shown
+    panel = window.points_panel
+    click(window, 15.5, 15.5)
+    assert panel.table.currentColumn() == NAME
+    QTest.keyClick(panel.table, Qt.Key.Key_F2)
+    editor = panel.table.focusWidget()
+    editor.selectAll()
+    QTest.keyClicks(editor, "left face")
+    QTest.keyClick(editor, Qt.Key.Key_Return)  # the editor commits on the next turn of the event loop
+    qtbot.waitUntil(lambda: window.point_title(0) == "left face", timeout=3000)
+    assert panel.table.item(0, SHOWN).checkState() == Qt.CheckState.Checked  # the space typed no tick away

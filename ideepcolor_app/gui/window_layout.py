@@ -77,6 +77,10 @@ def build_widgets(window: QMainWindow) -> None:
         dock.setWidget(widget)
         window.addDockWidget(area, dock)
         window.docks[key] = dock
+    # The points list and the global hints share the lower left as tabs, the list in front:
+    # three docks stacked there left the list a few rows high.
+    window.tabifyDockWidget(window.docks["global"], window.docks["points"])
+    window.docks["points"].raise_()
     # Its controls are never squeezed below their height (the panel grows with its status).
     window.restore_panel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
     window.render_label = QLabel("loading…")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -95,9 +96,23 @@ def card_from_json(name: str, description: str, data: dict) -> BackendCard:
     """A `BackendCard` from a model card's JSON (missing fields are left out, not errors)."""
     return BackendCard(
         name, description, "trained" if data.get("trained") else "untrained",
-        str(data.get("training_data") or ""), str(data.get("source") or ""),
+        training_data_text(str(data.get("training_data") or "")), str(data.get("source") or ""),
         _figures(data.get("metrics") or {}), _licence(data.get("licence")),
     )
+
+
+def training_data_text(card_text: str) -> str:
+    """The card's training data in a reader's words: a developer's corpus path becomes what it is.
+
+    Example:
+        >>> training_data_text("../shared/data/photos/train (449 photos); held out: sources a, b")
+        "449 openly licensed photos (the corpus's train split); held out: sources a, b"
+    """
+    found = re.match(r"^\S*/photos/(\w+) \((\d+) photos\)(.*)$", card_text)
+    if found is None:
+        return card_text
+    split, count, rest = found.groups()
+    return f"{count} openly licensed photos (the corpus's {split} split){rest}"
 
 
 def _figures(metrics: dict) -> list[tuple[str, str]]:

@@ -292,3 +292,12 @@ def test_points_list_f2_renames_and_typing_leaves_the_tick_alone(qtbot, shown):
     QTest.keyClick(editor, Qt.Key.Key_Return)  # the editor commits on the next turn of the event loop
     qtbot.waitUntil(lambda: window.point_title(0) == "left face", timeout=3000)
     assert panel.table.item(0, SHOWN).checkState() == Qt.CheckState.Checked  # the space typed no tick away
+
+
+def test_recent_colours_are_the_chosen_ones_and_kept_between_runs(qtbot, make_window, small_photo, qsettings):
+    window = make_window(small_photo)
+    for ab in [(30.0, 20.0), (30.8, 20.5), (-40.0, 10.0)]:  # the second is a near-duplicate of the first
+        window.colour_panel.colourPicked.emit(*ab)
+    assert window.colour_panel.recent_colours() == [(-40.0, 10.0), (30.8, 20.5)]
+    again = make_window(small_photo, settings=qsettings)  # the next run
+    assert again.colour_panel.recent_colours() == [(-40.0, 10.0), (30.8, 20.5)]

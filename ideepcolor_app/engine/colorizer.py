@@ -288,6 +288,13 @@ def _grey_table() -> torch.Tensor:
     return lab_to_rgb(lab)[0, 0].mul(255.0).add(0.5).to(torch.uint8)
 
 
+def grey_levels_u8(l_values: np.ndarray | torch.Tensor) -> np.ndarray:
+    """Any-shaped L in [0, 100] -> the same shape of uint8 sRGB grey levels (a = b = 0)."""
+    l_values = torch.as_tensor(np.asarray(l_values, dtype=np.float32))
+    index = l_values.clamp(0.0, 100.0).mul(GREY_STEPS).add_(0.5).to(torch.int64)
+    return _grey_table()[index].numpy()
+
+
 def gray_u8(l_full: np.ndarray) -> np.ndarray:
     """(H,W) L -> (h,w,3) uint8 neutral sRGB preview (same size as the result preview).
 

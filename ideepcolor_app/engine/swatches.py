@@ -12,6 +12,7 @@ import torch
 
 from ideepcolor_app.color import BinSet, labs_to_rgb_u8, rgb_to_lab, shrink_rgb
 from ideepcolor_app.color.gamut import ab_gamut_at
+from ideepcolor_app.engine.colorizer import grey_levels_u8
 from ideepcolor_app.hints import HintPoint
 
 #: Longest side the reference photo is shrunk to before its histogram is taken.
@@ -128,5 +129,5 @@ def loupe_patch(l_full: np.ndarray, x: float, y: float, radius: int = 7) -> Loup
     inside = ~np.isnan(l_patch)
     rgb = np.empty((side, side, 3), dtype=np.uint8)
     rgb[:] = LOUPE_OUTSIDE_RGB
-    rgb[inside] = labs_to_rgb_u8(l_patch[inside], np.zeros((int(inside.sum()), 2)))
+    rgb[inside] = grey_levels_u8(l_patch[inside])[:, None]  # the greys the input view shows
     return LoupePatch(rgb, float(l_full[row, col]), row, col)

@@ -90,8 +90,9 @@ class QtPointsPanel(QWidget):
         self.delete_button = QPushButton("Delete")
         self.rename_button.clicked.connect(self._rename_selected)
         self.delete_button.clicked.connect(lambda: self._emit_for_selected(self.deleted))
-        self.recolour_button.clicked.connect(lambda: self.recolour_button.setMenu(self._menu(recolour_only=True)))
-        self.recolour_button.setMenu(self._menu(recolour_only=True))
+        self.recolour_menu = QMenu(self)
+        self.recolour_menu.aboutToShow.connect(lambda: self._fill(self.recolour_menu, recolour_only=True))
+        self.recolour_button.setMenu(self.recolour_menu)
         buttons = QHBoxLayout()
         for widget in (self.rename_button, self.recolour_button, self.delete_button):
             buttons.addWidget(widget)
@@ -200,8 +201,12 @@ class QtPointsPanel(QWidget):
         if colour.isValid():
             self.colourPicked.emit(row, colour.name())
 
-    def _menu(self, recolour_only: bool = False) -> QMenu:
-        menu = QMenu(self)
+    def _menu(self) -> QMenu:
+        """The right-click menu, for the selected row as it is now."""
+        return self._fill(QMenu(self))
+
+    def _fill(self, menu: QMenu, recolour_only: bool = False) -> QMenu:
+        menu.clear()
         row = self.selected_row()
         has = row is not None
         entries = [

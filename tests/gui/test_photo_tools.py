@@ -303,3 +303,19 @@ def test_recent_colours_are_the_chosen_ones_and_kept_between_runs(qtbot, make_wi
     assert window.colour_panel.recent_colours() == [(-40.0, 10.0), (30.8, 20.5)]
     again = make_window(small_photo, settings=qsettings)  # the next run
     assert again.colour_panel.recent_colours() == [(-40.0, 10.0), (30.8, 20.5)]
+
+
+def test_points_list_recolour_menu_follows_the_selection(qtbot, shown):
+    window = shown
+    panel = window.points_panel
+    click(window, 15.5, 15.5)
+    panel.recolour_menu.aboutToShow.emit()  # as when the button opens it
+    entries = {a.text(): a for a in panel.recolour_menu.actions()}
+    assert entries["With the predicted colour"].isEnabled() and not entries["Paste colour"].isEnabled()
+    entries["Copy colour"].trigger()
+    panel.recolour_menu.aboutToShow.emit()
+    entries = {a.text(): a for a in panel.recolour_menu.actions()}
+    assert entries["Paste colour"].isEnabled()
+    window.doc.set_selected(None)
+    panel.recolour_menu.aboutToShow.emit()
+    assert not any(a.isEnabled() for a in panel.recolour_menu.actions())

@@ -6,7 +6,7 @@
 Every sample is a random crop of a training photo's lightness (every held-out source left
 out, `training.held_out`), softened a little at random as old prints are, damaged by
 `training.print_damage.random_damage` and sometimes saved as JPEG; the target is the damage
-model's mask of pixels to fill. Loss: binary cross-entropy (damage weighted 2 x) plus a soft
+model's mask of pixels to fill. Loss: binary cross-entropy (damage weighted `--pos-weight`) plus a soft
 Dice term, which keeps thin cracks from drowning in the background. Adam, cosine learning
 rate over `--steps`. Each step's samples are a function of (seed, step), so `--resume` goes
 on exactly. Validation (every `--val-every` steps) scores intersection over union of the
@@ -98,8 +98,8 @@ class Samples(torch.utils.data.IterableDataset):
             step += 1
 
 
-def loss_fn(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    bce = F.binary_cross_entropy_with_logits(logits, target, pos_weight=torch.tensor(2.0))
+def loss_fn(logits: torch.Tensor, target: torch.Tensor, pos_weight: float = 1.0) -> torch.Tensor:
+    bce = F.binary_cross_entropy_with_logits(logits, target, pos_weight=torch.tensor(pos_weight, device=logits.device))
     prob = torch.sigmoid(logits)
     inter = (prob * target).sum()
     dice = 1 - (2 * inter + 1) / (prob.sum() + target.sum() + 1)
@@ -120,11 +120,12 @@ def val_set(seed: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
 @torch.no_grad()
 def validate(net: DamageNet, data: list, threshold: float = 0.5) -> dict:
     net.eval()
-    border = border_channels(VAL_SIDE, VAL_SIDE, 0, 0, VAL_SIDE, VAL_SIDE)
+    device = next(net.parameters()).device
+    border = border_channels(VAL_SIDE, VAL_SIDE, 0, 0, VAL_SIDE, VAL_SIDE, device)
     inter = union = flagged = total = 0
     for clean, damaged, mask in data:
         both = torch.from_numpy(np.stack([damaged, clean]))[:, None] * 100
-        prob = torch.sigmoid(net(both, border))[:, 0].numpy()
+        prob = torch.sigmoid(net(both.to(device), border))[:, 0].cpu().numpy()
         found = prob[0] >= threshold
         inter += int((found & mask).sum())
         union += int((found | mask).sum())
@@ -142,10 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--crop", type=int, default=192)
     parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--pos-weight", type=float, default=1.0, help="weight of damaged pixels in the cross-entropy")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--val-every", type=int, default=250)
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--install", action="store_true", help="copy the best network into models/ and stop")
     args = parser.parse_args(argv)
@@ -155,12 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.install:
         return install(args.out)
 
-    net = DamageNet(DamageNetConfig())
+    device = torch.device(args.device)
+    net = DamageNet(DamageNetConfig()).to(device)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     start, best = 0, -1.0
     checkpoint = args.out / "checkpoint.pt"
     if args.resume and checkpoint.exists():
-        state = torch.load(checkpoint, weights_only=False)
+        state = torch.load(checkpoint, weights_only=False, map_location=device)
         net.load_state_dict(state["net"])
         optimizer.load_state_dict(state["optimizer"])
         start, best = state["step"], state["best"]
@@ -184,8 +188,8 @@ def main(argv: list[str] | None = None) -> int:
             break
         for group in optimizer.param_groups:
             group["lr"] = scheduler_lr(step)
-        border = border_channels(args.crop, args.crop, 0, 0, args.crop, args.crop)
-        loss = loss_fn(net(x, border), y)
+        border = border_channels(args.crop, args.crop, 0, 0, args.crop, args.crop, device)
+        loss = loss_fn(net(x.to(device), border), y.to(device), args.pos_weight)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

@@ -10,6 +10,10 @@
 # PLAN=hints spends the whole machine on three fine-tunes of the hints network instead (the
 # network whose targets are hardest to meet), with the app's propagation shared among worker
 # processes: anchored to the shipped prior without hints (hA, hC) or not (hB).
+#
+# PLAN=damage trains the restoration's damage detector from scratch instead
+# (`training.train_damage`, batch 64, 14 data workers), for MINUTES (default here 12), and packs
+# runs/gpu_damage; here, `python -m training.restore_eval` on its best.safetensors decides.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export PYTHONUNBUFFERED=1 IDEEPCOLOR_PHOTOS="$PWD/.gpu_data/photos" OMP_NUM_THREADS=3
@@ -28,6 +32,15 @@ nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
 # Each run: "<config name> <--set options>"; a later --set of the same key wins over the common ones.
 hints_gpu="--set data.batch_size=32 --set optim.lr=3e-4 --set data.propagation_workers=4 --set data.num_workers=1 --set optim.val_every=250"
 anchored="--set loss.anchor_weights=\"models/hints.safetensors\""
+if [ "$PLAN" = damage ]; then
+    minutes="${MINUTES_DAMAGE:-12}"
+    timeout "$(python3 -c "print(int(float('$minutes') * 60 + 120))")" python3 -m training.train_damage \
+        --out runs/gpu_damage --device cuda --batch 64 --crop 256 --workers 14 --threads 2 \
+        --steps 8000 --minutes "$minutes" --val-every 1000 > runs/gpu_damage.log 2>&1
+    tail -n 5 runs/gpu_damage.log
+    tar czf "$OUT/runs.tar.gz" runs/gpu_damage runs/gpu_damage.log
+    exit 0
+fi
 declare -A runs
 if [ "$PLAN" = hints ]; then
     runs=(

@@ -82,6 +82,12 @@ class QtRenderWorker(QThread):
         self._cond = threading.Condition()
         self._pending: RenderRequest | None = None
         self._owed: RenderRequest | None = None  # rendered; its distribution is still to come
+        # Submissions are numbered, so that a render finishing never replaces a follow-up asked
+        # for after it (adding a point renders before the point is selected).
+        self._serial = 0
+        self._pending_serial = 0
+        self._owed_serial = 0
+        self._rendering_serial = 0
         self._outbox: list[RenderResult | RenderFailure | DistributionUpdate] = []
         self._busy = False
         self._stopping = False
@@ -89,7 +95,8 @@ class QtRenderWorker(QThread):
     def submit(self, request: RenderRequest) -> None:
         """Queue `request`, replacing any request not yet started."""
         with self._cond:
-            self._pending = request
+            self._serial += 1
+            self._pending, self._pending_serial = request, self._serial
             self._cond.notify()
         if not self.isRunning():
             self.start()
@@ -98,7 +105,8 @@ class QtRenderWorker(QThread):
         """Compute the distribution and predicted colour of `request` once the edits pause,
         without rendering it (the selection changed; the picture did not)."""
         with self._cond:
-            self._owed = request
+            self._serial += 1
+            self._owed, self._owed_serial = request, self._serial
             self._cond.notify()
         if not self.isRunning():
             self.start()
@@ -142,7 +150,9 @@ class QtRenderWorker(QThread):
                 outcome = self._render(request)
                 follows = isinstance(outcome, RenderResult) and (outcome.has_distribution or request.left_out is not None)
                 with self._cond:
-                    self._owed = request if follows else None
+                    if self._owed is None or self._owed_serial < self._rendering_serial:
+                        self._owed = request if follows else None
+                        self._owed_serial = self._rendering_serial
             with self._cond:
                 self._busy = False
                 done = self._pending is None and self._owed is None
@@ -159,6 +169,7 @@ class QtRenderWorker(QThread):
             if self._stopping:
                 return self
             request, self._pending = self._pending, None
+            self._rendering_serial = self._pending_serial
             self._busy = True
             return request
 

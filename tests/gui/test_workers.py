@@ -67,3 +67,21 @@ def test_worker_reports_failures_and_goes_on(qtbot):
     result = worker.take_outcomes()[0]
     assert result.generation == doc.generation and result.rgb_u8.shape == (16, 24, 3)
     worker.stop()
+
+
+def test_a_render_never_replaces_a_follow_up_asked_for_after_it(qtbot):
+    """Adding a point renders (nothing selected yet), then selects it: the follow-up for the
+    selected point must come, even when that render finishes after the follow-up was asked for."""
+    backend = GatedBackend()
+    worker = QtRenderWorker(Colorizer(lambda name: backend))
+    doc = Document(np.full((16, 24), 50.0, dtype=np.float32), working_size=8)
+    doc.set_hints(doc.hints.with_point(HintPoint(5.0, 5.0, (20.0, 30.0))))
+    worker.submit(RenderRequest.from_document(doc))  # left_out None: submitted before the selection
+    assert backend.entered.wait(10)
+    worker.submit_followup(RenderRequest.from_document(doc, left_out=0))  # while it renders
+    with qtbot.waitSignal(worker.idle, timeout=10000):
+        backend.gate.set()
+    updates = [o for o in worker.take_outcomes() if isinstance(o, DistributionUpdate)]
+    assert [u.left_out for u in updates] == [0]
+    assert updates[0].predicted_ab is not None  # the colour predicted there without the point
+    worker.stop()

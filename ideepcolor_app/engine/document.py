@@ -19,7 +19,8 @@ from ideepcolor_app.color import rgb_to_l_np
 from ideepcolor_app.engine.backends import BACKENDS, DEFAULT_BACKEND
 from ideepcolor_app.engine.export import sidecar_hints_path
 from ideepcolor_app.engine.session import DEFAULT_TEMPERATURE, DEFAULT_WORKING_SIZE
-from ideepcolor_app.hints import DEFAULT_NUM_BINS, GlobalHints, HintPoint, Hints, HintsError, HintsFileError, load_hints
+from ideepcolor_app.hints import (DEFAULT_NUM_BINS, ColourStroke, GlobalHints, HintPoint, Hints, HintsError,
+                                  HintsFileError, load_hints)
 from ideepcolor_app.imageio import read_photo
 from ideepcolor_app.hints.model import MAX_PATCH_SIZE, MIN_PATCH_SIZE
 
@@ -68,6 +69,8 @@ class DocumentEvents:
         new points are reset too).
     hints: (Hints) any local or global hint, or a damage stroke, changed.
     selected: (int | None) the selected point index changed.
+    selected_stroke: (int | None) the selected colour stroke index changed (a point and a
+        stroke are never selected together).
     current_ab: (tuple[float, float] | None) the colour new points take changed.
     patch_size: (int) the patch side new points take changed.
     global_store: (GlobalHints) the remembered reference histogram / saturation changed.
@@ -79,7 +82,7 @@ class DocumentEvents:
         (not for damage strokes alone: they change the render through the restored `lightness`).
     """
 
-    NAMES = ("photo", "hints", "selected", "current_ab", "patch_size", "global_store",
+    NAMES = ("photo", "hints", "selected", "selected_stroke", "current_ab", "patch_size", "global_store",
              "backend_name", "temperature", "working_size", "modified", "lightness", "changed")
 
     def __init__(self) -> None:
@@ -99,6 +102,7 @@ class Document:
         photo_token: a number that changes whenever another photo is opened or its L changes.
         hints: the local and global hints and the damage strokes (`Hints`, sized to the photo).
         selected: index of the selected point, or None.
+        selected_stroke: index of the selected colour stroke, or None (never both selected).
         current_ab: the CIELAB ab new points take, or None (then a new point takes the colour
             predicted at its pixel).
         patch_size: patch side (1-9) new points take.
@@ -143,6 +147,7 @@ class Document:
         self.hints = hints
         self.saved_hints = hints
         self.selected: int | None = None
+        self.selected_stroke: int | None = None
         self.global_store = hints.global_hints
 
     def set_photo(self, l_full: np.ndarray, photo_path: Path | None = None, hints: Hints | None = None) -> None:
@@ -155,6 +160,7 @@ class Document:
         self.events.photo.emit(self.photo_path)
         self.events.hints.emit(self.hints)
         self.events.selected.emit(None)
+        self.events.selected_stroke.emit(None)
         self.events.global_store.emit(self.global_store)
         self.set_current_ab(None)
         if was_modified:
@@ -218,6 +224,10 @@ class Document:
     def selected_point(self) -> HintPoint | None:
         return None if self.selected is None else self.hints.points[self.selected]
 
+    @property
+    def selected_colour_stroke(self) -> ColourStroke | None:
+        return None if self.selected_stroke is None else self.hints.strokes[self.selected_stroke]
+
     # -- fields (emit only on a real change) ---------------------------------------------
 
     def set_hints(self, hints: Hints) -> None:
@@ -230,6 +240,8 @@ class Document:
         self.hints = hints
         if self.selected is not None and self.selected >= len(hints.points):
             self.set_selected(None)
+        if self.selected_stroke is not None and self.selected_stroke >= len(hints.strokes):
+            self.set_selected_stroke(None)
         colour_changed = hints.with_damage_strokes(()) != old.with_damage_strokes(())
         self.events.hints.emit(hints)
         if self.modified != was_modified:
@@ -240,9 +252,21 @@ class Document:
     def set_selected(self, index: int | None) -> None:
         if index is not None and not 0 <= index < len(self.hints.points):
             raise IndexError(f"no point {index} (there are {len(self.hints.points)})")
+        if index is not None:
+            self.set_selected_stroke(None)
         if index != self.selected:
             self.selected = index
             self.events.selected.emit(index)
+
+    def set_selected_stroke(self, index: int | None) -> None:
+        """Select colour stroke `index` (a selected point is deselected), or none."""
+        if index is not None and not 0 <= index < len(self.hints.strokes):
+            raise IndexError(f"no stroke {index} (there are {len(self.hints.strokes)})")
+        if index is not None:
+            self.set_selected(None)
+        if index != self.selected_stroke:
+            self.selected_stroke = index
+            self.events.selected_stroke.emit(index)
 
     def set_current_ab(self, ab: tuple[float, float] | None) -> None:
         ab = None if ab is None else (float(ab[0]), float(ab[1]))
@@ -292,7 +316,7 @@ class Document:
 
     def state(self) -> tuple:
         """Everything an undoable edit may change, for comparing documents in tests."""
-        return (self.photo_token, self.hints, self.selected, self.global_store)
+        return (self.photo_token, self.hints, self.selected, self.selected_stroke, self.global_store)
 
 
 def _check_backend(name: str) -> str:

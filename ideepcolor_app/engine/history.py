@@ -3,7 +3,8 @@
 Every command records the hints (and selection, and remembered global hints) before and after,
 so undo puts back a document equal to the one before and redo re-applies the edit exactly.
 A command whose "after" equals its "before" is a no-op: the stack drops it and nothing emits.
-A drag is one undo step: consecutive `MoveHint`s with the same `drag_id` merge into one.
+A drag is one undo step: consecutive `MoveHint`s (or `MoveStroke`s) with the same `drag_id`
+merge into one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from ideepcolor_app.engine.document import Document, Event
-from ideepcolor_app.hints import DamageStroke, GlobalHints, HintPoint, Hints
+from ideepcolor_app.hints import ColourStroke, DamageStroke, GlobalHints, HintPoint, Hints
 
 
 class Command(Protocol):
@@ -35,15 +36,21 @@ class _State:
     hints: Hints
     selected: int | None
     store: GlobalHints
+    selected_stroke: int | None = None
 
     @classmethod
     def of(cls, doc: Document) -> "_State":
-        return cls(doc.hints, doc.selected, doc.global_store)
+        return cls(doc.hints, doc.selected, doc.global_store, doc.selected_stroke)
 
     def apply(self, doc: Document) -> None:
         doc.set_global_store(self.store)
         doc.set_hints(self.hints)  # drops a selection that no longer exists
         doc.set_selected(self.selected)
+        doc.set_selected_stroke(self.selected_stroke)
+
+
+#: `_Edit`'s default for the selected stroke: kept when no point gets selected, else none.
+_KEEP = object()
 
 
 @dataclass
@@ -80,9 +87,11 @@ class _Edit(_StateChange):
     text = "edit"
 
     def __init__(self, doc: Document, hints: Hints, selected: int | None, store: GlobalHints | None = None,
-                 merge_key: object = None, text: str | None = None) -> None:
+                 merge_key: object = None, text: str | None = None, selected_stroke: object = _KEEP) -> None:
         before = _State.of(doc)
-        after = _State(hints, selected, before.store if store is None else store)
+        if selected_stroke is _KEEP:
+            selected_stroke = before.selected_stroke if selected is None else None
+        after = _State(hints, selected, before.store if store is None else store, selected_stroke)
         super().__init__(text or type(self).text, before, after, merge_key)
 
 
@@ -136,12 +145,67 @@ class RemoveHint(_Edit):
 
 
 class ClearHints(_Edit):
-    """Remove every local hint (the global hints and the damage strokes stay)."""
+    """Remove every local hint, points and colour strokes (the global hints and the damage
+    strokes stay)."""
 
     text = "clear points"
 
     def __init__(self, doc: Document) -> None:
-        super().__init__(doc, doc.hints.without_points(), None)
+        super().__init__(doc, doc.hints.without_local(), None, selected_stroke=None)
+
+
+class AddStroke(_Edit):
+    """Append colour stroke `stroke` (a painted stroke, or an object fill) and select it."""
+
+    text = "paint stroke"
+
+    def __init__(self, doc: Document, stroke: ColourStroke, text: str | None = None) -> None:
+        hints = doc.hints.with_stroke(stroke)
+        super().__init__(doc, hints, None, text=text, selected_stroke=len(hints.strokes) - 1)
+
+
+class _StrokeEdit(_Edit):
+    """Replace colour stroke `index` by `stroke` and select it."""
+
+    def __init__(self, doc: Document, index: int, stroke: ColourStroke, merge_key: object = None) -> None:
+        super().__init__(doc, doc.hints.with_stroke_replaced(index, stroke), None, merge_key=merge_key,
+                         selected_stroke=index)
+
+
+class MoveStroke(_StrokeEdit):
+    """Move colour stroke `index` as one piece to `stroke` (its moved copy); moves of one drag
+    (same `drag_id`) merge into one step."""
+
+    text = "move stroke"
+
+    def __init__(self, doc: Document, index: int, stroke: ColourStroke, drag_id: object = None) -> None:
+        super().__init__(doc, index, stroke, None if drag_id is None else ("move stroke", index, drag_id))
+
+
+class RecolorStroke(_StrokeEdit):
+    """Give colour stroke `index` the colour `ab` along its whole length."""
+
+    text = "recolour stroke"
+
+    def __init__(self, doc: Document, index: int, ab: tuple[float, float]) -> None:
+        super().__init__(doc, index, doc.hints.strokes[index].recoloured(ab))
+
+
+class ResizeStroke(_StrokeEdit):
+    """Set the brush width of colour stroke `index`; steps with the same `merge_id` merge."""
+
+    text = "resize stroke"
+
+    def __init__(self, doc: Document, index: int, size: int, merge_id: object = None) -> None:
+        super().__init__(doc, index, doc.hints.strokes[index].resized(size),
+                         None if merge_id is None else ("resize stroke", index, merge_id))
+
+
+class RemoveStroke(_Edit):
+    text = "delete stroke"
+
+    def __init__(self, doc: Document, index: int) -> None:
+        super().__init__(doc, doc.hints.without_stroke(index), None, selected_stroke=None)
 
 
 class AddDamageStroke(_Edit):
@@ -169,7 +233,7 @@ class ReplaceHints(_Edit):
     text = "open hints"
 
     def __init__(self, doc: Document, hints: Hints) -> None:
-        super().__init__(doc, hints, None, hints.global_hints)
+        super().__init__(doc, hints, None, hints.global_hints, selected_stroke=None)
 
 
 @dataclass

@@ -1,6 +1,8 @@
 """User hints: the data model, the `*.hints.json` file format, rasterising to network inputs,
-the simulated hints used for training and evaluation, and the damage-mask brush strokes."""
+the simulated hints used for training and evaluation, colour strokes, and the damage-mask brush
+strokes."""
 
+from ideepcolor_app.hints.colour_strokes import ColourStroke
 from ideepcolor_app.hints.damage_strokes import DAMAGE_MODES, DamageStroke, apply_damage_strokes
 from ideepcolor_app.hints.fileformat import (
     FORMAT_VERSION,
@@ -29,6 +31,7 @@ from ideepcolor_app.hints.rasterize import (
 from ideepcolor_app.hints.simulate import simulate_hints, simulate_n_hints
 
 __all__ = [
+    "ColourStroke",
     "DAMAGE_MODES",
     "DEFAULT_NUM_BINS",
     "FORMAT_VERSION",

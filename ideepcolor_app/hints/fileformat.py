@@ -20,7 +20,17 @@ top-level key (brush centres and radius in original-image pixels, oldest stroke 
   ]
 ```
 
-A file is written as version 1 when it has no damage strokes (so that older readers keep
+Version 2 also adds the user's colour strokes, optional too (one colour along a brush path;
+`size` the brush width in working-resolution pixels, as a point's patch side; brush centres
+in original-image pixels):
+
+```json
+  "strokes": [
+    {"ab": [44.0, -65.0], "size": 5, "points": [[210.0, 400.5], [236.0, 420.0]]}
+  ]
+```
+
+A file is written as version 1 when it has neither kind of stroke (so that older readers keep
 reading it) and as version 2 when it has; both are read. Every other key shown is required,
 unknown keys are an error at every level, booleans are not
 numbers, and NaN / Infinity are rejected. A file's problems are reported as `HintsFileError`
@@ -39,6 +49,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from ideepcolor_app.atomic import atomic_write_bytes
+from ideepcolor_app.hints.colour_strokes import ColourStroke
 from ideepcolor_app.hints.damage_strokes import DAMAGE_MODES, DamageStroke
 from ideepcolor_app.hints.model import (
     DEFAULT_NUM_BINS,
@@ -62,14 +73,16 @@ __all__ = [
 
 PathLike = Union[str, os.PathLike]
 
-#: The newest file-format version: it writes it for hints with damage strokes, else version 1.
+#: The newest file-format version: it writes it for hints with strokes of either kind, else version 1.
 FORMAT_VERSION = 2
 #: The versions this app reads.
 SUPPORTED_VERSIONS = (1, 2)
 
 _TOP_KEYS = ("version", "image", "points", "global")
-_TOP_KEYS_V2 = _TOP_KEYS + ("damage_strokes",)
+_TOP_KEYS_V2 = _TOP_KEYS + ("damage_strokes", "strokes")
+_V2_ONLY = ("damage_strokes", "strokes")
 _STROKE_KEYS = ("mode", "radius", "points")
+_COLOUR_STROKE_KEYS = ("ab", "size", "points")
 _IMAGE_KEYS = ("width", "height")
 _POINT_KEYS = ("x", "y", "ab", "size")
 _GLOBAL_KEYS = ("saturation", "histogram")
@@ -251,14 +264,38 @@ def _strokes(value: Any) -> tuple[DamageStroke, ...]:
     return tuple(_stroke(s, i) for i, s in enumerate(value))
 
 
+def _colour_stroke(value: Any, index: int) -> ColourStroke:
+    path = f"strokes[{index}]"
+    obj = _check_object(value, path, _COLOUR_STROKE_KEYS)
+    ab = obj["ab"]
+    if not isinstance(ab, list) or len(ab) != 2:
+        raise _fail(f"{path}.ab", f"expected a list of two numbers, got {_describe(ab)}")
+    ab = [_number(v, f"{path}.ab[{i}]") for i, v in enumerate(ab)]
+    size = _integer(obj["size"], f"{path}.size", "an integer from 1 to 9")
+    points = obj["points"]
+    if not isinstance(points, list) or not points:
+        raise _fail(f"{path}.points", f"expected a non-empty list of [x, y] pairs, got {_describe(points)}")
+    pairs = tuple(_pair(p, f"{path}.points[{i}]") for i, p in enumerate(points))
+    try:
+        return ColourStroke((ab[0], ab[1]), size, pairs)
+    except HintsError as err:
+        raise _from_model(err.within(path)) from None
+
+
+def _colour_strokes(value: Any) -> tuple[ColourStroke, ...]:
+    if not isinstance(value, list):
+        raise _fail("strokes", f"expected a list, got {_describe(value)}")
+    return tuple(_colour_stroke(s, i) for i, s in enumerate(value))
+
+
 def _top_keys(data: Any) -> tuple[str, ...]:
     """The top-level keys of the file's version (version 1's when the version is not readable)."""
     version = data.get("version") if isinstance(data, dict) else None
     if version == 2 and not isinstance(version, bool):
         return _TOP_KEYS_V2
-    if version == 1 and not isinstance(version, bool) and "damage_strokes" in data:
-        raise HintsFileError('damage_strokes: needs "version": 2 (this file says version 1)',
-                             field="damage_strokes")
+    for key in _V2_ONLY:
+        if version == 1 and not isinstance(version, bool) and key in data:
+            raise HintsFileError(f'{key}: needs "version": 2 (this file says version 1)', field=key)
     return _TOP_KEYS
 
 
@@ -284,7 +321,7 @@ def hints_from_dict(data: Any, num_bins: int = DEFAULT_NUM_BINS) -> Hints:
         HintsFileError: the data does not follow the format; the message names the field
             by JSON path (no file name: `load_hints` adds it).
     """
-    top = _check_object(data, "", _top_keys(data), optional=("damage_strokes",))
+    top = _check_object(data, "", _top_keys(data), optional=_V2_ONLY)
     version = _integer(top["version"], "version")
     if version not in SUPPORTED_VERSIONS:
         readable = " and ".join(str(v) for v in SUPPORTED_VERSIONS)
@@ -301,20 +338,21 @@ def hints_from_dict(data: Any, num_bins: int = DEFAULT_NUM_BINS) -> Hints:
     points = tuple(_point(p, i) for i, p in enumerate(points_json))
     global_hints = _global(top["global"], num_bins)
     strokes = _strokes(top.get("damage_strokes", []))
+    colour = _colour_strokes(top.get("strokes", []))
     try:
-        return Hints(width, height, points, global_hints, strokes)
+        return Hints(width, height, points, global_hints, strokes, colour)
     except HintsError as err:
         raise _from_model(err) from None
 
 
 def hints_to_dict(hints: Hints) -> dict:
     """Return the JSON-ready dict for `hints` (the layout documented above): version 1 without
-    damage strokes, version 2 with them."""
+    strokes, version 2 with damage strokes or colour strokes."""
     if not isinstance(hints, Hints):
         raise TypeError(f"expected Hints, got {type(hints).__name__}")
     g = hints.global_hints
     data = {
-        "version": 2 if hints.damage_strokes else 1,
+        "version": 2 if hints.damage_strokes or hints.strokes else 1,
         "image": {"width": hints.width, "height": hints.height},
         "points": [
             {"x": p.x, "y": p.y, "ab": [p.ab[0], p.ab[1]], "size": p.size}
@@ -329,6 +367,11 @@ def hints_to_dict(hints: Hints) -> dict:
         data["damage_strokes"] = [
             {"mode": s.mode, "radius": s.radius, "points": [[x, y] for x, y in s.points]}
             for s in hints.damage_strokes
+        ]
+    if hints.strokes:
+        data["strokes"] = [
+            {"ab": [s.ab[0], s.ab[1]], "size": s.size, "points": [[x, y] for x, y in s.points]}
+            for s in hints.strokes
         ]
     return data
 

@@ -11,6 +11,8 @@ centre is at `c + 0.5`. Valid points satisfy `0 <= x < width`, `0 <= y < height`
 under a point is `(floor(y), floor(x))`, and `(width / 2, height / 2)` is the image centre.
 Resizing the photo scales the coordinates (`Hints.scaled_to`), nothing else.
 
+Colour strokes (`ColourStroke`, see `ideepcolor_app.hints.colour_strokes`) paint one colour
+along a brush path; they are local hints like the points, rasterised along their whole path.
 Damage strokes (`DamageStroke`, see `ideepcolor_app.hints.damage_strokes`) correct the
 restoration's damage mask; they are kept with the hints so that they are saved, undone and
 restored with the rest of the session, and they scale with the photo like the points.
@@ -25,6 +27,7 @@ import numbers
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
+from ideepcolor_app.hints.colour_strokes import ColourStroke
 from ideepcolor_app.hints.damage_strokes import MAX_BRUSH_RADIUS, DamageStroke
 from ideepcolor_app.hints.errors import HintsError
 
@@ -195,6 +198,9 @@ class Hints:
         global_hints: the histogram and saturation hints.
         damage_strokes: brush strokes on the damage mask, oldest first (later strokes win);
             every brush centre lies on the image: 0 <= x <= width, 0 <= y <= height.
+        strokes: colour strokes, oldest first; rasterised before the points, so a point
+            drawn on a stroke wins there, and a later stroke wins over an earlier one. Every
+            brush centre lies on the image: 0 <= x <= width, 0 <= y <= height.
 
     Raises:
         HintsError: a field is invalid; e.g. ``points[2].size: must be an integer from 1
@@ -206,6 +212,7 @@ class Hints:
     points: tuple[HintPoint, ...] = ()
     global_hints: GlobalHints = field(default_factory=GlobalHints)
     damage_strokes: tuple[DamageStroke, ...] = ()
+    strokes: tuple[ColourStroke, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "width", _check_dimension("width", self.width))
@@ -228,6 +235,12 @@ class Hints:
         for i, stroke in enumerate(strokes):
             self._check_stroke(i, stroke)
         object.__setattr__(self, "damage_strokes", strokes)
+        if not isinstance(self.strokes, Iterable):
+            raise HintsError("strokes", f"expected a sequence of ColourStroke, got {self.strokes!r}")
+        colour = tuple(self.strokes)
+        for i, stroke in enumerate(colour):
+            self._check_stroke(i, stroke, "strokes", ColourStroke)
+        object.__setattr__(self, "strokes", colour)
 
     def _check_point(self, index: int, point: Any) -> None:
         name = f"points[{index}]"
@@ -244,10 +257,10 @@ class Hints:
                 f"{format_number(point.y)} is outside the image (height {self.height})",
             )
 
-    def _check_stroke(self, index: int, stroke: Any) -> None:
-        name = f"damage_strokes[{index}]"
-        if not isinstance(stroke, DamageStroke):
-            raise HintsError(name, f"expected a DamageStroke, got {type(stroke).__name__}")
+    def _check_stroke(self, index: int, stroke: Any, key: str = "damage_strokes", kind: type = DamageStroke) -> None:
+        name = f"{key}[{index}]"
+        if not isinstance(stroke, kind):
+            raise HintsError(name, f"expected a {kind.__name__}, got {type(stroke).__name__}")
         for i, (x, y) in enumerate(stroke.points):
             if not 0.0 <= x <= self.width:
                 raise HintsError(
@@ -262,12 +275,18 @@ class Hints:
 
     @property
     def is_empty(self) -> bool:
-        """True when there are no local hints and both global hints are off (damage strokes
-        are not colour hints and do not count)."""
-        return not self.points and self.global_hints.is_empty
+        """True when there are no local hints (points, colour strokes) and both global hints
+        are off (damage strokes are not colour hints and do not count)."""
+        return not self.points and not self.strokes and self.global_hints.is_empty
+
+    @property
+    def has_local(self) -> bool:
+        """True when there is a point or a colour stroke."""
+        return bool(self.points or self.strokes)
 
     def _with(self, points: tuple[HintPoint, ...] | None = None, global_hints: GlobalHints | None = None,
-              damage_strokes: tuple[DamageStroke, ...] | None = None) -> Hints:
+              damage_strokes: tuple[DamageStroke, ...] | None = None,
+              strokes: tuple[ColourStroke, ...] | None = None) -> Hints:
         """A copy with the given fields replaced and every other field kept."""
         return Hints(
             self.width,
@@ -275,6 +294,7 @@ class Hints:
             self.points if points is None else points,
             self.global_hints if global_hints is None else global_hints,
             self.damage_strokes if damage_strokes is None else damage_strokes,
+            self.strokes if strokes is None else strokes,
         )
 
     def with_point(self, point: HintPoint) -> Hints:
@@ -302,8 +322,36 @@ class Hints:
         return self._with(points=tuple(points))
 
     def without_points(self) -> Hints:
-        """Return a copy with no local hints (global hints and damage strokes stay)."""
+        """Return a copy with no points (colour strokes, global hints and damage strokes stay)."""
         return self._with(points=())
+
+    def without_local(self) -> Hints:
+        """Return a copy with no points and no colour strokes (global hints and damage strokes stay)."""
+        return self._with(points=(), strokes=())
+
+    def with_stroke(self, stroke: ColourStroke) -> Hints:
+        """Return a copy with colour stroke `stroke` appended (drawn over the strokes before it)."""
+        return self._with(strokes=self.strokes + (stroke,))
+
+    def with_stroke_replaced(self, index: int, stroke: ColourStroke) -> Hints:
+        """Return a copy whose colour stroke `index` is `stroke` (same drawing order).
+
+        Raises:
+            IndexError: `index` is out of range.
+        """
+        strokes = list(self.strokes)
+        strokes[index] = stroke
+        return self._with(strokes=tuple(strokes))
+
+    def without_stroke(self, index: int) -> Hints:
+        """Return a copy without colour stroke `index`.
+
+        Raises:
+            IndexError: `index` is out of range.
+        """
+        strokes = list(self.strokes)
+        del strokes[index]
+        return self._with(strokes=tuple(strokes))
 
     def with_global(self, global_hints: GlobalHints) -> Hints:
         """Return a copy with `global_hints` replacing the current global hints."""
@@ -321,8 +369,8 @@ class Hints:
         """Return the hints for the same photo resized to `width` x `height`.
 
         Point and stroke coordinates scale by ``width / self.width`` and ``height /
-        self.height``, a stroke's radius by their mean; patch sides (working-resolution
-        pixels) and global hints do not change.
+        self.height``, a damage stroke's radius by their mean; patch sides and colour stroke
+        widths (working-resolution pixels) and global hints do not change.
         """
         width = _check_dimension("width", width)
         height = _check_dimension("height", height)
@@ -334,7 +382,9 @@ class Hints:
             for p in self.points
         )
         strokes = tuple(_scale_stroke(s, sx, sy, width, height) for s in self.damage_strokes)
-        return Hints(width, height, points, self.global_hints, strokes)
+        colour = tuple(ColourStroke(s.ab, s.size, tuple((min(x * sx, float(width)), min(y * sy, float(height)))
+                                                       for x, y in s.points)) for s in self.strokes)
+        return Hints(width, height, points, self.global_hints, strokes, colour)
 
     def point_at(self, x: float, y: float, radius: float) -> Optional[int]:
         """Return the index of the point nearest (x, y) within `radius`, or None.

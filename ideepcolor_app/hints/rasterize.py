@@ -9,6 +9,9 @@ block of P pixels per axis whose centres are nearest the point: for an odd P and
 pixel centre ``c + 0.5`` it spans ``c - (P - 1) / 2 .. c + (P - 1) / 2``; for an even P it is
 centred on the nearest grid line, e.g. P = 2 at ``c + 0.5`` covers ``c`` and ``c + 1``.
 A point at ``c + P / 2`` (as `simulate` writes them) gives the patch starting at ``c``.
+
+Colour strokes are painted first, oldest first (`colour_strokes.rasterize_stroke`: a brush of
+diameter `size` working pixels swept along the path), then the points over them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import numpy as np
 import torch
 
 from ideepcolor_app.color.norm import normalize_ab
+from ideepcolor_app.hints.colour_strokes import rasterize_stroke
 from ideepcolor_app.hints.model import HintPoint, Hints
 
 __all__ = ["HintTensors", "patch_bounds", "point_to_working", "rasterize_hints"]
@@ -117,8 +121,9 @@ def patch_bounds(
 def rasterize_hints(hints: Hints, size: tuple[int, int]) -> HintTensors:
     """Paint `hints` onto a working grid of `size` = (h, w).
 
-    Each point becomes a patch (see the module docstring) filled with its ab, mask 1; where
-    patches overlap, later points overwrite earlier ones. The photo's aspect ratio need not
+    Each colour stroke becomes the pixels its brush covers, then each point a patch (see the
+    module docstring), filled with its ab, mask 1; where they overlap, points overwrite strokes
+    and later ones earlier ones. The photo's aspect ratio need not
     match the grid's: x and y scale separately, as the photo itself is resized.
 
     Args:
@@ -133,6 +138,10 @@ def rasterize_hints(hints: Hints, size: tuple[int, int]) -> HintTensors:
     image_wh = (hints.width, hints.height)
     ab = np.zeros((1, 2, h, w), dtype=np.float32)
     mask = np.zeros((1, 1, h, w), dtype=np.float32)
+    for stroke in hints.strokes:
+        covered = rasterize_stroke(stroke, image_wh, (h, w))
+        ab[0, :, covered] = np.asarray(stroke.ab, dtype=np.float32)
+        mask[0, 0, covered] = 1.0
     for point in hints.points:
         bounds = patch_bounds(point, image_wh, (h, w))
         if bounds is None:

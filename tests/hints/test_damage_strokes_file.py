@@ -111,9 +111,9 @@ BAD = {
     "not_an_object": (_with(STROKE, [1, 2]), "damage_strokes[0]: expected a JSON object, got a list of 2"),
     "not_a_list": (_with(["damage_strokes"], {"mode": "add"}), "damage_strokes: expected a list, got an object"),
     "in_version_1": (_with(["version"], 1), 'damage_strokes: needs "version": 2 (this file says version 1)'),
-    "unknown_top_key": (_with(["strokes"], []),
-                        'unknown key "strokes" at the top level (allowed: version, image, points, global, '
-                        'damage_strokes)'),
+    "unknown_top_key": (_with(["brushes"], []),
+                        'unknown key "brushes" at the top level (allowed: version, image, points, global, '
+                        'damage_strokes, strokes)'),
 }
 
 

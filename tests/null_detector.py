@@ -1,6 +1,7 @@
-"""A damage detector that finds nothing, so that tests of the user's damage strokes see what
-their strokes do alone, whatever detector ships (the restoration looks in $IDEEPCOLOR_MODELS
-first). Where the restoration has no learned detector, installing it changes nothing."""
+"""Damage detectors that find nothing, so that tests of the user's damage strokes see what
+their strokes do alone, whatever detector ships: a learned detector that answers "no damage"
+everywhere (the restoration looks in $IDEEPCOLOR_MODELS first), and the hand-made detector of
+specks and scratches switched off."""
 
 from pathlib import Path
 
@@ -20,8 +21,12 @@ def install_null_detector(monkeypatch, folder: Path) -> None:
         net.head.weight.zero_()
         net.head.bias.fill_(-20.0)  # every pixel: probability of damage about 2e-9
     folder.mkdir(parents=True, exist_ok=True)
-    save_detector(net.eval(), folder / "damage_detector.safetensors", trained="finds nothing (tests)")
+    save_detector(net.eval(), folder / "damage_detector.safetensors", "finds nothing (tests)")
     monkeypatch.setenv("IDEEPCOLOR_MODELS", str(folder))
+    import numpy as np
+
+    from ideepcolor_app.restore import pipeline
+    monkeypatch.setattr(pipeline, "find_defects", lambda x, noise: np.zeros(x.shape, bool))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@
 (The shipped speck score is fitted with the defaults, the scratch score with ``--every 1``.)
 
 Each training photo gets broad synthetic dust (`broad_specks`: more sizes, shapes,
-opacities and values than the evaluation's `training.restore_damage`, none on a quarter of
+opacities and values than the evaluation's `training.print_damage`, none on a quarter of
 the photos, and grain or none) and goes through the pipeline's grain step; every speck
 candidate of the medium strength is measured (`speck_candidates`) and filled, and its
 benefit is the squared error the fill removes (dust) or adds (picture detail) over its
@@ -32,9 +32,9 @@ import cv2
 import numpy as np
 import torch
 
-from ideepcolor_app.restore.defects import fill_defects, tophats
+from ideepcolor_app.restore.defects import DefectSettings, tophats
+from ideepcolor_app.restore.fill import fast_marching
 from ideepcolor_app.restore.grain import reduce_grain
-from ideepcolor_app.restore.options import RestoreOptions
 from ideepcolor_app.restore.scratches import FEATURES as SCRATCH_FEATURES
 from ideepcolor_app.restore.scratches import scratch_candidates
 from ideepcolor_app.restore.specks import FEATURES, WEAK, speck_candidates
@@ -78,7 +78,7 @@ def broad_specks(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def candidates_of(clean: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Features (N, len(FEATURES)) of one damaged photo's speck candidates and each one's
     benefit (N,), relative to the error the photo keeps."""
-    settings = RestoreOptions().defects
+    settings = DefectSettings()
     damaged = broad_specks(clean, rng)
     x, grain = reduce_grain(damaged)
     noise = grain / 3
@@ -96,7 +96,7 @@ def candidates_of(clean: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarr
         grown = cv2.dilate(region, np.ones((5, 5), np.uint8))
         region = np.where((region == 0) & soft, grown, region)
         region = cv2.dilate(region, np.ones((3, 3), np.uint8))
-        filled = fill_defects(x, region > 0)
+        filled = fast_marching(x, region > 0)
         change = (x - clean) ** 2 - (filled - clean) ** 2
         benefit = np.bincount(region.astype(np.int64).ravel(), change.ravel(), int(labels.max()) + 1)[ids]
         rows_f.append(features)
@@ -147,7 +147,7 @@ def scratch_candidates_of(clean: np.ndarray, rng: np.random.Generator) -> tuple[
     """Features (N, len(SCRATCH_FEATURES)) of one damaged photo's scratch candidates and each
     one's benefit (N,): the squared error its fill removes, over the error the photo keeps
     when every fill worth doing is done (about the PSNR it gains, in units of 10 / ln 10 dB)."""
-    settings = RestoreOptions().defects
+    settings = DefectSettings()
     x, grain = reduce_grain(broad_scratches(clean, rng))
     threshold = max(settings.contrast, settings.noise_factor * grain / 3)
     hats = tophats(x, settings.size)
@@ -168,7 +168,7 @@ def scratch_candidates_of(clean: np.ndarray, rng: np.random.Generator) -> tuple[
         region = cv2.dilate(full & weak[polarity][box], ring) > 0
         regions.append((box, region))
         union[box] |= region
-    filled = fill_defects(x, union)
+    filled = fast_marching(x, union)
     change = (x - clean) ** 2 - (filled - clean) ** 2
     benefit = np.array([change[box][region].sum() for box, region in regions])
     return np.stack([c[4] for c in candidates]), benefit / _kept(x, clean, benefit, 1e-5)

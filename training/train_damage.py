@@ -151,12 +151,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--install", action="store_true", help="copy the best network into models/ and stop")
+    parser.add_argument("--evaluation", type=Path, help="with --install: a restore_eval JSON for the card")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     torch.set_num_threads(args.threads)
     args.out.mkdir(parents=True, exist_ok=True)
     if args.install:
-        return install(args.out)
+        return install(args.out, args.evaluation)
 
     device = torch.device(args.device)
     net = DamageNet(DamageNetConfig()).to(device)
@@ -205,12 +206,13 @@ def main(argv: list[str] | None = None) -> int:
             logger.info("step %d val IoU %.4f clean flagged %.4f%%", done, scores["iou"], 100 * scores["clean_flagged"])
             if scores["iou"] > best:
                 best = scores["iou"]
-                save_detector(net.eval(), args.out / "best.safetensors", trained=f"step {done}, val IoU {best:.4f}")
+                save_detector(net.eval(), args.out / "best.safetensors", f"step {done}, val IoU {best:.4f}",
+                              metrics={"selected_at_step": done, "val_iou": round(best, 4)})
                 net.train()
         if done % 100 == 0:
             save_checkpoint(checkpoint, net, optimizer, done, best)
     save_checkpoint(checkpoint, net, optimizer, done, best)
-    save_detector(net.eval(), args.out / "last.safetensors", trained=f"step {done}")
+    save_detector(net.eval(), args.out / "last.safetensors", f"step {done}", metrics={"step": done})
     return 0
 
 
@@ -220,12 +222,31 @@ def save_checkpoint(path: Path, net: DamageNet, optimizer, step: int, best: floa
     os.replace(tmp, path)
 
 
-def install(run: Path) -> int:
-    import shutil
-    from ideepcolor_app.restore.detector import MODELS_DIR
-    for suffix in (".safetensors", ".json"):
-        shutil.copyfile(run / f"best{suffix}", MODELS_DIR / f"damage_detector{suffix}")
-    print(f"installed {run / 'best.safetensors'} as {MODELS_DIR / 'damage_detector.safetensors'}")
+def install(run: Path, evaluation: Path | None = None) -> int:
+    """Copy the run's best network into models/ with a full card (and `evaluation`'s numbers)."""
+    from ideepcolor_app.restore.detector import DETECTOR_NAME, MODELS_DIR, load_detector
+    from training.loop import describe_licence
+    config = json.loads((run / "config.json").read_text())
+    selected = json.loads((run / "best.json").read_text())
+    metrics = dict(selected.get("metrics", {}))
+    if "selected_at_step" not in metrics:  # cards written before metrics were kept
+        metrics["selected_at_step"] = int(selected.get("trained", selected.get("description", "step 0")).split()[1].rstrip(","))
+    if evaluation:
+        metrics["restore_eval"] = json.loads(evaluation.read_text())
+    description = (
+        "The restoration's damage detector: a 4-level U-Net at half resolution on CIELAB L "
+        "(pixel-unshuffled), with the distance to the photo's borders as two more inputs; "
+        "sigmoid of its output is each pixel's probability of damage to fill. Trained from scratch "
+        f"by `python -m training.train_damage` ({config['steps']} steps, batch {config['batch']}, "
+        f"{config['crop']} px crops, Adam lr {config['lr']} with a cosine decay, cross-entropy "
+        f"(damage weighted {config.get('pos_weight', 1.0)}) + 0.5 soft Dice) on the damage model "
+        "of training/print_damage.py; selected on val by IoU at its step "
+        f"{metrics.get('selected_at_step')}.")
+    save_detector(load_detector(run / "best.safetensors"), MODELS_DIR / f"{DETECTOR_NAME}.safetensors",
+                  description, trained=True, metrics=metrics,
+                  training_data=f"{PHOTOS / 'train'} (held out: sources {', '.join(ALL_HELD_OUT)})",
+                  licence=describe_licence([PHOTOS / "train"], ALL_HELD_OUT))
+    print(f"installed {run / 'best.safetensors'} as {MODELS_DIR / (DETECTOR_NAME + '.safetensors')}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Dust specks, scratches and small creases: find them, then fill them from around.
+"""Dust specks and thin straight scratches, found by hand-made rules (the learned detector's partner).
 
 A defect is thin (narrower than the structuring element) and of high contrast against what
 is around it: a morphological top-hat (white for bright defects, black for dark ones) finds
@@ -10,11 +10,6 @@ by shape and surroundings:
   chosen by a logistic score fitted on the training photos;
 * scratches (`scratches.py`): long, thin, nearly straight lines that stand out from the
   parallel lines beside them and have the same picture on either side.
-
-The mask is grown by a pixel to cover soft edges and filled with OpenCV's fast-marching
-inpainting (Telea 2004), which continues the surrounding values and gradients inwards; a
-margin around each tile gives it the same surroundings as a whole-photo fill, as long as a
-defect is narrower than the margin (the detector finds none wider).
 """
 
 from __future__ import annotations
@@ -26,9 +21,6 @@ import numpy as np
 
 from ideepcolor_app.restore.scratches import find_scratches
 from ideepcolor_app.restore.specks import find_specks
-
-_INPAINT_RADIUS = 3.0
-_TILE = 256
 
 
 @dataclass(frozen=True)
@@ -62,7 +54,7 @@ def find_defects(x: np.ndarray, noise: float, settings: DefectSettings = DefectS
         noise: the grain std left in `x`.
         settings: how hard to look.
     Returns:
-        (H, W) bool mask, True on defects (grown by one pixel).
+        (H, W) bool mask, True on defects (grown by one pixel to cover soft edges).
     """
     x = np.ascontiguousarray(x, dtype=np.float32)
     threshold = max(settings.contrast, settings.noise_factor * noise)
@@ -73,36 +65,3 @@ def find_defects(x: np.ndarray, noise: float, settings: DefectSettings = DefectS
     if not mask.any():
         return mask.astype(bool)
     return cv2.dilate(mask, np.ones((3, 3), np.uint8)).astype(bool)
-
-
-def fill_defects(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Fill the masked pixels of (H, W) float32 lightness from their surroundings.
-
-    Works tile by tile (`_TILE` square, with a margin), only on tiles holding defects, so a
-    large photo with a few specks costs little.
-    """
-    out = np.array(x, dtype=np.float32, copy=True)
-    if not mask.any():
-        return out
-    margin = int(_INPAINT_RADIUS) + 8
-    height, width = mask.shape
-    busy = _tile_flags(mask)
-    for row, col in zip(*np.nonzero(busy)):
-        top, left = row * _TILE, col * _TILE
-        y0, y1 = max(0, top - margin), min(height, top + _TILE + margin)
-        x0, x1 = max(0, left - margin), min(width, left + _TILE + margin)
-        # 16-bit samples: OpenCV 5.0's inpainting of float32 images returns garbage.
-        samples = np.round(np.clip(x[y0:y1, x0:x1], 0, 1) * 65535).astype(np.uint16)
-        filled = cv2.inpaint(samples, mask[y0:y1, x0:x1].astype(np.uint8), _INPAINT_RADIUS, cv2.INPAINT_TELEA)
-        inner = (slice(top, min(height, top + _TILE)), slice(left, min(width, left + _TILE)))
-        local = (slice(top - y0, inner[0].stop - y0), slice(left - x0, inner[1].stop - x0))
-        where = mask[inner]
-        out[inner][where] = filled[local][where].astype(np.float32) / np.float32(65535)
-    return out
-
-
-def _tile_flags(mask: np.ndarray) -> np.ndarray:
-    """Which `_TILE` x `_TILE` tiles of `mask` hold a True pixel."""
-    height, width = mask.shape
-    padded = np.pad(mask, ((0, -height % _TILE), (0, -width % _TILE)))
-    return padded.reshape(padded.shape[0] // _TILE, _TILE, padded.shape[1] // _TILE, _TILE).any(axis=(1, 3))

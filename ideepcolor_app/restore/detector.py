@@ -29,6 +29,8 @@ MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 DETECTOR_NAME = "damage_detector"
 FAMILY = "damage_unet"
 DETECT_PIXELS = 4_000_000
+# A region of damage is the pixels at least this probable, connected to a sure one.
+REGION_PROBABILITY = 0.5
 _TILE = 512  # multiple of 32
 _MARGIN = 64
 
@@ -45,14 +47,17 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_detector(net: DamageNet, path: Path, trained: str, metrics: dict | None = None) -> Path:
-    """Write the network as safetensors with its card beside it, each atomically."""
+def save_detector(net: DamageNet, path: Path, description: str, **card_fields) -> Path:
+    """Write the network as safetensors with its card beside it, each atomically.
+
+    `card_fields` (e.g. metrics, training_data, licence) are added to the card as they are.
+    """
     tensors = {k: v.detach().cpu().contiguous() for k, v in net.state_dict().items()}
     with atomic_path(path) as tmp:
         save_file(tensors, str(tmp), metadata={"family": FAMILY})
         sha = _sha256(Path(tmp))
-    card = {"name": path.stem, "family": FAMILY, "config": net.config.to_dict(), "trained": trained,
-            "metrics": metrics or {}, "sha256": sha}
+    card = {"name": path.stem, "family": FAMILY, "config": net.config.to_dict(), "description": description,
+            **card_fields, "sha256": sha}
     atomic_write_bytes(path.with_suffix(".json"), (json.dumps(card, indent=2) + "\n").encode())
     return path
 
@@ -132,6 +137,33 @@ def damage_probability(l: np.ndarray, net: DamageNet | None = None) -> np.ndarra
     return prob
 
 
+def damage_regions(prob: np.ndarray, sure: float, least_area: float) -> np.ndarray:
+    """The damage to fill: regions of `prob` >= `REGION_PROBABILITY` that hold a pixel of at
+    least `sure` and cover at least `least_area` pixels (hysteresis, then a size limit).
+
+    Real damage is a connected network or patch; what the network is unsure of in a photo's
+    own fine detail (letters, seams, highlights) comes in small separate specks.
+    """
+    candidates = (prob >= REGION_PROBABILITY).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(candidates, connectivity=8)
+    keep = np.zeros(count, bool)
+    keep[np.unique(labels[prob >= sure])] = True
+    keep[0] = False
+    keep &= stats[:, cv2.CC_STAT_AREA] >= least_area
+    return keep[labels]
+
+
+def detect_damage(l: np.ndarray, sure: float, least_area: float, net: DamageNet | None = None) -> np.ndarray:
+    """(H, W) bool: the damage regions (`damage_regions`) of (H, W) L in [0, 100].
+
+    `least_area` counts pixels at `DETECT_PIXELS`' scale, so a 12 MP scan and its 4 MP
+    version find the same regions.
+    """
+    prob = damage_probability(l, net)
+    scale = min(1.0, DETECT_PIXELS / prob.size)
+    return damage_regions(prob, sure, least_area / scale)
+
+
 def _tiled(net: DamageNet, l: np.ndarray) -> np.ndarray:
     """Run `net` over (H, W) L in overlapping tiles; each tile keeps its centre."""
     height, width = l.shape
@@ -151,5 +183,5 @@ def _tiled(net: DamageNet, l: np.ndarray) -> np.ndarray:
     return out
 
 
-__all__ = ["DETECTOR_NAME", "DetectorError", "damage_probability", "detector_path", "load_detector",
+__all__ = ["DETECTOR_NAME", "DetectorError", "damage_probability", "damage_regions", "detect_damage", "detector_path", "load_detector",
            "save_detector", "shipped_detector"]

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ideepcolor_app.restore.defects import DefectSettings
-
 TONES = ("auto", "off")
 STRENGTHS = ("low", "medium", "high")
 DEFAULT_TONE = "auto"
 DEFAULT_STRENGTH = "medium"
 
-# Per strength: defect settings and the factor on the measured grain.
-_DEFECTS = {
-    "low": DefectSettings(size=9, contrast=0.22, noise_factor=6.0),
-    "medium": DefectSettings(size=9, contrast=0.15, noise_factor=5.0),
-    "high": DefectSettings(size=11, contrast=0.10, noise_factor=4.0),
-}
-_GRAIN_SCALE = {"low": 0.7, "medium": 1.0, "high": 1.3}
+# Per strength: how sure the detector must be somewhere in a region of damage, and how large
+# the region must be (pixels at the detector's scale), before it is filled. A stronger
+# setting fills everything a weaker one does, and more.
+_SURE = {"low": 0.95, "medium": 0.9, "high": 0.8}
+_LEAST_AREA = {"low": 300, "medium": 150, "high": 80}
 
 
 @dataclass(frozen=True)
@@ -26,8 +22,8 @@ class RestoreOptions:
 
     Attributes:
         tone: "auto" stretches a faded print's range; "off" leaves tone alone.
-        strength: "low", "medium" or "high": how small a contrast counts as a defect, how
-            wide a defect can be, and how much grain is removed.
+        strength: "low", "medium" or "high": how sure the detector must be that a region
+            is damage, and how large it must be, before it is filled.
     """
 
     tone: str = DEFAULT_TONE
@@ -40,12 +36,12 @@ class RestoreOptions:
             raise ValueError(f"strength must be one of {', '.join(STRENGTHS)}, got {self.strength!r}")
 
     @property
-    def defects(self) -> DefectSettings:
-        return _DEFECTS[self.strength]
+    def sure(self) -> float:
+        return _SURE[self.strength]
 
     @property
-    def grain_scale(self) -> float:
-        return _GRAIN_SCALE[self.strength]
+    def least_area(self) -> int:
+        return _LEAST_AREA[self.strength]
 
     def describe(self) -> str:
         """A short label, e.g. "tone auto, strength medium"."""

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from ideepcolor_app.restore.defects import DefectSettings, fill_defects, find_defects
+from ideepcolor_app.restore.defects import DefectSettings, find_defects
+from ideepcolor_app.restore.fill import fast_marching
 from tests.restore.conftest import psnr
 
 
@@ -39,7 +40,7 @@ def test_planted_scratch_and_specks_are_found(clean_scene):
 
 def test_planted_defects_are_filled_from_their_surroundings(clean_scene):
     damaged, planted = plant(clean_scene)
-    filled = fill_defects(damaged, find_defects(damaged, noise=0.0))
+    filled = fast_marching(damaged, find_defects(damaged, noise=0.0))
     assert psnr(damaged, clean_scene) < 27
     assert psnr(filled, clean_scene) > 40
     # Where the scratch crosses the smooth gradient, the fill matches the clean value closely.
@@ -59,5 +60,5 @@ def test_weak_marks_are_left_at_low_strength(clean_scene):
 
 
 def test_fill_without_defects_is_a_copy(clean_scene):
-    out = fill_defects(clean_scene, np.zeros(clean_scene.shape, bool))
+    out = fast_marching(clean_scene, np.zeros(clean_scene.shape, bool))
     assert out is not clean_scene and np.array_equal(out, clean_scene)

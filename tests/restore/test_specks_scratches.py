@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from ideepcolor_app.restore import RestoreOptions, restore_lightness
-from ideepcolor_app.restore.defects import fill_defects, find_defects, tophats
+from ideepcolor_app.restore.defects import find_defects, tophats
+from ideepcolor_app.restore.fill import fast_marching
 from ideepcolor_app.restore.scratches import find_scratches, line_margins, scratch_candidates, scratch_score
 from ideepcolor_app.restore.specks import speck_candidates, speck_score
 from tests.restore.conftest import psnr
@@ -71,7 +72,7 @@ def test_planted_scratch_and_speck_cluster_are_found_on_texture(damaged_photo):
 
 def test_planted_damage_on_texture_is_filled_close_to_clean(damaged_photo):
     clean, damaged, planted = damaged_photo
-    filled = fill_defects(damaged, find_defects(damaged, noise=0.0))
+    filled = fast_marching(damaged, find_defects(damaged, noise=0.0))
     assert psnr(filled, clean) > psnr(damaged, clean) + 10
     assert np.abs(filled - clean)[planted].mean() < 0.04
 

@@ -102,8 +102,10 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
         backends: app backends to score by name, without points (as `ideepcolor batch` runs
             them), with `coherence` "on" (as shipped), "off" (the network's output, boosted
             everywhere) or "both" (the second named "<name> (no coherence)").
-        old_print: also score every automatic method on the photos' L aged by
-            `training.old_print.OLD_PRINT` (stored under "old_print").
+        old_print: also score every method on the photos' L aged by
+            `training.old_print.OLD_PRINT` (stored under "old_print"): the automatic scores at
+            the first count, and for methods that take hints PSNR, hint fidelity and hint leak
+            at every count ("psnr_by_count", "fidelity", "leak").
     """
     images = load_eval_images(image_dirs, size, limit, sources)
     methods: dict[str, dict] = {}
@@ -121,8 +123,14 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
                          "border_stripes": round(result["border_stripes"], 3),
                          **{k: v for k, v in _automatic_scores(result).items()
                             if k not in ("psnr", "colourfulness", "false_colour")}}
-        if old_print and counts[0] == 0:
-            methods[name]["old_print"] = _automatic_scores(run_protocol(predict, images, (0,), OLD_PRINT))
+        if old_print:
+            aged = run_protocol(predict, images, counts, OLD_PRINT)
+            methods[name]["old_print"] = _automatic_scores(aged)
+            if list(counts) != [0]:
+                methods[name]["old_print"].update(
+                    psnr_by_count={str(k): round(v, 3) for k, v in aged["psnr"].items()},
+                    fidelity={str(k): round(v, 3) for k, v in aged["fidelity"].items()},
+                    leak={str(k): round(v, 3) for k, v in aged["leak"].items()})
         return result["predictions"]
 
     record("grey", grey_predictor, (0,), "reference")
@@ -207,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--coherence", choices=("on", "off", "both"), default="on",
                         help="the backends' coherent colour as shipped, off, or both side by side")
     parser.add_argument("--old-print", action="store_true",
-                        help="also score automatic methods on L aged like an old print (fade, blur, grain)")
+                        help="also score every method on L aged like an old print (fade, blur, grain): "
+                             "PSNR, hint fidelity and hint leak at every count for methods that take hints")
     parser.add_argument("--images", nargs="+", default=list(DataConfig().val), help="photo folders")
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--limit", type=int, help="use only the first N photos")
@@ -245,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
               + (f"{method['face_error']:.2f} ({method['faces']} photos)" if method["face_error"] is not None else "-"))
         if "old_print" in method:
             aged = method["old_print"]
-            print(f"{'  old-print look':>18}  0:{aged['psnr']:.2f}  colourfulness {aged['colourfulness']:.1f}  "
+            print(f"{'  old-print look':>18}  {next(iter(method['psnr']))}:{aged['psnr']:.2f}  colourfulness {aged['colourfulness']:.1f}  "
                   f"ab error {aged['ab_error']:.2f} ({aged['ab_error'] - method['ab_error']:+.2f})  "
                   f"blotch {100 * aged['blotch']:.1f} %")
         if method["fidelity"]:
@@ -253,6 +262,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'  hint fidelity':>18}  {fidelity}")
             leak = "  ".join(f"{k}:{v:.2f}" for k, v in method["leak"].items())
             print(f"{'  hint leak':>18}  {leak}")
+        if "leak" in method.get("old_print", {}):
+            aged = method["old_print"]
+            psnr = "  ".join(f"{k}:{v:.2f}" for k, v in aged["psnr_by_count"].items())
+            print(f"{'  old-print look':>18}  {psnr}")
+            leak = "  ".join(f"{k}:{v:.2f}" for k, v in aged["leak"].items())
+            print(f"{'  hint leak (aged)':>18}  {leak}")
     for name, fidelity in results.get("full_resolution_fidelity", {}).items():
         print(f"{name:>18}  full-resolution hint fidelity  "
               + "  ".join(f"{k}:{v:.2f}" for k, v in fidelity.items()))

@@ -35,8 +35,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def warn_ignored_hints(backend, hints: Hints, source: Path) -> None:
     """Tell the user which hints in their file this backend cannot use."""
-    if hints.points and not backend.uses_local_hints:
-        warn(f"the {backend.name!r} backend is automatic: it ignores the points in {source}")
+    if hints.has_local and not backend.uses_local_hints:
+        warn(f"the {backend.name!r} backend is automatic: it ignores the points and strokes in {source}")
     if not hints.global_hints.is_empty and not backend.uses_global_hints:
         warn(f"the {backend.name!r} backend has no global hints: it ignores those in {source}")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import abc
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -25,6 +25,7 @@ from ideepcolor_app.nets.blocks import scale_chroma
 from ideepcolor_app.nets.pix2pix import Pix2PixGenerator
 from ideepcolor_app.nets.propagated_hints import PropagatedHintsNet
 from ideepcolor_app.propagation import CoarsePropagator
+from ideepcolor_app.propagation.reach import ReachMap
 from ideepcolor_app.engine.weights import ModelCard, check_backend_family, load_weights
 from ideepcolor_app.hints import HintTensors
 
@@ -83,6 +84,11 @@ class Backend(abc.ABC):
         """The colour distribution, for backends with a distribution head."""
         return None
 
+    def reach_map(self, cache: Any) -> ReachMap | None:
+        """The photo's `ReachMap` when this backend builds one (guided by its features); None:
+        the session builds one from L alone (for object fills)."""
+        return None
+
 
 class NetworkBackend(Backend):
     """A backend whose work is done by a network loaded from our checkpoint format.
@@ -127,11 +133,18 @@ class NetworkBackend(Backend):
 
 @dataclass
 class _GuidedCache:
-    """L-only work of the propagation-guided network: its encoding and the propagator."""
+    """L-only work of the propagation-guided network: its encoding, the propagator, the
+    reach of hints, and the network's colourization without hints (`raw`, (1,2,h,w), the
+    propagation's guide) with its confidence (`agreement`, (h,w)). `bases` memoises the photo's
+    colour without points per global hints (None: none set)."""
 
     encoding: Any
     propagator: CoarsePropagator
     l: torch.Tensor  # (h,w) float32 CIELAB L on the CPU
+    reach: ReachMap
+    raw: torch.Tensor
+    agreement: torch.Tensor
+    bases: dict = field(default_factory=dict)
 
 
 class HintsBackend(NetworkBackend):
@@ -139,8 +152,10 @@ class HintsBackend(NetworkBackend):
 
     With the shipped `propagated_hints` network, each edit propagates the hints along the
     photo's lightness (coarse Levin solve, cached per photo), the network refines that, and
-    the hints' residual is spread back so each hint's colour lands on its patch. Older
-    `hints` U-Nets (ours or the authors' imported weights) run as they were trained.
+    the hints' residual is spread back so each hint's colour lands on its patch. The hints
+    change the photo's colour without points only as far as they reach
+    (`ideepcolor_app.propagation.reach`): elsewhere it stays as it was. Older `hints` U-Nets
+    (ours or the authors' imported weights) run as they were trained.
     """
 
     name = "hints"
@@ -161,27 +176,57 @@ class HintsBackend(NetworkBackend):
     @torch.inference_mode()
     def prepare(self, l_small: torch.Tensor) -> Any:
         encoding = self.net.encode(self._to_net(l_small))
-        if self.guided:
-            return _GuidedCache(encoding, guided_propagator(self.net, encoding, l_small[0, 0]), l_small[0, 0])
-        return encoding
+        if not self.guided:
+            return encoding
+        l = l_small[0, 0].float().cpu()
+        zeros = torch.zeros(1, 1, *l.shape, device=self.device, dtype=self.dtype)
+        raw, logits = self.net.decode(encoding, zeros.expand(-1, 2, -1, -1), zeros, want_logits=True)
+        raw = self._to_cpu_ab(raw, tuple(l.shape))
+        agreement = hue_agreement(torch.softmax(logits[0].float(), dim=0), BinSet.default().centres).cpu()
+        reach = ReachMap(l, features=encoding.context[0], guide_ab=raw)
+        return _GuidedCache(encoding, guided_propagator(self.net, encoding, l, raw), l, reach, raw, agreement)
 
-    def _decode(self, cache: Any, hints: HintTensors, want_logits: bool):
+    def _base(self, cache: _GuidedCache, hints: HintTensors) -> torch.Tensor:
+        """(2,h,w) the photo's colour without points, with these global hints (memoised)."""
+        key = (None if hints.histogram is None or not self.uses_global_hints else hints.histogram.numpy().tobytes(),
+               None if hints.saturation is None or not self.uses_global_hints else float(hints.saturation))
+        if key not in cache.bases:
+            if key == (None, None):
+                raw, agreement = cache.raw, cache.agreement
+            else:
+                no_points = HintTensors(torch.zeros_like(hints.ab), torch.zeros_like(hints.mask),
+                                        hints.histogram, hints.saturation)
+                raw, logits = self._decode(cache, no_points, want_logits=True)
+                raw = self._to_cpu_ab(raw, hints.ab.shape[-2:])
+                agreement = hue_agreement(torch.softmax(logits[0].float(), dim=0), BinSet.default().centres).cpu()
+            if len(cache.bases) > 8:
+                cache.bases.clear()
+            cache.bases[key] = self._finish(cache.l, raw, agreement ** 2)
+        return cache.bases[key]
+
+    def _decode(self, cache: Any, hints: HintTensors, want_logits: bool, base: torch.Tensor | None = None):
         hist = self._to_net(hints.histogram) if self.uses_global_hints else None
         sat = self._to_net(hints.saturation) if self.uses_global_hints else None
         if self.guided:
             return guided_decode(self.net, cache.encoding, cache.propagator, hints.ab, hints.mask,
-                                 hist, sat, want_logits=want_logits, honour_hints=not want_logits)
+                                 hist, sat, want_logits=want_logits, honour_hints=not want_logits,
+                                 reach=None if base is None else cache.reach, base_ab=base)
         return self.net.decode(cache, self._to_net(hints.ab), self._to_net(hints.mask),
                                hist=hist, sat=sat, want_logits=want_logits)
 
     @torch.inference_mode()
     def predict(self, cache: Any, hints: HintTensors, temperature: float) -> torch.Tensor:
-        if self.coherence is not None and not bool(hints.mask.any()):
-            ab, logits = self._decode(cache, hints, want_logits=True)
-            agreement = hue_agreement(torch.softmax(logits[0].float(), dim=0), BinSet.default().centres)
-            return self._finish(cache.l, self._to_cpu_ab(ab, hints.ab.shape[-2:]), agreement.cpu() ** 2)
-        ab, _ = self._decode(cache, hints, want_logits=False)
+        if not self.guided:
+            ab, _ = self._decode(cache, hints, want_logits=False)
+            return self._to_cpu_ab(ab, hints.ab.shape[-2:])
+        base = self._base(cache, hints)
+        if not bool(hints.mask.any()):
+            return base
+        ab, _ = self._decode(cache, hints, want_logits=False, base=base)
         return self._to_cpu_ab(ab, hints.ab.shape[-2:])
+
+    def reach_map(self, cache: Any) -> ReachMap | None:
+        return cache.reach if self.guided else None
 
     @torch.inference_mode()
     def distribution(self, cache: Any, hints: HintTensors, temperature: float) -> Distribution:

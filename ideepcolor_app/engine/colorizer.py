@@ -209,6 +209,12 @@ class Colorizer:
         col = min(w - 1, max(0, int(point.x / width * w)))
         return float(ab_small[0, row, col]), float(ab_small[1, row, col])
 
+    def object_region(self, request: RenderRequest, x: float, y: float) -> np.ndarray:
+        """(h,w) bool at the working resolution: the object under photo point (x, y), as an
+        object fill covers it (`ColorizeSession.object_region`)."""
+        with self._lock:
+            return self.session(request).object_region(x, y)
+
     def render_full(self, request: RenderRequest, bit_depth: int = 8, threads: int | None = None) -> np.ndarray:
         """(H,W,3) sRGB at the photo's full resolution, for saving.
 

@@ -12,7 +12,9 @@ import torch.nn.functional as F
 from ideepcolor_app.color import rgb_to_l_np
 from ideepcolor_app.engine.backends import Backend, Distribution
 from ideepcolor_app.engine.compose import compose_rgb
-from ideepcolor_app.hints import Hints, rasterize_hints
+from ideepcolor_app.engine.fill import object_region
+from ideepcolor_app.hints import Hints, point_to_working, rasterize_hints
+from ideepcolor_app.propagation.reach import ReachMap
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +97,7 @@ class ColorizeSession:
         self.stats = SessionStats()
         self._cache: object | None = None
         self._last: tuple[tuple, torch.Tensor] | None = None
+        self._reach: ReachMap | None = None
 
     @classmethod
     def from_rgb(cls, rgb: np.ndarray, backend: Backend, working_size: int = DEFAULT_WORKING_SIZE) -> "ColorizeSession":
@@ -148,6 +151,20 @@ class ColorizeSession:
             return None
         tensors = self._rasterized(self._checked(hints))
         return self.backend.distribution(self._l_only(), tensors, temperature)
+
+    def reach_map(self) -> ReachMap:
+        """The photo's `ReachMap`: the backend's (guided by its features) or one from L alone."""
+        reach = self.backend.reach_map(self._l_only())
+        if reach is None:
+            if self._reach is None:
+                self._reach = ReachMap(self.l_small[0, 0])
+            reach = self._reach
+        return reach
+
+    def object_region(self, x: float, y: float) -> np.ndarray:
+        """(h,w) bool at the working resolution: the object under photo point (x, y) (`engine.fill`)."""
+        col, row = point_to_working((x, y), self.image_size, self.working_shape)
+        return object_region(self.reach_map(), row, col)
 
     def compose(self, ab_small: torch.Tensor, bit_depth: int = 8) -> np.ndarray:
         """Full-resolution sRGB (H,W,3) from working-resolution ab (see compose_rgb)."""

@@ -21,7 +21,8 @@ import numpy as np
 
 from ideepcolor_app.hints.errors import HintsError
 
-__all__ = ["MAX_STROKE_SIZE", "MIN_STROKE_SIZE", "ColourStroke", "rasterize_stroke", "stroke_distance"]
+__all__ = ["MAX_STROKE_SIZE", "MIN_STROKE_SIZE", "ColourStroke", "path_distance", "rasterize_stroke",
+           "stroke_distance"]
 
 #: Narrowest and widest brush, in working-resolution pixels (the range of a point's patch side).
 MIN_STROKE_SIZE = 1
@@ -122,16 +123,18 @@ def _segment_distance(rows: np.ndarray, cols: np.ndarray, start: np.ndarray, end
 
 def stroke_distance(stroke: ColourStroke, x: float, y: float) -> float:
     """Distance in photo pixels from (x, y) to the stroke's path (its centre line)."""
-    pts = np.asarray(stroke.points, np.float64)
+    return path_distance(stroke.points, x, y)
+
+
+def path_distance(points, x: float, y: float) -> float:
+    """Distance from (x, y) to the polyline through `points` ((x, y) pairs, at least one)."""
+    pts = np.asarray(points, np.float64).reshape(-1, 2)
     p = np.array([x, y], np.float64)
     if len(pts) == 1:
         return float(np.hypot(*(p - pts[0])))
-    a, b = pts[:-1], pts[1:]
-    ab = b - a
-    length2 = np.maximum((ab * ab).sum(axis=1), 1e-12)
-    t = np.clip(((p - a) * ab).sum(axis=1) / length2, 0.0, 1.0)
-    nearest = a + t[:, None] * ab
-    return float(np.hypot(*(nearest - p).T).min())
+    a, d = pts[:-1], pts[1:] - pts[:-1]
+    t = np.clip(((p - a) * d).sum(axis=1) / np.maximum((d * d).sum(axis=1), 1e-12), 0.0, 1.0)
+    return float(np.hypot(*(a + t[:, None] * d - p).T).min())
 
 
 def _check_ab(ab: Any) -> tuple[float, float]:

@@ -134,3 +134,16 @@ def test_batch_report_must_be_json_so_a_photo_is_never_overwritten(photo_folder,
         main(["batch", str(photo_folder), str(tmp_path / "out"), "--report", str(photo_folder / "a.png")])
     assert exit_info.value.code == 2 and "must be a .json file" in capsys.readouterr().err
     assert (photo_folder / "a.png").read_bytes() == before
+
+
+def test_batch_applies_a_colour_stroke_from_the_sidecar(photo_folder, tmp_path):
+    """A version 2 sidecar with a blue stroke and no point: the photo comes out blue along it."""
+    (photo_folder / "a.hints.json").write_text(
+        '{"version": 2, "image": {"width": 48, "height": 32}, "points": [], '
+        '"global": {"saturation": null, "histogram": null}, '
+        '"strokes": [{"ab": [10.0, -50.0], "size": 5, "points": [[4, 16], [20, 16]]}]}'
+    )
+    out = tmp_path / "out"
+    run_batch(photo_folder, out, "--format", "png")
+    stroked = np.asarray(Image.open(out / "a.png")).astype(int)
+    assert stroked[16, 12, 2] - stroked[16, 12, 0] > 20  # blue along the stroke

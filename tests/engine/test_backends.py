@@ -57,9 +57,10 @@ def test_global_hints_reach_the_hints_network(l_photo, monkeypatch):
     histogram = tuple(np.eye(529)[100])
     plain = session.predict(Hints(width=60, height=40))
     steered = session.predict(Hints(width=60, height=40, global_hints=GlobalHints(saturation=0.9, histogram=histogram)))
-    # received[0] is prepare's decode without hints (the propagation's colour guide).
-    assert received[1] == (None, None)
-    hist, sat = received[2]
+    # received[0] is prepare's decode without hints (the propagation's colour guide and the
+    # photo's colour without points, which `plain` is without another decode).
+    assert received[0] == (None, None) and len(received) == 2
+    hist, sat = received[1]
     assert sat.tolist() == [[pytest.approx(0.9)]]
     assert hist.shape == (1, 529) and hist[0, 100] == 1.0 and hist.sum() == 1.0
     assert not torch.equal(plain, steered)

@@ -1,0 +1,228 @@
+"""How far a set of hints reaches: a point's influence stays in its object on old prints too.
+
+Old prints have weak edges between objects (a dark skirt on dark grass), grain and soft focus,
+so a propagation guided by lightness alone carries one point across the whole photo. The reach
+is a leaky diffusion on the coarse grid (about 64 cells on the long side): each cell is joined
+to its 8 neighbours by a conductance
+
+    w = exp(-(dL / L_SIGMA)^2 - |df / FEATURE_SIGMA|^2 - |d ab / AB_SIGMA|^2),
+
+leaks `REACH_DECAY`, and is held at 1 on the hinted cells; the reach is the solution, in
+[0, 1]. Unlike Levin's affinities, scaled by each window's own contrast (so that a smooth ramp
+or grain holds colour back as much as an object's edge does), these are absolute: a gentle ramp
+passes, and a region joined to the hints only by weak conductances stays low, since its own
+leak outweighs them. What it sees:
+
+* lightness that is steady across prints: its 0.5th-99.5th percentiles stretched to 0-100 (a
+  faded print looks like a clean one) and its grain reduced (`restore.grain.reduce_grain`),
+  so a point does not hop through grain;
+* the network's own L-only features (`PropagatedCache.context`: texture and semantics),
+  reduced to their `FEATURE_COMPONENTS` main components per photo;
+* the network's colourization without hints, as the colour's propagation does.
+
+The `hints` backend lets a point change the network's colour only as far as its reach
+(`gate`), so the network's own colour stays where no point reaches; an object fill takes the
+region a click reaches (`engine.fill`). Constants were chosen on val (docs/models.md, "Reach").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+import torch
+import torch.nn.functional as F
+
+from ideepcolor_app.propagation.coarse import coarse_factor
+from ideepcolor_app.propagation.levin import _dissection_order
+from ideepcolor_app.restore.grain import reduce_grain
+
+__all__ = ["AB_SIGMA", "FEATURE_COMPONENTS", "FEATURE_SIGMA", "L_SIGMA", "REACH_DECAY", "ReachMap",
+           "feature_guide", "steady_lightness"]
+
+#: Leak of each coarse cell, relative to a conductance of 1 (val; docs/models.md, "Reach").
+REACH_DECAY = 3e-3
+#: Lightness difference (steady L units, coarse cells) that weakens a conductance by 1/e (val).
+L_SIGMA = 8.0
+#: Main components of the network's features the reach is guided by.
+FEATURE_COMPONENTS = 4
+#: Feature difference (in the features' own units) that weakens a conductance by 1/e (val).
+FEATURE_SIGMA = 2.0
+#: Colour difference (ab units) of the network's colourization that weakens it by 1/e.
+AB_SIGMA = 8.0
+#: Reach from which the hints change a colour fully (val).
+GATE_FULL = 0.5
+#: Reach below which the hints change nothing.
+GATE_NONE = 0.1
+#: Percentiles of L a print's black and white are read at (as `restore.tone` does).
+_PERCENTILES = (0.5, 99.5)
+
+
+def steady_lightness(l: torch.Tensor) -> torch.Tensor:
+    """L as the reach sees it: range stretched to 0-100 and grain reduced.
+
+    Args:
+        l: (H,W) float CIELAB L in [0, 100].
+    Returns:
+        (H,W) float32 in [0, 100]; a flat photo is only denoised.
+
+    Example:
+        >>> faded = torch.linspace(20.0, 70.0, 64).repeat(64, 1)
+        >>> steady = steady_lightness(faded)
+        >>> round(float(steady.min())), round(float(steady.max()))
+        (0, 100)
+    """
+    x = l.detach().float().cpu().numpy() / 100.0
+    low, high = np.percentile(x, _PERCENTILES)
+    if high - low > 1e-3:
+        x = np.clip((x - low) / (high - low), 0.0, 1.0)
+    x = reduce_grain(np.ascontiguousarray(x, dtype=np.float32))[0]
+    return torch.from_numpy(np.clip(x, 0.0, 1.0) * 100.0)
+
+
+def feature_guide(features: torch.Tensor, coarse_shape: tuple[int, int], components: int = FEATURE_COMPONENTS
+                  ) -> torch.Tensor:
+    """The features' main components on the coarse grid, in the features' own units.
+
+    Args:
+        features: (C,h,w) float L-only features of the photo at any resolution.
+        coarse_shape: the coarse grid they are average-pooled to.
+    Returns:
+        (k,h',w') float32, k = min(components, C): the projections on the photo's first
+        principal directions (distances between cells as in the full features, but for the
+        little variation the other directions hold).
+    """
+    pooled = F.adaptive_avg_pool2d(features.detach().double().cpu()[None], coarse_shape)[0]
+    flat = torch.nan_to_num(pooled.reshape(pooled.shape[0], -1))
+    flat = flat - flat.mean(dim=1, keepdim=True)
+    k = min(components, flat.shape[0])
+    # In float64: float32's eigensolver returned NaN on a nearly rank-deficient covariance.
+    eigenvectors = torch.linalg.eigh(flat @ flat.T).eigenvectors[:, -k:]  # ascending eigenvalues
+    return torch.nan_to_num(eigenvectors.T @ flat).float().reshape(k, *coarse_shape)
+
+
+class ReachMap:
+    """The reach of any set of hints on one photo (everything L-only is built here, once).
+
+    Args:
+        l: (H,W) float CIELAB L in [0, 100] at the working resolution.
+        features: optional (C,h,w) L-only features (`feature_guide`).
+        guide_ab: optional (2,H,W) CIELAB ab the reach should also respect (the network's
+            colourization without hints).
+        factor: coarse pooling factor; None: `coarse_factor` of the image.
+
+    Example:
+        >>> l = torch.full((64, 64), 30.0); l[:, 32:] = 45.0  # two regions
+        >>> mask = torch.zeros(64, 64); mask[30:34, 2:6] = 1.0
+        >>> reach = ReachMap(l).reach(mask)
+        >>> round(float(reach[32, 4]), 2), round(float(reach[32, 28]), 2), round(float(reach[32, 40]), 2)
+        (1.0, 0.42, 0.0)
+    """
+
+    def __init__(self, l: torch.Tensor, features: torch.Tensor | None = None,
+                 guide_ab: torch.Tensor | None = None, factor: int | None = None) -> None:
+        l = torch.as_tensor(l, dtype=torch.float32)
+        if l.ndim != 2:
+            raise ValueError(f"l must be (H, W), got {tuple(l.shape)}")
+        self.shape = (int(l.shape[0]), int(l.shape[1]))
+        factor = coarse_factor(self.shape) if factor is None else int(factor)
+        self.coarse_shape = tuple(max(1, -(-n // factor)) for n in self.shape)
+        #: (c,H,W) the guide channels known per pixel (lightness, colour), in units of their sigmas.
+        fine = [steady_lightness(l)[None] / L_SIGMA]
+        if guide_ab is not None:
+            fine.append(torch.as_tensor(guide_ab, dtype=torch.float32).reshape(2, *self.shape) / AB_SIGMA)
+        self._fine = torch.cat(fine)
+        channels = [F.adaptive_avg_pool2d(self._fine[None], self.coarse_shape)[0]]
+        if features is not None:
+            channels.append(feature_guide(features, self.coarse_shape) / FEATURE_SIGMA)
+        #: (C, N) float64 guide of each coarse cell.
+        self._channels = torch.cat(channels).double().numpy().reshape(len(torch.cat(channels)), -1)
+        self._u, self._v, self._step = _neighbour_pairs(*self.coarse_shape)
+        # The leaky Laplacian in a nested-dissection order of the grid (as `LevinSolver` keeps
+        # its matrix): each edit sets its values, turns the hinted rows into identity rows and
+        # factorises. Its structure, and where each pair's entries sit, are fixed.
+        n = self.coarse_shape[0] * self.coarse_shape[1]
+        self._order = _dissection_order(*self.coarse_shape, 1)
+        rank = np.empty(n, dtype=np.int64)
+        rank[self._order] = np.arange(n)
+        pairs = len(self._u)
+        # Each entry's value is its number (1-based), so that after the conversion to CSR the
+        # data says where each (u, v), (v, u) and diagonal entry went.
+        pattern = sp.coo_matrix((np.arange(1, 2 * pairs + n + 1, dtype=np.float64),
+                                 (np.concatenate([rank[self._u], rank[self._v], np.arange(n)]),
+                                  np.concatenate([rank[self._v], rank[self._u], np.arange(n)]))), shape=(n, n)).tocsr()
+        pattern.sort_indices()
+        self._indices, self._indptr = pattern.indices, pattern.indptr
+        self._entry_row = np.repeat(np.arange(n), np.diff(self._indptr))
+        where = np.empty(2 * pairs + n, dtype=np.int64)
+        where[pattern.data.astype(np.int64) - 1] = np.arange(2 * pairs + n)
+        self._pos_uv, self._pos_vu, self._diag_pos = where[:pairs], where[pairs:2 * pairs], where[2 * pairs:]
+        self._rank = rank
+
+    def _cells(self, hint_mask: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+        """The hinted cells ((N,) bool) and the guide they start from: (C, N) with each hinted
+        cell's lightness and colour taken over its hinted pixels only (a point on a face starts
+        from the face, not from the face averaged with the trees behind it)."""
+        mask = torch.as_tensor(hint_mask, dtype=torch.float32).reshape(1, 1, *self.shape)
+        sums = F.adaptive_avg_pool2d(torch.cat([self._fine[None] * mask, mask], 1), self.coarse_shape)[0]
+        coverage = sums[-1].reshape(-1).numpy()
+        hinted = coverage > 0
+        channels = self._channels
+        if hinted.any():
+            channels = channels.copy()
+            own = (sums[:-1].reshape(len(self._fine), -1).double().numpy()[:, hinted] / coverage[hinted])
+            channels[:len(self._fine), hinted] = own
+        return hinted, channels
+
+    def coarse_reach(self, hinted: np.ndarray, channels: np.ndarray | None = None) -> np.ndarray:
+        """(h',w') float64 reach on the coarse grid of the hinted cells ((h'*w',) bool), with
+        the cells' guide `channels` ((C, N); default: the photo's)."""
+        channels = self._channels if channels is None else channels
+        d2 = ((channels[:, self._u] - channels[:, self._v]) ** 2).sum(axis=0)
+        weight = np.exp(-d2) / self._step
+        n = hinted.size
+        degree = np.bincount(self._u, weight, n) + np.bincount(self._v, weight, n)
+        data = np.zeros(len(self._indices))
+        data[self._pos_uv] = -weight
+        data[self._pos_vu] = -weight
+        data[self._diag_pos] = (degree + REACH_DECAY)[self._order]
+        held = hinted[self._order].astype(np.float64)
+        data *= (1.0 - held)[self._entry_row]
+        data[self._diag_pos] += held
+        system = sp.csc_matrix(sp.csr_matrix((data, self._indices, self._indptr), shape=(n, n)))
+        # An M-matrix (diagonally dominant, hinted rows identity): no pivoting is needed.
+        solved = spla.splu(system, permc_spec="NATURAL", diag_pivot_thresh=0.0).solve(held)
+        return np.clip(solved[self._rank], 0.0, 1.0).reshape(self.coarse_shape)
+
+    def reach(self, hint_mask: torch.Tensor) -> torch.Tensor:
+        """How strongly the hints reach each pixel.
+
+        Args:
+            hint_mask: (H,W) or (1,H,W) float, 1.0 on hint patches.
+        Returns:
+            (H,W) float32 in [0, 1]: 1 on the hints' cells, near 1 across their objects,
+            falling where the photo's conductances are weak; zeros without hints.
+        """
+        hinted, channels = self._cells(hint_mask)
+        if not hinted.any():
+            return torch.zeros(self.shape)
+        x = torch.from_numpy(self.coarse_reach(hinted, channels).astype(np.float32))[None, None]
+        return F.interpolate(x, size=self.shape, mode="bilinear", align_corners=False)[0, 0].clamp(0.0, 1.0)
+
+    def gate(self, hint_mask: torch.Tensor) -> torch.Tensor:
+        """(H,W) float32 in [0, 1]: how far the hints may change a colour: their reach over
+        `GATE_FULL` (at most 1), so an object is coloured whole, not fading away from a point."""
+        return ((self.reach(hint_mask) - GATE_NONE) / (GATE_FULL - GATE_NONE)).clamp(0.0, 1.0)
+
+
+def _neighbour_pairs(h: int, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each pair of 8-neighbour cells of an (h, w) grid once: (u, v, step length 1 or sqrt(2))."""
+    index = np.arange(h * w).reshape(h, w)
+    us, vs, steps = [], [], []
+    for dr, dc in ((0, 1), (1, 0), (1, 1), (1, -1)):
+        c0, c1 = max(0, -dc), w - max(0, dc)
+        us.append(index[0:h - dr, c0:c1].ravel())
+        vs.append(index[dr:h, c0 + dc:c1 + dc].ravel())
+        steps.append(np.full(us[-1].size, np.sqrt(2.0) if dr and dc else 1.0))
+    return np.concatenate(us), np.concatenate(vs), np.concatenate(steps)
+

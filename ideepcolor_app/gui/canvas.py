@@ -6,7 +6,8 @@ Image positions are photo pixels (x to the right, y down, origin at the top-left
 same convention as `HintPoint`. The canvas owns no document state: it draws what it is given
 (`set_points`) and emits intents (`pointAdded`, `pointMoved`, ...) for the main window to turn
 into commands. While a damage brush is chosen (`set_brush`), left clicks and drags on the input
-view paint strokes instead (`brush.strokePainted`, see `brush_layer.py`).
+view paint strokes instead (`brush.strokePainted`, see `brush_layer.py`). Colour strokes and
+object fills (`strokes`, see `stroke_layer.py`) get each click and drag first.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
 
 from ideepcolor_app.gui.brush_layer import QtBrushLayer
+from ideepcolor_app.gui.stroke_layer import QtStrokeLayer
 
 #: How close (screen pixels) the pointer must be to a point to grab it.
 GRAB_RADIUS_PX = 10
@@ -42,6 +44,9 @@ class _HintViewBox(pg.ViewBox):
         if not self._interactive or self._canvas.pan_mode:
             return super().mouseClickEvent(ev)
         pos = self.mapSceneToView(ev.scenePos())
+        if not self._canvas.brush.active and self._canvas._stroke_click(pos.x(), pos.y(), ev.button(), ev.modifiers()):
+            ev.accept()
+            return
         if self._canvas.brush.active and ev.button() != Qt.MouseButton.MiddleButton:
             ev.accept()  # a brush paints with the left button; the right one does nothing
             if ev.button() == Qt.MouseButton.LeftButton:
@@ -62,6 +67,9 @@ class _HintViewBox(pg.ViewBox):
         left drag from the photo places a new point where it is released (the loupe shows where)."""
         if self._interactive and ev.button() == Qt.MouseButton.LeftButton and not self._canvas.pan_mode:
             brush = self._canvas.brush
+            if not brush.active and self._canvas._stroke_drag(ev, self):
+                ev.accept()
+                return
             if brush.active:
                 ev.accept()
                 if ev.isStart():
@@ -146,6 +154,7 @@ class QtCanvas(QWidget):
         self.input_view.addItem(self.input_image)
         self.result_view.addItem(self.result_image)
         self.brush = QtBrushLayer(self.input_view, self)
+        self.strokes = QtStrokeLayer(self.input_view, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._layout_widget)
@@ -268,6 +277,14 @@ class QtCanvas(QWidget):
         self.brush.set_brush(mode, radius)
         self._set_cursor()
 
+    def set_stroke_tool(self, tool: str | None, width_px: float | None = None) -> None:
+        """Paint colour strokes ("brush", `width_px` photo pixels wide), fill objects ("fill")
+        instead of adding points, or go back to points (None)."""
+        self.strokes.tool = tool
+        if width_px is not None:
+            self.strokes.width_px = float(width_px)
+        self._set_cursor()
+
     def set_eyedropper(self, on: bool) -> None:
         """While on, a left click on either view takes a colour (`colourProbed`) and adds nothing."""
         self.eyedropper = bool(on)
@@ -275,7 +292,8 @@ class QtCanvas(QWidget):
 
     def _set_cursor(self) -> None:
         shape = (Qt.CursorShape.OpenHandCursor if self.pan_mode else
-                 Qt.CursorShape.CrossCursor if self.brush.active or self.eyedropper else Qt.CursorShape.ArrowCursor)
+                 Qt.CursorShape.CrossCursor if self.brush.active or self.eyedropper or self.strokes.tool
+                 else Qt.CursorShape.ArrowCursor)
         self.viewport.setCursor(shape)
 
     def shown_side(self) -> int:
@@ -382,6 +400,21 @@ class QtCanvas(QWidget):
             self.pointAdded.emit(x, y)
         else:
             self.pointSelected.emit(-1)
+
+    def _stroke_click(self, x: float, y: float, button, modifiers) -> bool:
+        """Offer a click to the colour strokes first (their tools, Shift+click, a stroke under it)."""
+        on_point = self.point_at(x, y) is not None
+        shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+        if on_point and self.strokes.tool is None and not shift and not self.strokes.outline_shown:
+            return False
+        return self.strokes.click(x, y, button, modifiers)
+
+    def _stroke_drag(self, ev, view: pg.ViewBox) -> bool:
+        """Offer a left drag to the colour strokes first (the brush, or a stroke under the press)."""
+        start = view.mapSceneToView(ev.buttonDownScenePos())
+        pos = view.mapSceneToView(ev.scenePos())
+        grab = ev.isStart() and self.point_at(start.x(), start.y()) is None
+        return self.strokes.drag((start.x(), start.y()), (pos.x(), pos.y()), ev.isStart(), ev.isFinish(), grab)
 
     def _right_click(self, x: float, y: float) -> None:
         index = self.point_at(x, y)

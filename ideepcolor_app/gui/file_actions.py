@@ -265,7 +265,10 @@ class QtFileActions:
 
 
 def _hint_count(hints) -> str:
-    """"3 points", or "3 points, 2 damage strokes" when the mask was corrected too."""
+    """"3 points", "3 points, 1 colour stroke", or with ", 2 damage strokes" when the mask was
+    corrected too."""
     text = f"{len(hints.points)} point{'s' * (len(hints.points) != 1)}"
+    if hints.strokes:
+        text += f", {len(hints.strokes)} colour stroke{'s' * (len(hints.strokes) != 1)}"
     strokes = len(hints.damage_strokes)
     return text + (f", {strokes} damage stroke{'s' * (strokes != 1)}" if strokes else "")

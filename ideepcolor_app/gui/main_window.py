@@ -27,6 +27,7 @@ from ideepcolor_app.gui.file_actions import QtFileActions
 from ideepcolor_app.gui.point_actions import QtPointActions
 from ideepcolor_app.gui.probe import QtProbe
 from ideepcolor_app.gui.recovery import QtRecovery
+from ideepcolor_app.gui.stroke_tools import QtStrokeTools
 from ideepcolor_app.gui.settings import QtAppSettings, default_settings, default_recovery_folder
 from ideepcolor_app.gui.workers import DistributionUpdate, QtRenderWorker, RenderFailure, one_torch_thread_here
 from ideepcolor_app.hints import HintPoint, Hints
@@ -80,6 +81,7 @@ class QtMainWindow(QMainWindow):
         self._connect()
         self.restorer = restore_switch.QtRestoreSwitch(self)
         self.damage_brush = QtDamageBrush(self)
+        self.stroke_tools = QtStrokeTools(self)
         self.points = QtPointActions(self)
         self.compare = QtCompare(self)
         self.probe = QtProbe(self)

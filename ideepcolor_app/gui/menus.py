@@ -22,6 +22,10 @@ and release to place the point exactly.<br>
 Left click on a point: select it. Drag a point: move it (with the loupe). Right click a point or
 Delete: remove it. Wheel over a point (or the Patch size slider): its patch size, 1 to 9.<br>
 Points list: select, rename (double-click), hide the marker, recolour, copy/paste a colour, delete.<br><br>
+<b>Strokes and object fills</b><br>
+P: colour brush, drag to paint a stroke of the chosen colour (as wide as the patch size). F, or
+Shift+click: outline the object under the click; click inside the outline to fill it, outside or
+Esc to cancel. Click a stroke: select it (recolour, resize, Delete); drag it: move it.<br><br>
 <b>Colours</b><br>
 I: eyedropper, then click a point (its colour) or anywhere on the result (the colour there); the
 selected point, or the next new point, takes it. Colour › Reference: pick from the reference photo.<br><br>
@@ -70,7 +74,7 @@ def build_menus(window: QMainWindow) -> None:
     menu.addSeparator()
     _action(window, menu, "quit", "&Quit", window.close, QKeySequence.StandardKey.Quit)
 
-    menu = bar.addMenu("&Edit")
+    menu = window.edit_menu = bar.addMenu("&Edit")
     _action(window, menu, "undo", "&Undo", window.stack.undo, QKeySequence.StandardKey.Undo)
     _action(window, menu, "redo", "&Redo", window.stack.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
     menu.addSeparator()

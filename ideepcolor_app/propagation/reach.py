@@ -28,6 +28,7 @@ region a click reaches (`engine.fill`). Constants were chosen on val (docs/model
 from __future__ import annotations
 
 import numpy as np
+import scipy.ndimage as ndimage
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 import torch
@@ -40,8 +41,10 @@ from ideepcolor_app.restore.grain import reduce_grain
 __all__ = ["AB_SIGMA", "FEATURE_COMPONENTS", "FEATURE_SIGMA", "L_SIGMA", "REACH_DECAY", "ReachMap",
            "feature_guide", "steady_lightness"]
 
+#: Long side of the reach's grid, in cells (twice the colour propagation's: a face is a few cells).
+REACH_SIDE = 128
 #: Leak of each coarse cell, relative to a conductance of 1 (val; docs/models.md, "Reach").
-REACH_DECAY = 3e-3
+REACH_DECAY = 1e-3
 #: Lightness difference (steady L units, coarse cells) that weakens a conductance by 1/e (val).
 L_SIGMA = 8.0
 #: Main components of the network's features the reach is guided by.
@@ -51,9 +54,9 @@ FEATURE_SIGMA = 2.0
 #: Colour difference (ab units) of the network's colourization that weakens it by 1/e.
 AB_SIGMA = 8.0
 #: Reach from which the hints change a colour fully (val).
-GATE_FULL = 0.5
+GATE_FULL = 0.6
 #: Reach below which the hints change nothing.
-GATE_NONE = 0.1
+GATE_NONE = 0.2
 #: Percentiles of L a print's black and white are read at (as `restore.tone` does).
 _PERCENTILES = (0.5, 99.5)
 
@@ -116,7 +119,7 @@ class ReachMap:
         >>> mask = torch.zeros(64, 64); mask[30:34, 2:6] = 1.0
         >>> reach = ReachMap(l).reach(mask)
         >>> round(float(reach[32, 4]), 2), round(float(reach[32, 28]), 2), round(float(reach[32, 40]), 2)
-        (1.0, 0.42, 0.0)
+        (1.0, 0.7, 0.0)
     """
 
     def __init__(self, l: torch.Tensor, features: torch.Tensor | None = None,
@@ -125,74 +128,52 @@ class ReachMap:
         if l.ndim != 2:
             raise ValueError(f"l must be (H, W), got {tuple(l.shape)}")
         self.shape = (int(l.shape[0]), int(l.shape[1]))
-        factor = coarse_factor(self.shape) if factor is None else int(factor)
+        factor = coarse_factor(self.shape, REACH_SIDE) if factor is None else int(factor)
         self.coarse_shape = tuple(max(1, -(-n // factor)) for n in self.shape)
-        #: (c,H,W) the guide channels known per pixel (lightness, colour), in units of their sigmas.
-        fine = [steady_lightness(l)[None] / L_SIGMA]
+        channels = [F.adaptive_avg_pool2d(steady_lightness(l)[None, None], self.coarse_shape)[0] / L_SIGMA]
         if guide_ab is not None:
-            fine.append(torch.as_tensor(guide_ab, dtype=torch.float32).reshape(2, *self.shape) / AB_SIGMA)
-        self._fine = torch.cat(fine)
-        channels = [F.adaptive_avg_pool2d(self._fine[None], self.coarse_shape)[0]]
+            ab = torch.as_tensor(guide_ab, dtype=torch.float32).reshape(1, 2, *self.shape)
+            channels.append(F.adaptive_avg_pool2d(ab, self.coarse_shape)[0] / AB_SIGMA)
         if features is not None:
             channels.append(feature_guide(features, self.coarse_shape) / FEATURE_SIGMA)
-        #: (C, N) float64 guide of each coarse cell.
-        self._channels = torch.cat(channels).double().numpy().reshape(len(torch.cat(channels)), -1)
-        self._u, self._v, self._step = _neighbour_pairs(*self.coarse_shape)
-        # The leaky Laplacian in a nested-dissection order of the grid (as `LevinSolver` keeps
-        # its matrix): each edit sets its values, turns the hinted rows into identity rows and
-        # factorises. Its structure, and where each pair's entries sit, are fixed.
+        guide = torch.cat(channels).double().numpy().reshape(len(torch.cat(channels)), -1)
+        u, v, step = _neighbour_pairs(*self.coarse_shape)
+        weight = np.exp(-((guide[:, u] - guide[:, v]) ** 2).sum(axis=0)) / step
         n = self.coarse_shape[0] * self.coarse_shape[1]
+        upper = sp.csr_matrix((weight, (u, v)), shape=(n, n))
+        conductance = upper + upper.T
+        degree = np.asarray(conductance.sum(axis=1)).ravel()
+        # The leaky Laplacian, factorised once per photo in a nested-dissection order of the grid
+        # (as `LevinSolver` orders its matrix); each hint is one solve with it.
         self._order = _dissection_order(*self.coarse_shape, 1)
-        rank = np.empty(n, dtype=np.int64)
-        rank[self._order] = np.arange(n)
-        pairs = len(self._u)
-        # Each entry's value is its number (1-based), so that after the conversion to CSR the
-        # data says where each (u, v), (v, u) and diagonal entry went.
-        pattern = sp.coo_matrix((np.arange(1, 2 * pairs + n + 1, dtype=np.float64),
-                                 (np.concatenate([rank[self._u], rank[self._v], np.arange(n)]),
-                                  np.concatenate([rank[self._v], rank[self._u], np.arange(n)]))), shape=(n, n)).tocsr()
-        pattern.sort_indices()
-        self._indices, self._indptr = pattern.indices, pattern.indptr
-        self._entry_row = np.repeat(np.arange(n), np.diff(self._indptr))
-        where = np.empty(2 * pairs + n, dtype=np.int64)
-        where[pattern.data.astype(np.int64) - 1] = np.arange(2 * pairs + n)
-        self._pos_uv, self._pos_vu, self._diag_pos = where[:pairs], where[pairs:2 * pairs], where[2 * pairs:]
-        self._rank = rank
+        system = (sp.diags(degree + REACH_DECAY) - conductance).tocsr()[self._order][:, self._order]
+        # An M-matrix (symmetric, diagonally dominant): no pivoting is needed.
+        self._lu = spla.splu(sp.csc_matrix(system), permc_spec="NATURAL", diag_pivot_thresh=0.0)
 
-    def _cells(self, hint_mask: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
-        """The hinted cells ((N,) bool) and the guide they start from: (C, N) with each hinted
-        cell's lightness and colour taken over its hinted pixels only (a point on a face starts
-        from the face, not from the face averaged with the trees behind it)."""
+    def _cells(self, hint_mask: torch.Tensor) -> np.ndarray:
+        """(h',w') bool: the coarse cells a hint covers."""
         mask = torch.as_tensor(hint_mask, dtype=torch.float32).reshape(1, 1, *self.shape)
-        sums = F.adaptive_avg_pool2d(torch.cat([self._fine[None] * mask, mask], 1), self.coarse_shape)[0]
-        coverage = sums[-1].reshape(-1).numpy()
-        hinted = coverage > 0
-        channels = self._channels
-        if hinted.any():
-            channels = channels.copy()
-            own = (sums[:-1].reshape(len(self._fine), -1).double().numpy()[:, hinted] / coverage[hinted])
-            channels[:len(self._fine), hinted] = own
-        return hinted, channels
+        return (F.adaptive_avg_pool2d(mask, self.coarse_shape)[0, 0] > 0).numpy()
 
-    def coarse_reach(self, hinted: np.ndarray, channels: np.ndarray | None = None) -> np.ndarray:
-        """(h',w') float64 reach on the coarse grid of the hinted cells ((h'*w',) bool), with
-        the cells' guide `channels` ((C, N); default: the photo's)."""
-        channels = self._channels if channels is None else channels
-        d2 = ((channels[:, self._u] - channels[:, self._v]) ** 2).sum(axis=0)
-        weight = np.exp(-d2) / self._step
-        n = hinted.size
-        degree = np.bincount(self._u, weight, n) + np.bincount(self._v, weight, n)
-        data = np.zeros(len(self._indices))
-        data[self._pos_uv] = -weight
-        data[self._pos_vu] = -weight
-        data[self._diag_pos] = (degree + REACH_DECAY)[self._order]
-        held = hinted[self._order].astype(np.float64)
-        data *= (1.0 - held)[self._entry_row]
-        data[self._diag_pos] += held
-        system = sp.csc_matrix(sp.csr_matrix((data, self._indices, self._indptr), shape=(n, n)))
-        # An M-matrix (diagonally dominant, hinted rows identity): no pivoting is needed.
-        solved = spla.splu(system, permc_spec="NATURAL", diag_pivot_thresh=0.0).solve(held)
-        return np.clip(solved[self._rank], 0.0, 1.0).reshape(self.coarse_shape)
+    def coarse_reach(self, hinted: np.ndarray) -> np.ndarray:
+        """(h',w') float64 reach on the coarse grid of the hinted cells ((h',w') bool).
+
+        Each connected group of hinted cells (a point, a stroke) reaches on its own: the leaky
+        diffusion from it (one solve), scaled so that its own cells are at 1, and clipped; the
+        reach of several hints is the largest of theirs. Two points do not add up to reach the
+        region between them that neither reaches alone (the field between a face and a skirt).
+        """
+        labels, count = ndimage.label(hinted, structure=np.ones((3, 3), bool))
+        reach = np.zeros(hinted.size)
+        flat = labels.ravel()
+        for group in range(1, count + 1):
+            cells = flat == group
+            solved = np.empty(hinted.size)
+            solved[self._order] = self._lu.solve(cells[self._order].astype(np.float64))
+            own = solved[cells].min()
+            if own > 0:
+                np.maximum(reach, np.clip(solved / own, 0.0, 1.0), out=reach)
+        return reach.reshape(self.coarse_shape)
 
     def reach(self, hint_mask: torch.Tensor) -> torch.Tensor:
         """How strongly the hints reach each pixel.
@@ -203,10 +184,10 @@ class ReachMap:
             (H,W) float32 in [0, 1]: 1 on the hints' cells, near 1 across their objects,
             falling where the photo's conductances are weak; zeros without hints.
         """
-        hinted, channels = self._cells(hint_mask)
+        hinted = self._cells(hint_mask)
         if not hinted.any():
             return torch.zeros(self.shape)
-        x = torch.from_numpy(self.coarse_reach(hinted, channels).astype(np.float32))[None, None]
+        x = torch.from_numpy(self.coarse_reach(hinted).astype(np.float32))[None, None]
         return F.interpolate(x, size=self.shape, mode="bilinear", align_corners=False)[0, 0].clamp(0.0, 1.0)
 
     def gate(self, hint_mask: torch.Tensor) -> torch.Tensor:

@@ -27,7 +27,7 @@ def test_a_point_barely_changes_the_other_side_of_a_6_unit_grainy_edge(backend, 
     without = backend.predict(cache, rasterize_hints(Hints(SIZE, SIZE), (SIZE, SIZE)), 0.38)
     change = with_point - without
     assert float(change[:, :, 72:].mean(dim=(1, 2)).norm()) <= 3.0
-    assert float(change[:, :, :56].mean(dim=(1, 2)).norm()) > 8.0
+    assert float(change[:, :, :56].mean(dim=(1, 2)).norm()) > 5.0
 
 
 def test_far_from_every_point_the_colour_without_points_stays(backend):

@@ -15,24 +15,26 @@ def two_regions(step: float = 6.0, grain: float = 3.0, size: int = 128, seed: in
 
 
 def left_point(size: int = 128) -> torch.Tensor:
+    """A 7 x 7 patch on the left half, a sixth of the way in, half way down."""
     mask = torch.zeros(size, size)
-    mask[60:67, 20:27] = 1.0
+    top, left = size // 2 - 4, size // 6 - 3
+    mask[top:top + 7, left:left + 7] = 1.0
     return mask
 
 
 def test_lightness_alone_stops_the_reach_at_an_edge_the_grain_hides_pixel_by_pixel():
     """15 L units under grain of std 4: neighbouring pixels differ by more than that across the
     flat halves. (6 units needs the network's features too: tests/engine/test_reach_backend.py.)"""
-    reach = ReachMap(two_regions(step=15.0, grain=4.0)).reach(left_point())
-    assert float(reach[:, :56].mean()) > 0.5
-    assert float(reach[:, 72:].mean()) < 0.01
+    reach = ReachMap(two_regions(step=15.0, grain=4.0, size=256)).reach(left_point(256))
+    assert float(reach[124:131, 39:46].min()) > 0.8 and float(reach[:, :112].mean()) > 0.3
+    assert float(reach[:, 144:].mean()) < 0.01
 
 
 def test_the_reach_does_not_depend_on_fading():
-    l = two_regions(step=15.0, grain=4.0)
+    l = two_regions(step=15.0, grain=4.0, size=256)
     faded = 12.0 + l * 0.76  # the old-print look's contrast
-    clean = ReachMap(l).reach(left_point())
-    aged = ReachMap(faded).reach(left_point())
+    clean = ReachMap(l).reach(left_point(256))
+    aged = ReachMap(faded).reach(left_point(256))
     assert float((clean - aged).abs().max()) < 0.05
 
 

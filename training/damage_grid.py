@@ -3,9 +3,10 @@
     python -m training.damage_grid --real docs/restore_real_scans.jpg        # before / found / after
     python -m training.damage_grid --lookalike docs/damage_vs_real.jpg       # which are real?
 
-``--real``: for each of `REAL_CROPS` (a real scan from `oldphotos/` and a crop showing its
-damage at 1:1), three columns: the scan, the damage the detector found (red over the scan),
-and the restored scan (default options).
+``--real``: for each of `REAL_CROPS` (a real scan from `oldphotos/`, a crop at 1:1, and on
+one row the damage model's cracks drawn over the scan, since these scans hold few cracks),
+three columns: the scan, the damage that was filled (red over the scan), and the restored
+scan (default options).
 
 ``--lookalike``: 1:1 crops of real old scans and of corpus photos given an old-print look
 and the damage model (`training.print_damage`), shuffled into one grid; the key (which cell
@@ -29,12 +30,12 @@ from training.restore_eval import load_lightness
 
 PHOTOS = Path(os.environ.get("IDEEPCOLOR_PHOTOS", "../shared/data/photos"))
 OLD = PHOTOS.parent / "oldphotos"
-# (scan, top, left, height, width) of the crop shown.
+# (scan, top, left, height, width of the crop shown, damage model kind drawn on it or None).
 REAL_CROPS = (
-    ("boulevarddutemple1838.jpg", 0, 200, 330, 440),
-    ("1850geography.jpg", 0, 0, 330, 440),
-    ("civil_war_3.jpg", 400, 300, 330, 440),
-    ("bicycles.jpg", 100, 300, 330, 440),
+    ("boulevarddutemple1838.jpg", 0, 200, 330, 440, None),
+    ("1850geography.jpg", 300, 60, 330, 440, None),
+    ("rgs.jpg", 0, 0, 330, 440, None),
+    ("bicycles.jpg", 250, 250, 330, 440, "cracks"),
 )
 _LABEL = 20
 _GAP = 6
@@ -60,8 +61,11 @@ def _stack(rows: list[np.ndarray]) -> np.ndarray:
 def real_grid(crops=REAL_CROPS) -> np.ndarray:
     """(H, W, 3) uint8: per scan, the scan, what was found, and the restored scan."""
     rows = []
-    for name, top, left, height, width in crops:
+    for name, top, left, height, width, kind in crops:
         x = load_lightness(OLD / name)
+        if kind:
+            x, _ = damage(x, kind, 1)
+            name = f"{name} + the damage model's {kind}"
         result = restore_lightness(x * 100, RestoreOptions())
         box = (slice(top, top + height), slice(left, left + width))
         scan, found = _grey(x[box]), _grey(x[box])

@@ -9,11 +9,15 @@ STRENGTHS = ("low", "medium", "high")
 DEFAULT_TONE = "auto"
 DEFAULT_STRENGTH = "medium"
 
-# Per strength: how sure the detector must be somewhere in a region of damage, and how large
-# the region must be (pixels at the detector's scale), before it is filled. A stronger
-# setting fills everything a weaker one does, and more.
-_SURE = {"low": 0.95, "medium": 0.9, "high": 0.8}
-_LEAST_AREA = {"low": 300, "medium": 150, "high": 80}
+# Per strength: how sure the detector must be somewhere in a region of damage, how large the
+# region must be and how wide it may be (pixels at the detector's scale), before it is filled.
+# Low and medium fill thin damage only (cracks, creases, scratches): on real scans the
+# detector also takes light dresses and patches of sky for flaked emulsion. High fills wide
+# damage too (tears, flakes); check it with the app's damage overlay. A stronger setting
+# fills everything a weaker one does, and more.
+_SURE = {"low": 0.98, "medium": 0.95, "high": 0.9}
+_LEAST_AREA = {"low": 400, "medium": 250, "high": 150}
+_WIDEST = {"low": 6.0, "medium": 8.0, "high": float("inf")}
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,7 @@ class RestoreOptions:
     Attributes:
         tone: "auto" stretches a faded print's range; "off" leaves tone alone.
         strength: "low", "medium" or "high": how sure the detector must be that a region
-            is damage, and how large it must be, before it is filled.
+            is damage, how large and how wide it may be, before it is filled.
     """
 
     tone: str = DEFAULT_TONE
@@ -42,6 +46,10 @@ class RestoreOptions:
     @property
     def least_area(self) -> int:
         return _LEAST_AREA[self.strength]
+
+    @property
+    def widest(self) -> float:
+        return _WIDEST[self.strength]
 
     def describe(self) -> str:
         """A short label, e.g. "tone auto, strength medium"."""

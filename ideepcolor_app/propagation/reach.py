@@ -161,10 +161,10 @@ class ReachMap:
         Each connected group of hinted cells (a point, a stroke) reaches on its own: the leaky
         diffusion from it (one solve), scaled so that its cells are at 1 on average (a long stroke
         reaches no further than its cells do, on average). Several hints combine as independent
-        chances, 1 - prod(1 - r): where many points surround a region they reach it together,
-        while a region each reaches only faintly stays low (the field between a face, a skirt
-        and the grass: a joint solve let the three carry each other there). Every hinted cell's
-        reach is 1.
+        chances, 1 - prod(1 - r), counting only reaches of at least `GATE_NONE`: where points
+        surround a region they reach it together, while reaches too faint to change a colour
+        alone do not add up (the field between a face, a skirt and the grass: a joint solve
+        let the three carry each other there). Every hinted cell's reach is 1.
         """
         labels, count = ndimage.label(hinted, structure=np.ones((3, 3), bool))
         reach = np.zeros(hinted.size)
@@ -175,7 +175,8 @@ class ReachMap:
             solved[self._order] = self._lu.solve(cells[self._order].astype(np.float64))
             own = solved[cells].mean()
             if own > 0:
-                reach = 1.0 - (1.0 - reach) * (1.0 - np.clip(solved / own, 0.0, 1.0))
+                one = np.clip(solved / own, 0.0, 1.0)
+                reach = 1.0 - (1.0 - reach) * (1.0 - np.where(one >= GATE_NONE, one, 0.0))
         reach[hinted.ravel()] = 1.0
         return reach.reshape(self.coarse_shape)
 

@@ -57,6 +57,9 @@ AB_SIGMA = 8.0
 GATE_FULL = 0.6
 #: Reach below which the hints change nothing.
 GATE_NONE = 0.2
+#: Right-hand sides per triangular solve (SuperLU's solve with 2-8 columns at once is about a
+#: quarter cheaper per column than with one; more got slower).
+_SOLVES_AT_ONCE = 4
 #: Percentiles of L a print's black and white are read at (as `restore.tone` does).
 _PERCENTILES = (0.5, 99.5)
 
@@ -167,16 +170,17 @@ class ReachMap:
         let the three carry each other there). Every hinted cell's reach is 1.
         """
         labels, count = ndimage.label(hinted, structure=np.ones((3, 3), bool))
-        reach = np.zeros(hinted.size)
-        flat = labels.ravel()
-        for group in range(1, count + 1):
-            cells = flat == group
-            solved = np.empty(hinted.size)
-            solved[self._order] = self._lu.solve(cells[self._order].astype(np.float64))
-            own = solved[cells].mean()
-            if own > 0:
-                one = np.clip(solved / own, 0.0, 1.0)
-                reach = 1.0 - (1.0 - reach) * (1.0 - np.where(one >= GATE_NONE, one, 0.0))
+        flat = labels.ravel()[self._order]
+        missed = np.ones(hinted.size)  # the chance that no hint reaches each cell (in the order)
+        for first in range(1, count + 1, _SOLVES_AT_ONCE):
+            groups = np.arange(first, min(first + _SOLVES_AT_ONCE, count + 1))
+            sources = (flat[:, None] == groups[None]).astype(np.float64)
+            solved = self._lu.solve(sources)
+            for column in range(len(groups)):
+                one = np.clip(solved[:, column] / solved[sources[:, column] > 0, column].mean(), 0.0, 1.0)
+                missed *= 1.0 - np.where(one >= GATE_NONE, one, 0.0)
+        reach = np.empty(hinted.size)
+        reach[self._order] = 1.0 - missed
         reach[hinted.ravel()] = 1.0
         return reach.reshape(self.coarse_shape)
 

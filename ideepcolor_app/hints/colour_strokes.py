@@ -12,13 +12,12 @@ No Qt, no torch: numpy only.
 
 from __future__ import annotations
 
-import math
 import numbers
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from ideepcolor_app.hints.checks import check_ab, check_path
 from ideepcolor_app.hints.errors import HintsError
 
 __all__ = ["MAX_STROKE_SIZE", "MIN_STROKE_SIZE", "ColourStroke", "path_distance", "rasterize_stroke",
@@ -28,7 +27,6 @@ __all__ = ["MAX_STROKE_SIZE", "MIN_STROKE_SIZE", "ColourStroke", "path_distance"
 MIN_STROKE_SIZE = 1
 MAX_STROKE_SIZE = 9
 #: Largest |a*| or |b*| of a stroke's colour (as for points).
-_AB_LIMIT = 128.0
 
 
 @dataclass(frozen=True)
@@ -48,22 +46,13 @@ class ColourStroke:
     points: tuple[tuple[float, float], ...]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "ab", _check_ab(self.ab))
+        object.__setattr__(self, "ab", check_ab(self.ab))
         size = self.size
         if isinstance(size, bool) or not isinstance(size, numbers.Integral) or not (
                 MIN_STROKE_SIZE <= size <= MAX_STROKE_SIZE):
             raise HintsError("size", f"must be an integer from {MIN_STROKE_SIZE} to {MAX_STROKE_SIZE}, got {size!r}")
         object.__setattr__(self, "size", int(size))
-        if not isinstance(self.points, Iterable) or isinstance(self.points, (str, bytes)):
-            raise HintsError("points", f"expected a sequence of [x, y] pairs, got {self.points!r}")
-        points = []
-        for i, point in enumerate(self.points):
-            if not isinstance(point, Sequence) or isinstance(point, (str, bytes)) or len(point) != 2:
-                raise HintsError(f"points[{i}]", f"expected [x, y], got {point!r}")
-            points.append((_real(f"points[{i}].x", point[0]), _real(f"points[{i}].y", point[1])))
-        if not points:
-            raise HintsError("points", "a stroke needs at least one point")
-        object.__setattr__(self, "points", tuple(points))
+        object.__setattr__(self, "points", check_path(self.points))
 
     def moved(self, dx: float, dy: float, width: int, height: int) -> ColourStroke:
         """The same stroke shifted by (dx, dy) pixels as one piece, the shift limited so that
@@ -135,25 +124,3 @@ def path_distance(points, x: float, y: float) -> float:
     a, d = pts[:-1], pts[1:] - pts[:-1]
     t = np.clip(((p - a) * d).sum(axis=1) / np.maximum((d * d).sum(axis=1), 1e-12), 0.0, 1.0)
     return float(np.hypot(*(a + t[:, None] * d - p).T).min())
-
-
-def _check_ab(ab: Any) -> tuple[float, float]:
-    if isinstance(ab, (str, bytes)) or not isinstance(ab, Iterable):
-        raise HintsError("ab", f"expected two numbers (a*, b*), got {ab!r}")
-    items = tuple(ab)
-    if len(items) != 2:
-        raise HintsError("ab", f"expected two numbers (a*, b*), got {len(items)}")
-    values = tuple(_real(f"ab[{i}]", v) for i, v in enumerate(items))
-    for i, v in enumerate(values):
-        if abs(v) > _AB_LIMIT:
-            raise HintsError(f"ab[{i}]", f"must be between -{_AB_LIMIT:g} and {_AB_LIMIT:g}, got {v:g}")
-    return values  # type: ignore[return-value]
-
-
-def _real(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise HintsError(name, f"expected a number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise HintsError(name, f"expected a finite number, got {value!r}")
-    return value

@@ -11,14 +11,13 @@ No Qt, no torch: numpy and OpenCV's line drawing only.
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Sequence
 
 import cv2
 import numpy as np
 
+from ideepcolor_app.hints.checks import check_path, real
 from ideepcolor_app.hints.errors import HintsError
 
 __all__ = ["DAMAGE_MODES", "MAX_BRUSH_RADIUS", "DamageStroke", "apply_damage_strokes", "paint_stroke"]
@@ -47,20 +46,11 @@ class DamageStroke:
     def __post_init__(self) -> None:
         if self.mode not in DAMAGE_MODES:
             raise HintsError("mode", f"must be one of {', '.join(DAMAGE_MODES)}, got {self.mode!r}")
-        radius = _real("radius", self.radius)
+        radius = real("radius", self.radius)
         if not 0.5 <= radius <= MAX_BRUSH_RADIUS:
             raise HintsError("radius", f"must be from 0.5 to {MAX_BRUSH_RADIUS:g} pixels, got {radius:g}")
         object.__setattr__(self, "radius", radius)
-        if not isinstance(self.points, Iterable) or isinstance(self.points, (str, bytes)):
-            raise HintsError("points", f"expected a sequence of [x, y] pairs, got {self.points!r}")
-        points = []
-        for i, point in enumerate(self.points):
-            if not isinstance(point, Sequence) or isinstance(point, (str, bytes)) or len(point) != 2:
-                raise HintsError(f"points[{i}]", f"expected [x, y], got {point!r}")
-            points.append((_real(f"points[{i}].x", point[0]), _real(f"points[{i}].y", point[1])))
-        if not points:
-            raise HintsError("points", "a stroke needs at least one point")
-        object.__setattr__(self, "points", tuple(points))
+        object.__setattr__(self, "points", check_path(self.points))
 
     def scaled(self, sx: float, sy: float) -> DamageStroke:
         """The same stroke on the photo resized by (sx, sy); the radius scales by their mean."""
@@ -105,9 +95,3 @@ def apply_damage_strokes(detected: np.ndarray, strokes: Sequence[DamageStroke]) 
         else:
             mask &= ~painted
     return mask
-
-
-def _real(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise HintsError(name, f"expected a finite number, got {value!r}")
-    return float(value)

@@ -29,6 +29,7 @@ from typing import Any, Iterable, Optional
 
 from ideepcolor_app.hints.colour_strokes import ColourStroke
 from ideepcolor_app.hints.damage_strokes import MAX_BRUSH_RADIUS, DamageStroke
+from ideepcolor_app.hints.checks import AB_LIMIT, check_ab, real
 from ideepcolor_app.hints.errors import HintsError
 
 __all__ = [
@@ -47,8 +48,6 @@ DEFAULT_NUM_BINS = 529
 #: Smallest and largest patch side of a local hint, in working-resolution pixels.
 MIN_PATCH_SIZE = 1
 MAX_PATCH_SIZE = 9
-#: Largest |a*| or |b*| a hint colour may have (CIELAB units).
-AB_LIMIT = 128.0
 #: How far a histogram's sum may be from 1.
 HISTOGRAM_SUM_TOLERANCE = 1e-3
 
@@ -56,19 +55,6 @@ HISTOGRAM_SUM_TOLERANCE = 1e-3
 def format_number(value: float) -> str:
     """Format a number for an error message: ``3500``, ``0.8``, ``1e-05``."""
     return f"{value:.6g}" if isinstance(value, float) else str(value)
-
-
-def _real(name: str, value: Any) -> float:
-    """Return `value` as a finite float, or raise HintsError naming `name`."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise HintsError(name, f"expected a number, got {value!r}")
-    try:
-        value = float(value)
-    except OverflowError:  # an integer too large for a float
-        value = math.inf
-    if not math.isfinite(value):
-        raise HintsError(name, f"expected a finite number, got {value!r}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -95,25 +81,10 @@ class HintPoint:
     size: int = 3
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "x", _real("x", self.x))
-        object.__setattr__(self, "y", _real("y", self.y))
-        object.__setattr__(self, "ab", _check_ab(self.ab))
+        object.__setattr__(self, "x", real("x", self.x))
+        object.__setattr__(self, "y", real("y", self.y))
+        object.__setattr__(self, "ab", check_ab(self.ab))
         object.__setattr__(self, "size", _check_size(self.size))
-
-
-def _check_ab(ab: Any) -> tuple[float, float]:
-    if isinstance(ab, (str, bytes)) or not isinstance(ab, Iterable):
-        raise HintsError("ab", f"expected two numbers (a*, b*), got {ab!r}")
-    items = tuple(ab)
-    if len(items) != 2:
-        raise HintsError("ab", f"expected two numbers (a*, b*), got {len(items)}")
-    values = tuple(_real(f"ab[{i}]", v) for i, v in enumerate(items))
-    for i, v in enumerate(values):
-        if abs(v) > AB_LIMIT:
-            raise HintsError(
-                f"ab[{i}]", f"must be between -{AB_LIMIT:g} and {AB_LIMIT:g}, got {v:g}"
-            )
-    return values  # type: ignore[return-value]
 
 
 def _check_size(size: Any) -> int:
@@ -149,7 +120,7 @@ class GlobalHints:
 
     def __post_init__(self) -> None:
         if self.saturation is not None:
-            saturation = _real("saturation", self.saturation)
+            saturation = real("saturation", self.saturation)
             if not 0.0 <= saturation <= 1.0:
                 raise HintsError(
                     "saturation", f"must be between 0 and 1, got {format_number(saturation)}"
@@ -167,7 +138,7 @@ class GlobalHints:
 def _check_histogram(histogram: Any) -> tuple[float, ...]:
     if isinstance(histogram, (str, bytes)) or not isinstance(histogram, Iterable):
         raise HintsError("histogram", f"expected a sequence of numbers, got {histogram!r}")
-    values = tuple(_real(f"histogram[{i}]", v) for i, v in enumerate(histogram))
+    values = tuple(real(f"histogram[{i}]", v) for i, v in enumerate(histogram))
     if not values:
         raise HintsError("histogram", "must not be empty (use None to switch it off)")
     for i, v in enumerate(values):

@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from ideepcolor_app.restore.damage_net import DamageNet, DamageNetConfig, border_channels
-from ideepcolor_app.restore.detector import save_detector
+from ideepcolor_app.restore.detector import load_detector, save_detector
 from training.data import list_photos
 from training.held_out import ALL_HELD_OUT
 from training.print_damage import damage, random_damage
@@ -149,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--val-every", type=int, default=250)
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--refine", type=int, default=0, help="channels of the full-resolution refinement (0: none)")
+    parser.add_argument("--init", type=Path, help="start from this detector's weights (those that fit)")
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--install", action="store_true", help="copy the best network into models/ and stop")
     parser.add_argument("--evaluation", type=Path, help="with --install: a restore_eval JSON for the card")
@@ -160,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         return install(args.out, args.evaluation)
 
     device = torch.device(args.device)
-    net = DamageNet(DamageNetConfig()).to(device)
+    net = DamageNet(DamageNetConfig(refine=args.refine)).to(device)
+    if args.init and not (args.resume and (args.out / "checkpoint.pt").exists()):
+        missing, _ = net.load_state_dict(load_detector(args.init).state_dict(), strict=False)
+        logger.info("started from %s (new: %s)", args.init, ", ".join(sorted({k.split(".")[0] for k in missing})) or "none")
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     start, best = 0, -1.0
     checkpoint = args.out / "checkpoint.pt"
@@ -170,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         optimizer.load_state_dict(state["optimizer"])
         start, best = state["step"], state["best"]
         logger.info("resumed at step %d (best IoU %.4f)", start, best)
-    (args.out / "config.json").write_text(json.dumps(vars(args) | {"out": str(args.out)}, indent=2) + "\n")
+    (args.out / "config.json").write_text(json.dumps(vars(args), indent=2, default=str) + "\n")
 
     paths = list_photos([PHOTOS / "train"], exclude_sources=ALL_HELD_OUT)
     planes = load_planes(paths, min_side=args.crop)
@@ -224,7 +229,7 @@ def save_checkpoint(path: Path, net: DamageNet, optimizer, step: int, best: floa
 
 def install(run: Path, evaluation: Path | None = None) -> int:
     """Copy the run's best network into models/ with a full card (and `evaluation`'s numbers)."""
-    from ideepcolor_app.restore.detector import DETECTOR_NAME, MODELS_DIR, load_detector
+    from ideepcolor_app.restore.detector import DETECTOR_NAME, MODELS_DIR
     from training.loop import describe_licence
     config = json.loads((run / "config.json").read_text())
     selected = json.loads((run / "best.json").read_text())
@@ -235,9 +240,12 @@ def install(run: Path, evaluation: Path | None = None) -> int:
         metrics["restore_eval"] = json.loads(evaluation.read_text())
     description = (
         "The restoration's damage detector: a 4-level U-Net at half resolution on CIELAB L "
-        "(pixel-unshuffled), with the distance to the photo's borders as two more inputs; "
-        "sigmoid of its output is each pixel's probability of damage to fill. Trained from scratch "
-        f"by `python -m training.train_damage` ({config['steps']} steps, batch {config['batch']}, "
+        "(pixel-unshuffled), with the distance to the photo's borders as two more inputs"
+        + (f" and a {config['refine']}-channel refinement at full resolution" if config.get("refine") else "")
+        + "; "
+        "sigmoid of its output is each pixel's probability of damage to fill. Trained "
+        + (f"from {config['init']} " if config.get("init") else "from scratch ")
+        + f"by `python -m training.train_damage` ({config['steps']} steps, batch {config['batch']}, "
         f"{config['crop']} px crops, Adam lr {config['lr']} with a cosine decay, cross-entropy "
         f"(damage weighted {config.get('pos_weight', 1.0)}) + 0.5 soft Dice) on the damage model "
         "of training/print_damage.py; selected on val by IoU at its step "

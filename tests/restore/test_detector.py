@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from ideepcolor_app.restore import RestoreOptions, restore_lightness
-from ideepcolor_app.restore.damage_net import DamageNet, border_channels
+from ideepcolor_app.restore.damage_net import DamageNet, DamageNetConfig, border_channels
 from ideepcolor_app.restore.detector import DetectorError, damage_probability, detector_path, load_detector
 from tests.restore.conftest import psnr
 from training.print_damage import damage
@@ -102,3 +102,16 @@ def test_network_output_has_the_photo_shape():
     with torch.inference_mode():
         out = net(torch.zeros(2, 1, 64, 96), border_channels(64, 96, 0, 0, 64, 96))
     assert out.shape == (2, 1, 64, 96)
+
+
+def test_a_refinement_added_to_a_trained_network_starts_as_the_network_itself():
+    torch.manual_seed(0)
+    plain = DamageNet().eval()
+    refined = DamageNet(DamageNetConfig(refine=6)).eval()
+    missing, unexpected = refined.load_state_dict(plain.state_dict(), strict=False)
+    assert not unexpected and {name.split(".")[0] for name in missing} == {"unfold", "refine"}
+    l, border = torch.rand(1, 1, 64, 64) * 100, border_channels(64, 64, 0, 0, 64, 64)
+    with torch.inference_mode():
+        assert torch.equal(plain(l, border), refined(l, border))
+    assert DamageNetConfig.from_dict(refined.config.to_dict()) == refined.config
+    assert DamageNetConfig.from_dict({"widths": [16, 32, 48, 64]}).refine == 0

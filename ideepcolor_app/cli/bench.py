@@ -11,6 +11,8 @@ from pathlib import Path
 
 from ideepcolor_app.atomic import atomic_write_bytes
 from ideepcolor_app.cli.common import bounded_int, positive_int
+from ideepcolor_app.cli.gui import GUI_MISSING, gui_installed
+from ideepcolor_app.cli.text import fail
 from ideepcolor_app.engine.backends import BACKENDS
 from ideepcolor_app.engine.benchmark import DENSE_POINTS, bench_batch, busy_processes, run_benchmarks
 
@@ -60,6 +62,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def gui_figures(args: argparse.Namespace) -> dict:
     """The GUI figures: {"gui": drag, "gui_overlays": drag with loupe and divider, "first_result": launch},
     each a dict, {"error": reason} when it failed, or {"skipped": reason} when Qt cannot start here."""
+    if not gui_installed():
+        skipped = {"skipped": GUI_MISSING}
+        return {"gui": skipped, "gui_overlays": skipped, "first_result": skipped}
     try:
         from ideepcolor_app.gui import benchmark  # Qt only now
     except ImportError as err:
@@ -144,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     if args.batch:
         return run_batch_bench(args)
     if args.gui_only:
-        return run_gui_only(args)
+        return run_gui_only(args) if gui_installed() else fail(GUI_MISSING)
     args.colorize_backend = args.colorize_backend or "hints"
     with busy_processes(args.busy):
         results = run_benchmarks(args.backends, args.size, args.edits, args.device, args.colorize_backend)

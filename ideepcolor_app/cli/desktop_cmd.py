@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ideepcolor_app import desktop
+from ideepcolor_app.cli.gui import GUI_MISSING, gui_installed
 from ideepcolor_app.cli.text import fail, say
 
 
@@ -31,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
             say(f"removed {len(removed)} file{'s' if len(removed) != 1 else ''} from {root}" if removed
                 else f"nothing to remove: no ideepcolor entry under {root}")
             return 0
+        if not gui_installed():  # an entry that could not start the app
+            return fail(GUI_MISSING)
         installed = desktop.install(root)
     except OSError as err:
         return fail(f"cannot write the desktop entry under {root}: {err.strerror or err}")

@@ -7,7 +7,19 @@ here, so that the app's window can appear before torch has loaded.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 from pathlib import Path
+
+from ideepcolor_app.cli.text import fail
+
+#: What a command that needs the app says when the `gui` extra is not installed.
+GUI_MISSING = 'the desktop app needs the gui extra (PySide6 and pyqtgraph): pip install "ideepcolor-app[gui]"'
+_GUI_MODULES = ("PySide6", "pyqtgraph")
+
+
+def gui_installed() -> bool:
+    """True when the `gui` extra's packages are importable (checked without importing Qt)."""
+    return all(importlib.util.find_spec(name) is not None for name in _GUI_MODULES)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -26,6 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not gui_installed():
+        return fail(GUI_MISSING)
     from ideepcolor_app.gui.app import main  # Qt only now
 
     return main(getattr(args, "photo", None), getattr(args, "backend", None))

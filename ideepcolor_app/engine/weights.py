@@ -24,11 +24,12 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
+from ideepcolor_app.bundled import models_dir
 from ideepcolor_app.nets import build_network
 from ideepcolor_app.nets.base import compare_state_dicts
 
 MODELS_ENV = "IDEEPCOLOR_MODELS"
-BUNDLED_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+BUNDLED_MODELS_DIR = models_dir()  # package data (see ideepcolor_app/bundled.py)
 CARD_VERSION = 1
 # The network families each backend runs (a backend's default weights carry its own name).
 # `gan` names a training method (a generator against the PatchGAN critic), not a layout: its

@@ -23,9 +23,10 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
+from ideepcolor_app.bundled import models_dir
 from ideepcolor_app.restore.damage_net import DamageNet, DamageNetConfig, border_channels
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+MODELS_DIR = models_dir()
 DETECTOR_NAME = "damage_detector"
 FAMILY = "damage_unet"
 DETECT_PIXELS = 4_000_000

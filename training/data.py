@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import logging
 import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import numpy as np
 import torch
@@ -232,14 +232,65 @@ def fade(l: torch.Tensor, black: float, white: float) -> torch.Tensor:
     return black + l * (white - black) / 100.0
 
 
+def tone_curve(l: torch.Tensor, gamma: float) -> torch.Tensor:
+    """A toned print (sepia, selenium) turned grey: its tones follow a curve, not a line. l: (1,H,W)."""
+    return 100.0 * (l.clamp(0.0, 100.0) / 100.0) ** gamma
+
+
+def vignette(l: torch.Tensor, strength: float, rng: np.random.Generator) -> torch.Tensor:
+    """Corners darker than the centre by up to `strength` of L, about an off-centre point. l: (1,H,W)."""
+    _, height, width = l.shape
+    cy, cx = rng.uniform(0.35, 0.65) * height, rng.uniform(0.35, 0.65) * width
+    yy = torch.arange(height, dtype=l.dtype, device=l.device)[:, None]
+    xx = torch.arange(width, dtype=l.dtype, device=l.device)[None, :]
+    r2 = ((yy - cy) / height) ** 2 + ((xx - cx) / width) ** 2
+    return l * (1.0 - strength * (r2 / 0.5).clamp(max=1.0))
+
+
+def paper_texture(l: torch.Tensor, amount: float, rng: np.random.Generator) -> torch.Tensor:
+    """Mottled paper: smooth blotches of `amount` L units over 8-40 px, plus fine fibre. l: (1,H,W)."""
+    _, height, width = l.shape
+    scale = rng.uniform(8.0, 40.0)
+    coarse = torch.from_numpy(rng.standard_normal((1, 1, int(height / scale) + 2, int(width / scale) + 2))
+                              .astype(np.float32)).to(l.device)
+    mottle = F.interpolate(coarse, size=(height, width), mode="bicubic", align_corners=False)[0]
+    fibre = torch.from_numpy(rng.standard_normal(l.shape).astype(np.float32)).to(l.device)
+    fibre = F.avg_pool2d(fibre[None], (1, 5), stride=1, padding=(0, 2), count_include_pad=False)[0]
+    return (l + amount * (mottle / mottle.std().clamp_min(1e-6) + 0.3 * fibre)).clamp(0.0, 100.0)
+
+
+def halftone(l: torch.Tensor, period: float, rng: np.random.Generator) -> torch.Tensor:
+    """A printed (newspaper, book) photo: a screen of `period` px at a random angle, softened
+    as a scan of it is. l: (1,H,W)."""
+    _, height, width = l.shape
+    angle = rng.uniform(0.0, math.pi / 2)
+    yy = torch.arange(height, dtype=l.dtype, device=l.device)[:, None]
+    xx = torch.arange(width, dtype=l.dtype, device=l.device)[None, :]
+    u = (xx * math.cos(angle) + yy * math.sin(angle)) * (2 * math.pi / period)
+    v = (-xx * math.sin(angle) + yy * math.cos(angle)) * (2 * math.pi / period)
+    screen = 50.0 + 25.0 * (torch.cos(u) + torch.cos(v))  # dot threshold in [0, 100]
+    dots = torch.sigmoid((l - screen) / 6.0) * 100.0
+    return blur(dots, period / 5.0)
+
+
+def print_damage(l: torch.Tensor, rng: np.random.Generator) -> torch.Tensor:
+    """The restoration's damage model (cracks, flakes, stains, ...) on L. l: (1,H,W)."""
+    from training.print_damage import random_damage  # numpy and OpenCV, only when asked for
+
+    damaged, _ = random_damage((l[0].clamp(0.0, 100.0) / 100.0).cpu().numpy().astype(np.float32), rng)
+    return torch.from_numpy(damaged * np.float32(100.0))[None].to(l.device, l.dtype)
+
+
 def degrade_old_photo(l: torch.Tensor, ab: torch.Tensor, p: float,
                       rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
     """Make a batch's L look like a scanned old photo; ab is returned untouched.
 
-    Each sample independently gets each degradation with probability `p`: faded contrast
-    (black 0-25, white 75-100), blur (sigma 0.5-1.5 px), grain (sigma 1-5 L units), JPEG
-    (quality 20-70), in that order (the order a print ages, is scanned and is saved). The
-    network learns to colour such inputs as it colours clean ones.
+    Each sample independently gets each degradation with probability `p` (the rarer ones
+    with `p` / 4), in the order a print ages, is scanned and is saved: a toned print's curve
+    (gamma 0.75-1.35), paper texture (1-4 L units), halftone screen (period 3-6 px; p / 4),
+    the restoration's damage model (p / 4), vignetting (up to 35 %), faded contrast (black
+    0-25, white 75-100), blur (sigma 0.5-1.5 px), grain (sigma 1-5 L units), JPEG (quality
+    20-70). The network learns to colour such inputs as it colours clean ones.
 
     Args:
         l: (B,1,H,W) float32 CIELAB L in [0, 100].
@@ -253,6 +304,16 @@ def degrade_old_photo(l: torch.Tensor, ab: torch.Tensor, p: float,
         return l, ab
     out = []
     for sample in l:
+        if rng.random() < p:
+            sample = tone_curve(sample, rng.uniform(0.75, 1.35))
+        if rng.random() < p:
+            sample = paper_texture(sample, rng.uniform(1.0, 4.0), rng)
+        if rng.random() < p / 4:
+            sample = halftone(sample, rng.uniform(3.0, 6.0), rng)
+        if rng.random() < p / 4:
+            sample = print_damage(sample, rng)
+        if rng.random() < p:
+            sample = vignette(sample, rng.uniform(0.05, 0.35), rng)
         if rng.random() < p:
             sample = fade(sample, rng.uniform(0.0, 25.0), rng.uniform(75.0, 100.0))
         if rng.random() < p:

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from training.data import add_grain, blur, degrade_old_photo, fade, jpeg
+from training.data import (add_grain, blur, degrade_old_photo, fade, halftone, jpeg, paper_texture, print_damage,
+                           tone_curve, vignette)
 
 
 @pytest.fixture
@@ -59,3 +60,35 @@ def test_degrade_changes_only_l_and_is_seeded(checker_l):
     assert torch.equal(again, out_l)
     same, _ = degrade_old_photo(l, ab, 0.0, np.random.default_rng(7))
     assert same is l
+
+
+def test_tone_curve_keeps_black_and_white_and_order():
+    ramp = torch.linspace(0, 100, 11)[None, None]
+    for gamma in (0.75, 1.35):
+        toned = tone_curve(ramp, gamma)[0, 0]
+        assert float(toned[0]) == 0.0 and float(toned[-1]) == pytest.approx(100.0)
+        assert bool((toned[1:] > toned[:-1]).all())
+    assert float(tone_curve(ramp, 1.35)[0, 0, 5]) < 50 < float(tone_curve(ramp, 0.75)[0, 0, 5])
+
+
+def test_vignette_darkens_corners_not_centre():
+    flat = torch.full((1, 64, 64), 80.0)
+    out = vignette(flat, 0.3, np.random.default_rng(0))[0]
+    assert float(out[32, 32]) > 77.0 and float(out[0, 0]) < 70.0 and float(out[-1, -1]) < 70.0
+
+
+def test_halftone_keeps_the_tone_and_adds_a_screen():
+    flat = torch.full((1, 96, 96), 40.0)
+    screened = halftone(flat, 5.0, np.random.default_rng(1))
+    assert float(screened.mean()) == pytest.approx(40.0, abs=6.0)
+    assert float(screened.std()) > 3.0
+
+
+def test_paper_texture_and_print_damage_change_l_within_range(checker_l):
+    rng = np.random.default_rng(3)
+    textured = paper_texture(checker_l, 3.0, rng)
+    assert 1.0 < float((textured - checker_l).abs().mean()) < 6.0
+    big = torch.full((1, 128, 128), 40.0)
+    damaged = print_damage(big, np.random.default_rng(5))
+    assert damaged.shape == big.shape and float(damaged.min()) >= 0.0 and float(damaged.max()) <= 100.0
+    assert float((damaged - big).abs().max()) > 5.0

@@ -13,8 +13,9 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator, Union
+from typing import Union
 
 PathLike = Union[str, os.PathLike]
 

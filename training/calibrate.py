@@ -37,7 +37,6 @@ from ideepcolor_app.engine.backends import HintsBackend
 from ideepcolor_app.engine.session import DEFAULT_TEMPERATURE
 from ideepcolor_app.engine.weights import load_weights, read_card, save_weights
 from ideepcolor_app.nets.zhang import AnnealedMean
-
 from training.config import DataConfig
 from training.evaluate import backend_predictor
 from training.protocol import HINT_COUNTS, ground_truth_colourfulness, load_eval_images, run_protocol

@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import torch
@@ -26,11 +26,10 @@ from ideepcolor_app.engine.weights import load_weights, read_card
 from ideepcolor_app.nets import ColorNet
 from ideepcolor_app.nets.zhang import AnnealedMean
 from ideepcolor_app.propagation import LevinSolver
-
 from training.config import DataConfig
-from training.protocol import HINT_COUNTS, Predictor, ground_truth_colourfulness, load_eval_images, run_protocol
 from training.full_res import full_resolution_fidelity
 from training.old_print import OLD_PRINT
+from training.protocol import HINT_COUNTS, Predictor, ground_truth_colourfulness, load_eval_images, run_protocol
 from training.report import save_grid, save_plot
 
 logger = logging.getLogger(__name__)

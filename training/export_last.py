@@ -16,7 +16,6 @@ import torch
 
 from ideepcolor_app.atomic import atomic_write_bytes
 from ideepcolor_app.engine.weights import read_card
-
 from training.config import config_from_dict
 from training.loop import CHECKPOINT, export, load_checkpoint, record_run_length
 from training.trainers import create_trainer

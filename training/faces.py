@@ -15,17 +15,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-from pathlib import Path
-from typing import Iterable
-
 import math
+from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import torch
 
 from ideepcolor_app.atomic import atomic_write_bytes
 from ideepcolor_app.color import rgb_to_lab
-
 from training.data import list_photos, load_photo_u8
 from training.held_out import ALL_HELD_OUT
 

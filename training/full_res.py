@@ -7,8 +7,8 @@ The protocol measures at 256 x 256. A user sees the result composed at the photo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import torch
@@ -19,7 +19,6 @@ from ideepcolor_app.engine.backends import Backend
 from ideepcolor_app.engine.session import ColorizeSession
 from ideepcolor_app.hints import HintPoint, Hints, simulate_n_hints
 from ideepcolor_app.imageio import read_photo
-
 from training.data import list_photos
 from training.metrics import hint_fidelity
 from training.protocol import EVAL_PATCH

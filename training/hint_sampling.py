@@ -17,7 +17,6 @@ import torch
 
 from ideepcolor_app.color import BinSet, lab_to_rgb
 from ideepcolor_app.hints import rasterize_hints, simulate_hints
-
 from training.config import HintSamplingConfig
 
 

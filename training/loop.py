@@ -24,7 +24,6 @@ from tqdm import tqdm
 
 from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
 from ideepcolor_app.engine.weights import ModelCard, read_card, save_weights
-
 from training.config import REPO_ROOT, TrainConfig
 from training.data import PhotoCrops, degrade_old_photo, list_photos, manifest_column, step_loader, to_lab
 from training.prior import load_class_weights

@@ -21,7 +21,6 @@ from safetensors.torch import load_file, save_file
 from ideepcolor_app.atomic import atomic_path
 from ideepcolor_app.color import BinSet
 from ideepcolor_app.engine.weights import BUNDLED_MODELS_DIR
-
 from training.config import DataConfig
 from training.data import PhotoCrops, to_lab
 

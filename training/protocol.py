@@ -6,20 +6,17 @@ of 8-bit sRGB.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 import torch
 
 from ideepcolor_app.color import rgb_to_lab
 from ideepcolor_app.hints import Hints, HintTensors, rasterize_hints, simulate_n_hints
-
 from training.data import PhotoCrops, to_lab
 from training.faces import load_face_boxes
-from training.old_print import OldPrintLook
-from training.region_metrics import blotch_scores, face_ab_error, flat_regions
 from training.metrics import (
     border_stripe_ratio,
     colourfulness,
@@ -29,6 +26,8 @@ from training.metrics import (
     lab_to_u8,
     psnr_u8,
 )
+from training.old_print import OldPrintLook
+from training.region_metrics import blotch_scores, face_ab_error, flat_regions
 
 HINT_COUNTS = (0, 1, 2, 5, 10, 20, 50, 100)
 EVAL_PATCH = 6

@@ -8,7 +8,7 @@ hue (`blotch_scores`), and a face should get the truth's skin colour (`face_ab_e
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import ndimage

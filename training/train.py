@@ -17,7 +17,6 @@ import tomllib
 from pathlib import Path
 
 from ideepcolor_app.engine.weights import BUNDLED_MODELS_DIR, WeightsError
-
 from training.config import ConfigError, load_config
 from training.loop import train
 

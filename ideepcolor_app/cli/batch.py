@@ -22,7 +22,13 @@ from ideepcolor_app.cli.restore import add_restore_switch, restore_from_args
 from ideepcolor_app.cli.text import say, shown
 from ideepcolor_app.engine.backend_choice import HINTS_BACKEND, BackendChoice
 from ideepcolor_app.engine.batch import (
-    BESIDE_MARK, OUTPUT_FORMATS, BatchJob, BatchOutcome, BatchReport, configure_batch_threads, run_batch,
+    BESIDE_MARK,
+    OUTPUT_FORMATS,
+    BatchJob,
+    BatchOutcome,
+    BatchReport,
+    configure_batch_threads,
+    run_batch,
 )
 from ideepcolor_app.engine.export import SIDECAR_SUFFIX
 from ideepcolor_app.engine.shard import Shard

@@ -6,8 +6,14 @@ import argparse
 from pathlib import Path
 
 from ideepcolor_app.cli.common import (
-    USER_ERRORS, add_backend_options, add_quality_option, add_temperature_option, existing_file, fail,
-    open_backend, warn,
+    USER_ERRORS,
+    add_backend_options,
+    add_quality_option,
+    add_temperature_option,
+    existing_file,
+    fail,
+    open_backend,
+    warn,
 )
 from ideepcolor_app.cli.restore import add_restore_switch, restore_from_args
 from ideepcolor_app.cli.text import say

@@ -13,7 +13,13 @@ import torch
 from ideepcolor_app.cli.common import USER_ERRORS, fail
 from ideepcolor_app.cli.text import say, shown
 from ideepcolor_app.engine.weights import (
-    ModelCard, WeightsError, check_finite, check_import_name, installed_weights, save_weights, user_models_dir,
+    ModelCard,
+    WeightsError,
+    check_finite,
+    check_import_name,
+    installed_weights,
+    save_weights,
+    user_models_dir,
 )
 from ideepcolor_app.nets import build_network
 from ideepcolor_app.nets.official import OFFICIAL_FILES, convert_official

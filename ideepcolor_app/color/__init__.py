@@ -13,7 +13,6 @@ from ideepcolor_app.color.gamut import (
     in_gamut,
     pixel_to_ab,
 )
-from ideepcolor_app.color.norm import AB_NORM, L_CENT, L_NORM, denormalize_ab, normalize_ab, normalize_l
 from ideepcolor_app.color.lab import (
     lab_to_rgb,
     lab_to_rgb_np,
@@ -22,6 +21,7 @@ from ideepcolor_app.color.lab import (
     rgb_to_lab,
     rgb_to_lab_np,
 )
+from ideepcolor_app.color.norm import AB_NORM, L_CENT, L_NORM, denormalize_ab, normalize_ab, normalize_l
 from ideepcolor_app.color.swatch import (
     BinScatter,
     ReferenceImage,

@@ -11,8 +11,8 @@ A forced backend (`BackendChoice.forced`, the command line's ``--backend``) colo
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ideepcolor_app.engine.backends import BACKENDS, Backend, create_backend
 from ideepcolor_app.engine.weights import WeightsError, find_weights, read_card
@@ -98,14 +98,14 @@ class BackendChoice:
     _errors: dict[str, Exception] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def fixed(cls, backend: Backend) -> "BackendChoice":
+    def fixed(cls, backend: Backend) -> BackendChoice:
         """Every photo goes to this open backend."""
         choice = cls(forced=backend.name)
         choice._open[backend.name] = backend
         return choice
 
     @classmethod
-    def auto(cls, factory: BackendFactory = create_backend, automatic: AutomaticPick | None = None) -> "BackendChoice":
+    def auto(cls, factory: BackendFactory = create_backend, automatic: AutomaticPick | None = None) -> BackendChoice:
         """The automatic default: sidecar -> hints, else the best automatic backend."""
         return cls(None, automatic or best_automatic(), factory)
 

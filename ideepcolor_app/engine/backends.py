@@ -21,13 +21,13 @@ from ideepcolor_app.color.norm import denormalize_ab, normalize_ab
 from ideepcolor_app.engine.coherence import NO_POINT_BOOST, Coherence, chroma_confidence, hue_agreement
 from ideepcolor_app.engine.device import pick_device, pick_dtype
 from ideepcolor_app.engine.guided import guided_decode, guided_propagator
+from ideepcolor_app.engine.weights import ModelCard, check_backend_family, load_weights
+from ideepcolor_app.hints import HintTensors
 from ideepcolor_app.nets.blocks import scale_chroma
 from ideepcolor_app.nets.pix2pix import Pix2PixGenerator
 from ideepcolor_app.nets.propagated_hints import PropagatedHintsNet
 from ideepcolor_app.propagation import CoarsePropagator
 from ideepcolor_app.propagation.reach import ReachMap
-from ideepcolor_app.engine.weights import ModelCard, check_backend_family, load_weights
-from ideepcolor_app.hints import HintTensors
 
 
 class UnknownBackendError(KeyError):

@@ -39,18 +39,24 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from ideepcolor_app.atomic import check_writable, remove_stale_temporaries
-from ideepcolor_app.engine.backends import Backend, UnknownBackendError
-from ideepcolor_app.engine.device import configure_threads, free_cores
 from ideepcolor_app.engine.backend_choice import BackendChoice
+from ideepcolor_app.engine.backends import Backend, UnknownBackendError
 from ideepcolor_app.engine.batch_report import BatchItem, BatchOutcome, BatchReport
+from ideepcolor_app.engine.device import configure_threads, free_cores
 from ideepcolor_app.engine.export import (
-    LoadedPhoto, check_options, colorize_loaded, load_photo, output_bit_depth, sidecar_hints_path,
+    LoadedPhoto,
+    check_options,
+    colorize_loaded,
+    load_photo,
+    output_bit_depth,
+    sidecar_hints_path,
 )
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE, HintsMismatchError
 from ideepcolor_app.engine.shard import Shard

@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch
@@ -67,7 +67,7 @@ class RenderRequest:
 
     @classmethod
     def from_document(cls, doc: Document, draft: bool = False, view_side: int = 0,
-                      left_out: int | None = None) -> "RenderRequest":
+                      left_out: int | None = None) -> RenderRequest:
         return cls(doc.generation, doc.photo_token, doc.l_full, doc.hints, doc.backend_name,
                    doc.temperature, doc.working_size, draft, int(view_side), left_out)
 

@@ -9,7 +9,7 @@ the blurred edges of a bilinear resize.
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import torch

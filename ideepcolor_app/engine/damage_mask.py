@@ -12,8 +12,8 @@ The overlay is a label image rather than colours, so that the view maps labels t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -19,10 +20,18 @@ from ideepcolor_app.color import rgb_to_l_np
 from ideepcolor_app.engine.backends import BACKENDS, DEFAULT_BACKEND
 from ideepcolor_app.engine.export import sidecar_hints_path
 from ideepcolor_app.engine.session import DEFAULT_TEMPERATURE, DEFAULT_WORKING_SIZE
-from ideepcolor_app.hints import (DEFAULT_NUM_BINS, ColourStroke, GlobalHints, HintPoint, Hints, HintsError,
-                                  HintsFileError, load_hints)
-from ideepcolor_app.imageio import read_photo
+from ideepcolor_app.hints import (
+    DEFAULT_NUM_BINS,
+    ColourStroke,
+    GlobalHints,
+    HintPoint,
+    Hints,
+    HintsError,
+    HintsFileError,
+    load_hints,
+)
 from ideepcolor_app.hints.model import MAX_PATCH_SIZE, MIN_PATCH_SIZE
+from ideepcolor_app.imageio import read_photo
 
 _photo_tokens = itertools.count(1)
 

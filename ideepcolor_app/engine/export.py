@@ -13,13 +13,17 @@ from pathlib import Path
 
 import numpy as np
 
+from ideepcolor_app.color.lab import rgb_to_l_np
 from ideepcolor_app.engine.backends import Backend
 from ideepcolor_app.engine.device import available_memory_bytes
 from ideepcolor_app.engine.session import (
-    DEFAULT_TEMPERATURE, DEFAULT_WORKING_SIZE, ColorizeSession, HintsMismatchError, PredictionError,
+    DEFAULT_TEMPERATURE,
+    DEFAULT_WORKING_SIZE,
+    ColorizeSession,
+    HintsMismatchError,
+    PredictionError,
 )
 from ideepcolor_app.hints import DEFAULT_NUM_BINS, Hints, load_hints
-from ideepcolor_app.color.lab import rgb_to_l_np
 from ideepcolor_app.imageio import read_photo, write_image
 from ideepcolor_app.restore import RestoreOptions, restore_lightness
 

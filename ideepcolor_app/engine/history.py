@@ -27,7 +27,7 @@ class Command(Protocol):
 
     def is_noop(self) -> bool: ...
 
-    def merge(self, other: "Command") -> bool:
+    def merge(self, other: Command) -> bool:
         """Absorb `other` (pushed right after self) and return True, or return False."""
 
 
@@ -39,7 +39,7 @@ class _State:
     selected_stroke: int | None = None
 
     @classmethod
-    def of(cls, doc: Document) -> "_State":
+    def of(cls, doc: Document) -> _State:
         return cls(doc.hints, doc.selected, doc.global_store, doc.selected_stroke)
 
     def apply(self, doc: Document) -> None:

@@ -100,7 +100,7 @@ class ColorizeSession:
         self._reach: ReachMap | None = None
 
     @classmethod
-    def from_rgb(cls, rgb: np.ndarray, backend: Backend, working_size: int = DEFAULT_WORKING_SIZE) -> "ColorizeSession":
+    def from_rgb(cls, rgb: np.ndarray, backend: Backend, working_size: int = DEFAULT_WORKING_SIZE) -> ColorizeSession:
         """Start from an (H,W,3) float sRGB image in [0, 1]; only its L is kept."""
         return cls(rgb_to_l_np(np.asarray(rgb, dtype=np.float32)), backend, working_size)
 

@@ -33,7 +33,7 @@ class Shard:
             raise ValueError(f"shard {self.index}/{self.count}: K must be 1 to {self.count}")
 
     @classmethod
-    def parse(cls, spec: str) -> "Shard":
+    def parse(cls, spec: str) -> Shard:
         """Read ``K/N`` (for example ``3/8``).
 
         Raises:

@@ -72,7 +72,7 @@ class ModelCard:
         return json.dumps(dataclasses.asdict(self), indent=2, sort_keys=False) + "\n"
 
     @classmethod
-    def from_json(cls, text: str, origin: str) -> "ModelCard":
+    def from_json(cls, text: str, origin: str) -> ModelCard:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as err:

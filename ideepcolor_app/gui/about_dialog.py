@@ -7,11 +7,26 @@ import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ideepcolor_app.desktop import DATA
-from ideepcolor_app.engine.about import (APP_LICENCE, SAMPLE_PHOTO_NOTE, BackendCard, backend_cards,
-                                         component_versions, version_text)
+from ideepcolor_app.engine.about import (
+    APP_LICENCE,
+    SAMPLE_PHOTO_NOTE,
+    BackendCard,
+    backend_cards,
+    component_versions,
+    version_text,
+)
 from ideepcolor_app.gui.backend_panel import BACKEND_TITLES
 
 WEIGHTS_TEXT = {"trained": "trained weights", "untrained": "UNTRAINED weights (random initialisation)",

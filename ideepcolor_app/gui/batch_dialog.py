@@ -3,25 +3,45 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-    QLineEdit, QListView, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ideepcolor_app.engine.backend_choice import AUTO, BackendChoice
 from ideepcolor_app.engine.backends import BACKENDS, Backend, create_backend
 from ideepcolor_app.engine.batch import (
-    BESIDE_MARK, OUTPUT_FORMATS, BatchJob, BatchOutcome, BatchReport, describe_error, run_batch,
+    BESIDE_MARK,
+    OUTPUT_FORMATS,
+    BatchJob,
+    BatchOutcome,
+    BatchReport,
+    describe_error,
+    run_batch,
 )
-from ideepcolor_app.gui.restore_panel import restore_combos
-from ideepcolor_app.restore import RestoreOptions
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE
 from ideepcolor_app.gui.backend_panel import BACKEND_TITLES, fit_popup_to_items
+from ideepcolor_app.gui.restore_panel import restore_combos
+from ideepcolor_app.restore import RestoreOptions
 
 BackendFactory = Callable[[str], Backend]
 #: The output folder a new input folder gets, inside it.

@@ -30,7 +30,7 @@ GRAB_RADIUS_PX = 10
 class _HintViewBox(pg.ViewBox):
     """A ViewBox that gives clicks, drags and wheel turns over hint points to the canvas."""
 
-    def __init__(self, canvas: "QtCanvas", interactive: bool) -> None:
+    def __init__(self, canvas: QtCanvas, interactive: bool) -> None:
         super().__init__(lockAspect=True, invertY=True, enableMenu=False)
         self._canvas = canvas
         self._interactive = interactive

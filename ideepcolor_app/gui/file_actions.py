@@ -17,11 +17,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
+from ideepcolor_app.color.swatch import prepare_reference
 from ideepcolor_app.engine.colorizer import RenderRequest
 from ideepcolor_app.engine.document import open_photo
 from ideepcolor_app.engine.export import output_bit_depth, sidecar_hints_path
 from ideepcolor_app.engine.history import ReplaceHints, SetGlobalHints
-from ideepcolor_app.color.swatch import prepare_reference
 from ideepcolor_app.engine.swatches import reference_histogram
 from ideepcolor_app.gui.background import QtBackgroundTask
 from ideepcolor_app.hints import DEFAULT_NUM_BINS, GlobalHints, HintsError, HintsFileError, load_hints, save_hints

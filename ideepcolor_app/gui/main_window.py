@@ -16,8 +16,16 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 from ideepcolor_app.engine.backends import DEFAULT_BACKEND
 from ideepcolor_app.engine.colorizer import Colorizer, RenderRequest, RenderResult, ResultGate, gray_u8
 from ideepcolor_app.engine.document import Document
-from ideepcolor_app.engine.history import (AddHint, ClearHints, MoveHint, RecolorHint, RemoveHint, ResizeHint,
-                                           SetGlobalHints, UndoStack)
+from ideepcolor_app.engine.history import (
+    AddHint,
+    ClearHints,
+    MoveHint,
+    RecolorHint,
+    RemoveHint,
+    ResizeHint,
+    SetGlobalHints,
+    UndoStack,
+)
 from ideepcolor_app.engine.session import DEFAULT_WORKING_SIZE
 from ideepcolor_app.engine.swatches import hint_colours_u8
 from ideepcolor_app.gui import menus, restore_switch, view_toolbar, window_layout
@@ -27,11 +35,10 @@ from ideepcolor_app.gui.file_actions import QtFileActions
 from ideepcolor_app.gui.point_actions import QtPointActions
 from ideepcolor_app.gui.probe import QtProbe
 from ideepcolor_app.gui.recovery import QtRecovery
+from ideepcolor_app.gui.settings import QtAppSettings, default_recovery_folder, default_settings
 from ideepcolor_app.gui.stroke_tools import QtStrokeTools
-from ideepcolor_app.gui.settings import QtAppSettings, default_settings, default_recovery_folder
 from ideepcolor_app.gui.workers import DistributionUpdate, QtRenderWorker, RenderFailure, one_torch_thread_here
 from ideepcolor_app.hints import HintPoint, Hints
-
 
 
 class QtMainWindow(QMainWindow):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 #: The shared libraries Qt 6's xcb plugin needs beyond a minimal X11 install, and the Debian
 #: / Ubuntu packages that provide them.

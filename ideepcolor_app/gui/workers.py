@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
-
 from dataclasses import dataclass
 
 import torch

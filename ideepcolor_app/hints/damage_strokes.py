@@ -11,8 +11,8 @@ No Qt, no torch: numpy and OpenCV's line drawing only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import cv2
 import numpy as np

@@ -46,7 +46,7 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Union
 
 from ideepcolor_app.atomic import atomic_write_bytes
 from ideepcolor_app.hints.colour_strokes import ColourStroke
@@ -98,7 +98,7 @@ class HintsFileError(ValueError):
     """
 
     def __init__(
-        self, detail: str, source: Optional[str] = None, field: Optional[str] = None
+        self, detail: str, source: str | None = None, field: str | None = None
     ) -> None:
         super().__init__(detail, source, field)
         self.detail = detail
@@ -108,7 +108,7 @@ class HintsFileError(ValueError):
     def __str__(self) -> str:
         return f"{self.source}: {self.detail}" if self.source else self.detail
 
-    def from_source(self, source: Optional[str]) -> HintsFileError:
+    def from_source(self, source: str | None) -> HintsFileError:
         """Return the same error attributed to `source`."""
         return HintsFileError(self.detail, source, self.field)
 
@@ -433,7 +433,7 @@ def dumps(hints: Hints) -> str:
 
 
 def loads(
-    text: str, num_bins: int = DEFAULT_NUM_BINS, source: Optional[str] = None
+    text: str, num_bins: int = DEFAULT_NUM_BINS, source: str | None = None
 ) -> Hints:
     """Parse `*.hints.json` text.
 

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from typing import Any
 
+from ideepcolor_app.hints.checks import AB_LIMIT, check_ab, real
 from ideepcolor_app.hints.colour_strokes import ColourStroke
 from ideepcolor_app.hints.damage_strokes import MAX_BRUSH_RADIUS, DamageStroke
-from ideepcolor_app.hints.checks import AB_LIMIT, check_ab, real
 from ideepcolor_app.hints.errors import HintsError
 
 __all__ = [
@@ -115,8 +116,8 @@ class GlobalHints:
         HintsError: a value is out of range; the message names the field.
     """
 
-    saturation: Optional[float] = None
-    histogram: Optional[tuple[float, ...]] = None
+    saturation: float | None = None
+    histogram: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.saturation is not None:
@@ -357,7 +358,7 @@ class Hints:
                                                        for x, y in s.points)) for s in self.strokes)
         return Hints(width, height, points, self.global_hints, strokes, colour)
 
-    def point_at(self, x: float, y: float, radius: float) -> Optional[int]:
+    def point_at(self, x: float, y: float, radius: float) -> int | None:
         """Return the index of the point nearest (x, y) within `radius`, or None.
 
         Distances are Euclidean in original-image pixels; a point exactly `radius` away

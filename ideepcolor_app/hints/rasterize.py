@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional, Union
 
 import numpy as np
 import torch
@@ -45,15 +44,15 @@ class HintTensors:
 
     ab: torch.Tensor
     mask: torch.Tensor
-    histogram: Optional[torch.Tensor] = None
-    saturation: Optional[torch.Tensor] = None
+    histogram: torch.Tensor | None = None
+    saturation: torch.Tensor | None = None
 
     @property
     def ab_norm(self) -> torch.Tensor:
         """(1,2,h,w) float32: `ab` at network scale, ab / 110 (for training code)."""
         return normalize_ab(self.ab)
 
-    def to(self, device: Union[str, torch.device]) -> HintTensors:
+    def to(self, device: str | torch.device) -> HintTensors:
         """Return the same tensors on `device`."""
         return HintTensors(
             self.ab.to(device),
@@ -95,7 +94,7 @@ def point_to_working(
 
 def patch_bounds(
     point: HintPoint, image_wh: tuple[int, int], working_hw: tuple[int, int]
-) -> Optional[tuple[int, int, int, int]]:
+) -> tuple[int, int, int, int] | None:
     """Return the working-grid pixels a point's patch covers, clipped at the borders.
 
     Args:

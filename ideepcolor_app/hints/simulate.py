@@ -14,7 +14,8 @@ reproduces exactly the sampled patches: training, evaluation and the app share o
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,7 @@ def simulate_hints(
     rng: np.random.Generator,
     patch_sizes: Iterable[int] = range(1, 10),
     p_continue: float = 7 / 8,
-    max_points: Optional[int] = None,
+    max_points: int | None = None,
 ) -> Hints:
     """Draw a random number of training hints from ground-truth colour.
 

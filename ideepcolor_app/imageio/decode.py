@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from PIL import Image
-
 
 # Pillow rawmodes of 16-bit-per-sample colour data (not "BGR;16", which is 5-6-5 packed).
 _SIXTEEN_BIT_RAWMODE = re.compile(r"(RGB|RGBA|RGBX|LA);16[BLN]")

@@ -106,7 +106,7 @@ def exif_from_bytes(data: bytes) -> Image.Exif:
     exif = Image.Exif()
     try:
         exif.load(data)
-    except Exception as exc:  # noqa: BLE001 - Pillow raises several types on bad EXIF
+    except Exception as exc:
         raise ValueError(f"exif is not a valid EXIF block: {exc}") from exc
     if ORIENTATION in exif:
         exif[ORIENTATION] = 1

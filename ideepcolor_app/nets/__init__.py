@@ -4,15 +4,15 @@ EfficientNet-Lite0 encoder, and the plain baseline), their registry and the offi
 Importing this package registers every built-in family.
 """
 
+from .base import ColorNet, NetConfig
 from .fusion import FusionConfig, FusionNet
 from .fusion_lite import FusionLiteConfig, FusionLiteNet
 from .gan_lite import GanLiteConfig, GanLiteGenerator
 from .hints_unet import HintsCache, HintsConfig, HintsUNet
 from .official import OFFICIAL_FILES, convert_official, identify_official
+from .pix2pix import PatchDiscriminator, PatchDiscriminatorConfig, Pix2PixConfig, Pix2PixGenerator
 from .plain import PlainConfig, PlainEncoderDecoder
 from .propagated_hints import PropagatedCache, PropagatedHintsConfig, PropagatedHintsNet
-from .pix2pix import PatchDiscriminator, PatchDiscriminatorConfig, Pix2PixConfig, Pix2PixGenerator
-from .base import ColorNet, NetConfig
 from .registry import (
     UnknownNetworkError,
     build_network,

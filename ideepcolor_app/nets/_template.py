@@ -30,8 +30,8 @@ from torch import Tensor, nn
 
 from ideepcolor_app.color.norm import denormalize_ab, normalize_l
 
-from .blocks import check_image, conv_block
 from .base import ColorNet, NetConfig
+from .blocks import check_image, conv_block
 from .registry import register_network  # noqa: F401 - decorate your class with it
 
 

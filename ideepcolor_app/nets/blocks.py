@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor, nn
 
+
 def _per_conv(value: int | Sequence[int], count: int, name: str) -> list[int]:
     if isinstance(value, int):
         return [value] * count

@@ -23,8 +23,8 @@ from torch import Tensor, nn
 
 from ideepcolor_app.color.norm import L_NORM, denormalize_ab, normalize_l
 
-from .blocks import check_image, conv_layers, scale_chroma
 from .base import ColorNet, NetConfig
+from .blocks import check_image, conv_layers, scale_chroma
 from .lite_encoder import EMBED_DIM, load_efficientnet_lite0
 from .registry import register_network
 

@@ -35,8 +35,8 @@ from torch import Tensor, nn
 
 from ideepcolor_app.color.norm import denormalize_ab, normalize_ab, normalize_l
 
-from .blocks import check_image, conv_block, up_conv, zeros_like_channels
 from .base import ColorNet, NetConfig
+from .blocks import check_image, conv_block, up_conv, zeros_like_channels
 from .registry import register_network
 
 __all__ = ["HintsCache", "HintsConfig", "HintsUNet"]

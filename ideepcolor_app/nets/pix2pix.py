@@ -16,8 +16,8 @@ from torch import Tensor, nn
 
 from ideepcolor_app.color.norm import denormalize_ab, normalize_ab, normalize_l
 
-from .blocks import check_image, scale_chroma
 from .base import ColorNet, NetConfig
+from .blocks import check_image, scale_chroma
 from .registry import register_network
 
 __all__ = ["PatchDiscriminator", "PatchDiscriminatorConfig", "Pix2PixConfig", "Pix2PixGenerator"]

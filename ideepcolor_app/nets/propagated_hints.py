@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ideepcolor_app.color.norm import L_NORM, denormalize_ab, normalize_ab, normalize_l
+from ideepcolor_app.color.norm import denormalize_ab, normalize_ab, normalize_l
 
 from .base import ColorNet, NetConfig
 from .blocks import check_image, zeros_like_channels

@@ -19,8 +19,8 @@ from torch import Tensor, nn
 from ideepcolor_app.color.bins import BinSet
 from ideepcolor_app.color.norm import AB_NORM, normalize_l
 
-from .blocks import check_image, conv_block, conv_layers, up_conv
 from .base import ColorNet, NetConfig
+from .blocks import check_image, conv_block, conv_layers, up_conv
 from .registry import register_network
 
 __all__ = ["AnnealedMean", "ZhangConfig", "ZhangNet", "bin_output_layer"]

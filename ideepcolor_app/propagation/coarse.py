@@ -80,7 +80,7 @@ class Propagation:
 
     ab: torch.Tensor
     confidence: torch.Tensor
-    _propagator: "CoarsePropagator"
+    _propagator: CoarsePropagator
     _factor: LevinFactor | None
 
     def spread(self, residual_ab: torch.Tensor, hint_mask: torch.Tensor) -> torch.Tensor:

@@ -260,7 +260,7 @@ class LevinSolver:
         out[:, mask] = hint_ab[:, mask]  # exact at hints, free of round-off
         return out
 
-    def factorize(self, hint_mask: np.ndarray, decay: float = 0.0) -> "LevinFactor":
+    def factorize(self, hint_mask: np.ndarray, decay: float = 0.0) -> LevinFactor:
         """Factorise the system for one set of hinted pixels; solve it for any hint values.
 
         Args:
@@ -351,7 +351,7 @@ class LevinFactor:
         out[order] = solution
         return out.T.reshape(channels, *self._solver.shape)
 
-    def soften(self, strength: np.ndarray) -> "LevinFactor":
+    def soften(self, strength: np.ndarray) -> LevinFactor:
         """The same hints as soft constraints: each hinted row becomes s (x - hint) +
         (1 - s)(a free row), so a hint pulls its pixel towards its value with strength s
         instead of fixing it, and hints pass each other's influence on.

@@ -11,8 +11,9 @@ file as ours (Software tag).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Union
+from typing import Union
 
 import numpy as np
 import tifffile

@@ -7,7 +7,6 @@ import pytest
 import torch
 from skimage import color as skcolor
 
-from ideepcolor_app.color import gamut as gamut_module
 from ideepcolor_app.color import (
     PICKER_TOL,
     ab_gamut_at,
@@ -18,6 +17,7 @@ from ideepcolor_app.color import (
     pixel_to_ab,
     rgb_to_lab,
 )
+from ideepcolor_app.color import gamut as gamut_module
 
 
 def _lab(l: float, a: float, b: float) -> torch.Tensor:

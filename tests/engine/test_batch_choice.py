@@ -8,7 +8,11 @@ import torch
 from PIL import Image
 
 from ideepcolor_app.engine.backend_choice import (
-    FALLBACK_AUTOMATIC, AutomaticPick, BackendChoice, best_automatic, held_out_psnr,
+    FALLBACK_AUTOMATIC,
+    AutomaticPick,
+    BackendChoice,
+    best_automatic,
+    held_out_psnr,
 )
 from ideepcolor_app.engine.batch import BatchJob, run_batch
 from ideepcolor_app.engine.weights import MODELS_ENV

@@ -4,8 +4,17 @@ import numpy as np
 import pytest
 
 from ideepcolor_app.engine.document import Document
-from ideepcolor_app.engine.history import (AddHint, ClearHints, MoveHint, RecolorHint, RemoveHint, ReplaceHints,
-                                           ResizeHint, SetGlobalHints, UndoStack)
+from ideepcolor_app.engine.history import (
+    AddHint,
+    ClearHints,
+    MoveHint,
+    RecolorHint,
+    RemoveHint,
+    ReplaceHints,
+    ResizeHint,
+    SetGlobalHints,
+    UndoStack,
+)
 from ideepcolor_app.hints import GlobalHints, HintPoint, Hints
 
 HIST = tuple([1.0 / 529] * 529)

@@ -1,7 +1,6 @@
 """The `hints` backend keeps a point's colour in its object: across a weak, grainy edge, and
 where no point reaches the photo keeps its colour without points."""
 
-import numpy as np
 import pytest
 import torch
 

@@ -4,8 +4,17 @@ import numpy as np
 import pytest
 
 from ideepcolor_app.engine.document import Document
-from ideepcolor_app.engine.history import (AddHint, AddStroke, ClearHints, MoveStroke, RecolorStroke, RemoveHint,
-                                           RemoveStroke, ResizeStroke, UndoStack)
+from ideepcolor_app.engine.history import (
+    AddHint,
+    AddStroke,
+    ClearHints,
+    MoveStroke,
+    RecolorStroke,
+    RemoveHint,
+    RemoveStroke,
+    ResizeStroke,
+    UndoStack,
+)
 from ideepcolor_app.hints import ColourStroke, HintPoint, Hints
 
 STROKE = ColourStroke((44.0, -65.0), 3, ((4.0, 4.0), (20.0, 10.0)))

@@ -7,7 +7,12 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from ideepcolor_app.engine.weights import (
-    ModelCard, WeightsError, file_sha256, find_weights, load_weights, save_weights,
+    ModelCard,
+    WeightsError,
+    file_sha256,
+    find_weights,
+    load_weights,
+    save_weights,
 )
 from ideepcolor_app.nets import build_network, preset_config
 

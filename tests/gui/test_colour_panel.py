@@ -12,7 +12,7 @@ from skimage.color import lab2rgb, rgb2lab
 
 from ideepcolor_app.color.bins import BinSet
 from ideepcolor_app.color.gamut import ab_to_pixel, gamut_image, in_gamut, pixel_to_ab
-from ideepcolor_app.color.swatch import clamp_ab, lab_to_hex
+from ideepcolor_app.color.swatch import clamp_ab
 from ideepcolor_app.engine.backends import Distribution
 from ideepcolor_app.gui.colour_panel import NO_DISTRIBUTION, NO_POINT, RECENT_CAP, QtColourPanel
 

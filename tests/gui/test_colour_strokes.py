@@ -8,10 +8,10 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
-from tests.gui.conftest import click, drag, make_window, messages, qsettings, show, wait_rendered  # noqa: E402,F401
+from tests.gui.conftest import click, drag, make_window, messages, qsettings, show, wait_rendered  # noqa: F401
 
 ROW = 10.0  # the painted stroke runs along this row, on the ramp above the dark square
 

@@ -9,14 +9,13 @@ from PIL import Image
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
-from ideepcolor_app.engine.damage_mask import ADDED, DETECTED, REMOVED  # noqa: E402
-from ideepcolor_app.gui.damage_brush import stroke_points  # noqa: E402
-from ideepcolor_app.restore import RestoreOptions  # noqa: E402
-from tests.gui.conftest import click, drag, make_window, messages, qsettings, show  # noqa: E402,F401
-from tests.null_detector import null_detector  # noqa: E402,F401 - a fixture
+from ideepcolor_app.engine.damage_mask import ADDED, DETECTED, REMOVED
+from ideepcolor_app.gui.damage_brush import stroke_points
+from tests.gui.conftest import click, drag, make_window, messages, qsettings, show  # noqa: F401
+from tests.null_detector import null_detector  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.usefixtures("null_detector")
 

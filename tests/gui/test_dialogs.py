@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ideepcolor_app.gui.backend_panel import BACKEND_TITLES
-from tests.gui.conftest import wait_rendered
 
 
 @pytest.fixture

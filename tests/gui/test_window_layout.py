@@ -1,7 +1,7 @@
 """Window size and layout, fitting the photo, steady panels, controls that agree with the document."""
 
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 

@@ -4,9 +4,8 @@ import threading
 
 import numpy as np
 
-from ideepcolor_app.engine.colorizer import Colorizer, RenderRequest
+from ideepcolor_app.engine.colorizer import Colorizer, RenderRequest, RenderResult
 from ideepcolor_app.engine.document import Document
-from ideepcolor_app.engine.colorizer import RenderResult
 from ideepcolor_app.gui.workers import DistributionUpdate, QtRenderWorker, RenderFailure
 from ideepcolor_app.hints import HintPoint
 from tests.gui.conftest import FakeHintsBackend

@@ -30,7 +30,7 @@ def test_registry_lists_the_families():
     assert known_families() == ("fusion", "fusion_lite", "gan", "gan_lite", "hints", "plain",
                                 "propagated_hints", "zhang", "zhang_lite")
     for family in known_families():
-        assert network_class(family).FAMILY == family
+        assert family == network_class(family).FAMILY
 
 
 def test_registry_unknown_family_lists_known_names():

@@ -14,7 +14,7 @@ def test_each_kind_is_seeded_and_differs_by_seed(kind):
     again, mask_again = damage(clean, kind, 5)
     assert np.array_equal(once, again) and np.array_equal(mask, mask_again)
     assert once.dtype == np.float32 and mask.dtype == bool and once.shape == mask.shape == clean.shape
-    assert 0 <= once.min() and once.max() <= 1 and not np.array_equal(once, clean)
+    assert once.min() >= 0 and once.max() <= 1 and not np.array_equal(once, clean)
     assert not np.array_equal(once, damage(clean, kind, 6)[0])
 
 

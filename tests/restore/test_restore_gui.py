@@ -6,10 +6,10 @@ from PIL import Image
 
 pytest.importorskip("pytestqt")
 
-from ideepcolor_app.engine.colorizer import gray_u8  # noqa: E402
-from ideepcolor_app.restore import RestoreOptions  # noqa: E402
-from tests.gui.conftest import make_window, messages, qsettings, unthrottled_mouse, wait_rendered  # noqa: E402,F401
-from tests.restore.test_restore_paths import SPECK, specked_photo  # noqa: E402
+from ideepcolor_app.engine.colorizer import gray_u8
+from ideepcolor_app.restore import RestoreOptions
+from tests.gui.conftest import make_window, messages, qsettings, unthrottled_mouse, wait_rendered  # noqa: F401
+from tests.restore.test_restore_paths import specked_photo
 
 
 def shown_input(window) -> np.ndarray:

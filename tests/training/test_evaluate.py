@@ -8,9 +8,9 @@ import torch
 from PIL import Image
 
 from ideepcolor_app.engine.weights import ModelCard, save_weights
+from ideepcolor_app.hints import HintPoint, Hints
 from ideepcolor_app.nets import build_network, preset_config
 from training.evaluate import main
-from ideepcolor_app.hints import HintPoint, Hints
 from training.metrics import (
     border_stripe_ratio,
     colourfulness,

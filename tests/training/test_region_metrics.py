@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import torch
 
+from training.metrics import lab_to_u8
 from training.old_print import OLD_PRINT, OldPrintLook
 from training.protocol import EvalImage, run_protocol
 from training.region_metrics import blotch_scores, face_ab_error, flat_regions
-from training.metrics import lab_to_u8
 
 
 def _two_objects(size=48):

@@ -20,19 +20,18 @@ from torch import nn
 from ideepcolor_app.color import BinSet
 from ideepcolor_app.engine.weights import WeightsError, check_tensors
 from ideepcolor_app.nets import ColorNet, build_network, preset_config
-
 from training.config import TrainConfig
 
-_TRAINERS: dict[str, type["Trainer"]] = {}
+_TRAINERS: dict[str, type[Trainer]] = {}
 
 
-def register_trainer(cls: type["Trainer"]) -> type["Trainer"]:
+def register_trainer(cls: type[Trainer]) -> type[Trainer]:
     _TRAINERS[cls.name] = cls
     return cls
 
 
 def create_trainer(cfg: TrainConfig, device: torch.device, distributed: bool = False,
-                   class_weights: torch.Tensor | None = None) -> "Trainer":
+                   class_weights: torch.Tensor | None = None) -> Trainer:
     """Build the trainer `cfg.trainer` names; unknown names list the known ones."""
     try:
         cls = _TRAINERS[cfg.trainer]

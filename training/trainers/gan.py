@@ -6,7 +6,6 @@ import numpy as np
 import torch
 
 from ideepcolor_app.nets import PatchDiscriminator
-
 from training.losses import discriminator_loss, generator_adversarial_loss, l1_ab
 from training.trainers.base import Trainer, register_trainer
 

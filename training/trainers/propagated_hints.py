@@ -21,7 +21,6 @@ import torch
 from ideepcolor_app.engine.guided import guided_decode, guided_propagator, no_hint_colourization
 from ideepcolor_app.nets.propagated_hints import PropagatedHintsNet
 from ideepcolor_app.propagation import CoarsePropagator
-
 from training.config import REPO_ROOT
 from training.trainers.base import build_model, load_net_weights, register_trainer
 from training.trainers.hints import HintsTrainer

@@ -34,6 +34,11 @@ DETECT_PIXELS = 4_000_000
 REGION_PROBABILITY = 0.5
 # A region is filled only when it is this much lighter (L units) than a ring `_RING` px around it.
 LIGHTER_BY = 5.0
+# A wide region is filled at low and medium strength only when it looks like bare paper: the
+# network's mean probability over it is at least this, and its inside is this flat (mean
+# |Laplacian| of L, L units).
+PAPER_SURE = 0.9
+PAPER_FLAT = 6.0
 _RING = 3
 _TILE = 512  # multiple of 32
 _MARGIN = 64
@@ -120,7 +125,16 @@ def shipped_detector() -> DamageNet:
         return _loaded[path]
 
 
-@torch.inference_mode()
+def _detection_plane(l: np.ndarray) -> tuple[np.ndarray, float]:
+    """(H, W) L as the network looks at it (at most `DETECT_PIXELS`), and its scale."""
+    height, width = l.shape
+    scale = min(1.0, (DETECT_PIXELS / (height * width)) ** 0.5)
+    if scale == 1.0:
+        return np.ascontiguousarray(l, np.float32), 1.0
+    size = (max(32, round(width * scale)), max(32, round(height * scale)))
+    return cv2.resize(np.asarray(l, np.float32), size, interpolation=cv2.INTER_AREA), scale
+
+
 def damage_probability(l: np.ndarray, net: DamageNet | None = None) -> np.ndarray:
     """The probability that each pixel is damage to fill.
 
@@ -130,14 +144,10 @@ def damage_probability(l: np.ndarray, net: DamageNet | None = None) -> np.ndarra
     Returns:
         (H, W) float32 in [0, 1].
     """
-    net = net or shipped_detector()
-    height, width = l.shape
-    scale = min(1.0, (DETECT_PIXELS / (height * width)) ** 0.5)
-    small = l if scale == 1.0 else cv2.resize(
-        l, (max(32, round(width * scale)), max(32, round(height * scale))), interpolation=cv2.INTER_AREA)
-    prob = _tiled(net, np.ascontiguousarray(small, np.float32))
+    small, scale = _detection_plane(l)
+    prob = _tiled(net or shipped_detector(), small)
     if scale != 1.0:
-        prob = cv2.resize(prob, (width, height), interpolation=cv2.INTER_LINEAR)
+        prob = cv2.resize(prob, (l.shape[1], l.shape[0]), interpolation=cv2.INTER_LINEAR)
     return prob
 
 
@@ -179,14 +189,16 @@ def lighter_than_around(l: np.ndarray, regions: np.ndarray, margin: float = LIGH
     return lighter[labels]
 
 
-def no_wider_than(regions: np.ndarray, widest: float) -> np.ndarray:
+def no_wider_than(regions: np.ndarray, widest: float, prob: np.ndarray | None = None,
+                  l: np.ndarray | None = None) -> np.ndarray:
     """Keep the regions of (H, W) bool `regions` that are on the whole no wider than `widest`
-    px: their pixels' mean distance to the region's edge is at most `widest` / 4 (a band w px
-    wide has w / 4; a disc of radius r, r / 3).
+    px (their pixels' mean distance to the region's edge is at most `widest` / 4: a band w px
+    wide has w / 4; a disc of radius r, r / 3), or that look like bare paper (`looks_like_paper`,
+    given the probability `prob` and the lightness `l` it was found on).
 
     Cracks, creases and scratches are thin however long they are, and a knot where branches
-    meet does not change that; a light dress or a patch of sky, which the network can take
-    for flaked emulsion or a tear, is wide.
+    meet does not change that; a light dress, a flower or a patch of sky, which the network can
+    take for flaked emulsion or a tear, is wide, and it has the picture's texture inside.
     """
     if not np.isfinite(widest):
         return regions
@@ -194,27 +206,53 @@ def no_wider_than(regions: np.ndarray, widest: float) -> np.ndarray:
     if count <= 1:
         return regions
     depth = cv2.distanceTransform(regions.astype(np.uint8), cv2.DIST_L2, 3)
-    mean_depth = np.bincount(labels.ravel(), weights=depth.ravel(), minlength=count) / np.maximum(
-        np.bincount(labels.ravel(), minlength=count), 1)
-    keep = mean_depth <= widest / 4
+    pixels = np.maximum(np.bincount(labels.ravel(), minlength=count), 1)
+    keep = np.bincount(labels.ravel(), weights=depth.ravel(), minlength=count) / pixels <= widest / 4
+    if prob is not None and l is not None:
+        keep |= looks_like_paper(labels, count, depth, prob, l)
     keep[0] = False
     return keep[labels]
+
+
+def looks_like_paper(labels: np.ndarray, count: int, depth: np.ndarray, prob: np.ndarray,
+                     l: np.ndarray) -> np.ndarray:
+    """(count,) bool: which labelled regions are bare paper, as flakes and tears show it.
+
+    The network is sure of the region on the whole (mean probability at least `PAPER_SURE`),
+    and its inside (pixels more than 1.5 px from its edge) is flat: the mean |Laplacian| of L
+    there is at most `PAPER_FLAT` L units, where a flower, a dress's folds or foliage have the
+    picture's own texture (docs/restoration.md).
+    """
+    pixels = np.maximum(np.bincount(labels.ravel(), minlength=count), 1)
+    sure = np.bincount(labels.ravel(), weights=prob.ravel(), minlength=count) / pixels >= PAPER_SURE
+    inside = depth > 1.5
+    texture = np.abs(cv2.Laplacian(l.astype(np.float32), cv2.CV_32F))
+    inside_n = np.bincount(labels[inside], minlength=count)
+    flat = np.bincount(labels[inside], weights=texture[inside], minlength=count) <= PAPER_FLAT * inside_n
+    return sure & flat & (inside_n > 0)
 
 
 def detect_damage(l: np.ndarray, sure: float, least_area: float, widest: float = float("inf"),
                   net: DamageNet | None = None) -> np.ndarray:
     """(H, W) bool: the damage regions (`damage_regions`) of (H, W) L in [0, 100] that are
-    lighter than what is around them (`lighter_than_around`) and no wider than `widest`.
+    lighter than what is around them (`lighter_than_around`) and thin or bare paper
+    (`no_wider_than`).
 
-    `least_area` and `widest` are in pixels at `DETECT_PIXELS`' scale, so a 12 MP scan and
-    its 4 MP version find the same regions.
+    Regions are found on the plane the network looked at (at most `DETECT_PIXELS`), where
+    `least_area` and `widest` are in pixels, so a 12 MP scan and its 4 MP version find the
+    same regions; the mask is then scaled to the photo.
     """
-    prob = damage_probability(l, net)
-    scale = min(1.0, (DETECT_PIXELS / prob.size) ** 0.5)
-    regions = damage_regions(prob, sure, least_area / scale ** 2)
-    return no_wider_than(lighter_than_around(l, regions), widest / scale)
+    small, scale = _detection_plane(l)
+    prob = _tiled(net or shipped_detector(), small)
+    regions = lighter_than_around(small, damage_regions(prob, sure, least_area))
+    found = no_wider_than(regions, widest, prob, small)
+    if scale == 1.0 or not found.any():
+        return found if scale == 1.0 else np.zeros(l.shape, bool)
+    height, width = l.shape
+    return cv2.resize(found.astype(np.uint8) * np.uint8(255), (width, height), interpolation=cv2.INTER_LINEAR) >= 128
 
 
+@torch.inference_mode()
 def _tiled(net: DamageNet, l: np.ndarray) -> np.ndarray:
     """Run `net` over (H, W) L in overlapping tiles; each tile keeps its centre."""
     height, width = l.shape
@@ -234,5 +272,5 @@ def _tiled(net: DamageNet, l: np.ndarray) -> np.ndarray:
     return out
 
 
-__all__ = ["DETECTOR_NAME", "DetectorError", "damage_probability", "damage_regions", "detect_damage", "lighter_than_around", "no_wider_than", "detector_path", "load_detector",
+__all__ = ["DETECTOR_NAME", "DetectorError", "damage_probability", "damage_regions", "detect_damage", "lighter_than_around", "looks_like_paper", "no_wider_than", "detector_path", "load_detector",
            "save_detector", "shipped_detector"]

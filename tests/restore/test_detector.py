@@ -8,7 +8,8 @@ import torch
 
 from ideepcolor_app.restore import RestoreOptions, restore_lightness
 from ideepcolor_app.restore.damage_net import DamageNet, DamageNetConfig, border_channels
-from ideepcolor_app.restore.detector import DetectorError, damage_probability, detector_path, load_detector
+from ideepcolor_app.restore.detector import (DetectorError, damage_probability, detector_path, load_detector,
+                                             no_wider_than)
 from tests.restore.conftest import psnr
 from training.print_damage import damage
 
@@ -115,3 +116,17 @@ def test_a_refinement_added_to_a_trained_network_starts_as_the_network_itself():
         assert torch.equal(plain(l, border), refined(l, border))
     assert DamageNetConfig.from_dict(refined.config.to_dict()) == refined.config
     assert DamageNetConfig.from_dict({"widths": [16, 32, 48, 64]}).refine == 0
+
+
+def test_a_wide_region_is_kept_only_where_it_looks_like_bare_paper():
+    l = np.full((120, 240), 40.0, np.float32)
+    l[30:90, 20:80] = 92.0  # a flat patch of paper
+    yy, xx = np.mgrid[30:90, 140:200]
+    l[30:90, 140:200] = 80.0 + 12.0 * np.sin(yy * 1.3) * np.cos(xx * 1.1)  # a bright flower's texture
+    prob = np.where(l > 60, 0.95, 0.05).astype(np.float32)
+    regions = prob > 0.5
+    kept = no_wider_than(regions, 8.0, prob, l)
+    assert kept[30:90, 20:80].all() and not kept[30:90, 140:200].any()
+    assert not no_wider_than(regions, 8.0).any()  # without the paper test both are too wide
+    unsure = np.where(l > 60, 0.7, 0.05).astype(np.float32)
+    assert not no_wider_than(regions, 8.0, unsure, l).any()

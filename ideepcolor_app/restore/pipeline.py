@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import cv2
@@ -106,10 +107,14 @@ def restore_lightness(
         detected, base, grain = previous.detected, previous.base, previous.grain
     else:
         l32 = l.astype(np.float32)
-        detected = detect_damage(l32, options.sure, options.least_area, options.widest)
+        # The network (torch) and the grain step (OpenCV, NumPy) are independent and both
+        # release the GIL, so they run side by side.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            grain_step = pool.submit(reduce_grain, np.clip(l32 / np.float32(100), 0, 1))
+            detected = detect_damage(l32, options.sure, options.least_area, options.widest)
+            base, grain = grain_step.result()
         if detected.any():  # grown by a pixel to cover soft edges
             detected = cv2.dilate(detected.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-        base, grain = reduce_grain(np.clip(l32 / np.float32(100), 0, 1))
         base.flags.writeable = False
         # Lone specks and straight scratches: the hand-made detector finds them more surely.
         detected |= find_defects(base, grain * _GRAIN_LEFT)

@@ -53,7 +53,8 @@ def drag(window, path) -> None:
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, canvas.widget_pos(*path[0]))
     for xy in path[1:]:
         QTest.mouseMove(viewport, canvas.widget_pos(*xy), 30)
-    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, canvas.widget_pos(*path[-1]))
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       canvas.widget_pos(*path[-1]))
 
 
 def save(window, name: str) -> None:
@@ -63,7 +64,7 @@ def save(window, name: str) -> None:
 
 
 def main(photo: Path) -> int:
-    app = application()
+    _app = application()  # kept alive while the window runs
     loop = QEventLoop()
     with tempfile.TemporaryDirectory() as folder:
         settings = QSettings(str(Path(folder) / "screenshot.ini"), QSettings.Format.IniFormat)

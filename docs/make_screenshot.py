@@ -27,7 +27,7 @@ OUT = Path(__file__).resolve().parent / "screenshot_main_window.png"
 
 
 def main(backend: str = "hints", photo: Path = SAMPLE_PHOTO, select: int = 4, out: Path = OUT) -> int:
-    app = application()
+    _app = application()  # kept alive while the window runs
     with tempfile.TemporaryDirectory() as folder:
         settings = QSettings(str(Path(folder) / "screenshot.ini"), QSettings.Format.IniFormat)
         window = QtMainWindow(settings=settings, recovery_folder=Path(folder))

@@ -15,9 +15,8 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Union
 
-PathLike = Union[str, os.PathLike]
+PathLike = str | os.PathLike[str]
 
 # ".NAME.PID.RANDOM.tmp" (this version) or ".NAME.RANDOM.tmp" (earlier versions, no pid);
 # RANDOM is tempfile's 8 characters.

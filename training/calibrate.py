@@ -88,11 +88,11 @@ def sweep(net: torch.nn.Module, images, knob: str, values) -> list[dict]:
     with torch.inference_mode():
         for value in values:
             if knob == "temperature":
-                predict = lambda l, hints: net.colorize(l, value)  # noqa: E731
+                predict = lambda l, hints, value=value: net.colorize(l, value)  # noqa: E731
             else:
                 set_chroma(net, boost=value)
                 decode = net.colorize if isinstance(net, AnnealedMean) else net
-                predict = lambda l, hints: decode(l)  # noqa: E731
+                predict = lambda l, hints, decode=decode: decode(l)  # noqa: E731
             result = run_protocol(predict, images, (0,))
             rows.append({knob: value, "psnr": round(result["psnr"][0], 3),
                          "colourfulness_ratio": round(result["colourfulness"] / gt, 3)})
@@ -152,13 +152,15 @@ def main(argv: list[str] | None = None) -> int:
             card.description = card.description.split(BLEND_NOTE)[0]
         return calibrate_blend(card, args)
     net, card = load_weights(args.weights)
-    knob, values = ("temperature", TEMPERATURES) if card.family in TEMPERATURE_FAMILIES else ("chroma_boost", CHROMA_BOOSTS)
+    temperature = card.family in TEMPERATURE_FAMILIES
+    knob, values = ("temperature", TEMPERATURES) if temperature else ("chroma_boost", CHROMA_BOOSTS)
     if args.again:
         card.description = card.description.split(CHROMA_NOTE)[0]
     rows = sweep(net, load_eval_images(args.images, args.size), knob, values)
     best = choose(rows)
     for row in rows:
-        print(f"{knob} {row[knob]:.2f}: PSNR {row['psnr']:.2f} dB, colourfulness {row['colourfulness_ratio']:.2f} of ground truth"
+        print(f"{knob} {row[knob]:.2f}: PSNR {row['psnr']:.2f} dB, "
+              f"colourfulness {row['colourfulness_ratio']:.2f} of ground truth"
               + ("   <- chosen" if row is best else ""))
     card.metrics["calibration"] = {
         "knob": knob, "chosen": best[knob], "sweep": rows,

@@ -65,7 +65,7 @@ def list_photos(folders: Sequence[str | Path], exclude_sources: Sequence[str] = 
         photos = find_photos(folder, recursive=True)
         if exclude_sources or only_sources:
             sources = photo_sources(folder)
-            source_of = lambda p: sources.get(str(p.resolve()), "")  # noqa: E731
+            source_of = lambda p, sources=sources: sources.get(str(p.resolve()), "")  # noqa: E731
             photos = [p for p in photos if source_of(p) not in exclude_sources
                       and (not only_sources or source_of(p) in only_sources)]
         found += photos

@@ -253,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
               + (f"{method['face_error']:.2f} ({method['faces']} photos)" if method["face_error"] is not None else "-"))
         if "old_print" in method:
             aged = method["old_print"]
-            print(f"{'  old-print look':>18}  {next(iter(method['psnr']))}:{aged['psnr']:.2f}  colourfulness {aged['colourfulness']:.1f}  "
+            print(f"{'  old-print look':>18}  {next(iter(method['psnr']))}:{aged['psnr']:.2f}  "
+                  f"colourfulness {aged['colourfulness']:.1f}  "
                   f"ab error {aged['ab_error']:.2f} ({aged['ab_error'] - method['ab_error']:+.2f})  "
                   f"blotch {100 * aged['blotch']:.1f} %")
         if method["fidelity"]:

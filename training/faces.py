@@ -73,7 +73,7 @@ def detect_faces(rgb_u8: np.ndarray) -> list[tuple[float, float, float, float]]:
     side = max(12, int(MIN_FACE_SHARE * min(h, w)))
     found, confirm = (np.reshape(cv2.CascadeClassifier(str(f)).detectMultiScale(
         grey, scaleFactor=1.1, minNeighbors=n, minSize=(side, side)), (-1, 4))
-        for f, n in zip(files, (MIN_NEIGHBOURS, CONFIRM_NEIGHBOURS)))
+        for f, n in zip(files, (MIN_NEIGHBOURS, CONFIRM_NEIGHBOURS), strict=True))
     boxes = [(x / w, y / h, (x + bw) / w, (y + bh) / h) for x, y, bw, bh in found
              if any(box_iou((x, y, bw, bh), other) > CONFIRM_IOU for other in confirm)]
     return [box for box in boxes if is_skin(rgb_u8, box)]

@@ -143,7 +143,7 @@ def export(trainer: Trainer, state: RunState, out_dir: Path, device: torch.devic
         licence=describe_licence(cfg.data.train, cfg.data.exclude_sources,
                                  getattr(trainer.net.config, "pretrained_backbone", False)),
         metrics={"selected_at_step": metrics.pop("step", None), "val_size": cfg.data.val_size, **metrics},
-        source="this repository (training/configs/%s.toml)" % cfg.name,
+        source=f"this repository (training/configs/{cfg.name}.toml)",
         init_seed=cfg.seed,
     )
     return save_weights(trainer.net, card, out_dir)

@@ -56,7 +56,7 @@ def grid_jpeg(names: list[str], rows: list[list[np.ndarray]], max_kb: int, tile:
     for c, name in enumerate(names):
         draw.text((pad + c * (tile + pad) + 2, 4), name, fill="black")
     y = header
-    for row, height in zip(rows, heights):
+    for row, height in zip(rows, heights, strict=True):
         for c, image in enumerate(row):
             canvas.paste(Image.fromarray(image).resize((tile, height), Image.LANCZOS), (pad + c * (tile + pad), y))
         y += height + pad

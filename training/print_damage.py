@@ -163,7 +163,8 @@ def add_creases(x: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np
     for _ in range(int(rng.integers(1, 3))):
         # A line across the print (or across a corner), bowed a little.
         if rng.random() < 0.7:
-            a = np.array([rng.uniform(0, width), 0.0]) if rng.random() < 0.5 else np.array([0.0, rng.uniform(0, height)])
+            on_top = rng.random() < 0.5
+            a = np.array([rng.uniform(0, width), 0.0]) if on_top else np.array([0.0, rng.uniform(0, height)])
             b = np.array([rng.uniform(0, width), height]) if a[1] == 0 else np.array([width, rng.uniform(0, height)])
         else:
             corner = np.array([rng.choice([0, width]), rng.choice([0, height])], float)

@@ -80,7 +80,7 @@ def run_bench(scans: Path, megapixels: float = 12.0, repeat: int = 3, busy: int 
                                   cwd=Path(__file__).resolve().parents[1])
     numbers = json.loads(done.stdout.strip().splitlines()[-1])
     report = {
-        "photos": [f"{name} enlarged to {w}x{h}" for name, (w, h) in zip(SCANS, sizes)],
+        "photos": [f"{name} enlarged to {w}x{h}" for name, (w, h) in zip(SCANS, sizes, strict=True)],
         "work": "restore_file: read JPEG, restore (tone auto, strength medium), write JPEG",
         "busy_processes": busy,
         "cores": os.cpu_count(),

@@ -158,7 +158,8 @@ def run(args: argparse.Namespace) -> int:
         results.update(gui_figures(args))  # start their own busy processes
     print(f"device: {results['device']}  busy processes: {args.busy}  free cores: {results['free_cores']:.1f}  "
           f"load average: {results.get('load_average_1min')}  torch threads: {results['torch_threads']}")
-    print(f"{'backend':<8} {'edit p50 ms':>12} {'edit p95 ms':>12} {f'p50, {DENSE_POINTS} more':>14} {'L-only ms':>10}  note")
+    print(f"{'backend':<8} {'edit p50 ms':>12} {'edit p95 ms':>12} {f'p50, {DENSE_POINTS} more':>14} "
+          f"{'L-only ms':>10}  note")
     for name, row in results["backends"].items():
         if "error" in row:
             print(f"{name:<8} {'-':>12} {'-':>12} {'-':>14} {'-':>10}  {row['error']}")

@@ -23,7 +23,8 @@ def add_backend_options(parser: argparse.ArgumentParser, default: str | None = D
         "--backend", default=default, choices=sorted(BACKENDS),
         help=f"how to colourize (default: {default_help})",
     )
-    parser.add_argument("--weights", metavar="NAME", help="checkpoint name or .safetensors path (default: the backend's own)")
+    parser.add_argument("--weights", metavar="NAME",
+                        help="checkpoint name or .safetensors path (default: the backend's own)")
     parser.add_argument(
         "--size", type=working_size, default=DEFAULT_WORKING_SIZE, metavar="N",
         help=f"working resolution: the network sees an N x N image, 1-{MAX_WORKING_SIZE} "
@@ -41,7 +42,8 @@ def add_temperature_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_quality_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quality", type=quality, default=95, metavar="Q", help="JPEG and WebP quality 1-100; WebP at 100 is lossless (default: 95)")
+    parser.add_argument("--quality", type=quality, default=95, metavar="Q",
+                        help="JPEG and WebP quality 1-100; WebP at 100 is lossless (default: 95)")
 
 
 def open_backend(args: argparse.Namespace) -> Backend:

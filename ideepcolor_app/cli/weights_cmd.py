@@ -44,7 +44,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     importing.add_argument("path", type=Path, metavar="PATH.pth")
     importing.add_argument("--name", help="name of the imported weights (default: the file's stem); letters, "
                            "digits, '.', '_', '-', '+'; it may not hide a bundled network of another family")
-    importing.add_argument("--models-dir", type=Path, default=None, help=f"where to write (default: {user_models_dir()})")
+    importing.add_argument("--models-dir", type=Path, default=None,
+                           help=f"where to write (default: {user_models_dir()})")
     importing.add_argument("--mask-offset", type=float, default=None, choices=(0.0, -0.5),
                            help="SIGGRAPH17 only: 0 for the mask as 0/1, -0.5 for mask - 0.5 (default: by file)")
     importing.set_defaults(run=run_import)

@@ -3,7 +3,8 @@
 The automatic default (`BackendChoice.automatic`): a photo with a sidecar hints file gets the
 `hints` backend with those hints; any other photo gets the automatic backend whose bundled
 model card scores best on sources held out of training (``metrics["held_out_psnr"]``, or the
-no-hint PSNR of ``training.evaluate --sources``). A card without that figure counts as unmeasured; when no card has it, `FALLBACK_AUTOMATIC` is used
+no-hint PSNR of ``training.evaluate --sources``). A card without that figure counts as
+unmeasured; when no card has it, `FALLBACK_AUTOMATIC` is used
 (fusion scores best of the three on the held-out sources: docs/quality.md).
 A forced backend (`BackendChoice.forced`, the command line's ``--backend``) colourizes all.
 """

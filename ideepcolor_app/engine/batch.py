@@ -167,7 +167,7 @@ def assign_outputs(photos: list[Path], input_dir: Path, output_dir: Path, suffix
     groups = Counter(str(path).casefold() for path in plain)
     taken = set(groups)
     assigned = []
-    for photo, path in zip(photos, plain):
+    for photo, path in zip(photos, plain, strict=True):
         if groups[str(path).casefold()] == 1:
             assigned.append((path, False))
             continue
@@ -217,7 +217,8 @@ class BatchJob:
         photos = find_photos(input_dir, self.recursive, exclude=output_dir)
         items = []
         mark = BESIDE_MARK if self.beside_inputs else ""
-        for photo, (destination, renamed) in zip(photos, assign_outputs(photos, input_dir, output_dir, suffix, mark)):
+        outputs = assign_outputs(photos, input_dir, output_dir, suffix, mark)
+        for photo, (destination, renamed) in zip(photos, outputs, strict=True):
             if self.shard is not None and not self.shard.holds(photo.relative_to(input_dir)):
                 continue
             sidecar = sidecar_hints_path(photo)

@@ -5,6 +5,7 @@ busy processes (`busy_processes`)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import platform
 import resource
@@ -35,7 +36,8 @@ TWELVE_MP = (3000, 4000)  # (H, W): a 12-megapixel 4:3 photo
 def synthetic_l(height: int, width: int, seed: int = 0) -> torch.Tensor:
     """(H,W) float32 L in [0,100]: smooth shapes plus grain, like a scanned photo."""
     rng = np.random.default_rng(seed)
-    yy, xx = np.meshgrid(np.linspace(0, 1, height, dtype=np.float32), np.linspace(0, 1, width, dtype=np.float32), indexing="ij")
+    yy, xx = np.meshgrid(np.linspace(0, 1, height, dtype=np.float32), np.linspace(0, 1, width, dtype=np.float32),
+                         indexing="ij")
     l = 50 + 30 * np.sin(6 * xx) * np.cos(4 * yy) + rng.normal(0, 2, (height, width)).astype(np.float32)
     return torch.from_numpy(np.clip(l, 0, 100).astype(np.float32))
 
@@ -168,7 +170,8 @@ def write_synthetic_jpegs(folder: Path, count: int, size: tuple[int, int] = TWEL
     paths = []
     for index in range(count):
         l_full = synthetic_l(*size, seed=100 + index).numpy() / 100.0
-        paths.append(write_image(folder / f"scan_{index:03d}.jpg", l_full[..., None].repeat(3, axis=2), quality=quality))
+        gray_rgb = l_full[..., None].repeat(3, axis=2)
+        paths.append(write_image(folder / f"scan_{index:03d}.jpg", gray_rgb, quality=quality))
     return paths
 
 
@@ -196,7 +199,7 @@ def bench_batch(photos: int = 8, backend: str | None = None, device: str | None 
             threads = configure_batch_threads() if prefetch else configure_threads(free)
             job = BatchJob(source, Path(folder) / mode, format="jpg")
             cpu_start = time.process_time()
-            seconds = timed(lambda: run_batch(job, choice, prefetch=prefetch))
+            seconds = timed(functools.partial(run_batch, job, choice, prefetch=prefetch))
             modes[mode] = {"photos_per_min": round(60.0 * photos / seconds, 1), "seconds": round(seconds, 2),
                            "cpu_s_per_photo": round((time.process_time() - cpu_start) / photos, 2),
                            "torch_threads": threads}

@@ -116,7 +116,9 @@ def _ab_bands(l_full: torch.Tensor, ab_small: torch.Tensor, band_rows: int) -> I
         yield y0, y1, torch.addcmul(band[2:], band[:2], l_full[y0:y1] * 0.01)
 
 
-def compose_rgb(l_full: torch.Tensor, ab_small: torch.Tensor, bit_depth: int = 8, band_rows: int = BAND_ROWS) -> np.ndarray:
+def compose_rgb(
+    l_full: torch.Tensor, ab_small: torch.Tensor, bit_depth: int = 8, band_rows: int = BAND_ROWS
+) -> np.ndarray:
     """Compose the sRGB photo, a band of rows at a time (small temporaries, cache-friendly).
 
     Args:

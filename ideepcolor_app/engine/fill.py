@@ -148,7 +148,7 @@ def _straightened(path: list[tuple[int, int]]) -> list[tuple[int, int]]:
     if len(path) < 3:
         return path
     kept = [path[0]]
-    for before, here, after in zip(path, path[1:], path[2:]):
+    for before, here, after in zip(path, path[1:], path[2:], strict=False):
         d1 = (here[0] - before[0], here[1] - before[1])
         d2 = (after[0] - here[0], after[1] - here[1])
         if d1 != d2:

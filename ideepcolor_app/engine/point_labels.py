@@ -54,10 +54,10 @@ class PointLabels:
         points = tuple(points)
         if points == self._points:
             return
-        for point, label in zip(self._points, self._labels):
+        for point, label in zip(self._points, self._labels, strict=True):
             if label != PointLabel():
                 self._memory[point] = label
-        changed = [i for i, (a, b) in enumerate(zip(self._points, points)) if a != b]
+        changed = [i for i, (a, b) in enumerate(zip(self._points, points, strict=False)) if a != b]
         if len(points) == len(self._points) and len(changed) <= 1:
             labels = list(self._labels)  # one point moved, recoloured or resized
         else:

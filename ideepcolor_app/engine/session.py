@@ -170,6 +170,8 @@ class ColorizeSession:
         """Full-resolution sRGB (H,W,3) from working-resolution ab (see compose_rgb)."""
         return compose_rgb(self.l_full, ab_small, bit_depth=bit_depth)
 
-    def colorize(self, hints: Hints | None = None, temperature: float = DEFAULT_TEMPERATURE, bit_depth: int = 8) -> np.ndarray:
+    def colorize(
+        self, hints: Hints | None = None, temperature: float = DEFAULT_TEMPERATURE, bit_depth: int = 8
+    ) -> np.ndarray:
         """Predict and compose in one call: (H,W,3) sRGB at full resolution."""
         return self.compose(self.predict(hints, temperature), bit_depth=bit_depth)

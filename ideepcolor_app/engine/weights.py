@@ -9,6 +9,7 @@ or NaN-filled file is refused instead of colourizing black.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -191,10 +192,8 @@ def check_import_name(name: str, family: str) -> None:
     families = BACKEND_FAMILIES.get(name, ())
     bundled = BUNDLED_MODELS_DIR / f"{name}.safetensors"
     if bundled.is_file():
-        try:
+        with contextlib.suppress(WeightsError):
             families = families or (read_card(bundled).family,)
-        except WeightsError:
-            pass
     if families and family not in families:
         raise WeightsError(
             f"the name {name!r} would hide the bundled {families[0]!r} network that the "

@@ -27,7 +27,8 @@ def fit_popup_to_items(combo: QComboBox) -> None:
     """Open the list wide enough for its longest name, however narrow the dock makes the box."""
     metrics = combo.view().fontMetrics()
     widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
-    combo.view().setMinimumWidth(widest + 2 * metrics.averageCharWidth() + combo.view().verticalScrollBar().sizeHint().width())
+    scroll_bar = combo.view().verticalScrollBar().sizeHint().width()
+    combo.view().setMinimumWidth(widest + 2 * metrics.averageCharWidth() + scroll_bar)
 
 
 def ignored_hints_text(uses_local: bool, uses_global: bool, doc: Document) -> str:

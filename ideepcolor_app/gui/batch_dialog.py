@@ -106,7 +106,8 @@ class QtBatchDialog(QDialog):
     `input_dir` (the open photo's folder) pre-fills the input folder. The output folder follows
     the input folder (its ``colourized`` sub-folder, or the folder itself when it was the input
     folder) unless the user chose another one. An output folder that is the input folder writes
-    each result beside its photo as ``<name>.colour.<format>``, and the status line says so. Backends are listed by the names the main window uses.
+    each result beside its photo as ``<name>.colour.<format>``, and the status line says so.
+    Backends are listed by the names the main window uses.
 
     Signals:
         batchFinished(object): the `BatchReport` when a run ends (also when cancelled), or None
@@ -269,7 +270,7 @@ class QtBatchDialog(QDialog):
             self.recursive_check.isChecked(), self.overwrite_check.isChecked(),
             self.restore_check.isChecked(), self.restore_tone.currentData(), self.restore_strength.currentData(),
         )
-        for key, value in zip(KEYS, values):
+        for key, value in zip(KEYS, values, strict=True):
             self.settings.setValue(f"batch/{key}", value)
         self.settings.sync()
 

@@ -196,7 +196,8 @@ def _first_result_child(photo: Path) -> int:
 
     def watch(window) -> None:
         def shown(generation: int) -> None:
-            if window.doc.photo_path == photo and window.last_result is not None and generation == window.doc.generation:
+            current = generation == window.doc.generation
+            if window.doc.photo_path == photo and window.last_result is not None and current:
                 window.canvas.viewport.repaint()
                 print(FIRST_RESULT_MARK, repr(time.time()), json.dumps(window.windowTitle()), flush=True)
                 window.doc.mark_saved()

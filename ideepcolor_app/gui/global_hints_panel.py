@@ -162,7 +162,8 @@ class QtGlobalHintsPanel(QWidget):
     def _on_histogram_toggled(self, on: bool) -> None:
         active, store = self.doc.hints.global_hints, self.doc.global_store
         histogram = (active.histogram or store.histogram) if on else None
-        self._emit(GlobalHints(active.saturation, histogram), GlobalHints(store.saturation, active.histogram or store.histogram),
+        self._emit(GlobalHints(active.saturation, histogram),
+                   GlobalHints(store.saturation, active.histogram or store.histogram),
                    "switch histogram hint " + ("on" if on else "off"))
 
     def _on_histogram_clear(self) -> None:

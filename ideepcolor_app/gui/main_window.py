@@ -262,7 +262,7 @@ class QtMainWindow(QMainWindow):
             if len(cache) > 4096:
                 cache.clear()
             computed = hint_colours_u8([points[i] for i in missing], [keys[i][1] for i in missing])
-            cache.update((keys[i], rgb) for i, rgb in zip(missing, computed))
+            cache.update((keys[i], rgb) for i, rgb in zip(missing, computed, strict=True))
         return np.array([cache[key] for key in keys], dtype=np.uint8).reshape(len(points), 3)
 
     def _on_selected(self, index: int | None) -> None:

@@ -78,7 +78,8 @@ def build_menus(window: QMainWindow) -> None:
     _action(window, menu, "undo", "&Undo", window.stack.undo, QKeySequence.StandardKey.Undo)
     _action(window, menu, "redo", "&Redo", window.stack.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
     menu.addSeparator()
-    _action(window, menu, "delete", "&Delete point", window.delete_selected, [QKeySequence.StandardKey.Delete, "Backspace"])
+    _action(window, menu, "delete", "&Delete point", window.delete_selected,
+            [QKeySequence.StandardKey.Delete, "Backspace"])
     _action(window, menu, "clear", "&Clear all points", window.clear_points)
     _action(window, menu, "reference", "Load &reference photo…", files.ask_reference_photo)
     menu.addSeparator()

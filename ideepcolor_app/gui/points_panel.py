@@ -91,7 +91,8 @@ class QtPointsPanel(QWidget):
                              (SIZE, QHeaderView.ResizeMode.ResizeToContents)):
             header.setSectionResizeMode(column, mode)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(lambda pos: self._menu().exec(self.table.viewport().mapToGlobal(pos)))
+        self.table.customContextMenuRequested.connect(
+            lambda pos: self._menu().exec(self.table.viewport().mapToGlobal(pos)))
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.table.itemChanged.connect(self._on_item_changed)
         self.rename_button = QPushButton("Rename")

@@ -92,5 +92,5 @@ def build_widgets(window: QMainWindow) -> None:
 
 def size_docks(window: QMainWindow) -> None:
     """Give the docks their first-launch widths for the window's present width."""
-    widths = [max(w, round(window.width() * share)) for w, share in zip(DOCK_WIDTHS, DOCK_SHARES)]
+    widths = [max(w, round(window.width() * share)) for w, share in zip(DOCK_WIDTHS, DOCK_SHARES, strict=True)]
     window.resizeDocks([window.docks["render"], window.docks["colour"]], widths, Qt.Orientation.Horizontal)

@@ -88,7 +88,7 @@ def rasterize_stroke(stroke: ColourStroke, image_wh: tuple[int, int], working_hw
     mask = np.zeros((h, w), bool)
     path = np.array([(y * h / height, x * w / width) for x, y in stroke.points], np.float64)  # (row, col)
     radius = stroke.size / 2
-    for start, end in zip(path, path[1:] if len(path) > 1 else path):
+    for start, end in zip(path, path[1:] if len(path) > 1 else path, strict=False):
         low = np.floor(np.minimum(start, end) - radius).astype(int)
         high = np.ceil(np.maximum(start, end) + radius).astype(int)
         r0, c0 = max(low[0], 0), max(low[1], 0)

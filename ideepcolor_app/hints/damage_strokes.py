@@ -73,7 +73,7 @@ def paint_stroke(shape: tuple[int, int], stroke: DamageStroke) -> np.ndarray:
     radius = max(0, int(round(stroke.radius * scale)))
     for centre in centres:
         cv2.circle(mask, centre, radius, 1, -1, cv2.LINE_8, shift)
-    for start, end in zip(centres, centres[1:]):
+    for start, end in zip(centres, centres[1:], strict=False):
         cv2.line(mask, start, end, 1, thickness, cv2.LINE_8, shift)
     return mask.astype(bool)
 

@@ -46,7 +46,7 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from ideepcolor_app.atomic import atomic_write_bytes
 from ideepcolor_app.hints.colour_strokes import ColourStroke
@@ -71,7 +71,7 @@ __all__ = [
     "save_hints",
 ]
 
-PathLike = Union[str, os.PathLike]
+PathLike = str | os.PathLike[str]
 
 #: The newest file-format version: it writes it for hints with strokes of either kind, else version 1.
 FORMAT_VERSION = 2

@@ -24,7 +24,6 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
@@ -35,7 +34,7 @@ from ideepcolor_app.imageio.icc import to_srgb
 
 _log = logging.getLogger(__name__)
 
-PathLike = Union[str, os.PathLike]
+PathLike = str | os.PathLike[str]
 
 DEFAULT_MAX_PIXELS = 180_000_000
 

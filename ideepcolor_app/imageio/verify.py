@@ -16,14 +16,13 @@ import struct
 import warnings
 import zlib
 from pathlib import Path
-from typing import Union
 
 import numpy as np
 import tifffile
 from PIL import Image
 from PIL.ExifTags import Base
 
-PathLike = Union[str, os.PathLike]
+PathLike = str | os.PathLike[str]
 
 OUR_SOFTWARE = "ideepcolor-app"
 _SOFTWARE = int(Base.Software)

@@ -29,7 +29,6 @@ import logging
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Union
 
 import numpy as np
 import tifffile
@@ -42,7 +41,7 @@ from ideepcolor_app.imageio.verify import OUR_SOFTWARE, verify_written
 
 _log = logging.getLogger(__name__)
 
-PathLike = Union[str, os.PathLike]
+PathLike = str | os.PathLike[str]
 
 SUPPORTED_OUTPUT_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
 

@@ -56,7 +56,7 @@ def conv_layers(
     strides = _per_conv(stride, count, "stride")
     dilations = _per_conv(dilation, count, "dilation")
     layers: list[nn.Module] = [nn.ReLU(True)] if init_relu else []
-    for c_in, c_out, s, d in zip(channels[:-1], channels[1:], strides, dilations):
+    for c_in, c_out, s, d in zip(channels[:-1], channels[1:], strides, dilations, strict=True):
         pad = d * (kernel_size - 1) // 2
         layers.append(nn.Conv2d(c_in, c_out, kernel_size, stride=s, padding=pad, dilation=d))
         layers.append(nn.ReLU(True) if act == "relu" else nn.LeakyReLU(0.2))

@@ -74,7 +74,7 @@ class GanLiteGenerator(ColorNet):
         cfg: GanLiteConfig = self.config
         self.start = TapMerge((32,), cfg.widths[0])
         self.up = nn.ModuleList()
-        for stride, c_in, c_out in zip(_SKIPS, cfg.widths[:-1], cfg.widths[1:]):
+        for stride, c_in, c_out in zip(_SKIPS, cfg.widths[:-1], cfg.widths[1:], strict=True):
             extra = 1 if stride == 2 else 0  # L joins at 1/2
             self.up.append(nn.Sequential(
                 edge_conv(c_in + TAP_CHANNELS[stride] + extra, c_out), nn.ReLU(True),
@@ -95,7 +95,7 @@ class GanLiteGenerator(ColorNet):
         features = self.encoder(l, self.config.encoder_pad)
         top = features.taps[32]
         x = F.relu(self.start(features, top.shape[-2:]))
-        for stride, block in zip(_SKIPS, self.up):
+        for stride, block in zip(_SKIPS, self.up, strict=True):
             skip = features.taps[stride]
             parts = [resize_to(x, skip.shape[-2:]), skip]
             if stride == 2:

@@ -180,7 +180,7 @@ class HintsUNet(ColorNet):
             self.add_module(f"model{i + 1}", conv_block(channels, dilation=dilations))
         bottleneck = cfg.enc_widths[6]
         dec_in = (bottleneck,) + cfg.dec_widths
-        for i, (width, depth) in enumerate(zip(cfg.dec_widths, cfg.dec_depths)):
+        for i, (width, depth) in enumerate(zip(cfg.dec_widths, cfg.dec_depths, strict=True)):
             self.add_module(_UP[i], nn.Sequential(up_conv(dec_in[i], width)))
             short = nn.Conv2d(cfg.enc_widths[2 - i], width, 3, padding=1)
             self.add_module(_SHORT[i], nn.Sequential(short))

@@ -60,10 +60,10 @@ class PlainEncoderDecoder(ColorNet):
         super().__init__(config)
         widths = (1,) + tuple(self.config.widths)
         down: list[nn.Module] = []
-        for c_in, c_out in zip(widths[:-1], widths[1:]):
+        for c_in, c_out in zip(widths[:-1], widths[1:], strict=True):
             down += _conv(c_in, c_out, 2) + _conv(c_out, c_out)
         up: list[nn.Module] = []
-        for c_in, c_out in zip(widths[:1:-1], widths[-2:0:-1]):
+        for c_in, c_out in zip(widths[:1:-1], widths[-2:0:-1], strict=True):
             up += [nn.ConvTranspose2d(c_in, c_out, 4, 2, 1), nn.BatchNorm2d(c_out), nn.ReLU(True)]
         up += [nn.ConvTranspose2d(widths[1], widths[1], 4, 2, 1), nn.ReLU(True),
                nn.Conv2d(widths[1], 2, 3, padding=1), nn.Tanh()]

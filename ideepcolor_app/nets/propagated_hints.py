@@ -15,7 +15,8 @@ The output is ``confidence * propagated + delta``: where hints reach, the networ
 their propagated colour and adds what propagation cannot know; where none reach, delta is its
 own colourization. The last conv starts at zero, so an untrained network is the confidence-
 weighted propagation. A calibrated `propagation_blend` then leans the result towards the
-propagated colour where it is confident (an ensemble of the two, chosen on val). `colorize` then adds the hints' residual (hint minus result), spread the
+propagated colour where it is confident (an ensemble of the two, chosen on val). `colorize`
+then adds the hints' residual (hint minus result), spread the
 way the hints spread, so every hint's colour appears on its patch (hint fidelity).
 """
 

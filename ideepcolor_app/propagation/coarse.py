@@ -165,7 +165,7 @@ class CoarsePropagator:
         # The lines' coefficients are box-filtered over 2 x factor - 1 pixels (7 at 4x; none
         # at 1x) after the bilinear upsampling, to hide the grid's corners (chosen on val).
         self._line_upsamplers = tuple(_smooth_upsampler(n, m, 2 * factor - 1)
-                                      for n, m in zip(self.shape, self.coarse_shape))
+                                      for n, m in zip(self.shape, self.coarse_shape, strict=True))
         self.solver = LevinSolver(l_coarse.double().numpy(),
                                   guide=torch.cat(guide).double().numpy() if guide else None)
 

@@ -56,7 +56,7 @@ def fast_marching(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return out
     margin = int(_INPAINT_RADIUS) + 8
     height, width = mask.shape
-    for row, col in zip(*np.nonzero(_tile_flags(mask))):
+    for row, col in zip(*np.nonzero(_tile_flags(mask)), strict=True):
         top, left = row * _TILE, col * _TILE
         y0, y1 = max(0, top - margin), min(height, top + _TILE + margin)
         x0, x1 = max(0, left - margin), min(width, left + _TILE + margin)

@@ -95,13 +95,13 @@ def reduce_grain(x: np.ndarray, scale: float = 1.0) -> tuple[np.ndarray, float]:
     details, smooth = decompose(np.ascontiguousarray(x, dtype=np.float32))
     noise = level_noise(details) * np.float32(scale)
     pilot = smooth.copy()
-    for detail, sigma in zip(details, noise):
+    for detail, sigma in zip(details, noise, strict=True):
         energy = cv2.boxFilter(detail * detail, -1, (_WINDOW, _WINDOW), borderType=cv2.BORDER_REFLECT)
         pilot += detail * (np.maximum(energy - np.float32(sigma * sigma), 0) / (energy + _TINY))
     pilot_details, _ = decompose(pilot)
     del pilot
     out = smooth
-    for detail, guide, sigma in zip(details, pilot_details, noise):
+    for detail, guide, sigma in zip(details, pilot_details, noise, strict=True):
         energy = cv2.boxFilter(guide * guide, -1, (3, 3), borderType=cv2.BORDER_REFLECT)
         out += detail * (energy / (energy + np.float32(sigma * sigma) + _TINY))
     return out, float(noise[0] / _WHITE[0] / scale)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Union
 
 import numpy as np
 import tifffile
@@ -25,7 +24,7 @@ from ideepcolor_app.imageio.exif import exif_from_bytes
 from ideepcolor_app.imageio.verify import OUR_SOFTWARE, verify_written
 from ideepcolor_app.imageio.write import refuse_protected, write_atomically
 
-PathLike = Union[str, os.PathLike]
+PathLike = str | os.PathLike[str]
 
 GRAY_SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff", ".tiff": "tiff"}
 _DEFLATE_LEVEL = 3

@@ -79,9 +79,12 @@ FEATURES = ("log length / diagonal", "width", "bow", "log margin", "log contrast
 # (python -m training.restore_fit --scratches --every 1), fitted before the `_LEVEL_SIDES`
 # limit took about 30 of its 1329 candidates away: a refit with it scores a little lower on val
 # (scratches +4.15 dB against +4.16, all +3.43 against +3.47, clean mean 56.60 against 57.83).
-_MEAN = np.array([-2.011, 0.739, 0.02292, -1.133, -0.984, 0.08824, 0.1783, 0.7837, 1.181, 1.764, 0.5732, 0.1394], np.float32)
-_STD = np.array([0.5498, 0.6632, 0.01136, 0.3675, 0.3648, 0.06971, 0.2226, 0.1342, 0.2458, 0.3812, 0.3231, 0.095], np.float32)
-_WEIGHTS = np.array([0.501, 0.8876, -0.3063, 0.4753, -1.228, 0.5312, -0.1837, 0.881, 0.152, 1.019, 1.324, -1.677], np.float32)
+_MEAN = np.array([-2.011, 0.739, 0.02292, -1.133, -0.984, 0.08824,
+                  0.1783, 0.7837, 1.181, 1.764, 0.5732, 0.1394], np.float32)
+_STD = np.array([0.5498, 0.6632, 0.01136, 0.3675, 0.3648, 0.06971,
+                 0.2226, 0.1342, 0.2458, 0.3812, 0.3231, 0.095], np.float32)
+_WEIGHTS = np.array([0.501, 0.8876, -0.3063, 0.4753, -1.228, 0.5312,
+                     -0.1837, 0.881, 0.152, 1.019, 1.324, -1.677], np.float32)
 _BIAS = np.float32(3.475)
 
 
@@ -125,7 +128,7 @@ def line_margins(white: np.ndarray, black: np.ndarray) -> tuple[tuple[np.ndarray
         mean = cv2.filter2D(signed, -1, kernel, borderType=cv2.BORDER_REFLECT)
         brightest = cv2.dilate(mean, beside, borderType=cv2.BORDER_REFLECT)
         darkest = cv2.erode(mean, beside, borderType=cv2.BORDER_REFLECT)
-        for (best, angle), margin in zip(out, (mean - brightest, darkest - mean)):
+        for (best, angle), margin in zip(out, (mean - brightest, darkest - mean), strict=True):
             np.copyto(angle, index, where=margin > best)
             np.maximum(best, margin, out=best)
     return tuple(out)
@@ -168,11 +171,13 @@ def scratch_candidates(x: np.ndarray, white: np.ndarray, black: np.ndarray,
     diagonal = float(np.hypot(height, width))
     out = []
     margins = line_margins(white_small, black_small)
-    for polarity, (hat, hat_small, (margin, angle)) in enumerate(zip((white, black), (white_small, black_small), margins)):
+    pairs = zip((white, black), (white_small, black_small), margins, strict=True)
+    for polarity, (hat, hat_small, (margin, angle)) in enumerate(pairs):
         candidates = (hat_small > WEAK * threshold) & (margin > np.maximum(threshold, _TEXTURE * texture))
         for centre in range(0, _ANGLES, 2):
             near = (angle.astype(np.int16) - centre + 1) % _ANGLES <= 2
-            count, labels, stats, _ = cv2.connectedComponentsWithStats((candidates & near).astype(np.uint8), connectivity=8)
+            count, labels, stats, _ = cv2.connectedComponentsWithStats(
+                (candidates & near).astype(np.uint8), connectivity=8)
             extent = factor * np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
             long_enough = extent >= max(_LENGTH, _SHARE * diagonal)
             long_enough[0] = False
@@ -260,7 +265,7 @@ def find_scratches(x: np.ndarray, white: np.ndarray, black: np.ndarray, threshol
     for polarity, hat in enumerate((white, black)):
         found = np.zeros(small, np.uint8)
         lines = []
-        for (which, box, inside, line, _), keep in zip(candidates, chosen):
+        for (which, box, inside, line, _), keep in zip(candidates, chosen, strict=True):
             if keep and which == polarity:
                 found[box] |= inside.astype(np.uint8)
                 lines.append(line)
@@ -291,7 +296,7 @@ def _axes(labels: np.ndarray, count: int, factor: int) -> tuple[np.ndarray, np.n
     angle = 0.5 * np.arctan2(2 * sxy, sxx - syy)  # of the major axis, from the column axis
     # Half the length of a uniform segment is sqrt(3) standard deviations; reach one more length.
     reach = 3 * np.sqrt(3 * major)
-    lines = list(zip(my, mx, np.sin(angle), np.cos(angle), reach))
+    lines = list(zip(my, mx, np.sin(angle), np.cos(angle), reach, strict=True))
     return np.sqrt(minor), np.sqrt(major), lines
 
 

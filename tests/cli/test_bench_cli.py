@@ -35,7 +35,7 @@ def test_dense_bench_edits_keep_their_placed_points_inside_the_photo():
     sequence = edit_sequence(400, 300, 4, placed=20)
     assert [len(h.points) for h in sequence] == [22, 21, 22, 21]
     placed = sequence[0].points[:20]
-    assert all(p == q for p, q in zip(placed, sequence[1].points[:20]))  # the same 20 in every edit
+    assert all(p == q for p, q in zip(placed, sequence[1].points[:20], strict=True))  # the same 20 in every edit
     assert len({(p.x, p.y) for p in placed}) == 20
     assert all(40 <= p.x <= 360 and 30 <= p.y <= 270 for p in placed)
 

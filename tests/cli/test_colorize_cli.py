@@ -38,7 +38,8 @@ def hint_file(tmp_path, x=8, ab=(60.0, 40.0)):
     return path
 
 
-@pytest.mark.parametrize("suffix,dtype", [(".png", np.uint8), (".jpg", np.uint8), (".webp", np.uint8), (".tif", np.uint16)])
+@pytest.mark.parametrize(
+    "suffix,dtype", [(".png", np.uint8), (".jpg", np.uint8), (".webp", np.uint8), (".tif", np.uint16)])
 def test_colorize_writes_each_format(photo_png, tmp_path, suffix, dtype):
     out = tmp_path / f"out{suffix}"
     assert main(["colorize", str(photo_png), "-o", str(out), "--backend", "levin", "--size", "16",
@@ -90,7 +91,8 @@ def test_colorize_hints_for_another_size_are_refused(photo_png, tmp_path, capsys
     wrong = tmp_path / "w.hints.json"
     wrong.write_text('{"version": 1, "image": {"width": 480, "height": 320}, "points": [], '
                      '"global": {"saturation": null, "histogram": null}}')
-    assert main(["colorize", str(photo_png), "-o", str(tmp_path / "o.png"), "--hints", str(wrong), "--backend", "levin"]) == 1
+    command = ["colorize", str(photo_png), "-o", str(tmp_path / "o.png"), "--hints", str(wrong), "--backend", "levin"]
+    assert main(command) == 1
     assert "480x320" in capsys.readouterr().err
 
 

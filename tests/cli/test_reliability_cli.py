@@ -113,14 +113,16 @@ def test_deeply_nested_hints_file_is_one_line(photo_png, tmp_path, capsys):
 def test_deeply_nested_model_card_is_one_line(photo_png, tmp_path, capsys):
     (tmp_path / "w.safetensors").write_bytes(b"")
     (tmp_path / "w.json").write_text("{\"a\":" * 100_000 + "1" + "}" * 100_000)
-    code = main(["colorize", str(photo_png), "-o", str(tmp_path / "o.png"), "--weights", str(tmp_path / "w.safetensors")])
+    code = main(["colorize", str(photo_png), "-o", str(tmp_path / "o.png"),
+                 "--weights", str(tmp_path / "w.safetensors")])
     assert code == 1 and "w.json" in one_line_error(capsys)
 
 
 def test_non_utf8_model_card_names_the_file(photo_png, tmp_path, capsys):
     (tmp_path / "w.safetensors").write_bytes(b"")
     (tmp_path / "w.json").write_bytes(b'{"name": "caf\xe9"}')
-    code = main(["colorize", str(photo_png), "-o", str(tmp_path / "o.png"), "--weights", str(tmp_path / "w.safetensors")])
+    code = main(["colorize", str(photo_png), "-o", str(tmp_path / "o.png"),
+                 "--weights", str(tmp_path / "w.safetensors")])
     err = one_line_error(capsys)
     assert code == 1 and "w.json: model card is not UTF-8 text (byte 13)" in err
 
@@ -193,7 +195,9 @@ def test_non_utf8_file_name_on_a_strict_terminal(tmp_path, monkeypatch):
     ("--quality", "0", "--quality: must be from 1 to 100, got 0"),
 ])
 @pytest.mark.parametrize("command", ["colorize", "batch"])
-def test_limits_are_checked_before_anything_runs(photo_folder, tmp_path, capsys, monkeypatch, option, value, message, command):
+def test_limits_are_checked_before_anything_runs(
+    photo_folder, tmp_path, capsys, monkeypatch, option, value, message, command
+):
     monkeypatch.setattr(export_module, "read_photo", lambda *a: pytest.fail("a photo was read"))
     target = ["colorize", str(photo_folder / "a.png"), "-o", str(tmp_path / "o.jpg")] if command == "colorize" \
         else ["batch", str(photo_folder), str(tmp_path / "out")]

@@ -138,7 +138,8 @@ def test_weights_import_integer_keys_and_empty_file_are_one_line_errors(tmp_path
     assert err == f"ideepcolor: error: {empty}: the file is empty\n"
 
 
-@pytest.mark.parametrize("backend, weights", [("hints", "zhang"), ("zhang", "hints"), ("zhang", "fusion"), ("gan", "zhang")])
+@pytest.mark.parametrize(
+    "backend, weights", [("hints", "zhang"), ("zhang", "hints"), ("zhang", "fusion"), ("gan", "zhang")])
 def test_backend_with_weights_of_another_family_is_refused(backend, weights, tmp_path, capsys):
     from tests.cli.conftest import two_tone_photo
 

@@ -179,7 +179,7 @@ def test_lab_row_blocks_do_not_change_results(monkeypatch, dtype):
     blocked = rgb_to_lab(rgb), lab_to_rgb(rgb_to_lab(rgb), clip=False), rgb_to_l(rgb)
     # Vector and scalar loop tails may round differently: a few ulps of values up to 100,
     # which a = 500 (fx - fy) magnifies.
-    for w, b in zip(whole, blocked):
+    for w, b in zip(whole, blocked, strict=True):
         assert_close(b, w, rtol=0, atol=1000 * torch.finfo(dtype).eps)
 
 

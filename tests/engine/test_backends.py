@@ -136,4 +136,5 @@ def test_gan_runs_an_adversarially_tuned_fusion_head_and_advice_names_fusion_fir
     with pytest.raises(WeightsError, match="the 'zhang' backend cannot run; use --backend fusion$"):
         check_backend_family("zhang", tuned, "gan.safetensors")
     with pytest.raises(WeightsError, match="the 'fusion' backend cannot run; use --backend gan$"):
-        check_backend_family("fusion", ModelCard(name="gan", family="gan_lite", config={}, trained=True), "gan.safetensors")
+        card = ModelCard(name="gan", family="gan_lite", config={}, trained=True)
+        check_backend_family("fusion", card, "gan.safetensors")

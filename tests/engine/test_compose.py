@@ -41,7 +41,8 @@ def test_compose_rgb_matches_skimage_for_constant_ab():
     rng = np.random.default_rng(4)
     l_full = rng.uniform(5, 95, (13, 21)).astype(np.float32)
     ab = np.array([20.0, -15.0], dtype=np.float32)
-    rgb = compose_rgb(torch.from_numpy(l_full), torch.from_numpy(ab).view(2, 1, 1).expand(2, 4, 4).contiguous(), bit_depth=32)
+    ab_small = torch.from_numpy(ab).view(2, 1, 1).expand(2, 4, 4).contiguous()
+    rgb = compose_rgb(torch.from_numpy(l_full), ab_small, bit_depth=32)
     lab = np.dstack([l_full, np.full_like(l_full, ab[0]), np.full_like(l_full, ab[1])]).astype(np.float64)
     expected = lab2rgb(lab)
     assert rgb.shape == (13, 21, 3) and rgb.dtype == np.float32

@@ -76,7 +76,8 @@ def test_session_colorize_composes_full_resolution(l_photo, recording_backend):
     assert right[0] > right[1] and left[0] < left[1]
 
 
-@pytest.mark.parametrize("requested,multiple,expected", [(256, 8, 256), (250, 8, 256), (1, 8, 8), (100, 32, 128), (7, 1, 7)])
+@pytest.mark.parametrize(
+    "requested,multiple,expected", [(256, 8, 256), (250, 8, 256), (1, 8, 8), (100, 32, 128), (7, 1, 7)])
 def test_working_size_rounds_up_to_backend_multiple(requested, multiple, expected):
     assert working_size_for(requested, multiple) == expected
 

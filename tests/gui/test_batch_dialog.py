@@ -183,7 +183,8 @@ class UntrainedLevin(LevinBackend):
 
 
 def test_batch_dialog_warns_about_untrained_weights(qtbot, batch_settings, photo_dir, tmp_path):
-    dialog = make_dialog(qtbot, batch_settings, photo_dir, tmp_path / "out", backend_factory=lambda name: UntrainedLevin())
+    dialog = make_dialog(qtbot, batch_settings, photo_dir, tmp_path / "out",
+                         backend_factory=lambda name: UntrainedLevin())
     report = run_to_end(qtbot, dialog)
     assert len(report.done) == 2
     assert "UNTRAINED" in dialog.notice.text() and dialog.notice.isVisibleTo(dialog)

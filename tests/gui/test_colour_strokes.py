@@ -36,7 +36,8 @@ def test_the_brush_paints_one_stroke_of_the_colour_in_one_undo_step(qtbot, shown
     assert len(doc.hints.strokes) == 1 and doc.hints.points == ()
     stroke = doc.hints.strokes[0]
     assert stroke.ab == (44.0, -65.0) and stroke.size == doc.patch_size
-    assert stroke.points[0] == pytest.approx((10.0, ROW), abs=0.6) and stroke.points[-1] == pytest.approx((50.0, ROW), abs=0.6)
+    assert stroke.points[0] == pytest.approx((10.0, ROW), abs=0.6)
+    assert stroke.points[-1] == pytest.approx((50.0, ROW), abs=0.6)
     assert window.stack.undo_text() == "paint stroke" and len(window.stack) == 1
     wait_rendered(qtbot, window)
     ab = result_ab(window)  # working 32 x 21: photo row 10 -> row 3, columns 10-50 -> 3-16
@@ -104,7 +105,7 @@ def test_a_click_outside_the_outline_or_escape_cancels_the_fill(qtbot, shown):
 
 
 def test_strokes_are_saved_with_the_session(qtbot, shown, small_photo):
-    window, doc = shown, shown.doc
+    window = shown
     window.actions["colour_brush"].trigger()
     drag(window, [(10.0, ROW), (50.0, ROW)])
     assert window.files.save_session()

@@ -1,6 +1,7 @@
 """The damage brush: strokes paint the restoration's mask in and out, one undo step each, are saved
 with the session, and show on the overlay while restoration is on."""
 
+import contextlib
 import json
 
 import numpy as np
@@ -14,7 +15,7 @@ from PySide6.QtTest import QTest
 
 from ideepcolor_app.engine.damage_mask import ADDED, DETECTED, REMOVED
 from ideepcolor_app.gui.damage_brush import stroke_points
-from tests.gui.conftest import click, drag, make_window, messages, qsettings, show  # noqa: F401
+from tests.gui.conftest import click, drag, show
 from tests.null_detector import null_detector  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.usefixtures("null_detector")
@@ -198,8 +199,6 @@ def test_no_label_of_the_restore_panel_is_cut_off(qtbot, painted, height):
                 cut.append(widget.text())
         return cut
 
-    try:
+    with contextlib.suppress(qtbot.TimeoutError):
         qtbot.waitUntil(lambda: not cut_off(), timeout=3000)  # the layouts settle
-    except qtbot.TimeoutError:
-        pass
     assert cut_off() == []

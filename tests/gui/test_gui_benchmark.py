@@ -46,7 +46,8 @@ def fake_figures(monkeypatch):
 
     monkeypatch.setattr(bench, "run_benchmarks", lambda *args: dict(ENGINE_ONLY))  # skip the slow engine part
     seen = []
-    monkeypatch.setattr(gui_bench, "bench_gui_drag", lambda **kw: seen.append(kw) or dict(DRAG, overlays=kw.get("overlays", False)))
+    monkeypatch.setattr(gui_bench, "bench_gui_drag",
+                        lambda **kw: seen.append(kw) or dict(DRAG, overlays=kw.get("overlays", False)))
     monkeypatch.setattr(gui_bench, "bench_first_result", lambda photo, **kw: seen.append(kw) or dict(FIRST))
     return seen
 

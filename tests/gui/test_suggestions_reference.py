@@ -28,7 +28,7 @@ class EchoingBackend(FakeHintsBackend):
         network = int(np.argmin(((centres - NETWORK_AB) ** 2).sum(1)))
         probs[network] += 0.9
         mask = hints.mask[0, 0].numpy() > 0.5
-        for row, col in zip(*np.nonzero(mask)):
+        for row, col in zip(*np.nonzero(mask), strict=True):
             echoed = int(np.argmin(((centres - hints.ab[0, :, row, col].numpy()) ** 2).sum(1)))
             probs[:, row, col] = 0.1 / bins.num_bins
             probs[echoed, row, col] += 0.9
@@ -57,7 +57,8 @@ def test_suggestions_leave_the_selected_points_own_colour_out(qtbot, echoing_win
     window.colour_panel.colourPicked.emit(60.0, 40.0)  # the point's own colour: a red
     click(window, 30.5, 30.5)
     assert window.doc.selected == 0
-    qtbot.waitUntil(lambda: window.last_distribution_left_out == 0 and bool(window.colour_panel.suggested()), timeout=10000)
+    qtbot.waitUntil(lambda: window.last_distribution_left_out == 0 and bool(window.colour_panel.suggested()),
+                    timeout=10000)
     top = window.colour_panel.suggested()[0]
     assert top.ab == pytest.approx(NETWORK_AB)  # what the network says there, not the point echoed
     assert all(s.ab != pytest.approx((60.0, 40.0)) for s in window.colour_panel.suggested())
@@ -74,9 +75,11 @@ def test_a_newly_selected_point_gets_its_own_suggestions(qtbot, echoing_window):
     window.doc.set_selected(None)
     window.colour_panel.colourPicked.emit(-60.0, -30.0)
     click(window, 80.5, 10.5)
-    qtbot.waitUntil(lambda: window.last_distribution_left_out == 1 and bool(window.colour_panel.suggested()), timeout=10000)
+    qtbot.waitUntil(lambda: window.last_distribution_left_out == 1 and bool(window.colour_panel.suggested()),
+                    timeout=10000)
     click(window, 30.5, 30.5)  # select the first point: no render, a distribution without it
-    qtbot.waitUntil(lambda: window.last_distribution_left_out == 0 and bool(window.colour_panel.suggested()), timeout=10000)
+    qtbot.waitUntil(lambda: window.last_distribution_left_out == 0 and bool(window.colour_panel.suggested()),
+                    timeout=10000)
     assert window.colour_panel.suggested()[0].ab == pytest.approx(NETWORK_AB)
 
 

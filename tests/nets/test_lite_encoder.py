@@ -46,7 +46,7 @@ def test_features_equal_the_raw_backbone_taps(hw):
         features = encoder(l)
         taps, embedding = _raw_taps(raw, l)
     assert sorted(features.taps) == [2, 4, 8, 16, 32]
-    for stride, index in zip((2, 4, 8, 16, 32), (0, 2, 4, 10, 15)):
+    for stride, index in zip((2, 4, 8, 16, 32), (0, 2, 4, 10, 15), strict=True):
         assert torch.equal(features.taps[stride], taps[index])
     assert torch.equal(features.embedding, embedding) and embedding.shape == (1, 1280)
 

@@ -26,7 +26,8 @@ def _patch(shape, top, left, side, ab):
 
 
 def test_propagation_reproduces_a_hint_on_its_patch():
-    l = torch.linspace(20, 80, 64)[None].repeat(48, 1) + 5 * torch.rand(48, 64, generator=torch.Generator().manual_seed(0))
+    noise = torch.rand(48, 64, generator=torch.Generator().manual_seed(0))
+    l = torch.linspace(20, 80, 64)[None].repeat(48, 1) + 5 * noise
     hint_ab, mask = _patch((48, 64), 20, 28, 8, GREEN)
     p = CoarsePropagator(l).propagate(hint_ab, mask)
     on_patch = p.ab[:, 22:26, 30:34].mean(dim=(1, 2))
@@ -78,7 +79,8 @@ def test_no_decay_hard_hints_normalised_match_levin_on_the_coarse_grid():
     l = torch.from_numpy(rng.uniform(0, 100, (32, 32)).astype(np.float32))
     hint_ab, mask = _patch((32, 32), 4, 4, 4, RED)
     more_ab, more_mask = _patch((32, 32), 20, 24, 4, GREEN)
-    p = CoarsePropagator(l, factor=1, decay=0.0, colour_lines=False, hint_strength=1.0).propagate(hint_ab + more_ab, mask + more_mask)
+    propagator = CoarsePropagator(l, factor=1, decay=0.0, colour_lines=False, hint_strength=1.0)
+    p = propagator.propagate(hint_ab + more_ab, mask + more_mask)
     exact = LevinSolver(l.double().numpy()).solve((hint_ab + more_ab).numpy(), (mask + more_mask).numpy() > 0)
     assert np.abs(p.ab.numpy() - exact).max() < 1e-3
 

@@ -58,7 +58,8 @@ def test_chroma_boost_raises_weak_colours_only_and_survives_a_save(tmp_path):
     hue = torch.nn.functional.cosine_similarity(plain, boosted, dim=1)
     assert bool((hue[before > 1.0] > 0.9999).all())
     config = {**preset_config("gan"), "chroma_boost": 2.0}
-    loaded, card = load_weights(save_weights(net, ModelCard(name="g", family="gan", config=config, trained=True), tmp_path))
+    saved = save_weights(net, ModelCard(name="g", family="gan", config=config, trained=True), tmp_path)
+    loaded, card = load_weights(saved)
     with torch.no_grad():
         assert torch.allclose(loaded.eval()(l), boosted, atol=1e-5)
     assert card.config["chroma_boost"] == 2.0

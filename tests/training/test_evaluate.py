@@ -145,7 +145,8 @@ def test_artefact_metrics_flag_a_blotch_and_a_stripe_not_a_clean_result():
     assert false_colour_share(clean, truth) == 0.0
     assert border_stripe_ratio(clean) == pytest.approx(border_stripe_ratio(truth), abs=0.05)
     blotch = clean.copy()
-    blotch[:, 10:18, 20:28] = np.array([-30.0, -35.0])[:, None, None]  # a cyan patch in the grey half: 64 of 1024 pixels
+    # A cyan patch in the grey half: 64 of 1024 pixels.
+    blotch[:, 10:18, 20:28] = np.array([-30.0, -35.0])[:, None, None]
     assert false_colour_share(blotch, truth) == pytest.approx(64 / 1024)
     stripe = clean.copy()
     stripe[0, :, :4] += 45.0  # a pink stripe down the left edge

@@ -101,7 +101,8 @@ def test_init_starts_from_given_weights_and_export_last_writes_the_final_step(ph
             assert torch.equal(a[name], b[name]), name
     last = export_last(tmp_path / "first", tmp_path / "last")
     card = json.loads(last.with_suffix(".json").read_text())
-    assert "step 2, the end of" in card["description"] and "export_last" in card["description"] and card["metrics"]["run"]["steps"] == 2
+    assert "step 2, the end of" in card["description"] and "export_last" in card["description"]
+    assert card["metrics"]["run"]["steps"] == 2
 
 
 def test_init_from_weights_of_another_network_names_the_mismatch(photo_dir, tmp_path):

@@ -96,7 +96,8 @@ def test_an_anchor_network_is_the_target_only_where_a_sample_has_no_hint(photo_d
     with torch.no_grad():  # an anchor with colours of its own
         for p in anchor.fine[-1].parameters():
             p.copy_(torch.randn(p.shape, generator=torch.Generator().manual_seed(2)))
-    path = save_weights(anchor, ModelCard(name="anchor", family="propagated_hints", config=anchor.config.to_dict(), trained=True),
+    card = ModelCard(name="anchor", family="propagated_hints", config=anchor.config.to_dict(), trained=True)
+    path = save_weights(anchor, card,
                         tmp_path)
     cfg = tiny_config(photo_dir, "propagated_hints", "propagated_hints", 32, loss={"anchor_weights": str(path)},
                       hints={"p_histogram": 0.0, "p_saturation": 0.0})

@@ -53,7 +53,10 @@ def propagate_batch(net: PropagatedHintsNet, l: torch.Tensor, hint_ab: torch.Ten
     guides = colourize_without_hints(net, l).cpu().numpy()
     jobs = [(l[i, 0].float().cpu().numpy(), guides[i], hint_ab[i].float().cpu().numpy(),
              hint_mask[i, 0].float().cpu().numpy()) for i in range(l.shape[0])]
-    results = list(pool.map(_propagate_one, *zip(*jobs))) if pool else [_propagate_one(*job) for job in jobs]
+    if pool:
+        results = list(pool.map(_propagate_one, *zip(*jobs, strict=True)))
+    else:
+        results = [_propagate_one(*job) for job in jobs]
     ab = torch.from_numpy(np.stack([r[0] for r in results]))
     conf = torch.from_numpy(np.stack([r[1] for r in results]))
     return ab.to(l.device), conf.to(l.device)

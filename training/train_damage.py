@@ -165,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     net = DamageNet(DamageNetConfig(refine=args.refine)).to(device)
     if args.init and not (args.resume and (args.out / "checkpoint.pt").exists()):
         missing, _ = net.load_state_dict(load_detector(args.init).state_dict(), strict=False)
-        logger.info("started from %s (new: %s)", args.init, ", ".join(sorted({k.split(".")[0] for k in missing})) or "none")
+        new_parts = ", ".join(sorted({k.split(".")[0] for k in missing}))
+        logger.info("started from %s (new: %s)", args.init, new_parts or "none")
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     start, best = 0, -1.0
     checkpoint = args.out / "checkpoint.pt"
@@ -235,7 +236,8 @@ def install(run: Path, evaluation: Path | None = None) -> int:
     selected = json.loads((run / "best.json").read_text())
     metrics = dict(selected.get("metrics", {}))
     if "selected_at_step" not in metrics:  # cards written before metrics were kept
-        metrics["selected_at_step"] = int(selected.get("trained", selected.get("description", "step 0")).split()[1].rstrip(","))
+        stamp = selected.get("trained", selected.get("description", "step 0"))
+        metrics["selected_at_step"] = int(stamp.split()[1].rstrip(","))
     if evaluation:
         metrics["restore_eval"] = json.loads(evaluation.read_text())
     description = (

@@ -272,5 +272,6 @@ def _tiled(net: DamageNet, l: np.ndarray) -> np.ndarray:
     return out
 
 
-__all__ = ["DETECTOR_NAME", "DetectorError", "damage_probability", "damage_regions", "detect_damage", "lighter_than_around", "looks_like_paper", "no_wider_than", "detector_path", "load_detector",
+__all__ = ["DETECTOR_NAME", "DetectorError", "damage_probability", "damage_regions", "detect_damage",
+           "lighter_than_around", "looks_like_paper", "no_wider_than", "detector_path", "load_detector",
            "save_detector", "shipped_detector"]

@@ -8,8 +8,13 @@ import torch
 
 from ideepcolor_app.restore import RestoreOptions, restore_lightness
 from ideepcolor_app.restore.damage_net import DamageNet, DamageNetConfig, border_channels
-from ideepcolor_app.restore.detector import (DetectorError, damage_probability, detector_path, load_detector,
-                                             no_wider_than)
+from ideepcolor_app.restore.detector import (
+    DetectorError,
+    damage_probability,
+    detector_path,
+    load_detector,
+    no_wider_than,
+)
 from tests.restore.conftest import psnr
 from training.print_damage import damage
 

@@ -4,8 +4,18 @@ import numpy as np
 import pytest
 import torch
 
-from training.data import (add_grain, blur, degrade_old_photo, fade, halftone, jpeg, paper_texture, print_damage,
-                           tone_curve, vignette)
+from training.data import (
+    add_grain,
+    blur,
+    degrade_old_photo,
+    fade,
+    halftone,
+    jpeg,
+    paper_texture,
+    print_damage,
+    tone_curve,
+    vignette,
+)
 
 
 @pytest.fixture

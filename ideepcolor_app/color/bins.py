@@ -13,7 +13,9 @@ Soft encoding, annealed mean and rebalancing follow Zhang et al., ECCV 2016, sec
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Sequence
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -80,7 +82,7 @@ class BinSet:
         return cls.grid(10.0, 110.0)
 
     @classmethod
-    def from_centres(cls, centres) -> BinSet:
+    def from_centres(cls, centres: Tensor | np.ndarray | Sequence[Sequence[float]]) -> BinSet:
         """Wrap given centres, e.g. the 313 of an imported ECCV16 model (its ``model_out`` x 110).
 
         Args:
@@ -128,7 +130,7 @@ class BinSet:
         index = torch.cat(parts) if parts else a.new_empty(0, dtype=torch.long)
         return index.view(ab.shape[:-3] + ab.shape[-2:])
 
-    def _all_sq_distances(self, a: Tensor, b: Tensor):
+    def _all_sq_distances(self, a: Tensor, b: Tensor) -> Iterator[Tensor]:
         """Yield (p, Q) squared distances for blocks of flat points `a`, `b` (P,)."""
         centres = self.centres.to(a)
         for s in range(0, a.numel(), _DIST_CHUNK):
@@ -139,20 +141,20 @@ class BinSet:
     def _knn(self, a: Tensor, b: Tensor, k: int) -> tuple[Tensor, Tensor]:
         """Squared distances (P,k) and indices (P,k) of the k nearest centres of points (P,)."""
         if self._grid is not None and k <= self._grid[2]:
-            return self._knn_grid(a, b, k)
+            return self._knn_grid(a, b, k, self._grid)
         parts = [d2.topk(k, dim=1, largest=False) for d2 in self._all_sq_distances(a, b)]
         if not parts:
             return a.new_empty(0, k), a.new_empty(0, k, dtype=torch.long)
         return torch.cat([p.values for p in parts]), torch.cat([p.indices for p in parts])
 
-    def _knn_grid(self, a: Tensor, b: Tensor, k: int) -> tuple[Tensor, Tensor]:
+    def _knn_grid(self, a: Tensor, b: Tensor, k: int, grid: tuple[float, float, int]) -> tuple[Tensor, Tensor]:
         """k nearest grid centres from a k x k block of candidates.
 
         The block takes, on each axis, the k grid lines nearest to the point. It is exact: a
         centre off those lines on one axis is at least as far as k centres on them (same other
         coordinate), so it cannot be one of the k nearest (up to ties of equal distance).
         """
-        step, ab_max, n = self._grid
+        step, ab_max, n = grid
         offsets = torch.arange(k, device=a.device)
         per_axis = []
         for v in (a, b):
@@ -227,7 +229,7 @@ class BinSet:
             raise ValueError(f"temperature must be positive, got {temperature}")
         probs = torch.softmax(logits / temperature, dim=-3)
         ab = self.centres.to(logits).T @ probs.flatten(-2)  # (2,Q) @ (*,Q,HW)
-        return ab.unflatten(-1, logits.shape[-2:])
+        return ab.reshape(ab.shape[:-1] + logits.shape[-2:])
 
     def histogram(
         self, ab: Tensor, downsample: int = 4, neighbours: int = 5, sigma: float = 5.0

@@ -15,6 +15,7 @@ the last column a = +ab_max; pixel centres are spaced 2 * ab_max / (size - 1) ap
 from __future__ import annotations
 
 import math
+from typing import overload
 
 import numpy as np
 import torch
@@ -25,6 +26,8 @@ from .lab import check_image, lab_to_rgb
 __all__ = ["PICKER_TOL", "ab_gamut_at", "ab_to_pixel", "gamut_image", "in_gamut", "pixel_to_ab"]
 
 PICKER_TOL = 1e-4  # sRGB slack of the picker grids: admits Lab (100, 0, 0), see module notes
+
+_Arrays = tuple[np.ndarray, np.ndarray]  # coordinates of many pixels (a float and an array broadcast)
 
 
 def _inside_unit_cube(rgb: Tensor, tol: float) -> Tensor:
@@ -110,7 +113,15 @@ def _check_picker(size: int, ab_max: float) -> None:
         raise ValueError(f"ab_max must be positive, got {ab_max!r}")
 
 
-def ab_to_pixel(a, b, size: int = 256, ab_max: float = 110.0):
+@overload
+def ab_to_pixel(a: float, b: float, size: int = ..., ab_max: float = ...) -> tuple[float, float]: ...
+@overload
+def ab_to_pixel(a: np.ndarray, b: float | np.ndarray, size: int = ..., ab_max: float = ...) -> _Arrays: ...
+@overload
+def ab_to_pixel(a: float, b: np.ndarray, size: int = ..., ab_max: float = ...) -> _Arrays: ...
+def ab_to_pixel(
+    a: float | np.ndarray, b: float | np.ndarray, size: int = 256, ab_max: float = 110.0
+) -> tuple[float | np.ndarray, float | np.ndarray]:
     """Map ab to (row, col) coordinates in a `gamut_image` of side `size`.
 
     Args:
@@ -131,7 +142,15 @@ def ab_to_pixel(a, b, size: int = 256, ab_max: float = 110.0):
     return (ab_max - b) * (size - 1) / span, (a + ab_max) * (size - 1) / span
 
 
-def pixel_to_ab(row, col, size: int = 256, ab_max: float = 110.0):
+@overload
+def pixel_to_ab(row: float, col: float, size: int = ..., ab_max: float = ...) -> tuple[float, float]: ...
+@overload
+def pixel_to_ab(row: np.ndarray, col: float | np.ndarray, size: int = ..., ab_max: float = ...) -> _Arrays: ...
+@overload
+def pixel_to_ab(row: float, col: np.ndarray, size: int = ..., ab_max: float = ...) -> _Arrays: ...
+def pixel_to_ab(
+    row: float | np.ndarray, col: float | np.ndarray, size: int = 256, ab_max: float = 110.0
+) -> tuple[float | np.ndarray, float | np.ndarray]:
     """Map (row, col) coordinates in a `gamut_image` of side `size` to ab.
 
     The inverse of `ab_to_pixel`.

@@ -100,7 +100,8 @@ def labs_to_rgb_u8(l_values: np.ndarray, ab: np.ndarray) -> np.ndarray:
     if len(ab) == 0:
         return np.zeros((0, 3), dtype=np.uint8)
     rgb = lab_to_rgb_np(np.concatenate([l_values, ab], axis=1)[None])[0]
-    return np.round(rgb * 255.0).astype(np.uint8)
+    rgb_u8: np.ndarray = np.round(rgb * 255.0).astype(np.uint8)
+    return rgb_u8
 
 
 def lab_to_rgb_u8(l: float, a: float, b: float) -> tuple[int, int, int]:

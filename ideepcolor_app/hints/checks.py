@@ -21,12 +21,12 @@ def real(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise HintsError(name, f"expected a number, got {value!r}")
     try:
-        value = float(value)
+        number = float(value)
     except OverflowError:  # an integer too large for a float
-        value = math.inf
-    if not math.isfinite(value):
-        raise HintsError(name, f"expected a finite number, got {value!r}")
-    return value
+        number = math.inf
+    if not math.isfinite(number):
+        raise HintsError(name, f"expected a finite number, got {number!r}")
+    return number
 
 
 def check_ab(ab: Any) -> tuple[float, float]:

@@ -13,6 +13,7 @@ No Qt, no torch: numpy only.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,7 +108,8 @@ def _segment_distance(rows: np.ndarray, cols: np.ndarray, start: np.ndarray, end
     d = end - start
     length2 = float(d @ d)
     t = 0.0 if length2 == 0.0 else np.clip(((rows - start[0]) * d[0] + (cols - start[1]) * d[1]) / length2, 0, 1)
-    return np.hypot(rows - (start[0] + t * d[0]), cols - (start[1] + t * d[1]))
+    distance: np.ndarray = np.hypot(rows - (start[0] + t * d[0]), cols - (start[1] + t * d[1]))
+    return distance
 
 
 def stroke_distance(stroke: ColourStroke, x: float, y: float) -> float:
@@ -115,7 +117,7 @@ def stroke_distance(stroke: ColourStroke, x: float, y: float) -> float:
     return path_distance(stroke.points, x, y)
 
 
-def path_distance(points, x: float, y: float) -> float:
+def path_distance(points: Sequence[tuple[float, float]], x: float, y: float) -> float:
     """Distance from (x, y) to the polyline through `points` ((x, y) pairs, at least one)."""
     pts = np.asarray(points, np.float64).reshape(-1, 2)
     p = np.array([x, y], np.float64)

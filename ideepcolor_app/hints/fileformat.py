@@ -124,7 +124,7 @@ class _NonFinite:
         self.text = text
 
 
-class _Object(dict):
+class _Object(dict[str, Any]):
     """A parsed JSON object that remembers keys given more than once."""
 
     duplicates: tuple[str, ...] = ()
@@ -157,7 +157,7 @@ def _describe(value: Any) -> str:
 # --- validation of the parsed JSON ------------------------------------------------------
 
 
-def _check_object(value: Any, path: str, keys: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
+def _check_object(value: Any, path: str, keys: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Any]:
     where = f"in {path}" if path else "at the top level"
     if not isinstance(value, dict):
         if path:
@@ -196,7 +196,7 @@ def _integer(value: Any, path: str, what: str = "an integer") -> int:
     return value
 
 
-def _number_list(value: Any, path: str, count: int, what: str) -> list:
+def _number_list(value: Any, path: str, count: int, what: str) -> list[float]:
     if not isinstance(value, list) or len(value) != count:
         got = f"{len(value)}" if isinstance(value, list) else _describe(value)
         raise _fail(path, f"expected {what}, got {got}")
@@ -345,7 +345,7 @@ def hints_from_dict(data: Any, num_bins: int = DEFAULT_NUM_BINS) -> Hints:
         raise _from_model(err) from None
 
 
-def hints_to_dict(hints: Hints) -> dict:
+def hints_to_dict(hints: Hints) -> dict[str, Any]:
     """Return the JSON-ready dict for `hints` (the layout documented above): version 1 without
     strokes, version 2 with damage strokes or colour strokes."""
     if not isinstance(hints, Hints):
@@ -410,7 +410,7 @@ def _is_pair(value: Any) -> bool:
     return isinstance(value, list) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value)
 
 
-def _format_pairs(pairs: list, indent: int) -> str:
+def _format_pairs(pairs: list[list[float]], indent: int) -> str:
     """A list of [x, y] pairs (a stroke's points), as many to a line as fit."""
     pad, inner = " " * indent, " " * (indent + 2)
     items = [json.dumps(p, allow_nan=False) for p in pairs]

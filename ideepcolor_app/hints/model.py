@@ -92,7 +92,7 @@ def _check_size(size: Any) -> int:
     if (
         isinstance(size, bool)
         or not isinstance(size, numbers.Integral)
-        or not MIN_PATCH_SIZE <= size <= MAX_PATCH_SIZE
+        or not MIN_PATCH_SIZE <= int(size) <= MAX_PATCH_SIZE
     ):
         raise HintsError(
             "size",
@@ -210,8 +210,8 @@ class Hints:
         if not isinstance(self.strokes, Iterable):
             raise HintsError("strokes", f"expected a sequence of ColourStroke, got {self.strokes!r}")
         colour = tuple(self.strokes)
-        for i, stroke in enumerate(colour):
-            self._check_stroke(i, stroke, "strokes", ColourStroke)
+        for i, colour_stroke in enumerate(colour):
+            self._check_stroke(i, colour_stroke, "strokes", ColourStroke)
         object.__setattr__(self, "strokes", colour)
 
     def _check_point(self, index: int, point: Any) -> None:
@@ -229,7 +229,10 @@ class Hints:
                 f"{format_number(point.y)} is outside the image (height {self.height})",
             )
 
-    def _check_stroke(self, index: int, stroke: Any, key: str = "damage_strokes", kind: type = DamageStroke) -> None:
+    def _check_stroke(
+        self, index: int, stroke: Any, key: str = "damage_strokes",
+        kind: type[DamageStroke] | type[ColourStroke] = DamageStroke,
+    ) -> None:
         name = f"{key}[{index}]"
         if not isinstance(stroke, kind):
             raise HintsError(name, f"expected a {kind.__name__}, got {type(stroke).__name__}")

@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import torch
 import torch.nn.functional as F
 
@@ -64,7 +65,7 @@ CELL_RANGE_SIGMA = 0.3
 _MIN_WEIGHT = 1e-6
 
 
-def _as_tensor(x) -> torch.Tensor:
+def _as_tensor(x: torch.Tensor | npt.ArrayLike) -> torch.Tensor:
     return torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x,
                            dtype=torch.float32)
 
@@ -110,6 +111,16 @@ def coarse_factor(shape: tuple[int, int], side: int = COARSE_SIDE) -> int:
     return max(1, round(max(shape) / side))
 
 
+def coarse_grid(shape: tuple[int, int], factor: int) -> tuple[int, int]:
+    """(h, w) of the grid `factor` times coarser than `shape`, a partial cell counting as one.
+
+    Example:
+        >>> coarse_grid((256, 170), 4)
+        (64, 43)
+    """
+    return max(1, -(-shape[0] // factor)), max(1, -(-shape[1] // factor))
+
+
 class CoarsePropagator:
     """Propagate hints along the lightness of one image, on a grid `factor` times coarser.
 
@@ -135,14 +146,15 @@ class CoarsePropagator:
         ([30.0, -20.0], True)
     """
 
-    def __init__(self, l, factor: int | None = None, decay: float = DEFAULT_DECAY, guide_ab=None,
-                 colour_lines: bool = True, hint_strength: float = HINT_STRENGTH):
+    def __init__(self, l: torch.Tensor | npt.ArrayLike, factor: int | None = None, decay: float = DEFAULT_DECAY,
+                 guide_ab: torch.Tensor | npt.ArrayLike | None = None, colour_lines: bool = True,
+                 hint_strength: float = HINT_STRENGTH) -> None:
         l = _as_tensor(l)
         if l.ndim != 2:
             raise ValueError(f"l must be (H, W), got {tuple(l.shape)}")
         self.shape = (int(l.shape[0]), int(l.shape[1]))
         factor = coarse_factor(self.shape) if factor is None else int(factor)
-        self.coarse_shape = tuple(max(1, -(-n // factor)) for n in self.shape)
+        self.coarse_shape = coarse_grid(self.shape, factor)
         self.decay = float(decay)
         if not 0.0 < hint_strength <= 1.0:
             raise ValueError(f"hint_strength must be in (0, 1], got {hint_strength}")
@@ -152,16 +164,16 @@ class CoarsePropagator:
         lightness, self.line_eps = lightness_regressors(l)
         regressors = [lightness]
         if guide_ab is not None:
-            guide_ab = _as_tensor(guide_ab).reshape(2, *self.shape)
-            scaled = guide_ab[None] / (100.0 * GUIDE_SIGMA)
+            guide_ab_t = _as_tensor(guide_ab).reshape(2, *self.shape)
+            scaled = guide_ab_t[None] / (100.0 * GUIDE_SIGMA)
             guide.append(F.adaptive_avg_pool2d(scaled, self.coarse_shape)[0])
-            regressors.append(guide_ab)
+            regressors.append(guide_ab_t)
             self.line_eps += [LINE_EPS_GUIDE] * 2
         if not colour_lines:
             regressors, self.line_eps = [], []
-        regressors = torch.cat(regressors) if regressors else torch.zeros(0, *self.shape)
+        stacked = torch.cat(regressors) if regressors else torch.zeros(0, *self.shape)
         #: (k,H,W) the colour lines' regressors, centred (numerically kinder moments).
-        self.regressors = regressors - regressors.mean(dim=(1, 2), keepdim=True)
+        self.regressors = stacked - stacked.mean(dim=(1, 2), keepdim=True)
         # The lines' coefficients are box-filtered over 2 x factor - 1 pixels (7 at 4x; none
         # at 1x) after the bilinear upsampling, to hide the grid's corners (chosen on val).
         self._line_upsamplers = tuple(_smooth_upsampler(n, m, 2 * factor - 1)
@@ -169,7 +181,7 @@ class CoarsePropagator:
         self.solver = LevinSolver(l_coarse.double().numpy(),
                                   guide=torch.cat(guide).double().numpy() if guide else None)
 
-    def pool_hints(self, values: torch.Tensor, hint_mask: torch.Tensor
+    def pool_hints(self, values: torch.Tensor | npt.ArrayLike, hint_mask: torch.Tensor | npt.ArrayLike
                    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean hinted value per coarse cell, and the share of each cell's pixels hinted:
         ((C,h,w) values, (h,w) coverage in [0, 1], 0 on cells without hints)."""
@@ -184,7 +196,7 @@ class CoarsePropagator:
         x = torch.from_numpy(np.ascontiguousarray(coarse, dtype=np.float32))[None]
         return F.interpolate(x, size=self.shape, mode="bilinear", align_corners=False)[0]
 
-    def propagate(self, hint_ab, hint_mask) -> Propagation:
+    def propagate(self, hint_ab: torch.Tensor | npt.ArrayLike, hint_mask: torch.Tensor | npt.ArrayLike) -> Propagation:
         """Propagate one edit's hints.
 
         Args:
@@ -201,8 +213,8 @@ class CoarsePropagator:
         softened = factor.soften(np.clip(self.hint_strength * coverage.double().numpy(), 1e-9, 1.0))
         ones = np.ones((1, *self.coarse_shape))
         weight = np.clip(factor.solve(ones), 0.0, 1.0)
-        cells = cells.numpy().astype(np.float64)
-        moments = softened.solve(np.concatenate([moment_channels(cells[:2], cells[2:]), ones]))
+        cells_np = cells.numpy().astype(np.float64)
+        moments = softened.solve(np.concatenate([moment_channels(cells_np[:2], cells_np[2:]), ones]))
         means = moments[:-1] / np.maximum(moments[-1:], _MIN_WEIGHT)
         slopes, offsets = fit_lines(means, np.asarray(self.line_eps))
         k = len(self.line_eps)

@@ -129,7 +129,8 @@ def _window_weights(nb_y: np.ndarray, centre: int, guide_d2: np.ndarray | None =
     smallest = np.min(exponent, axis=1, keepdims=True)
     weights = np.exp(-(exponent - np.where(np.isfinite(smallest), smallest, 0.0)))
     total = weights.sum(axis=1, keepdims=True)
-    return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+    normalised: np.ndarray = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+    return normalised
 
 
 def _dissection_order(h: int, w: int, window: int, leaf: int = 16) -> np.ndarray:
@@ -229,7 +230,7 @@ class LevinSolver:
     def __init__(self, l: np.ndarray, window: int = 1, eps: float = 1e-6,
                  guide: np.ndarray | None = None) -> None:
         self.affinity = affinity_matrix(l, window, guide)
-        self.shape: tuple[int, int] = np.shape(l)  # type: ignore[assignment]
+        self.shape = (int(l.shape[0]), int(l.shape[1]))
         self.eps = float(eps)
         self._order = _dissection_order(*self.shape, int(window))
         self._ordered = self.affinity[self._order][:, self._order].tocsr()
@@ -315,9 +316,9 @@ class LevinFactor:
     and every later solve is a matrix product.
     """
 
-    def __init__(self, solver: LevinSolver, system: sp.csr_matrix, lu, hinted: np.ndarray,
+    def __init__(self, solver: LevinSolver, system: sp.csr_matrix, lu: spla.SuperLU, hinted: np.ndarray,
                  decay: float = 0.0, strength: np.ndarray | None = None,
-                 influence: np.ndarray | None = None):
+                 influence: np.ndarray | None = None) -> None:
         self._solver, self._system, self._lu, self._hinted = solver, system, lu, hinted
         self._decay = decay
         self._hinted_rows = np.flatnonzero(hinted)
@@ -390,7 +391,7 @@ class LevinFactor:
         return self._influence
 
 
-def _factorise(system: sp.csr_matrix):
+def _factorise(system: sp.csr_matrix) -> spla.SuperLU:
     """SuperLU of a constrained system, kept in the dissection order: its diagonal pivots
     are stable because the system is an M-matrix (see the module docstring)."""
     return spla.splu(system.tocsc(), permc_spec="NATURAL", diag_pivot_thresh=0.0)

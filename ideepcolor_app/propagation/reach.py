@@ -34,7 +34,7 @@ import scipy.sparse.linalg as spla
 import torch
 import torch.nn.functional as F
 
-from ideepcolor_app.propagation.coarse import coarse_factor
+from ideepcolor_app.propagation.coarse import coarse_factor, coarse_grid
 from ideepcolor_app.propagation.levin import _dissection_order
 from ideepcolor_app.restore.grain import reduce_grain
 
@@ -132,7 +132,7 @@ class ReachMap:
             raise ValueError(f"l must be (H, W), got {tuple(l.shape)}")
         self.shape = (int(l.shape[0]), int(l.shape[1]))
         factor = coarse_factor(self.shape, REACH_SIDE) if factor is None else int(factor)
-        self.coarse_shape = tuple(max(1, -(-n // factor)) for n in self.shape)
+        self.coarse_shape = coarse_grid(self.shape, factor)
         channels = [F.adaptive_avg_pool2d(steady_lightness(l)[None, None], self.coarse_shape)[0] / L_SIGMA]
         if guide_ab is not None:
             ab = torch.as_tensor(guide_ab, dtype=torch.float32).reshape(1, 2, *self.shape)

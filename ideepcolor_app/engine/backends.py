@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 import numpy as np
 import torch
@@ -23,9 +24,13 @@ from ideepcolor_app.engine.device import pick_device, pick_dtype
 from ideepcolor_app.engine.guided import guided_decode, guided_propagator
 from ideepcolor_app.engine.weights import ModelCard, check_backend_family, load_weights
 from ideepcolor_app.hints import HintTensors
+from ideepcolor_app.nets.base import ColorNet
 from ideepcolor_app.nets.blocks import scale_chroma
+from ideepcolor_app.nets.hints_unet import HintsUNet
 from ideepcolor_app.nets.pix2pix import Pix2PixGenerator
 from ideepcolor_app.nets.propagated_hints import PropagatedHintsNet
+from ideepcolor_app.nets.zhang import ZhangNet
+from ideepcolor_app.nets.zhang_lite import ZhangLiteNet
 from ideepcolor_app.propagation import CoarsePropagator
 from ideepcolor_app.propagation.reach import ReachMap
 
@@ -55,10 +60,14 @@ class Backend(abc.ABC):
     name: ClassVar[str]
     description: ClassVar[str]
     uses_local_hints: ClassVar[bool] = False
-    uses_global_hints: ClassVar[bool] = False
+    uses_global_hints: bool = False  # a backend may learn it from its network
     has_distribution: ClassVar[bool] = False
-    size_multiple: ClassVar[int] = 8
+    size_multiple: int = 8  # likewise
     card: ModelCard | None = None
+
+    def __init__(self, weights: str | None = None, device: str | torch.device | None = None) -> None:
+        """Every backend is made from an optional weights name (or path) and device."""
+        super().__init__()
 
     @property
     def trained(self) -> bool:
@@ -99,8 +108,9 @@ class NetworkBackend(Backend):
     """
 
     default_weights: ClassVar[str]
+    net: ColorNet
 
-    def __init__(self, weights: str | None = None, device: str | torch.device | None = None):
+    def __init__(self, weights: str | None = None, device: str | torch.device | None = None) -> None:
         self.device = device if isinstance(device, torch.device) else pick_device(device)
         self.dtype = pick_dtype(self.device)
         net, self.card = load_weights(weights or self.default_weights)
@@ -108,7 +118,7 @@ class NetworkBackend(Backend):
         self.net = net.to(self.device, self.dtype).eval()
         self.boost = float(getattr(net.config, "chroma_boost", 1.0))
         if self.boost != 1.0:
-            self.net.config = dataclasses.replace(net.config, chroma_boost=1.0)
+            self.net.config = dataclasses.replace(net.config, **{"chroma_boost": 1.0})  # the families that boost
         self.coherence: Coherence | None = Coherence(boost=self.boost)
 
     def _finish(self, l_small: torch.Tensor, ab: torch.Tensor, confidence: torch.Tensor | None) -> torch.Tensor:
@@ -120,14 +130,19 @@ class NetworkBackend(Backend):
             return ab
         return denormalize_ab(scale_chroma(normalize_ab(ab[None]), 1.0, self.boost))[0]
 
+    @overload
+    def _to_net(self, x: torch.Tensor) -> torch.Tensor: ...
+    @overload
+    def _to_net(self, x: torch.Tensor | None) -> torch.Tensor | None: ...
     def _to_net(self, x: torch.Tensor | None) -> torch.Tensor | None:
         return None if x is None else x.to(self.device, self.dtype)
 
     @staticmethod
-    def _to_cpu_ab(ab: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    def _to_cpu_ab(ab: torch.Tensor, size: Sequence[int]) -> torch.Tensor:
+        """(1,2,h',w') network ab -> (2,h,w) float32 on the CPU, `size` being (h, w)."""
         ab = ab.float()
         if tuple(ab.shape[-2:]) != tuple(size):
-            ab = F.interpolate(ab, size=size, mode="bilinear", align_corners=False)
+            ab = F.interpolate(ab, size=(size[0], size[1]), mode="bilinear", align_corners=False)
         return ab[0].cpu()
 
 
@@ -144,7 +159,7 @@ class _GuidedCache:
     reach: ReachMap
     raw: torch.Tensor
     agreement: torch.Tensor
-    bases: dict = field(default_factory=dict)
+    bases: dict[tuple[bytes | None, float | None], torch.Tensor] = field(default_factory=dict)
 
 
 class HintsBackend(NetworkBackend):
@@ -164,27 +179,30 @@ class HintsBackend(NetworkBackend):
     uses_global_hints = True
     has_distribution = True
     default_weights = "hints"
+    net: HintsUNet | PropagatedHintsNet  # the families `check_backend_family` admits
 
-    def __init__(self, weights: str | None = None, device: str | torch.device | None = None):
+    def __init__(self, weights: str | None = None, device: str | torch.device | None = None) -> None:
         super().__init__(weights, device)
         self.guided = isinstance(self.net, PropagatedHintsNet)
         # The authors' full network has no global-hints branch.
-        self.uses_global_hints = self.guided or bool(self.net.config.global_hints)
+        self.uses_global_hints = isinstance(self.net, PropagatedHintsNet) or bool(self.net.config.global_hints)
         # Without points the result is automatic, and finished as the automatic backends' are.
         self.coherence = Coherence(boost=NO_POINT_BOOST) if self.guided else None
 
     @torch.inference_mode()
     def prepare(self, l_small: torch.Tensor) -> Any:
-        encoding = self.net.encode(self._to_net(l_small))
-        if not self.guided:
-            return encoding
+        net = self.net
+        if not isinstance(net, PropagatedHintsNet):
+            return net.encode(self._to_net(l_small))
+        encoding = net.encode(self._to_net(l_small))
         l = l_small[0, 0].float().cpu()
         zeros = torch.zeros(1, 1, *l.shape, device=self.device, dtype=self.dtype)
-        raw, logits = self.net.decode(encoding, zeros.expand(-1, 2, -1, -1), zeros, want_logits=True)
-        raw = self._to_cpu_ab(raw, tuple(l.shape))
+        raw, logits = net.decode(encoding, zeros.expand(-1, 2, -1, -1), zeros, want_logits=True)
+        assert logits is not None  # asked for
+        raw = self._to_cpu_ab(raw, l.shape)
         agreement = hue_agreement(torch.softmax(logits[0].float(), dim=0), BinSet.default().centres).cpu()
         reach = ReachMap(l, features=encoding.context[0], guide_ab=raw)
-        return _GuidedCache(encoding, guided_propagator(self.net, encoding, l, raw), l, reach, raw, agreement)
+        return _GuidedCache(encoding, guided_propagator(net, encoding, l, raw), l, reach, raw, agreement)
 
     def _base(self, cache: _GuidedCache, hints: HintTensors) -> torch.Tensor:
         """(2,h,w) the photo's colour without points, with these global hints (memoised)."""
@@ -197,6 +215,7 @@ class HintsBackend(NetworkBackend):
                 no_points = HintTensors(torch.zeros_like(hints.ab), torch.zeros_like(hints.mask),
                                         hints.histogram, hints.saturation)
                 raw, logits = self._decode(cache, no_points, want_logits=True)
+                assert logits is not None  # asked for
                 raw = self._to_cpu_ab(raw, hints.ab.shape[-2:])
                 agreement = hue_agreement(torch.softmax(logits[0].float(), dim=0), BinSet.default().centres).cpu()
             if len(cache.bases) > 8:
@@ -204,15 +223,18 @@ class HintsBackend(NetworkBackend):
             cache.bases[key] = self._finish(cache.l, raw, agreement ** 2)
         return cache.bases[key]
 
-    def _decode(self, cache: Any, hints: HintTensors, want_logits: bool, base: torch.Tensor | None = None):
+    def _decode(self, cache: Any, hints: HintTensors, want_logits: bool, base: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(ab, logits or None) from `prepare`'s cache and one edit's hints."""
         hist = self._to_net(hints.histogram) if self.uses_global_hints else None
         sat = self._to_net(hints.saturation) if self.uses_global_hints else None
-        if self.guided:
-            return guided_decode(self.net, cache.encoding, cache.propagator, hints.ab, hints.mask,
+        net = self.net
+        if isinstance(net, PropagatedHintsNet):
+            return guided_decode(net, cache.encoding, cache.propagator, hints.ab, hints.mask,
                                  hist, sat, want_logits=want_logits, honour_hints=not want_logits,
                                  reach=None if base is None else cache.reach, base_ab=base)
-        return self.net.decode(cache, self._to_net(hints.ab), self._to_net(hints.mask),
-                               hist=hist, sat=sat, want_logits=want_logits)
+        return net.decode(cache, self._to_net(hints.ab), self._to_net(hints.mask),
+                          hist=hist, sat=sat, want_logits=want_logits)
 
     @torch.inference_mode()
     def predict(self, cache: Any, hints: HintTensors, temperature: float) -> torch.Tensor:
@@ -231,6 +253,7 @@ class HintsBackend(NetworkBackend):
     @torch.inference_mode()
     def distribution(self, cache: Any, hints: HintTensors, temperature: float) -> Distribution:
         _, logits = self._decode(cache, hints, want_logits=True)
+        assert logits is not None  # asked for
         probs = torch.softmax(logits.float(), dim=1)[0].cpu().numpy()
         bins = BinSet.default()
         if probs.shape[0] != bins.num_bins:
@@ -251,6 +274,7 @@ class ZhangBackend(NetworkBackend):
     description = "Zhang et al. ECCV16 classification network: automatic, annealed mean"
     has_distribution = True
     default_weights = "zhang"
+    net: ZhangNet | ZhangLiteNet  # the families `check_backend_family` admits
 
     @torch.inference_mode()
     def prepare(self, l_small: torch.Tensor) -> Any:
@@ -281,7 +305,8 @@ class AutomaticBackend(NetworkBackend):
         return self._finish(l_small.float().cpu(), ab, chroma_confidence(ab))
 
     def predict(self, cache: Any, hints: HintTensors, temperature: float) -> torch.Tensor:
-        return cache
+        ab: torch.Tensor = cache  # `prepare` did all the work
+        return ab
 
 
 class GanBackend(AutomaticBackend):
@@ -322,7 +347,8 @@ class LevinBackend(Backend):
         return CoarsePropagator(l_small[0, 0], hint_strength=1.0)
 
     def predict(self, cache: Any, hints: HintTensors, temperature: float) -> torch.Tensor:
-        return cache.propagate(hints.ab[0], hints.mask[0, 0]).ab.contiguous()
+        propagator: CoarsePropagator = cache
+        return propagator.propagate(hints.ab[0], hints.mask[0, 0]).ab.contiguous()
 
 
 BACKENDS: dict[str, type[Backend]] = {

@@ -22,12 +22,11 @@ from typing import Any
 import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
-from torch import nn
 
 from ideepcolor_app.atomic import atomic_path, atomic_write_bytes
 from ideepcolor_app.bundled import models_dir
 from ideepcolor_app.nets import build_network
-from ideepcolor_app.nets.base import compare_state_dicts
+from ideepcolor_app.nets.base import ColorNet, compare_state_dicts
 
 MODELS_ENV = "IDEEPCOLOR_MODELS"
 BUNDLED_MODELS_DIR = models_dir()  # package data (see ideepcolor_app/bundled.py)
@@ -112,7 +111,7 @@ def user_models_dir() -> Path:
     return Path(base) / "ideepcolor" / "models"
 
 
-def find_weights(name_or_path: str | os.PathLike) -> Path:
+def find_weights(name_or_path: str | os.PathLike[str]) -> Path:
     """Resolve a checkpoint name ("hints") or path ("x/hints.safetensors") to its .safetensors."""
     candidate = Path(name_or_path)
     if candidate.suffix == ".safetensors" or candidate.parent != Path("."):
@@ -212,7 +211,7 @@ def check_tensors(expected: dict[str, torch.Tensor], found: dict[str, torch.Tens
         raise WeightsError(f"{origin} does not fit its network: {shown}")
 
 
-def load_weights(name_or_path: str | os.PathLike) -> tuple[nn.Module, ModelCard]:
+def load_weights(name_or_path: str | os.PathLike[str]) -> tuple[ColorNet, ModelCard]:
     """Build the network a card describes and fill it with checked tensors (eval mode, CPU)."""
     path = find_weights(name_or_path)
     card = read_card(path)
@@ -233,7 +232,7 @@ def load_weights(name_or_path: str | os.PathLike) -> tuple[nn.Module, ModelCard]
     return net.eval(), card
 
 
-def save_weights(net: nn.Module, card: ModelCard, folder: str | os.PathLike) -> Path:
+def save_weights(net: ColorNet, card: ModelCard, folder: str | os.PathLike[str]) -> Path:
     """Write `<folder>/<card.name>.safetensors` and its card (with the file's sha256), each atomically.
 
     Raises:

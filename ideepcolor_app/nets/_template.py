@@ -59,6 +59,8 @@ class TemplateNet(ColorNet):
     PRESETS: ClassVar[dict[str, NetConfig]] = {"compact": TemplateConfig()}
     EXTERNAL_PREFIXES: ClassVar[tuple[str, ...]] = ()
 
+    config: TemplateConfig  # this family's own (`CONFIG`)
+
     def __init__(self, config: TemplateConfig | None = None) -> None:
         super().__init__(config)  # falls back to the compact preset, sets self.config
         cfg: TemplateConfig = self.config

@@ -65,6 +65,14 @@ def conv_layers(
     return layers
 
 
+def zero_init(conv: nn.Conv2d) -> nn.Conv2d:
+    """Return `conv` with zero weights and bias, so that it starts as a no-op."""
+    nn.init.zeros_(conv.weight)
+    if conv.bias is not None:
+        nn.init.zeros_(conv.bias)
+    return conv
+
+
 def conv_block(channels: Sequence[int], **kwargs) -> nn.Sequential:
     """Build ``nn.Sequential(*conv_layers(channels, **kwargs))``; see `conv_layers`."""
     return nn.Sequential(*conv_layers(channels, **kwargs))

@@ -70,6 +70,8 @@ class FusionNet(ColorNet):
     PRESETS: ClassVar[dict[str, NetConfig]] = {"compact": FusionConfig()}
     EXTERNAL_PREFIXES: ClassVar[tuple[str, ...]] = ("backbone.",)
 
+    config: FusionConfig  # this family's own (`CONFIG`)
+
     def __init__(self, config: FusionConfig | None = None) -> None:
         super().__init__(config)
         cfg: FusionConfig = self.config

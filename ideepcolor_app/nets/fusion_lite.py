@@ -70,6 +70,8 @@ class FusionLiteNet(ColorNet):
     PRESETS: ClassVar[dict[str, NetConfig]] = {"compact": FusionLiteConfig(encoder_pad=32)}
     EXTERNAL_PREFIXES: ClassVar[tuple[str, ...]] = ("encoder.",)
 
+    config: FusionLiteConfig  # this family's own (`CONFIG`)
+
     def __init__(self, config: FusionLiteConfig | None = None) -> None:
         super().__init__(config)
         cfg: FusionLiteConfig = self.config

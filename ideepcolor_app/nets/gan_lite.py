@@ -69,6 +69,8 @@ class GanLiteGenerator(ColorNet):
     PRESETS: ClassVar[dict[str, NetConfig]] = {"compact": GanLiteConfig(encoder_pad=32)}
     EXTERNAL_PREFIXES: ClassVar[tuple[str, ...]] = ("encoder.",)
 
+    config: GanLiteConfig  # this family's own (`CONFIG`)
+
     def __init__(self, config: GanLiteConfig | None = None) -> None:
         super().__init__(config)
         cfg: GanLiteConfig = self.config

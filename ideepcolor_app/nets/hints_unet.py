@@ -171,6 +171,16 @@ class HintsUNet(ColorNet):
         ),
     }
 
+    config: HintsConfig  # this family's own (`CONFIG`)
+    # The encoder blocks, added by name (the authors' state-dict keys).
+    model1: nn.Sequential
+    model2: nn.Sequential
+    model3: nn.Sequential
+    model4: nn.Sequential
+    model5: nn.Sequential
+    model6: nn.Sequential
+    model7: nn.Sequential
+
     def __init__(self, config: HintsConfig | None = None) -> None:
         super().__init__(config)
         cfg: HintsConfig = self.config

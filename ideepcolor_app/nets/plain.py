@@ -56,6 +56,8 @@ class PlainEncoderDecoder(ColorNet):
     CONFIG: ClassVar[type[NetConfig]] = PlainConfig
     PRESETS: ClassVar[dict[str, NetConfig]] = {"compact": PlainConfig()}
 
+    config: PlainConfig  # this family's own (`CONFIG`)
+
     def __init__(self, config: PlainConfig | None = None) -> None:
         super().__init__(config)
         widths = (1,) + tuple(self.config.widths)

@@ -32,7 +32,7 @@ from torch import Tensor, nn
 from ideepcolor_app.color.norm import denormalize_ab, normalize_ab, normalize_l
 
 from .base import ColorNet, NetConfig
-from .blocks import check_image, zeros_like_channels
+from .blocks import check_image, zero_init, zeros_like_channels
 from .hints_unet import _switchable, pooled_hints
 from .lite_encoder import EMBED_DIM, TAP_CHANNELS, LiteEncoder, shared_encoder
 from .registry import register_network
@@ -113,6 +113,8 @@ class PropagatedHintsNet(ColorNet):
     PRESETS: ClassVar[dict[str, NetConfig]] = {"compact": PropagatedHintsConfig()}
     EXTERNAL_PREFIXES: ClassVar[tuple[str, ...]] = ("backbone.",)
 
+    config: PropagatedHintsConfig  # this family's own (`CONFIG`)
+
     def __init__(self, config: PropagatedHintsConfig | None = None) -> None:
         super().__init__(config)
         cfg: PropagatedHintsConfig = self.config
@@ -130,14 +132,10 @@ class PropagatedHintsNet(ColorNet):
         self.squeeze = nn.Conv2d(c, cfg.fine_width, 1)
         self.fine = nn.Sequential(
             nn.Conv2d(2 * cfg.fine_width + 7, cfg.fine_width, 3, padding=1), nn.ReLU(True),
-            nn.Conv2d(cfg.fine_width, 2, 1),
+            zero_init(nn.Conv2d(cfg.fine_width, 2, 1)),
         )
-        nn.init.zeros_(self.fine[-1].weight)
-        nn.init.zeros_(self.fine[-1].bias)
         if cfg.learned_blend:
-            self.blend_gate = nn.Conv2d(cfg.fine_width, 1, 1)
-            nn.init.zeros_(self.blend_gate.weight)
-            nn.init.zeros_(self.blend_gate.bias)
+            self.blend_gate = zero_init(nn.Conv2d(cfg.fine_width, 1, 1))
         # The shared frozen encoder, under the name (and so the state-dict keys) it always had.
         self.backbone: LiteEncoder = shared_encoder(cfg.pretrained_backbone)
 

@@ -10,7 +10,7 @@ names and indices follow richzhang/colorization ``colorizers/eccv16.py``.
 from __future__ import annotations
 
 import dataclasses
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import torch
 import torch.nn.functional as F
@@ -71,6 +71,10 @@ class AnnealedMean:
 
     model_out: nn.Conv2d
 
+    if TYPE_CHECKING:  # nn.Module's, in the networks that mix this in
+
+        def __call__(self, l: Tensor) -> Tensor: ...
+
     def bin_centres(self) -> Tensor:
         """Return the bin centres read from ``model_out``, (Q, 2) float32 in CIELAB units."""
         return self.model_out.weight[:, :, 0, 0].t() * AB_NORM
@@ -126,6 +130,8 @@ class ZhangNet(AnnealedMean, ColorNet):
         ),
     }
 
+    config: ZhangConfig  # this family's own (`CONFIG`)
+
     def __init__(self, config: ZhangConfig | None = None) -> None:
         super().__init__(config)
         cfg: ZhangConfig = self.config
@@ -146,7 +152,10 @@ class ZhangNet(AnnealedMean, ColorNet):
 
     def logits_layer(self) -> nn.Conv2d:
         """The conv that outputs the bin logits (temperature calibration scales it)."""
-        return self.model8[-1]
+        layer = self.model8[-1]
+        if not isinstance(layer, nn.Conv2d):
+            raise TypeError(f"model8 ends in a {type(layer).__name__}, not the logits conv")
+        return layer
 
     def forward(self, l: Tensor) -> Tensor:
         """Predict bin logits.

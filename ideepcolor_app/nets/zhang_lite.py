@@ -73,6 +73,8 @@ class ZhangLiteNet(AnnealedMean, ColorNet):
     PRESETS: ClassVar[dict[str, NetConfig]] = {"compact": ZhangLiteConfig(encoder_pad=32)}
     EXTERNAL_PREFIXES: ClassVar[tuple[str, ...]] = ("encoder.",)
 
+    config: ZhangLiteConfig  # this family's own (`CONFIG`)
+
     def __init__(self, config: ZhangLiteConfig | None = None) -> None:
         super().__init__(config)
         cfg: ZhangLiteConfig = self.config

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from ideepcolor_app import __version__
 from ideepcolor_app.engine.backends import BACKENDS
@@ -92,7 +93,7 @@ def backend_cards() -> list[BackendCard]:
     return cards
 
 
-def card_from_json(name: str, description: str, data: dict) -> BackendCard:
+def card_from_json(name: str, description: str, data: dict[str, Any]) -> BackendCard:
     """A `BackendCard` from a model card's JSON (missing fields are left out, not errors)."""
     return BackendCard(
         name, description, "trained" if data.get("trained") else "untrained",
@@ -115,7 +116,7 @@ def training_data_text(card_text: str) -> str:
     return f"{count} openly licensed photos (the corpus's {split} split){rest}"
 
 
-def _figures(metrics: dict) -> list[tuple[str, str]]:
+def _figures(metrics: dict[str, Any]) -> list[tuple[str, str]]:
     figures = []
     held_out = metrics.get("evaluation_held_out_sources") or {}
     if metrics.get("held_out_psnr") is not None:
@@ -133,7 +134,7 @@ def _figures(metrics: dict) -> list[tuple[str, str]]:
     return figures
 
 
-def _licence(licence) -> list[str]:
+def _licence(licence: object) -> list[str]:
     if not isinstance(licence, dict):
         return ["The model card does not state a licence."]
     lines = []

@@ -118,6 +118,7 @@ class BackendChoice:
         """The backend for a photo, given whether it has sidecar hints to use."""
         if self.forced is not None:
             return self.forced
+        assert self.automatic is not None  # `auto` sets it whenever no backend is forced
         return HINTS_BACKEND if has_hints else self.automatic.name
 
     def uses_local_hints(self, name: str) -> bool:

@@ -43,7 +43,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
+
+import numpy as np
 
 from ideepcolor_app.atomic import check_writable, remove_stale_temporaries
 from ideepcolor_app.engine.backend_choice import BackendChoice
@@ -293,8 +295,9 @@ def _read(item: BatchItem, job: BatchJob, choice: BackendChoice) -> _Read:
     return _Read(name, loaded=loaded, sidecar=hints)
 
 
-def _compute(read: _Read, item: BatchItem, job: BatchJob, choice: BackendChoice):
+def _compute(read: _Read, item: BatchItem, job: BatchJob, choice: BackendChoice) -> np.ndarray | BatchOutcome:
     """Network stage: the composed sRGB array, or the outcome of a photo that failed here."""
+    assert read.loaded is not None  # a read without an outcome has its photo
     try:
         return colorize_loaded(read.loaded, choice.backend(read.backend), working_size=job.working_size,
                                bit_depth=output_bit_depth(item.destination))
@@ -302,8 +305,9 @@ def _compute(read: _Read, item: BatchItem, job: BatchJob, choice: BackendChoice)
         return BatchOutcome("failed", describe_error(err), read.backend)
 
 
-def _write(rgb, item: BatchItem, read: _Read, job: BatchJob) -> BatchOutcome:
+def _write(rgb: np.ndarray, item: BatchItem, read: _Read, job: BatchJob) -> BatchOutcome:
     """Writing stage: encode and write atomically (never over the photo)."""
+    assert read.loaded is not None  # only a computed photo is written
     try:
         write_image(item.destination, rgb, quality=job.quality, exif=read.loaded.exif, protect=[item.photo])
     except Exception as err:  # noqa: BLE001
@@ -311,11 +315,20 @@ def _write(rgb, item: BatchItem, read: _Read, job: BatchJob) -> BatchOutcome:
     return BatchOutcome("done", backend=read.backend, sidecar=read.sidecar)
 
 
+_T = TypeVar("_T")
+
+
+class _Submitter(Protocol):
+    """What a batch stage runs its tasks on: a one-thread pool, or `_Inline`."""
+
+    def submit(self, fn: Callable[..., _T], /, *args: Any) -> Future[_T]: ...
+
+
 class _Inline:
     """An executor that runs each task at once on the calling thread (no prefetch)."""
 
-    def submit(self, fn: Callable, *args: Any) -> Future:
-        future: Future = Future()
+    def submit(self, fn: Callable[..., _T], *args: Any) -> Future[_T]:
+        future: Future[_T] = Future()
         try:
             future.set_result(fn(*args))
         except Exception as err:  # noqa: BLE001 - kept in the future, as a thread pool does
@@ -324,7 +337,7 @@ class _Inline:
 
 
 @contextlib.contextmanager
-def _stage(prefetch: bool, name: str) -> Iterator[Any]:
+def _stage(prefetch: bool, name: str) -> Iterator[_Submitter]:
     if not prefetch:
         yield _Inline()
         return
@@ -385,7 +398,7 @@ def _run_items(items: list[BatchItem], job: BatchJob, choice: BackendChoice, rep
         if on_progress is not None:
             on_progress(len(report.outcomes), len(items), item.photo, outcome)
 
-    writing: tuple[BatchItem, Future] | None = None
+    writing: tuple[BatchItem, Future[BatchOutcome]] | None = None
 
     def finish_writing() -> None:
         nonlocal writing
@@ -400,6 +413,7 @@ def _run_items(items: list[BatchItem], job: BatchJob, choice: BackendChoice, rep
                 if should_cancel is not None and should_cancel():
                     report.cancelled = True
                     break
+                assert reading is not None  # submitted for every item
                 read = reading.result()
                 reading = reader.submit(_read, items[index + 1], job, choice) if index + 1 < len(items) else None
                 result = read.outcome or _compute(read, item, job, choice)

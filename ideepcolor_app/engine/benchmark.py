@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -74,7 +75,7 @@ def edit_sequence(width: int, height: int, count: int, placed: int = 0) -> list[
 DENSE_POINTS = 20
 
 
-def bench_backend(name: str, working_size: int, edits: int, device: str | None) -> dict:
+def bench_backend(name: str, working_size: int, edits: int, device: str | None) -> dict[str, Any]:
     """p50/p95 of a hint edit (L-only work cached, as in the GUI) and the one-off L-only time."""
     backend = create_backend(name, device=device)
     l_photo = synthetic_l(768, 1024, seed=1)
@@ -83,10 +84,10 @@ def bench_backend(name: str, working_size: int, edits: int, device: str | None) 
     sequence = edit_sequence(*session.image_size, count=edits + 3)
     for hints in sequence[:3]:  # warm-up
         session.predict(hints)
-    samples = [timed(lambda h=h: session.predict(h)) for h in sequence[3:]]
+    samples = [timed(functools.partial(session.predict, h)) for h in sequence[3:]]
     dense = []
     if backend.uses_local_hints:
-        dense = [timed(lambda h=h: session.predict(h))
+        dense = [timed(functools.partial(session.predict, h))
                  for h in edit_sequence(*session.image_size, count=edits, placed=DENSE_POINTS)]
     return {
         "edit_ms_p50": round(percentile_ms(samples, 50), 2),
@@ -108,7 +109,7 @@ def bench_compose(repeats: int = 3) -> float:
 
 
 @contextlib.contextmanager
-def busy_processes(count: int) -> Iterator[list[subprocess.Popen]]:
+def busy_processes(count: int) -> Iterator[list[subprocess.Popen[bytes]]]:
     """Keep `count` CPU-bound processes running (a loaded machine) for the duration of the block."""
     spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
     try:
@@ -132,7 +133,7 @@ def bench_colorize_12mp(backend_name: str = "hints", device: str | None = None) 
 
 
 def run_benchmarks(backends: list[str] | None = None, working_size: int = 256, edits: int = 30,
-                   device: str | None = None, colorize_backend: str | None = "hints") -> dict:
+                   device: str | None = None, colorize_backend: str | None = "hints") -> dict[str, Any]:
     """Run every benchmark; a backend that cannot run is reported with its error.
 
     The torch thread count is chosen as the app chooses it (`configure_threads`), from the
@@ -140,7 +141,7 @@ def run_benchmarks(backends: list[str] | None = None, working_size: int = 256, e
     """
     free = free_cores()
     threads = configure_threads(free)
-    results: dict[str, dict] = {}
+    results: dict[str, Any] = {}
     for name in backends or list(BACKENDS):
         count = max(5, edits // 5) if name == "levin" else edits
         try:
@@ -176,7 +177,7 @@ def write_synthetic_jpegs(folder: Path, count: int, size: tuple[int, int] = TWEL
 
 
 def bench_batch(photos: int = 8, backend: str | None = None, device: str | None = None,
-                size: tuple[int, int] = TWELVE_MP) -> dict:
+                size: tuple[int, int] = TWELVE_MP) -> dict[str, Any]:
     """Photos per minute of `ideepcolor batch` on synthetic JPEGs, JPEG out, two ways.
 
     "prefetch" is the batch as it runs (`configure_batch_threads`, reading and writing

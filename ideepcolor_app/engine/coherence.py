@@ -71,12 +71,14 @@ def hue_agreement(probs: torch.Tensor, centres: torch.Tensor) -> torch.Tensor:
     probs, centres = probs.float(), centres.float().to(probs.device)
     mean = torch.einsum("qhw,qc->chw", probs, centres)
     mean_chroma = torch.einsum("qhw,q->hw", probs, centres.norm(dim=1))
-    return (mean.norm(dim=0) / mean_chroma.clamp_min(1e-6)).clamp(0.0, 1.0)
+    agreement: torch.Tensor = (mean.norm(dim=0) / mean_chroma.clamp_min(1e-6)).clamp(0.0, 1.0)
+    return agreement
 
 
 def chroma_confidence(ab: torch.Tensor, confident: float = CONFIDENT_CHROMA) -> torch.Tensor:
     """(h,w) confidence of a regression network's (2,h,w) ab: its chroma / `confident`, at most 1."""
-    return (ab.float().norm(dim=0) / confident).clamp(0.0, 1.0)
+    confidence: torch.Tensor = (ab.float().norm(dim=0) / confident).clamp(0.0, 1.0)
+    return confidence
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ class Coherence:
             (2,h,w) float32 CIELAB ab.
         """
         l, ab = l.float().cpu(), ab.float().cpu()
-        confidence = _resized(confidence.float().cpu(), tuple(l.shape))
+        confidence = _resized(confidence.float().cpu(), (l.shape[0], l.shape[1]))
         propagator = CoarsePropagator(l, hint_strength=self.strength)
         coherent = propagator.propagate(ab, confidence.clamp(_MIN_CONFIDENCE, 1.0)).ab
         if self.boost == 1.0:

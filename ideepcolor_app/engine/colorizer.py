@@ -133,7 +133,7 @@ class Colorizer:
     def __init__(self, backend_factory: Callable[[str], Backend] = create_backend) -> None:
         self._factory = backend_factory
         self._backends: dict[str, Backend] = {}
-        self._sessions: dict[tuple, ColorizeSession] = {}  # oldest first
+        self._sessions: dict[tuple[int, str, int], ColorizeSession] = {}  # oldest first
         self._previews: dict[tuple[int, int], torch.Tensor] = {}
         self._lock = threading.Lock()  # the UI thread saves while the worker may be rendering
 
@@ -197,7 +197,7 @@ class Colorizer:
     def predicted_without(self, request: RenderRequest) -> tuple[float, float] | None:
         """The ab the backend predicts at the `left_out` point's pixel without that point
         (None when the request leaves nothing out): what "predicted colour" gives a point."""
-        if request.hints_left_out is request.hints:
+        if request.left_out is None or request.hints_left_out is request.hints:
             return None
         point = request.hints.points[request.left_out]
         with self._lock:

@@ -105,10 +105,10 @@ def upsample_ab(l_full: torch.Tensor, ab_small: torch.Tensor, band_rows: int = B
     return ab_full
 
 
-def _ab_bands(l_full: torch.Tensor, ab_small: torch.Tensor, band_rows: int) -> Iterator:
+def _ab_bands(l_full: torch.Tensor, ab_small: torch.Tensor, band_rows: int) -> Iterator[tuple[int, int, torch.Tensor]]:
     """Yield (y0, y1, ab (2,y1-y0,W)) for consecutive bands of full-resolution rows."""
     height, width = l_full.shape
-    l_small = F.adaptive_avg_pool2d(l_full[None, None], ab_small.shape[-2:])
+    l_small = F.adaptive_avg_pool2d(l_full[None, None], (ab_small.shape[-2], ab_small.shape[-1]))
     coeffs = guided_coefficients(l_small, ab_small[None].float())
     coefficient_rows = _coefficient_rows(coeffs, height, width)
     for y0, y1 in _bands(height, band_rows):

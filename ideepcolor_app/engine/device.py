@@ -93,6 +93,8 @@ def free_cores(sample_s: float = 0.2) -> float:
             return float(cores)
     time.sleep(sample_s)
     after = _cpu_times()
+    if after is None:  # /proc/stat unreadable since the first reading
+        return float(cores)
     busy, total = after[0] - before[0], after[1] - before[1]
     if total <= 0:
         return float(cores)

@@ -32,6 +32,7 @@ from ideepcolor_app.hints import (
 )
 from ideepcolor_app.hints.model import MAX_PATCH_SIZE, MIN_PATCH_SIZE
 from ideepcolor_app.imageio import read_photo
+from ideepcolor_app.restore import RestoreOptions
 
 _photo_tokens = itertools.count(1)
 
@@ -95,8 +96,20 @@ class DocumentEvents:
              "backend_name", "temperature", "working_size", "modified", "lightness", "changed")
 
     def __init__(self) -> None:
-        for name in self.NAMES:
-            setattr(self, name, Event(name))
+        self.photo = Event("photo")
+        self.hints = Event("hints")
+        self.selected = Event("selected")
+        self.selected_stroke = Event("selected_stroke")
+        self.current_ab = Event("current_ab")
+        self.patch_size = Event("patch_size")
+        self.global_store = Event("global_store")
+        self.backend_name = Event("backend_name")
+        self.temperature = Event("temperature")
+        self.working_size = Event("working_size")
+        self.modified = Event("modified")
+        self.lightness = Event("lightness")
+        self.changed = Event("changed")
+        assert all(isinstance(getattr(self, name), Event) for name in self.NAMES)
 
 
 class Document:
@@ -145,7 +158,7 @@ class Document:
         l_full.flags.writeable = False
         self.l_full = l_full
         self.original_l = l_full
-        self.restore = None
+        self.restore: RestoreOptions | None = None
         self.photo_path = None if photo_path is None else Path(photo_path)
         self.photo_token = next(_photo_tokens)
         height, width = l_full.shape
@@ -176,7 +189,7 @@ class Document:
             self.events.modified.emit(False)
         self._bump()
 
-    def set_lightness(self, l_full: np.ndarray, restore=None) -> None:
+    def set_lightness(self, l_full: np.ndarray, restore: RestoreOptions | None = None) -> None:
         """Colourize another L of the same photo: a restored one (with its `RestoreOptions`),
         or `original_l` again (restore None). Hints and settings stay; renders start anew.
 
@@ -323,7 +336,7 @@ class Document:
         self.generation += 1
         self.events.changed.emit(self.generation)
 
-    def state(self) -> tuple:
+    def state(self) -> tuple[int, Hints, int | None, int | None, GlobalHints]:
         """Everything an undoable edit may change, for comparing documents in tests."""
         return (self.photo_token, self.hints, self.selected, self.selected_stroke, self.global_store)
 

@@ -23,7 +23,7 @@ from ideepcolor_app.engine.session import (
     HintsMismatchError,
     PredictionError,
 )
-from ideepcolor_app.hints import DEFAULT_NUM_BINS, Hints, load_hints
+from ideepcolor_app.hints import DEFAULT_NUM_BINS, DamageStroke, Hints, load_hints
 from ideepcolor_app.imageio import read_photo, write_image
 from ideepcolor_app.restore import RestoreOptions, restore_lightness
 
@@ -99,7 +99,7 @@ def load_photo(
     source: Path,
     *,
     hints: Hints | Path | None = None,
-    hints_source: str | os.PathLike | None = None,
+    hints_source: str | os.PathLike[str] | None = None,
     working_size: int = DEFAULT_WORKING_SIZE,
     restore: RestoreOptions | None = None,
     damage_hints: Hints | Path | None = None,
@@ -118,7 +118,7 @@ def load_photo(
     photo = read_photo(source)
     height, width = photo.rgb.shape[:2]
     hints = _checked_hints(hints, hints_source, source, width, height)
-    strokes = ()
+    strokes: tuple[DamageStroke, ...] = ()
     if restore is not None:
         damage = hints if damage_hints is None else _checked_hints(damage_hints, None, source, width, height)
         strokes = damage.damage_strokes if damage is not None else ()
@@ -129,7 +129,7 @@ def load_photo(
     return LoadedPhoto(source, l_full, photo.exif, hints)
 
 
-def _checked_hints(hints: Hints | Path | None, hints_source: str | os.PathLike | None, source: Path,
+def _checked_hints(hints: Hints | Path | None, hints_source: str | os.PathLike[str] | None, source: Path,
                    width: int, height: int) -> Hints | None:
     """`hints` (read when it is a path), checked to be made for a `width` x `height` photo."""
     hints_source = os.fspath(hints if isinstance(hints, Path) else hints_source or "the hints")
@@ -170,7 +170,7 @@ def colorize_file(
     backend: Backend,
     *,
     hints: Hints | Path | None = None,
-    hints_source: str | os.PathLike | None = None,
+    hints_source: str | os.PathLike[str] | None = None,
     working_size: int = DEFAULT_WORKING_SIZE,
     temperature: float = DEFAULT_TEMPERATURE,
     quality: int = 95,

@@ -113,7 +113,9 @@ def _grid_centres(region: np.ndarray, step: int) -> list[tuple[int, int]]:
     return [(r, c) for r in range(step // 2, h, step) for c in range(step // 2, w, step) if inner[r, c]]
 
 
-def _tree_walk(first: tuple[int, int], centres: set, step: int, region: np.ndarray) -> list[tuple[int, int]]:
+def _tree_walk(
+    first: tuple[int, int], centres: set[tuple[int, int]], step: int, region: np.ndarray
+) -> list[tuple[int, int]]:
     """Depth-first walk over grid neighbours (joined only where the region holds the segment
     between them), returning along the way it came: the brush path of a fill."""
     path, seen, stack = [first], {first}, [(first, iter(_neighbours(first, step)))]

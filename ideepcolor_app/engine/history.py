@@ -9,8 +9,9 @@ merge into one.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Final, Protocol
 
 from ideepcolor_app.engine.document import Document, Event
 from ideepcolor_app.hints import ColourStroke, DamageStroke, GlobalHints, HintPoint, Hints
@@ -49,8 +50,13 @@ class _State:
         doc.set_selected_stroke(self.selected_stroke)
 
 
-#: `_Edit`'s default for the selected stroke: kept when no point gets selected, else none.
-_KEEP = object()
+class _Keep(enum.Enum):
+    """`_Edit`'s default for the selected stroke: kept when no point gets selected, else none."""
+
+    KEEP = "keep"
+
+
+_KEEP: Final = _Keep.KEEP
 
 
 @dataclass
@@ -87,7 +93,8 @@ class _Edit(_StateChange):
     text = "edit"
 
     def __init__(self, doc: Document, hints: Hints, selected: int | None, store: GlobalHints | None = None,
-                 merge_key: object = None, text: str | None = None, selected_stroke: object = _KEEP) -> None:
+                 merge_key: object = None, text: str | None = None,
+                 selected_stroke: int | None | _Keep = _KEEP) -> None:
         before = _State.of(doc)
         if selected_stroke is _KEEP:
             selected_stroke = before.selected_stroke if selected is None else None
@@ -246,7 +253,7 @@ class UndoStack:
     """
 
     doc: Document
-    _commands: list = field(default_factory=list)
+    _commands: list[Command] = field(default_factory=list)
     _index: int = 0
 
     def __post_init__(self) -> None:

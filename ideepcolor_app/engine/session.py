@@ -13,7 +13,7 @@ from ideepcolor_app.color import rgb_to_l_np
 from ideepcolor_app.engine.backends import Backend, Distribution
 from ideepcolor_app.engine.compose import compose_rgb
 from ideepcolor_app.engine.fill import object_region
-from ideepcolor_app.hints import Hints, point_to_working, rasterize_hints
+from ideepcolor_app.hints import Hints, HintTensors, point_to_working, rasterize_hints
 from ideepcolor_app.propagation.reach import ReachMap
 
 logger = logging.getLogger(__name__)
@@ -66,11 +66,11 @@ def working_shape_for(photo_hw: tuple[int, int], requested: int, multiple: int) 
 
 def resize_l(l_full: torch.Tensor, shape: tuple[int, int] | int) -> torch.Tensor:
     """(H,W) L -> (1,1,h,w): area average when shrinking, bilinear when enlarging."""
-    shape = (shape, shape) if isinstance(shape, int) else tuple(shape)
+    h, w = (shape, shape) if isinstance(shape, int) else shape
     l4 = l_full[None, None]
-    if l_full.shape[0] >= shape[0] and l_full.shape[1] >= shape[1]:
-        return F.adaptive_avg_pool2d(l4, shape)
-    return F.interpolate(l4, size=shape, mode="bilinear", align_corners=False)
+    if l_full.shape[0] >= h and l_full.shape[1] >= w:
+        return F.adaptive_avg_pool2d(l4, (h, w))
+    return F.interpolate(l4, size=(h, w), mode="bilinear", align_corners=False)
 
 
 class ColorizeSession:
@@ -92,11 +92,12 @@ class ColorizeSession:
         self.working_size = working_size_for(working_size, backend.size_multiple)
         if self.working_size != working_size:
             logger.info("working size %d rounded up to %d for %s", working_size, self.working_size, backend.name)
-        self.working_shape = working_shape_for(tuple(self.l_full.shape), working_size, backend.size_multiple)
+        height, width = self.l_full.shape
+        self.working_shape = working_shape_for((height, width), working_size, backend.size_multiple)
         self.l_small = resize_l(self.l_full, self.working_shape)
         self.stats = SessionStats()
         self._cache: object | None = None
-        self._last: tuple[tuple, torch.Tensor] | None = None
+        self._last: tuple[tuple[Hints, float], torch.Tensor] | None = None
         self._reach: ReachMap | None = None
 
     @classmethod
@@ -128,7 +129,7 @@ class ColorizeSession:
             )
         return hints
 
-    def _rasterized(self, hints: Hints):
+    def _rasterized(self, hints: Hints) -> HintTensors:
         return rasterize_hints(hints, self.working_shape)
 
     def predict(self, hints: Hints | None = None, temperature: float = DEFAULT_TEMPERATURE) -> torch.Tensor:

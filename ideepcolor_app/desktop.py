@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,13 +30,13 @@ ICON_FILES = {  # bundled file -> path under the icon theme
 MIME_TYPES = ("image/jpeg", "image/png", "image/tiff", "image/webp", "image/bmp", "image/gif")
 
 
-def data_home(environ: dict[str, str] | None = None) -> Path:
+def data_home(environ: Mapping[str, str] | None = None) -> Path:
     """``$XDG_DATA_HOME``, or ``~/.local/share`` when it is unset or not absolute (as the spec says)."""
-    environ = os.environ if environ is None else environ
-    value = environ.get("XDG_DATA_HOME", "")
+    env = os.environ if environ is None else environ
+    value = env.get("XDG_DATA_HOME", "")
     if value and Path(value).is_absolute():
         return Path(value)
-    home = environ.get("HOME") or str(Path.home())
+    home = env.get("HOME") or str(Path.home())
     return Path(home) / ".local" / "share"
 
 

@@ -20,7 +20,7 @@ from ideepcolor_app.atomic import atomic_write_bytes
 from ideepcolor_app.cli.common import USER_ERRORS, add_backend_options, add_quality_option, fail, open_named_backend
 from ideepcolor_app.cli.restore import add_restore_switch, restore_from_args
 from ideepcolor_app.cli.text import say, shown
-from ideepcolor_app.engine.backend_choice import HINTS_BACKEND, BackendChoice
+from ideepcolor_app.engine.backend_choice import HINTS_BACKEND, BackendChoice, best_automatic
 from ideepcolor_app.engine.batch import (
     BESIDE_MARK,
     OUTPUT_FORMATS,
@@ -129,9 +129,10 @@ def choose_backends(args: argparse.Namespace) -> BackendChoice:
         return BackendChoice.fixed(open_named_backend(args.backend, args.weights, args.device))
     if args.weights is not None:
         raise ValueError("--weights needs --backend (which backend the weights are for)")
-    choice = BackendChoice.auto(factory=partial(open_named_backend, device=args.device))
+    pick = best_automatic()
+    choice = BackendChoice.auto(factory=partial(open_named_backend, device=args.device), automatic=pick)
     say(f"automatic backend per photo: {HINTS_BACKEND} for photos with a sidecar {SIDECAR_SUFFIX}, "
-        f"{choice.automatic.name} for the others ({choice.automatic.reason})")
+        f"{pick.name} for the others ({pick.reason})")
     return choice
 
 

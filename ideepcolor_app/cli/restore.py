@@ -84,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
         return fail(err)
     tone = ", ".join(result.tone) or "unchanged"
     strokes = len(hints.damage_strokes) if hints is not None else 0
-    corrected = f", {strokes} damage stroke{'s' * (strokes != 1)} from {hints_path.name}" if strokes else ""
+    source = hints_path.name if hints_path is not None else "the hints"
+    corrected = f", {strokes} damage stroke{'s' * (strokes != 1)} from {source}" if strokes else ""
     say(f"{written} (grain {100 * result.grain:.1f}%, {100 * result.defect_fraction:.2f}% of pixels "
         f"filled{corrected}, tone {tone}, {result.seconds:.2f} s)")
     if args.mask_out is not None:

@@ -7,6 +7,7 @@ import json
 import pickle
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -106,7 +107,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for path, card in installed_weights():
         if isinstance(card, ModelCard):
             rows.append({"name": card.name, "family": card.family, "trained": card.trained,

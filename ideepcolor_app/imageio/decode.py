@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFile
 
 # Pillow rawmodes of 16-bit-per-sample colour data (not "BGR;16", which is 5-6-5 packed).
 _SIXTEEN_BIT_RAWMODE = re.compile(r"(RGB|RGBA|RGBX|LA);16[BLN]")
@@ -45,7 +45,7 @@ class Decoded:
     bit_depth: int
 
 
-def decode(image: Image.Image, reopen: Callable[[], Image.Image]) -> Decoded:
+def decode(image: ImageFile.ImageFile, reopen: Callable[[], ImageFile.ImageFile]) -> Decoded:
     """Load `image`'s pixels (its first frame) into arrays.
 
     Args:
@@ -105,7 +105,7 @@ def _eight_bit_target(image: Image.Image) -> str:
     return "RGB"  # RGB, RGBX, YCbCr, HSV; LAB and others fail in convert()
 
 
-def _decode_rgb16(image: Image.Image, reopen: Callable[[], Image.Image]) -> Decoded:
+def _decode_rgb16(image: ImageFile.ImageFile, reopen: Callable[[], ImageFile.ImageFile]) -> Decoded:
     """Decode 16-bit RGB(A) by combining a high-byte pass with a low-byte pass."""
     low_tiles = [_with_low_byte_rawmode(tile) for tile in image.tile]
     high = np.asarray(image).astype(np.uint16)
@@ -120,7 +120,7 @@ def _decode_rgb16(image: Image.Image, reopen: Callable[[], Image.Image]) -> Deco
     return Decoded(samples[..., :3], alpha, 16)
 
 
-def _decode_la16(image: Image.Image) -> Decoded:
+def _decode_la16(image: ImageFile.ImageFile) -> Decoded:
     """Decode 16-bit gray+alpha PNG: read its bytes (L high, L low, A high, A low) as RGBA."""
     image.tile = [_with_rawmode(tile, "RGBA") for tile in image.tile]
     raw = np.asarray(image).astype(np.uint16)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from ideepcolor_app.imageio.decode import Decoded, UnsupportedPixelFormat, decode
 from ideepcolor_app.imageio.exif import apply_orientation, orientation_of, upright_exif_bytes
@@ -147,7 +147,7 @@ def _check_file(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def _opened(path: Path, max_pixels: int) -> Iterator[Image.Image]:
+def _opened(path: Path, max_pixels: int) -> Iterator[ImageFile.ImageFile]:
     """Open `path` with Pillow, translating its errors and applying the pixel limit."""
     try:
         with warnings.catch_warnings():
@@ -170,7 +170,7 @@ def _opened(path: Path, max_pixels: int) -> Iterator[Image.Image]:
         yield image
 
 
-def _open_photo_format(path: Path) -> Image.Image:
+def _open_photo_format(path: Path) -> ImageFile.ImageFile:
     """`Image.open` limited to the photo formats this Pillow build has plugins for."""
     return Image.open(path, formats=_available_formats())
 
@@ -181,7 +181,7 @@ def _available_formats() -> tuple[str, ...]:
     return tuple(name for name in _PHOTO_FORMATS if name in Image.OPEN)
 
 
-def _decode(path: Path, image: Image.Image, max_pixels: int) -> Decoded:
+def _decode(path: Path, image: ImageFile.ImageFile, max_pixels: int) -> Decoded:
     """Decode pixel data, translating Pillow's errors into ImageReadError."""
     try:
         with warnings.catch_warnings():

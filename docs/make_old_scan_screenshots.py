@@ -81,9 +81,9 @@ def main(photo: Path) -> int:
         wait(window, loop)
         save(window, "screenshot_old_scan_points.jpg")
         window.doc.set_current_ab(NAVY)
-        window.actions["colour_brush"].trigger()
+        window.named_actions["colour_brush"].trigger()
         drag(window, STROKE)
-        window.actions["colour_brush"].trigger()  # back to points
+        window.named_actions["colour_brush"].trigger()  # back to points
         wait(window, loop)
         window.doc.set_current_ab(GREEN_SKIRT)
         window.doc.set_selected_stroke(None)

@@ -5,6 +5,7 @@ The GUI never converts colours itself (docs/STYLE.md): it asks here for uint8 sR
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ from ideepcolor_app.hints import HintPoint
 REFERENCE_MAX_SIDE = 256
 
 
-def hint_colours_u8(points: tuple[HintPoint, ...], l_values: list[float]) -> np.ndarray:
+def hint_colours_u8(points: Sequence[HintPoint], l_values: Sequence[float]) -> np.ndarray:
     """(N,3) uint8 sRGB of each hint's ab at the lightness of its pixel."""
     return labs_to_rgb_u8(np.array(l_values), np.array([p.ab for p in points]))
 

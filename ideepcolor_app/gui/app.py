@@ -42,8 +42,12 @@ def configure_pyqtgraph() -> None:
 
 def application(argv: list[str] | None = None, configure: bool = True) -> QApplication:
     """The running QApplication, created if there is none (and pyqtgraph configured, unless not `configure`)."""
-    app = QApplication.instance()
-    if app is None:
+    existing = QApplication.instance()
+    if existing is not None:
+        if not isinstance(existing, QApplication):
+            raise RuntimeError("a QCoreApplication without widgets is running; the app needs a QApplication")
+        app = existing
+    else:
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setOrganizationName(ORGANIZATION)
         app.setApplicationName(APPLICATION)
@@ -83,7 +87,7 @@ def open_main_window(photo: Path | None = None, backend: str | None = None, on_s
     from ideepcolor_app.gui.main_window import QtMainWindow
 
     configure_pyqtgraph()
-    window = make_window() if make_window is not None else QtMainWindow()
+    window: QtMainWindow = make_window() if make_window is not None else QtMainWindow()
     if on_window is not None:
         on_window(window)
     if backend is not None:

@@ -103,8 +103,10 @@ def bench_gui_drag(moves: int = 30, backend: str | None = None, working_size: in
                 _wait_for(window, window.doc.generation)
                 if i >= 3:  # the first steps are warm-up
                     samples.append(time.perf_counter() - start)
-                    render_s.append(window.last_result.seconds)
-                    draft_side = window.last_result.preview_side
+                    result = window.last_result
+                    assert result is not None  # `_wait_for` waited until it was shown
+                    render_s.append(result.seconds)
+                    draft_side = result.preview_side
             shown = overlays and window.probe.loupe.isVisible() and window.compare.divider.line.isVisible()
             if overlays and not shown:
                 raise RuntimeError("the loupe or the divider was not shown during the drag")
@@ -139,8 +141,13 @@ def _wait_for(window, generation: int) -> None:
     timer = QTimer()
     timer.setSingleShot(True)
     timer.timeout.connect(loop.quit)
-    failed = []
-    window.renderFailed.connect(lambda _g, message: (failed.append(message), loop.quit()))
+    failed: list[str] = []
+
+    def on_failed(_generation: int, message: str) -> None:
+        failed.append(message)
+        loop.quit()
+
+    window.renderFailed.connect(on_failed)
     window.resultShown.connect(lambda g: loop.quit() if g >= generation else None)
     if window.gate.shown_generation < generation:
         timer.start(120_000)
@@ -202,7 +209,9 @@ def _first_result_child(photo: Path) -> int:
                 print(FIRST_RESULT_MARK, repr(time.time()), json.dumps(window.windowTitle()), flush=True)
                 window.doc.mark_saved()
                 window.close()
-                app_module.QApplication.instance().quit()
+                instance = app_module.QApplication.instance()
+                if instance is not None:
+                    instance.quit()
 
         window.resultShown.connect(shown)
 

@@ -77,10 +77,10 @@ class QtBrushLayer(QObject):
     def set_overlay(self, labels: np.ndarray | None, lut_rgba: np.ndarray | None = None,
                     size: tuple[int, int] = (1, 1)) -> None:
         """Show (H, W) uint8 labels coloured by the (N, 4) RGBA `lut_rgba` over the photo of
-        `size` (width, height), or hide the overlay (None). The stroke painted last goes: the
-        overlay now shows it."""
+        `size` (width, height), or hide the overlay (either None). The stroke painted last goes:
+        the overlay now shows it."""
         self.clear_stroke()
-        if labels is None:
+        if labels is None or lut_rgba is None:
             self.overlay.hide()
             return
         self.overlay.setImage(labels, lut=lut_rgba, levels=(0, len(lut_rgba) - 1), autoLevels=False)
@@ -96,6 +96,7 @@ class QtBrushLayer(QObject):
     def press(self, x: float, y: float) -> None:
         self._painting = True
         self._points = [(x, y)]
+        assert self.mode is not None  # the view box presses only while a mode is active
         pen = QPen(STROKE_COLOURS[self.mode], 2 * self.radius)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)

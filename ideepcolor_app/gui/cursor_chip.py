@@ -30,7 +30,9 @@ class QtCursorChip(QWidget):
         self.rgb, self.text = rgb, text
         width = CHIP + 8 + (self.fontMetrics().horizontalAdvance(text) + 10 if text else 0)
         self.resize(width, CHIP + 6)
-        parent = self.parentWidget().rect()
+        owner = self.parentWidget()
+        assert owner is not None  # made over the canvas view
+        parent = owner.rect()
         x, y = cursor.x() + OFFSET, cursor.y() + OFFSET
         if x + self.width() > parent.right():
             x = cursor.x() - OFFSET - self.width()

@@ -18,6 +18,7 @@ from ideepcolor_app.engine.damage_mask import OVERLAY_RGBA, damage_labels
 from ideepcolor_app.engine.history import AddDamageStroke
 from ideepcolor_app.gui.background import QtBackgroundTask
 from ideepcolor_app.hints import DamageStroke
+from ideepcolor_app.restore import RestoreResult
 
 #: Brush centres closer than this share of the radius to the last one kept are dropped: the
 #: stroke covers the same pixels within a fraction of a pixel, and the hints file stays small.
@@ -51,7 +52,7 @@ class QtDamageBrush(QObject):
         super().__init__(window)
         self.window = window
         self.task = QtBackgroundTask(self)
-        self.shown = None
+        self.shown: tuple[RestoreResult, tuple[DamageStroke, ...]] | None = None
         panel, canvas = window.restore_panel, window.canvas
         panel.mask_action.toggled.connect(lambda _on: self.refresh())
         panel.toolChosen.connect(self._on_tool)

@@ -7,15 +7,17 @@ one; File › Open hints… loads a hints file onto the open photo (undoable).
 
 Before anything would drop unsaved hints (opening another photo, quitting) the user is asked
 to Save, Discard or Cancel. This module knows the window only through the attributes it uses
-(`doc`, `stack`, `colorizer`, `app_settings`, `load_document`, `report_error`, ...), so it never
-imports the main window: imports go one way, from the window down to its parts.
+(`doc`, `stack`, `colorizer`, `app_settings`, `load_document`, `report_error`, ...: declared by
+`window_base.QtWindowBase`), so it never imports the main window: imports go one way, from the
+window down to its parts.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ideepcolor_app.color.swatch import prepare_reference
 from ideepcolor_app.engine.colorizer import RenderRequest
@@ -27,6 +29,9 @@ from ideepcolor_app.gui.background import QtBackgroundTask
 from ideepcolor_app.hints import DEFAULT_NUM_BINS, GlobalHints, HintsError, HintsFileError, load_hints, save_hints
 from ideepcolor_app.imageio import ImageReadError, ImageWriteError, read_photo, write_image
 
+if TYPE_CHECKING:
+    from ideepcolor_app.gui.window_base import QtWindowBase
+
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.gif);;All files (*)"
 HINTS_FILTER = "Hints files (*.hints.json *.json)"
 RESULT_FILTER = ("PNG image (*.png);;JPEG image (*.jpg *.jpeg);;WebP image (*.webp);;"
@@ -37,7 +42,7 @@ SAVE_ERRORS = (ImageWriteError, OSError, ValueError)
 class QtFileActions:
     """Opens and saves for one main window; every failure becomes a message, never a crash."""
 
-    def __init__(self, window: QMainWindow) -> None:
+    def __init__(self, window: QtWindowBase) -> None:
         self.window = window
         self.exif: bytes | None = None
         self.reference_task = QtBackgroundTask(window)
@@ -138,8 +143,9 @@ class QtFileActions:
             return prepare_reference(rgb), reference_histogram(rgb)
 
         self.window.statusBar().showMessage(f"Reading {path.name}…")
-        self.reference_task.submit(decode, lambda done: self._use_reference(path, token, *done, use_histogram),
-                                   lambda err: self._reference_failed(err))
+        self.reference_task.submit(
+            decode, lambda done: self._use_reference(path, token, done[0], done[1], use_histogram),
+            lambda err: self._reference_failed(err))
 
     def _use_reference(self, path: Path, token: int, reference, histogram: tuple[float, ...],
                        use_histogram: bool) -> None:
@@ -240,12 +246,12 @@ class QtFileActions:
         """Ask where to export; the input photo is refused once, other files are confirmed once."""
         folder = Path(self._settings().folder("save") or (self.doc.photo_path or Path.home() / "x").parent)
         stem = self.doc.photo_path.stem if self.doc.photo_path else "colourized"
-        path, chosen = QFileDialog.getSaveFileName(self.window, "Export colourized photo",
+        name, chosen = QFileDialog.getSaveFileName(self.window, "Export colourized photo",
                                                    str(folder / f"{stem}_colour.png"), RESULT_FILTER, "",
                                                    QFileDialog.Option.DontConfirmOverwrite)
-        if not path:
+        if not name:
             return
-        path = Path(path)
+        path = Path(name)
         if not path.suffix:
             path = path.with_suffix(".jpg" if "JPEG" in chosen else ".tif" if "TIFF" in chosen
                                     else ".webp" if "WebP" in chosen else ".png")

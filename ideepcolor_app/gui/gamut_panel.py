@@ -45,7 +45,7 @@ class QtGamutPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None, size: int = PICKER_SIZE):
         super().__init__(parent)
-        self.size = size
+        self.side = size
         self.lightness = -1.0
         self.view = pg.GraphicsView()
         self.view.setMinimumSize(180, 180)
@@ -75,17 +75,17 @@ class QtGamutPanel(QWidget):
         if l_value == self.lightness and self.image.image is not None:
             return
         self.lightness = l_value
-        image, (a0, a1, b0, b1) = _picture(l_value, self.size)
+        image, (a0, a1, b0, b1) = _picture(l_value, self.side)
         self.image.setImage(image, autoLevels=False)
-        top, left = ab_to_pixel(a0, b1, size=self.size, ab_max=AB_MAX)
-        bottom, right = ab_to_pixel(a1, b0, size=self.size, ab_max=AB_MAX)
+        top, left = ab_to_pixel(a0, b1, size=self.side, ab_max=AB_MAX)
+        bottom, right = ab_to_pixel(a1, b0, size=self.side, ab_max=AB_MAX)
         self.box.setRange(xRange=(left, right + 1), yRange=(top, bottom + 1), padding=0.0)
 
     def visible_ab(self) -> tuple[float, float, float, float]:
         """(a_min, a_max, b_min, b_max) of the ab region the view shows now."""
         (x0, x1), (y0, y1) = self.box.viewRange()
-        a0, b1 = pixel_to_ab(y0 - 0.5, x0 - 0.5, size=self.size, ab_max=AB_MAX)
-        a1, b0 = pixel_to_ab(y1 - 0.5, x1 - 0.5, size=self.size, ab_max=AB_MAX)
+        a0, b1 = pixel_to_ab(y0 - 0.5, x0 - 0.5, size=self.side, ab_max=AB_MAX)
+        a1, b0 = pixel_to_ab(y1 - 0.5, x1 - 0.5, size=self.side, ab_max=AB_MAX)
         return float(a0), float(a1), float(b0), float(b1)
 
     def set_marker(self, ab: tuple[float, float] | None) -> None:
@@ -94,7 +94,7 @@ class QtGamutPanel(QWidget):
             self.marker.setData([], [])
             self.marker_outline.setData([], [])
             return
-        row, col = ab_to_pixel(float(ab[0]), float(ab[1]), size=self.size, ab_max=AB_MAX)
+        row, col = ab_to_pixel(float(ab[0]), float(ab[1]), size=self.side, ab_max=AB_MAX)
         self.marker.setData([col + 0.5], [row + 0.5])
         self.marker_outline.setData([col + 0.5], [row + 0.5])
 
@@ -115,10 +115,10 @@ class QtGamutPanel(QWidget):
         pos = self.image.mapFromScene(scene_pos)
         col, row = math.floor(pos.x()), math.floor(pos.y())
         if clamp:
-            col, row = min(self.size - 1, max(0, col)), min(self.size - 1, max(0, row))
-        if not (0 <= row < self.size and 0 <= col < self.size):
+            col, row = min(self.side - 1, max(0, col)), min(self.side - 1, max(0, row))
+        if not (0 <= row < self.side and 0 <= col < self.side):
             return None
-        a, b = pixel_to_ab(float(row), float(col), size=self.size, ab_max=AB_MAX)
+        a, b = pixel_to_ab(float(row), float(col), size=self.side, ab_max=AB_MAX)
         return float(a), float(b)
 
     def _on_scene_clicked(self, event) -> None:
@@ -136,7 +136,8 @@ class QtGamutPanel(QWidget):
             return
         event.accept()
         ab = self._ab_under(event.scenePos(), clamp=True)
-        (self.abClicked if event.isFinish() else self.abDragged).emit(*ab)
+        if ab is not None:  # always, when clamped to the image
+            (self.abClicked if event.isFinish() else self.abDragged).emit(*ab)
 
 
 class _DragBox(pg.ViewBox):

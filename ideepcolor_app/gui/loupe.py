@@ -59,13 +59,17 @@ class QtLoupe(QWidget):
 
     def centre_rgb(self) -> tuple[int, int, int]:
         """The colour of the framed (centre) pixel as drawn."""
+        if self._patch is None:
+            raise RuntimeError("the loupe shows no patch yet")
         n = self._patch.shape[0]
         r, g, b = (int(v) for v in self._patch[n // 2, n // 2])
         return r, g, b
 
     def _place(self, cursor: QPoint) -> QPoint:
         """Above-right of the cursor, flipped so the loupe stays inside the parent view."""
-        parent = self.parentWidget().rect()
+        owner = self.parentWidget()
+        assert owner is not None  # made over the canvas view
+        parent = owner.rect()
         x, y = cursor.x() + OFFSET, cursor.y() - OFFSET - self.height()
         if x + self.width() > parent.right():
             x = cursor.x() - OFFSET - self.width()
@@ -74,7 +78,7 @@ class QtLoupe(QWidget):
         return QPoint(max(parent.left(), x), max(parent.top(), min(y, parent.bottom() - self.height())))
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
-        if self._image is None:
+        if self._image is None or self._patch is None:
             return
         n = self._patch.shape[0]
         painter = QPainter(self)

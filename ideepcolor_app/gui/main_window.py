@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
-from ideepcolor_app.engine.backends import DEFAULT_BACKEND
+from ideepcolor_app.engine.backends import DEFAULT_BACKEND, Distribution
 from ideepcolor_app.engine.colorizer import Colorizer, RenderRequest, RenderResult, ResultGate, gray_u8
 from ideepcolor_app.engine.document import Document
 from ideepcolor_app.engine.history import (
@@ -37,11 +37,12 @@ from ideepcolor_app.gui.probe import QtProbe
 from ideepcolor_app.gui.recovery import QtRecovery
 from ideepcolor_app.gui.settings import QtAppSettings, default_recovery_folder, default_settings
 from ideepcolor_app.gui.stroke_tools import QtStrokeTools
+from ideepcolor_app.gui.window_base import QtWindowBase
 from ideepcolor_app.gui.workers import DistributionUpdate, QtRenderWorker, RenderFailure, one_torch_thread_here
 from ideepcolor_app.hints import HintPoint, Hints
 
 
-class QtMainWindow(QMainWindow):
+class QtMainWindow(QtWindowBase):
     """The colourization window.
 
     Args:
@@ -58,6 +59,7 @@ class QtMainWindow(QMainWindow):
 
     resultShown = Signal(int)
     renderFailed = Signal(int, str)
+    files: QtFileActions  # all of them, beside what the menus use (`window_base.FileActions`)
 
     def __init__(self, settings=None, colorizer: Colorizer | None = None,
                  working_size: int = DEFAULT_WORKING_SIZE, l_full: np.ndarray | None = None,
@@ -79,7 +81,7 @@ class QtMainWindow(QMainWindow):
         self.gate = ResultGate()
         self._dragging = False  # a point drag is in progress: renders are drafts
         self.last_result: RenderResult | None = None
-        self.last_distribution = None
+        self.last_distribution: Distribution | None = None
         self.last_distribution_left_out: int | None = None  # the point the distribution leaves out
         self._resize_slider_id = 0
         self.recovery = QtRecovery(self.doc, recovery_folder or default_recovery_folder(), self)
@@ -176,8 +178,8 @@ class QtMainWindow(QMainWindow):
         ab = self.doc.current_ab
         if ab is None:
             width, height = self.doc.image_size
-            ab = self.last_result.ab_at(x / width, y / height) if self.last_result is not None else (0.0, 0.0)
-            ab = tuple(max(-110.0, min(110.0, v)) for v in ab)
+            a, b = self.last_result.ab_at(x / width, y / height) if self.last_result is not None else (0.0, 0.0)
+            ab = (max(-110.0, min(110.0, a)), max(-110.0, min(110.0, b)))
         self.stack.push(AddHint(self.doc, HintPoint(x, y, ab, self.doc.patch_size)))
 
     def move_point(self, index: int, x: float, y: float, drag_id: int = 0) -> None:
@@ -294,10 +296,10 @@ class QtMainWindow(QMainWindow):
         self.size_label.setText(str(size))
 
     def _update_undo_actions(self) -> None:
-        self.actions["undo"].setEnabled(self.stack.can_undo)
-        self.actions["redo"].setEnabled(self.stack.can_redo)
-        self.actions["undo"].setText(f"&Undo {self.stack.undo_text()}".rstrip())
-        self.actions["redo"].setText(f"&Redo {self.stack.redo_text()}".rstrip())
+        self.named_actions["undo"].setEnabled(self.stack.can_undo)
+        self.named_actions["redo"].setEnabled(self.stack.can_redo)
+        self.named_actions["undo"].setText(f"&Undo {self.stack.undo_text()}".rstrip())
+        self.named_actions["redo"].setText(f"&Redo {self.stack.redo_text()}".rstrip())
 
     # -- rendering -------------------------------------------------------------------------
 

@@ -1,17 +1,21 @@
 """The main window's menus and shortcuts (File, Edit, View, Help).
 
-The functions take the window as a plain `QMainWindow` and use only its documented parts
-(`files`, `stack`, `canvas`, `docks`, `app_settings`, ...); this module never imports the main
-window, so imports go one way.
+The functions take the main window and use only its documented parts (`files`, `stack`,
+`canvas`, `docks`, `app_settings`, ...: `window_base.QtWindowBase`); this module never imports
+the main window, so imports go one way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMessageBox
+
+if TYPE_CHECKING:
+    from ideepcolor_app.gui.window_base import QtWindowBase
 
 #: Help › Mouse and keys (the README's "Using the app" says the same).
 CONTROLS_HELP = """<b>Points</b><br>
@@ -45,20 +49,20 @@ Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo. Ctrl+S saves the hints beside the phot
 exports the colourized photo."""
 
 
-def _action(window: QMainWindow, menu, key: str, text: str, slot: Callable, shortcut=None) -> QAction:
+def _action(window: QtWindowBase, menu, key: str, text: str, slot: Callable, shortcut=None) -> QAction:
     action = QAction(text, window)
     if shortcut is not None:
         shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
         action.setShortcuts([QKeySequence(s) for s in shortcuts])
     action.triggered.connect(lambda _checked=False: slot())
     menu.addAction(action)
-    window.actions[key] = action
+    window.named_actions[key] = action
     return action
 
 
-def build_menus(window: QMainWindow) -> None:
-    """Create the menu bar; every action is also in `window.actions` by key."""
-    window.actions = {}
+def build_menus(window: QtWindowBase) -> None:
+    """Create the menu bar; every action is also in `window.named_actions` by key."""
+    window.named_actions = {}
     files = window.files
     bar = window.menuBar()
     menu = bar.addMenu("&File")
@@ -86,7 +90,7 @@ def build_menus(window: QMainWindow) -> None:
     panel = window.restore_panel
     for key, action in (("paint_damage", panel.paint_action), ("erase_damage", panel.erase_action)):
         menu.addAction(action)
-        window.actions[key] = action
+        window.named_actions[key] = action
     points = _action(window, menu, "points_tool", "Back to colour &points", lambda: panel.set_tool(None), "Escape")
     points.setEnabled(False)  # only while a brush is chosen, so Escape is free otherwise
     panel.toolChosen.connect(lambda tool: points.setEnabled(tool is not None))
@@ -99,7 +103,7 @@ def build_menus(window: QMainWindow) -> None:
     _action(window, menu, "zoom_out", "Zoom &out", lambda: canvas.zoom(0.8), QKeySequence.StandardKey.ZoomOut)
     menu.addSeparator()
     menu.addAction(window.restore_panel.mask_action)
-    window.actions["damage_mask"] = window.restore_panel.mask_action
+    window.named_actions["damage_mask"] = window.restore_panel.mask_action
     menu.addSeparator()
     for dock in window.docks.values():
         menu.addAction(dock.toggleViewAction())
@@ -112,7 +116,7 @@ def build_menus(window: QMainWindow) -> None:
     window._update_undo_actions()
 
 
-def fill_recent_menu(window: QMainWindow, files: list[str]) -> None:
+def fill_recent_menu(window: QtWindowBase, files: list[str]) -> None:
     window.recent_menu.clear()
     for path in files:
         action = window.recent_menu.addAction(path)
@@ -120,7 +124,7 @@ def fill_recent_menu(window: QMainWindow, files: list[str]) -> None:
     window.recent_menu.setEnabled(bool(files))
 
 
-def _open_recent(window: QMainWindow, path: str) -> None:
+def _open_recent(window: QtWindowBase, path: str) -> None:
     if not window.files.confirm_discard():
         return
     if not window.files.open_photo(Path(path), confirm=False):
@@ -128,7 +132,7 @@ def _open_recent(window: QMainWindow, path: str) -> None:
         fill_recent_menu(window, window.app_settings.recent_files())
 
 
-def open_batch_dialog(window: QMainWindow):
+def open_batch_dialog(window: QtWindowBase):
     """File › Batch export…: the batch dialog, automatic per photo unless a backend was chosen there before."""
     try:
         from ideepcolor_app.gui.batch_dialog import QtBatchDialog
@@ -143,7 +147,7 @@ def open_batch_dialog(window: QMainWindow):
     return dialog
 
 
-def show_about(window: QMainWindow):
+def show_about(window: QtWindowBase):
     """Help › About: version, each backend's model card, the licences."""
     from ideepcolor_app.gui.about_dialog import QtAboutDialog
 
@@ -153,6 +157,6 @@ def show_about(window: QMainWindow):
     return dialog
 
 
-def show_controls(window: QMainWindow) -> None:
+def show_controls(window: QtWindowBase) -> None:
     """Help › Mouse and keys."""
     QMessageBox.information(window, "Mouse and keys", CONTROLS_HELP)

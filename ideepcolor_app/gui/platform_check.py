@@ -10,7 +10,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 #: The shared libraries Qt 6's xcb plugin needs beyond a minimal X11 install, and the Debian
 #: / Ubuntu packages that provide them.
@@ -30,7 +30,7 @@ def _loads(name: str) -> bool:
     return True
 
 
-def uses_xcb(environ: dict | None = None, platform: str = sys.platform) -> bool:
+def uses_xcb(environ: Mapping[str, str] | None = None, platform: str = sys.platform) -> bool:
     """True when Qt would start with its xcb plugin (Linux, X11, no other platform asked for)."""
     env = os.environ if environ is None else environ
     if not platform.startswith("linux"):
@@ -41,7 +41,7 @@ def uses_xcb(environ: dict | None = None, platform: str = sys.platform) -> bool:
     return not (env.get("WAYLAND_DISPLAY") and env.get("XDG_SESSION_TYPE") == "wayland")
 
 
-def platform_problem(environ: dict | None = None, platform: str = sys.platform,
+def platform_problem(environ: Mapping[str, str] | None = None, platform: str = sys.platform,
                      loads: Callable[[str], bool] = _loads) -> str | None:
     """A short message saying why the GUI cannot start here, or None when it can."""
     env = os.environ if environ is None else environ

@@ -55,8 +55,8 @@ class QtPointActions(QObject):
     def rows(self, colours_u8) -> list[PointRow]:
         """The points list's rows: each point's name, drawn colour ((N,3) uint8), place and size."""
         labels = self.labels.labels
-        return [PointRow(self.labels.title(i), tuple(int(v) for v in colours_u8[i]), p.x, p.y, p.size,
-                         labels[i].hidden if i < len(labels) else False)
+        rgb = [(int(r), int(g), int(b)) for r, g, b in colours_u8]
+        return [PointRow(self.labels.title(i), rgb[i], p.x, p.y, p.size, labels[i].hidden if i < len(labels) else False)
                 for i, p in enumerate(self.doc.hints.points)]
 
     # -- colours -------------------------------------------------------------------------------

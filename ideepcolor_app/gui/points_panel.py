@@ -75,9 +75,11 @@ class QtPointsPanel(QWidget):
         self.can_paste = False
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["", "Name", "x, y", "Size"])
-        self.table.horizontalHeaderItem(SHOWN).setToolTip("Shown: untick to hide a point's marker")
-        self.table.horizontalHeaderItem(POSITION).setToolTip("Position in photo pixels (from the top left)")
-        self.table.horizontalHeaderItem(SIZE).setToolTip("Patch size, 1-9")
+        for column, tip in ((SHOWN, "Shown: untick to hide a point's marker"),
+                            (POSITION, "Position in photo pixels (from the top left)"), (SIZE, "Patch size, 1-9")):
+            heading = self.table.horizontalHeaderItem(column)
+            assert heading is not None  # made by setHorizontalHeaderLabels
+            heading.setToolTip(tip)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
@@ -122,11 +124,12 @@ class QtPointsPanel(QWidget):
         that changed are redrawn (a drag changes one row per step)."""
         self._updating = True
         try:
+            drawn: list[PointRow | None] = list(self._rows)
             if self.table.rowCount() != len(rows):
                 self.table.setRowCount(len(rows))
-                self._rows = [None] * len(rows)
+                drawn = [None] * len(rows)
             for index, row in enumerate(rows):
-                if self._rows[index] != row:
+                if drawn[index] != row:
                     self._draw_row(index, row)
             self._rows = list(rows)
             self.set_selected(selected)
@@ -143,7 +146,9 @@ class QtPointsPanel(QWidget):
             # The name is the current cell: F2 renames, and typing never toggles the tick box.
             self.table.setCurrentCell(index, NAME, QItemSelectionModel.SelectionFlag.ClearAndSelect
                                       | QItemSelectionModel.SelectionFlag.Rows)
-            self.table.scrollToItem(self.table.item(index, NAME))
+            name = self.table.item(index, NAME)
+            if name is not None:
+                self.table.scrollToItem(name)
         self.table.blockSignals(False)
         self._sync_buttons()
 
@@ -197,8 +202,9 @@ class QtPointsPanel(QWidget):
 
     def _rename_selected(self) -> None:
         row = self.selected_row()
-        if row is not None:
-            self.table.editItem(self.table.item(row, NAME))
+        name = None if row is None else self.table.item(row, NAME)
+        if name is not None:
+            self.table.editItem(name)
 
     def _emit_for_selected(self, signal, *args) -> None:
         row = self.selected_row()
@@ -229,7 +235,7 @@ class QtPointsPanel(QWidget):
             ("Paste colour", lambda: self._emit_for_selected(self.recolourChosen, "paste"), has and self.can_paste),
         ]
         if not recolour_only:
-            hidden = has and self._rows[row].hidden
+            hidden = row is not None and self._rows[row].hidden
             entries = [("Rename", self._rename_selected, has)] + entries + [
                 ("Show marker" if hidden else "Hide marker",
                  lambda: self._emit_for_selected(self.hiddenChosen, not hidden), has),

@@ -15,6 +15,7 @@ decides what to show where.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QMouseEvent
 
 from ideepcolor_app.color.swatch import lab_to_rgb_u8
 from ideepcolor_app.engine.swatches import loupe_patch
@@ -91,7 +92,7 @@ class QtProbe(QObject):
         if watched is self._viewport and (kind in _MOUSE or kind == QEvent.Type.Leave):
             if kind == QEvent.Type.Leave:
                 self.hide()
-            else:
+            elif isinstance(event, QMouseEvent):
                 if kind == QEvent.Type.MouseButtonPress:
                     self._pressed_point = self._point_under(event.position().toPoint())
                 self.show_at(event.position().toPoint(), bool(event.buttons() & Qt.MouseButton.LeftButton))

@@ -46,8 +46,8 @@ class QtAppSettings:
     def recent_files(self) -> list[str]:
         value = self.qsettings.value("recent/files", [])
         if isinstance(value, str):  # QSettings gives a str for a one-item list in IniFormat
-            value = [value]
-        return [str(v) for v in value or []]
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def add_recent_file(self, path: Path) -> list[str]:
         text = str(Path(path).resolve())

@@ -64,13 +64,13 @@ class QtStrokeTools(QObject):
         events = self.doc.events
         events.hints.connect(lambda _hints: self.redraw())
         events.selected_stroke.connect(self._on_selected)
-        events.photo.connect(lambda _path: (self.cancel_fill(), self.redraw()))
+        events.photo.connect(lambda _path: self._on_photo())
         events.lightness.connect(lambda _restore: self.cancel_fill())
         events.patch_size.connect(lambda size: self._set_width(size))
         window.colour_panel.colourPicked.connect(self._on_colour)
         window.size_slider.sliderPressed.connect(self._next_resize)
         window.size_slider.valueChanged.connect(self._on_size)
-        window.actions["delete"].triggered.connect(self.delete_selected)
+        window.named_actions["delete"].triggered.connect(self.delete_selected)
         self._build_actions()
         self.redraw()
 
@@ -93,7 +93,7 @@ class QtStrokeTools(QObject):
         self.cancel_action.triggered.connect(self.points_mode)
         self.cancel_action.setEnabled(False)  # only while a tool or an outline is on: Escape stays free
         window.addAction(self.cancel_action)
-        window.actions["cancel_colour_tool"] = self.cancel_action
+        window.named_actions["cancel_colour_tool"] = self.cancel_action
         window.edit_menu.addSeparator()
         window.edit_menu.addAction(self.brush_action)
         window.edit_menu.addAction(self.fill_action)
@@ -112,7 +112,7 @@ class QtStrokeTools(QObject):
         action.setToolTip(f"{tip} ({shortcut})")
         action.setStatusTip(tip)
         action.toggled.connect(lambda on: self.set_tool(tool if on else None) if on or self.tool == tool else None)
-        self.window.actions[key] = action
+        self.window.named_actions[key] = action
         return action
 
     @property
@@ -207,6 +207,10 @@ class QtStrokeTools(QObject):
         index = self.doc.selected_stroke
         if index is not None and self.doc.hints.strokes[index].size != value:
             self.window.stack.push(ResizeStroke(self.doc, index, value, ("slider", self._resize_id)))
+
+    def _on_photo(self) -> None:
+        self.cancel_fill()
+        self.redraw()
 
     def _on_selected(self, index: int | None) -> None:
         self.redraw()

@@ -1,18 +1,23 @@
 """The view toolbar over the photos: before/after divider, what it compares, the eyedropper.
 
-Functions on the main window (which has `compare`, `probe`, `actions` and a View menu), kept
+Functions on the main window (which has `compare`, `probe`, `named_actions` and a View menu), kept
 apart from the window's wiring like `menus.py`; the actions are also in the View menu.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QToolBar
+from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
 
 from ideepcolor_app.gui.compare import source_title
 
+if TYPE_CHECKING:
+    from ideepcolor_app.gui.window_base import QtWindowBase
 
-def build_view_toolbar(window: QMainWindow, view_menu) -> QToolBar:
+
+def build_view_toolbar(window: QtWindowBase, view_menu) -> QToolBar:
     """Add the toolbar and its View menu entries; returns the toolbar."""
     bar = QToolBar("View", window)
     bar.setObjectName("toolbar_view")
@@ -48,7 +53,7 @@ def build_view_toolbar(window: QMainWindow, view_menu) -> QToolBar:
     return bar
 
 
-def fill_sources(window: QMainWindow) -> None:
+def fill_sources(window: QtWindowBase) -> None:
     """List what the left side can show now, the current one selected."""
     combo = window.compare_combo
     combo.blockSignals(True)
@@ -59,13 +64,13 @@ def fill_sources(window: QMainWindow) -> None:
     combo.blockSignals(False)
 
 
-def _checkable(window: QMainWindow, key: str, text: str, shortcut: str, tip: str) -> QAction:
+def _checkable(window: QtWindowBase, key: str, text: str, shortcut: str, tip: str) -> QAction:
     action = QAction(text, window)
     action.setCheckable(True)
     action.setShortcut(QKeySequence(shortcut))
     action.setToolTip(f"{tip} ({shortcut})")
     action.setStatusTip(tip)
-    window.actions[key] = action
+    window.named_actions[key] = action
     return action
 
 

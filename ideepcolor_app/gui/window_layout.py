@@ -1,13 +1,15 @@
 """How the main window is laid out: its widgets and docks, its first size, the docks' widths.
 
-Functions on the window (a `QMainWindow` with `doc` and `app_settings`), kept apart from the
+Functions on the main window (they use its `doc` and `app_settings`), kept apart from the
 window's wiring; they set the attributes the window and its tests use (`canvas`, `docks`, ...).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
 from ideepcolor_app.gui.backend_panel import QtBackendPanel
 from ideepcolor_app.gui.canvas import QtCanvas
@@ -15,6 +17,9 @@ from ideepcolor_app.gui.colour_panel import QtColourPanel
 from ideepcolor_app.gui.global_hints_panel import QtGlobalHintsPanel
 from ideepcolor_app.gui.points_panel import QtPointsPanel
 from ideepcolor_app.gui.restore_panel import QtRestorePanel
+
+if TYPE_CHECKING:
+    from ideepcolor_app.gui.window_base import QtWindowBase
 
 #: Share of the screen a first window takes (later runs restore the user's size).
 SCREEN_SHARE = 0.85
@@ -24,7 +29,7 @@ DOCK_WIDTHS = (240, 300)
 DOCK_SHARES = (0.17, 0.22)
 
 
-def restore_layout(window: QMainWindow) -> bool:
+def restore_layout(window: QtWindowBase) -> bool:
     """The user's last geometry and layout, else about 85 % of the screen, centred.
 
     Returns:
@@ -39,7 +44,7 @@ def restore_layout(window: QMainWindow) -> bool:
     return state is None or not window.restoreState(state)
 
 
-def build_widgets(window: QMainWindow) -> None:
+def build_widgets(window: QtWindowBase) -> None:
     """The central photo views, the docks and the status bar's labels."""
     window.canvas = QtCanvas()
     window.canvas.set_working_size(window.doc.working_size)
@@ -90,7 +95,7 @@ def build_widgets(window: QMainWindow) -> None:
     window.statusBar().addPermanentWidget(window.device_label)
 
 
-def size_docks(window: QMainWindow) -> None:
+def size_docks(window: QtWindowBase) -> None:
     """Give the docks their first-launch widths for the window's present width."""
     widths = [max(w, round(window.width() * share)) for w, share in zip(DOCK_WIDTHS, DOCK_SHARES, strict=True)]
     window.resizeDocks([window.docks["render"], window.docks["colour"]], widths, Qt.Orientation.Horizontal)

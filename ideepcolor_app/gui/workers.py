@@ -178,7 +178,8 @@ class QtRenderWorker(QThread):
             self._outbox.append(outcome)
         self.ready.emit()
 
-    def _render(self, request: RenderRequest):
+    def _render(self, request: RenderRequest) -> RenderResult | RenderFailure:
+        outcome: RenderResult | RenderFailure
         try:
             outcome = self.colorizer.run(request)
         except Exception as err:  # noqa: BLE001 - reported to the UI, never lost in the thread

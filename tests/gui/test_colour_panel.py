@@ -68,10 +68,10 @@ def click(qtbot, view, point):
 
 def test_colour_panel_gamut_click_emits_the_pixels_ab(qtbot, panel):
     panel.set_lightness(50.0)
-    row, col = (int(round(v)) for v in ab_to_pixel(20.0, 30.0, size=panel.gamut.size))
+    row, col = (int(round(v)) for v in ab_to_pixel(20.0, 30.0, size=panel.gamut.side))
     with qtbot.waitSignal(panel.colourPicked) as blocker:
         click(qtbot, panel.gamut.view, panel.gamut.pixel_to_widget(row, col))
-    expected = pixel_to_ab(float(row), float(col), size=panel.gamut.size)
+    expected = pixel_to_ab(float(row), float(col), size=panel.gamut.side)
     assert expected == pytest.approx((20.0, 30.0))
     assert blocker.args == pytest.approx(list(expected))
     assert panel.gamut.marker_pixel() == pytest.approx((row, col))
@@ -81,8 +81,8 @@ def test_colour_panel_gamut_click_emits_the_pixels_ab(qtbot, panel):
 def test_colour_panel_gamut_click_out_of_gamut_is_clamped_on_the_same_hue(qtbot, panel):
     panel.set_lightness(50.0)
     row, col = 10, 10  # (a, b) = (-100, 100): far outside the gamut at L = 50
-    raw = pixel_to_ab(float(row), float(col), size=panel.gamut.size)
-    assert gamut_image(50.0, size=panel.gamut.size)[row, col, 3] == 0
+    raw = pixel_to_ab(float(row), float(col), size=panel.gamut.side)
+    assert gamut_image(50.0, size=panel.gamut.side)[row, col, 3] == 0
     with qtbot.waitSignal(panel.colourPicked) as blocker:
         click(qtbot, panel.gamut.view, panel.gamut.pixel_to_widget(row, col))
     a, b = blocker.args
@@ -98,7 +98,7 @@ def test_colour_panel_set_colour_moves_marker_without_emitting(qtbot, panel):
     panel.set_lightness(60.0)
     with qtbot.assertNotEmitted(panel.colourPicked):
         panel.set_colour((-30.0, 40.0))
-    assert panel.gamut.marker_pixel() == pytest.approx(ab_to_pixel(-30.0, 40.0, size=panel.gamut.size))
+    assert panel.gamut.marker_pixel() == pytest.approx(ab_to_pixel(-30.0, 40.0, size=panel.gamut.side))
     assert panel.value.a_spin.value() == pytest.approx(-30.0)
     assert panel.value.b_spin.value() == pytest.approx(40.0)
     assert panel.value.hex_edit.text() == skimage_hex(60.0, -30.0, 40.0)
@@ -112,7 +112,7 @@ def test_colour_panel_no_point_shows_the_gamut_at_l50(panel):
     panel.set_lightness(80.0)
     panel.set_lightness(None)
     assert panel.lightness == 50.0
-    assert np.array_equal(panel.gamut.image.image, gamut_image(50.0, size=panel.gamut.size))
+    assert np.array_equal(panel.gamut.image.image, gamut_image(50.0, size=panel.gamut.side))
     assert "L 50" in panel.l_note.text() and panel.l_note.isVisibleTo(panel)
 
 
@@ -215,7 +215,7 @@ def test_colour_panel_gamut_drag_previews_and_picks_once_at_the_end(qtbot, panel
         if i < len(path) - 1:
             assert picked == [] and panel.recent_colours() == []  # a preview only
             assert gamut.marker_pixel() is not None
-    expected = pixel_to_ab(125.0, 95.0, size=gamut.size, ab_max=110.0)
+    expected = pixel_to_ab(125.0, 95.0, size=gamut.side, ab_max=110.0)
     assert picked == [pytest.approx(clamp_ab(50.0, *expected))]
     assert len(panel.recent_colours()) == 1
 

@@ -30,7 +30,7 @@ def result_ab(window) -> np.ndarray:
 
 def test_the_brush_paints_one_stroke_of_the_colour_in_one_undo_step(qtbot, shown):
     window, doc = shown, shown.doc
-    window.actions["colour_brush"].trigger()
+    window.named_actions["colour_brush"].trigger()
     assert window.canvas.strokes.tool == "brush"
     drag(window, [(10.0, ROW), (30.0, ROW), (50.0, ROW)])
     assert len(doc.hints.strokes) == 1 and doc.hints.points == ()
@@ -50,7 +50,7 @@ def test_the_brush_paints_one_stroke_of_the_colour_in_one_undo_step(qtbot, shown
 
 def test_a_stroke_is_selected_dragged_as_one_recoloured_and_deleted(qtbot, shown):
     window, doc = shown, shown.doc
-    window.actions["colour_brush"].trigger()
+    window.named_actions["colour_brush"].trigger()
     drag(window, [(10.0, ROW), (50.0, ROW)])
     QTest.keyClick(window.canvas.viewport, Qt.Key.Key_Escape)
     assert window.canvas.strokes.tool is None
@@ -64,7 +64,7 @@ def test_a_stroke_is_selected_dragged_as_one_recoloured_and_deleted(qtbot, shown
     assert window.stack.undo_text() == "move stroke" and len(window.stack) == 2  # the drag: one step
     window.colour_panel.colourPicked.emit(-30.0, 35.0)  # a colour picked in the panel
     assert doc.hints.strokes[0].ab == (-30.0, 35.0) and doc.hints.strokes[0].points == moved.points
-    window.actions["delete"].trigger()
+    window.named_actions["delete"].trigger()
     assert doc.hints.strokes == ()
     window.stack.undo()
     assert doc.hints.strokes[0].ab == (-30.0, 35.0)
@@ -90,7 +90,7 @@ def test_shift_click_outlines_the_object_and_a_click_inside_fills_it(qtbot, show
 
 def test_a_click_outside_the_outline_or_escape_cancels_the_fill(qtbot, shown):
     window, doc = shown, shown.doc
-    window.actions["fill_object"].trigger()
+    window.named_actions["fill_object"].trigger()
     with qtbot.waitSignal(window.stroke_tools.task.finished, timeout=20000):
         click(window, 72.0, 32.0)
     assert window.canvas.strokes.outline_shown
@@ -106,7 +106,7 @@ def test_a_click_outside_the_outline_or_escape_cancels_the_fill(qtbot, shown):
 
 def test_strokes_are_saved_with_the_session(qtbot, shown, small_photo):
     window = shown
-    window.actions["colour_brush"].trigger()
+    window.named_actions["colour_brush"].trigger()
     drag(window, [(10.0, ROW), (50.0, ROW)])
     assert window.files.save_session()
     data = json.loads(small_photo.with_name("photo.hints.json").read_text())

@@ -123,7 +123,7 @@ def test_erasing_found_damage_labels_it_painted_out(qtbot, make_window, tmp_path
 def test_escape_and_the_tool_button_return_to_points(qtbot, painted):
     window, panel = painted, painted.restore_panel
     panel.paint_button.click()
-    assert panel.tool == "add" and window.actions["points_tool"].isEnabled()
+    assert panel.tool == "add" and window.named_actions["points_tool"].isEnabled()
     panel.paint_button.click()  # the tool's button again: back to points
     assert panel.tool is None and not window.canvas.brush.active
     panel.erase_button.click()
@@ -157,20 +157,20 @@ def test_mask_and_brushes_only_while_restoration_is_on(qtbot, make_window, tmp_p
     for widget in (panel.tone, panel.strength, panel.tone_label, panel.mask_check, panel.brush_slider):
         assert not widget.isEnabled()
     for key in ("damage_mask", "paint_damage", "erase_damage"):
-        assert not window.actions[key].isEnabled()
+        assert not window.named_actions[key].isEnabled()
     restore_on(qtbot, window)
-    assert panel.tone.isEnabled() and window.actions["damage_mask"].isEnabled()
+    assert panel.tone.isEnabled() and window.named_actions["damage_mask"].isEnabled()
     assert not overlay.isVisible()
-    window.actions["damage_mask"].trigger()  # View › Show damage mask
+    window.named_actions["damage_mask"].trigger()  # View › Show damage mask
     assert panel.mask_check.isChecked()
     wait_restored(qtbot, window)
     assert overlay.isVisible() and overlay_labels(window).shape == (64, 96)
     panel.set_tool("add")
     panel.switch.setChecked(False)
     assert not overlay.isVisible() and panel.tool is None and not window.canvas.brush.active
-    assert not panel.strength.isEnabled() and not window.actions["paint_damage"].isEnabled()
+    assert not panel.strength.isEnabled() and not window.named_actions["paint_damage"].isEnabled()
     panel.mask_check.setChecked(False)
-    assert not window.actions["damage_mask"].isChecked()
+    assert not window.named_actions["damage_mask"].isChecked()
 
 
 def test_stroke_points_stay_on_the_photo_rounded_and_thinned():

@@ -30,7 +30,7 @@ def test_export_over_the_input_is_refused_once(qtbot, window, messages, dialogs,
     calls, answers = dialogs
     answers.append(str(small_photo))
     before = small_photo.read_bytes()
-    window.actions["save_result"].trigger()
+    window.named_actions["save_result"].trigger()
     (kind, _caption, _folder, args, _kwargs), = calls
     assert QFileDialog.Option.DontConfirmOverwrite in QFileDialog.Option(args[-1])  # Qt's own "replace?" is off
     assert len(messages) == 1 and messages.questions == []  # our refusal, and nothing else
@@ -43,7 +43,7 @@ def test_export_says_where_the_file_went(qtbot, window, messages, dialogs, tmp_p
     target = tmp_path / "out" / "result.png"
     target.parent.mkdir()
     answers.append(str(target))
-    window.actions["save_result"].trigger()
+    window.named_actions["save_result"].trigger()
     assert target.is_file()
     (title, text), = messages.infos
     assert "result.png" in text and str(target.parent) in text
@@ -55,19 +55,19 @@ def test_export_over_another_file_asks_once(qtbot, window, messages, dialogs, tm
     target = tmp_path / "old.png"
     target.write_bytes(b"old")
     answers.append(str(target))
-    window.actions["save_result"].trigger()  # the question gets No (the default answer)
+    window.named_actions["save_result"].trigger()  # the question gets No (the default answer)
     assert len(messages.questions) == 1 and target.read_bytes() == b"old"
     answers.append(str(target))
     messages.answers.append(QMessageBox.StandardButton.Yes)
-    window.actions["save_result"].trigger()
+    window.named_actions["save_result"].trigger()
     assert target.read_bytes() != b"old"
 
 
 def test_reference_dialogs_start_in_the_photos_folder(qtbot, window, dialogs, small_photo):
     calls, _ = dialogs
-    window.actions["reference"].trigger()  # Edit › Load reference photo (histogram hint)
+    window.named_actions["reference"].trigger()  # Edit › Load reference photo (histogram hint)
     window.colour_panel.reference.load_button.click()  # the eyedropper's Load reference…
-    window.actions["open_hints"].trigger()
+    window.named_actions["open_hints"].trigger()
     folders = [Path(folder) for _kind, _caption, folder, _a, _k in calls]
     assert folders == [small_photo.parent] * 3
 
@@ -81,8 +81,8 @@ def test_reference_dialog_then_remembers_the_last_reference_folder(qtbot, window
     Image.new("RGB", (8, 8), (200, 30, 30)).save(folder / "red.png")
     answers.append(str(folder / "red.png"))
     with qtbot.waitSignal(window.files.reference_task.finished, timeout=10000):
-        window.actions["reference"].trigger()
-    window.actions["reference"].trigger()
+        window.named_actions["reference"].trigger()
+    window.named_actions["reference"].trigger()
     assert Path(calls[-1][2]) == folder
 
 
@@ -100,7 +100,7 @@ def test_eyedropper_reference_loads_off_the_gui_thread(qtbot, window, tmp_path):
 
 
 def test_batch_dialog_starts_in_the_photos_folder_automatic_with_readable_backend_names(qtbot, window, small_photo):
-    window.actions["batch"].trigger()
+    window.named_actions["batch"].trigger()
     dialog = window.batch_dialog
     qtbot.addWidget(dialog)
     assert Path(dialog.input_edit.text()) == small_photo.parent

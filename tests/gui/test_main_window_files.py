@@ -49,7 +49,7 @@ def test_save_session_as_and_open_hints_onto_the_photo(qtbot, window, tmp_path):
     target = tmp_path / "elsewhere" / "mine.hints.json"
     target.parent.mkdir()
     assert window.files.save_session(target)
-    window.actions["clear"].trigger()
+    window.named_actions["clear"].trigger()
     window.global_panel.saturation_clear.click()
     assert window.doc.hints != saved
     assert window.files.open_hints(target)
@@ -160,7 +160,7 @@ def test_recent_file_that_vanished_is_dropped(qtbot, window, tmp_path, messages)
 
 def test_batch_export_opens_the_batch_dialog(qtbot, window):
     window.doc.set_backend_name("levin")
-    window.actions["batch"].trigger()
+    window.named_actions["batch"].trigger()
     dialog = window.batch_dialog
     assert dialog.isVisible()
     dialog.close()

@@ -20,10 +20,10 @@ def test_click_adds_a_point_with_the_predicted_colour(qtbot, shown):
     assert point.x == pytest.approx(30.5, abs=0.5) and point.y == pytest.approx(20.5, abs=0.5)
     assert point.ab == pytest.approx(predicted)
     assert point.size == 3 and window.doc.selected == 0
-    assert window.actions["undo"].isEnabled() and window.actions["undo"].text() == "&Undo add point"
-    window.actions["undo"].trigger()
+    assert window.named_actions["undo"].isEnabled() and window.named_actions["undo"].text() == "&Undo add point"
+    window.named_actions["undo"].trigger()
     assert window.doc.hints.points == () and window.doc.selected is None
-    window.actions["redo"].trigger()
+    window.named_actions["redo"].trigger()
     assert window.doc.hints.points == (point,)
 
 
@@ -139,7 +139,7 @@ def test_clear_points_undo(qtbot, shown):
     window = shown
     click(window, 20.5, 20.5)
     click(window, 60.5, 20.5)
-    window.actions["clear"].trigger()
+    window.named_actions["clear"].trigger()
     assert window.doc.hints.points == ()
     window.stack.undo()
     assert len(window.doc.hints.points) == 2
@@ -175,8 +175,8 @@ def test_zoom_and_pan_stay_in_step(qtbot, shown):
     assert canvas.result_view.viewRect() == canvas.input_view.viewRect()
     canvas.input_view.translateBy((10, 5))
     assert canvas.result_view.viewRect() == canvas.input_view.viewRect()
-    window.actions["actual"].trigger()
+    window.named_actions["actual"].trigger()
     assert canvas.input_view.viewPixelSize()[0] == pytest.approx(1.0, rel=0.02)
-    window.actions["fit"].trigger()
+    window.named_actions["fit"].trigger()
     rect = canvas.view_rect()
     assert rect.contains(0.0, 0.0) and rect.contains(95.9, 63.9)

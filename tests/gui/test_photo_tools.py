@@ -54,7 +54,7 @@ def test_divider_shows_grey_left_and_colour_right_and_moves(qtbot, shown):
     x, y = 70.5, 50.5
     red = pixel(window, x, y)
     assert red[0] > red[1] + 20  # the colour result
-    window.actions["compare"].trigger()
+    window.named_actions["compare"].trigger()
     compare = window.compare
     assert compare.enabled and compare.divider.line.isVisible()
     assert compare.divider.line_x == pytest.approx(48.0)  # half of the 96-pixel photo
@@ -67,13 +67,13 @@ def test_divider_shows_grey_left_and_colour_right_and_moves(qtbot, shown):
     moved = pixel(window, x, y)
     assert abs(moved[0] - moved[1]) <= 2  # now left of the line: grey
     assert pixel(window, 90.5, y)[0] > pixel(window, 90.5, y)[1] + 20
-    window.actions["compare"].trigger()
+    window.named_actions["compare"].trigger()
     assert pixel(window, x, y) == red and not compare.divider.line.isVisible()
 
 
 def test_divider_line_follows_a_mouse_drag(qtbot, shown):
     window = shown
-    window.actions["compare"].trigger()
+    window.named_actions["compare"].trigger()
     canvas, divider = window.canvas, window.compare.divider
     viewport = canvas.viewport
     left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
@@ -94,7 +94,7 @@ def test_divider_line_follows_a_mouse_drag(qtbot, shown):
 
 def test_divider_compares_with_another_backend(qtbot, shown):
     window = shown
-    window.actions["compare"].trigger()
+    window.named_actions["compare"].trigger()
     window.compare.set_source("zhang")
     qtbot.waitUntil(lambda: window.compare.divider.before_name == "Zhang ECCV16", timeout=10000)
     left = pixel(window, 20.5, 50.5)
@@ -158,14 +158,14 @@ def test_cursor_chip_shows_the_colour_a_new_point_takes(qtbot, shown):
 
 def test_eyedropper_takes_the_results_colour_for_new_points(qtbot, shown):
     window = shown
-    window.actions["eyedropper"].trigger()
+    window.named_actions["eyedropper"].trigger()
     assert window.canvas.eyedropper and window.colour_panel.eyedropper_button.isChecked()
     QTest.mouseClick(window.canvas.viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      window.canvas.result_widget_pos(30.5, 50.5))
     expected = window.last_result.ab_at(30.5 / 96, 50.5 / 64)
     assert window.doc.current_ab == pytest.approx(expected)
     assert window.doc.hints.points == ()  # it took a colour and added no point
-    assert not window.canvas.eyedropper and not window.actions["eyedropper"].isChecked()  # one click
+    assert not window.canvas.eyedropper and not window.named_actions["eyedropper"].isChecked()  # one click
 
 
 def test_eyedropper_copies_a_colour_from_one_point_to_another(qtbot, shown):
@@ -177,7 +177,7 @@ def test_eyedropper_copies_a_colour_from_one_point_to_another(qtbot, shown):
     click(window, 60.5, 50.5)
     click(window, 15.5, 15.5)  # select the first again
     assert window.doc.selected == 0 and window.doc.hints.points[0].ab == (50.0, 40.0)
-    window.actions["eyedropper"].trigger()
+    window.named_actions["eyedropper"].trigger()
     click(window, 60.5, 50.5)  # on the second point: its colour
     first, second = window.doc.hints.points
     assert first.ab == second.ab == (-30.0, 20.0) and len(window.doc.hints.points) == 2
@@ -255,7 +255,7 @@ def test_about_lists_every_backend_with_its_card_and_the_licences(qtbot, shown):
     from ideepcolor_app import __version__
 
     window = shown
-    window.actions["about"].trigger()
+    window.named_actions["about"].trigger()
     dialog = window.about_dialog
     qtbot.addWidget(dialog)
     assert __version__ in dialog.version.text()

@@ -106,6 +106,6 @@ def test_gamut_picker_zooms_to_the_small_gamut_of_a_bright_pixel(qtbot):
     a0, a1, b0, b1 = panel.visible_ab()
     assert max(a1 - a0, b1 - b0) < 135  # zoomed (was 220 wide)
     rows, cols = np.nonzero(panel.image.image[..., 3])
-    a, b = pixel_to_ab(rows.astype(float), cols.astype(float), size=panel.size)
+    a, b = pixel_to_ab(rows.astype(float), cols.astype(float), size=panel.side)
     assert a.min() >= a0 and a.max() <= a1 and b.min() >= b0 and b.max() <= b1  # all of it shown
     assert (a1 - a0) * (b1 - b0) < 220 * 220 / 3  # drawn over three times larger than in a +-110 plot

@@ -51,7 +51,7 @@ def test_quitting_asks_first(qtbot, window, messages, small_photo, answer):
     window.show()
     window.add_point(10.5, 10.5)
     messages.answers.append(answer)
-    window.actions["quit"].trigger()
+    window.named_actions["quit"].trigger()
     assert len(messages.questions) == 1
     assert window.isVisible() == (answer == BUTTON.Cancel)
     assert small_photo.with_name("photo.hints.json").exists() == (answer == BUTTON.Save)

@@ -61,7 +61,7 @@ def test_left_drag_on_the_background_pans_and_space_pans_over_a_point(qtbot, win
 
 
 def test_help_lists_the_mouse_and_keys(qtbot, window, messages):
-    window.actions["controls"].trigger()
+    window.named_actions["controls"].trigger()
     (title, text), = messages.infos
     assert "Space" in text and "pan" in text and "Wheel" in text
 

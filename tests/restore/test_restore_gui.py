@@ -42,12 +42,12 @@ def test_restore_switch_restores_caches_and_compares(qtbot, make_window, tmp_pat
     assert np.array_equal(shown_input(window), restored_view)  # the points stay on the restored photo
     window.restore_panel.compare.click()
     assert not compare.enabled and compare.source == "grey"
-    window.actions["compare"].trigger()  # the divider's own switch; the button follows what it shows
+    window.named_actions["compare"].trigger()  # the divider's own switch; the button follows what it shows
     compare.set_source("original")
     assert window.restore_panel.compare.isChecked()
     compare.set_source("grey")
     assert not window.restore_panel.compare.isChecked()
-    window.actions["compare"].trigger()
+    window.named_actions["compare"].trigger()
     window.restore_panel.switch.setChecked(False)  # off: the original again, at once
     assert doc.l_full is original and doc.restore is None
     window.restore_panel.switch.setChecked(True)  # on again: from the cache, no new run

@@ -39,7 +39,10 @@ class DamageNetConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> DamageNetConfig:
-        return cls(widths=tuple(int(w) for w in data["widths"]), refine=int(data.get("refine", 0)))
+        widths = tuple(int(w) for w in data["widths"])
+        if len(widths) != 4:
+            raise ValueError(f"a damage network has 4 widths, got {len(widths)}")
+        return cls(widths=widths, refine=int(data.get("refine", 0)))
 
 
 def _conv(cin: int, cout: int, dilation: int = 1) -> nn.Sequential:
@@ -79,10 +82,11 @@ class DamageNet(nn.Module):
         if config.refine:
             r = config.refine
             self.unfold = nn.Conv2d(w1, 4 * r, 1)
-            self.refine = nn.Sequential(nn.Conv2d(r + 2, r, 3, padding=1), nn.ReLU(inplace=True),
-                                        nn.Conv2d(r, 1, 3, padding=1))
-            nn.init.zeros_(self.refine[-1].weight)
-            nn.init.zeros_(self.refine[-1].bias)
+            first, last = nn.Conv2d(r + 2, r, 3, padding=1), nn.Conv2d(r, 1, 3, padding=1)
+            self.refine = nn.Sequential(first, nn.ReLU(inplace=True), last)
+            nn.init.zeros_(last.weight)  # starts as a no-op: a trained network extends unchanged
+            if last.bias is not None:
+                nn.init.zeros_(last.bias)
 
     def forward(self, l: torch.Tensor, border: torch.Tensor) -> torch.Tensor:
         """Logits of damage.

@@ -117,4 +117,5 @@ def _tile_flags(mask: np.ndarray) -> np.ndarray:
     """Which `_TILE` x `_TILE` tiles of `mask` hold a True pixel."""
     height, width = mask.shape
     padded = np.pad(mask, ((0, -height % _TILE), (0, -width % _TILE)))
-    return padded.reshape(padded.shape[0] // _TILE, _TILE, padded.shape[1] // _TILE, _TILE).any(axis=(1, 3))
+    tiles = padded.reshape(padded.shape[0] // _TILE, _TILE, padded.shape[1] // _TILE, _TILE)
+    return np.asarray(tiles.any(axis=(1, 3)))

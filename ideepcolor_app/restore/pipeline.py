@@ -101,11 +101,12 @@ def restore_lightness(
     """
     l = check_lightness(l)
     start = time.perf_counter()
-    reuse = previous is not None and previous.options == options and previous.base is not None \
-        and previous.defects.shape == l.shape
-    if reuse:
-        detected, base, grain = previous.detected, previous.base, previous.grain
+    reused = previous if previous is not None and previous.options == options \
+        and previous.defects.shape == l.shape else None
+    if reused is not None and reused.base is not None:
+        detected, base, grain = reused.detected, reused.base, reused.grain
     else:
+        reused = None
         l32 = l.astype(np.float32)
         # The network (torch) and the grain step (OpenCV, NumPy) are independent and both
         # release the GIL, so they run side by side.
@@ -119,8 +120,8 @@ def restore_lightness(
         # Lone specks and straight scratches: the hand-made detector finds them more surely.
         detected |= find_defects(base, grain * _GRAIN_LEFT)
     mask = apply_damage_strokes(detected, strokes) if strokes else detected
-    if reuse:
-        filled = _refill(previous, base, mask, grain)
+    if reused is not None:
+        filled = _refill(reused, base, mask, grain)
     else:
         filled = regrain(fill(base, mask), mask, grain * _GRAIN_LEFT)
     filled.flags.writeable = False
@@ -140,6 +141,7 @@ def restore_lightness(
 
 def _refill(previous: RestoreResult, base: np.ndarray, mask: np.ndarray, grain: float) -> np.ndarray:
     """`previous.filled` with the tiles whose mask changed filled again from `base`."""
+    assert previous.filled is not None  # kept with `base`
     out = previous.filled.copy()
     changed = mask != previous.defects
     height, width = mask.shape

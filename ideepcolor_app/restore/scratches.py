@@ -285,18 +285,18 @@ def _axes(labels: np.ndarray, count: int, factor: int) -> tuple[np.ndarray, np.n
     rows, cols = np.nonzero(labels)
     which = labels[rows, cols]
     n = np.maximum(np.bincount(which, minlength=count), 1).astype(np.float64)
-    rows, cols = rows * float(factor) + factor // 2, cols * float(factor) + factor // 2
-    my, mx = np.bincount(which, rows, count) / n, np.bincount(which, cols, count) / n
-    syy = np.bincount(which, rows * rows, count) / n - my * my
-    sxx = np.bincount(which, cols * cols, count) / n - mx * mx
-    sxy = np.bincount(which, rows * cols, count) / n - my * mx
+    ys, xs = rows * float(factor) + factor // 2, cols * float(factor) + factor // 2
+    my, mx = np.bincount(which, ys, count) / n, np.bincount(which, xs, count) / n
+    syy = np.bincount(which, ys * ys, count) / n - my * my
+    sxx = np.bincount(which, xs * xs, count) / n - mx * mx
+    sxy = np.bincount(which, ys * xs, count) / n - my * mx
     half_trace, det = (sxx + syy) / 2, sxx * syy - sxy * sxy
     root = np.sqrt(np.maximum(half_trace * half_trace - det, 0))
     major, minor = half_trace + root, np.maximum(half_trace - root, 0)
     angle = 0.5 * np.arctan2(2 * sxy, sxx - syy)  # of the major axis, from the column axis
     # Half the length of a uniform segment is sqrt(3) standard deviations; reach one more length.
     reach = 3 * np.sqrt(3 * major)
-    lines = list(zip(my, mx, np.sin(angle), np.cos(angle), reach, strict=True))
+    lines: list[tuple[float, ...]] = list(zip(my, mx, np.sin(angle), np.cos(angle), reach, strict=True))
     return np.sqrt(minor), np.sqrt(major), lines
 
 

@@ -72,7 +72,8 @@ def speck_candidates(x: np.ndarray, hat: np.ndarray, other: np.ndarray, sign: in
         float32 in the order of `FEATURES`).
     """
     core = (hat > threshold).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
+    count, components, stats, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
+    labels = np.asarray(components, np.int32)  # OpenCV's own int32 ids, typed as such
     extent = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
     if count == 1:
         return labels, np.zeros(0, np.int64), np.zeros((0, len(FEATURES)), np.float32)
@@ -143,4 +144,5 @@ def find_specks(x: np.ndarray, hat: np.ndarray, other: np.ndarray, sign: int, th
         return np.zeros(x.shape, np.uint8)
     mask = chosen.astype(np.uint8)[labels]
     soft = (hat > WEAK * threshold).astype(np.uint8)  # the speck's soft edge
-    return mask | (cv2.dilate(mask, np.ones((5, 5), np.uint8)) & soft)
+    grown = np.asarray(cv2.dilate(mask, np.ones((5, 5), np.uint8)), np.uint8)
+    return mask | (grown & soft)

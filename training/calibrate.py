@@ -36,6 +36,8 @@ import torch
 from ideepcolor_app.engine.backends import HintsBackend
 from ideepcolor_app.engine.session import DEFAULT_TEMPERATURE
 from ideepcolor_app.engine.weights import load_weights, read_card, save_weights
+from ideepcolor_app.nets.base import ColorNet
+from ideepcolor_app.nets.propagated_hints import PropagatedHintsNet
 from ideepcolor_app.nets.zhang import AnnealedMean
 from training.config import DataConfig
 from training.evaluate import backend_predictor
@@ -61,11 +63,13 @@ def fold_temperature(net: AnnealedMean, temperature: float) -> None:
     head = net.logits_layer()
     with torch.no_grad():
         head.weight.mul_(DEFAULT_TEMPERATURE / temperature)
-        head.bias.mul_(DEFAULT_TEMPERATURE / temperature)
+        if head.bias is not None:
+            head.bias.mul_(DEFAULT_TEMPERATURE / temperature)
 
 
-def set_chroma(net: torch.nn.Module, gain: float = 1.0, boost: float = 1.0) -> None:
-    net.config = dataclasses.replace(net.config, chroma_gain=gain, chroma_boost=boost)
+def set_chroma(net: ColorNet, gain: float = 1.0, boost: float = 1.0) -> None:
+    """Set the chroma gain and boost of a network of `CHROMA_FAMILIES` (their configs have both)."""
+    net.config = dataclasses.replace(net.config, **{"chroma_gain": gain, "chroma_boost": boost})
 
 
 def sweep_blend(backend: HintsBackend, images) -> list[dict]:
@@ -73,21 +77,24 @@ def sweep_blend(backend: HintsBackend, images) -> list[dict]:
     through the app's own `hints` backend."""
     counts = [n for n in HINT_COUNTS if n > 0]
     rows = []
+    net = backend.net
+    assert isinstance(net, PropagatedHintsNet)  # the only family with a propagation blend
     for value in PROPAGATION_BLENDS:
-        backend.net.config = dataclasses.replace(backend.net.config, propagation_blend=value)
+        net.config = dataclasses.replace(net.config, propagation_blend=value)
         psnr = run_protocol(backend_predictor(backend), images, counts)["psnr"]
         rows.append({"propagation_blend": value, "psnr": round(float(sum(psnr.values()) / len(psnr)), 3),
                      "psnr_by_count": {str(k): round(v, 3) for k, v in psnr.items()}})
     return rows
 
 
-def sweep(net: torch.nn.Module, images, knob: str, values) -> list[dict]:
+def sweep(net: ColorNet, images, knob: str, values) -> list[dict]:
     """Protocol PSNR at 0 hints and colourfulness ratio for each value of `knob`."""
     gt = ground_truth_colourfulness(images)
     rows = []
     with torch.inference_mode():
         for value in values:
             if knob == "temperature":
+                assert isinstance(net, AnnealedMean)  # `TEMPERATURE_FAMILIES` decode an annealed mean
                 predict = lambda l, hints, value=value: net.colorize(l, value)  # noqa: E731
             else:
                 set_chroma(net, boost=value)
@@ -167,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         "rule": f"best PSNR with colourfulness >= {COLOURFUL_ENOUGH + MARGIN:.2f} of ground truth",
     }
     if knob == "temperature":
+        assert isinstance(net, AnnealedMean)  # `TEMPERATURE_FAMILIES` decode an annealed mean
         fold_temperature(net, best[knob])
         card.description += (f" Temperature-calibrated on val: logits scaled by {DEFAULT_TEMPERATURE}/"
                              f"{best[knob]} so the app's T = {DEFAULT_TEMPERATURE} decodes like T = {best[knob]}.")

@@ -92,12 +92,12 @@ def lookalike_grid(count: int = 8, side: int = 256, seed: int = 3) -> tuple[np.n
     scans = sorted(p for p in OLD.glob("*.jpg"))
     photos = sorted((PHOTOS / "val").glob("*.jpg"))
     cells: list[tuple[np.ndarray, str]] = []
-    for path in rng.choice(scans, count, replace=False):
+    for path in (scans[i] for i in rng.choice(len(scans), count, replace=False)):
         x = load_lightness(path)
         top, left = int(rng.integers(0, x.shape[0] - side + 1)), int(rng.integers(0, x.shape[1] - side + 1))
         cells.append((x[top:top + side, left:left + side], f"real: {path.name}"))
     made = 0
-    for path in rng.permutation(photos):
+    for path in (photos[i] for i in rng.permutation(len(photos))):
         x = load_lightness(path)
         if min(x.shape) < side:
             continue

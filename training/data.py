@@ -86,7 +86,7 @@ def load_photo_u8(path: Path, short_side: int) -> np.ndarray:
     scale = short_side / min(h, w)
     if scale < 1.0:
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        rgb = np.array(Image.fromarray(rgb).resize(size, Image.LANCZOS))
+        rgb = np.array(Image.fromarray(rgb).resize(size, Image.Resampling.LANCZOS))
     return rgb
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from ideepcolor_app.atomic import atomic_write_bytes
-from ideepcolor_app.engine.backends import Backend, HintsBackend, LevinBackend, create_backend
+from ideepcolor_app.engine.backends import Backend, HintsBackend, LevinBackend, NetworkBackend, create_backend
 from ideepcolor_app.engine.weights import load_weights, read_card
 from ideepcolor_app.nets import ColorNet
 from ideepcolor_app.nets.zhang import AnnealedMean
@@ -136,11 +136,12 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
     for name in backends:
         for coherent in {"on": (True,), "off": (False,), "both": (True, False)}[coherence]:
             backend = create_backend(name, device="cpu")
-            if not coherent:
-                backend.coherence = None
+            network = backend if isinstance(backend, NetworkBackend) else None
+            if not coherent and network is not None:
+                network.coherence = None
             label = name if coherent or coherence == "off" else f"{name} (no coherence)"
             columns[label] = record(label, backend_predictor(backend), (0,), "backend",
-                                    coherence=coherent and backend.coherence is not None)[0]
+                                    coherence=coherent and network is not None and network.coherence is not None)[0]
     for path in weights:
         net, card = load_weights(path)
         predict, uses_hints = network_predictor(net)

@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -28,6 +29,9 @@ from training.config import REPO_ROOT, TrainConfig
 from training.data import PhotoCrops, degrade_old_photo, list_photos, manifest_column, step_loader, to_lab
 from training.prior import load_class_weights
 from training.protocol import ground_truth_colourfulness, load_eval_images, run_protocol
+
+if TYPE_CHECKING:
+    from torch.utils.tensorboard import SummaryWriter
 from training.trainers import Trainer, create_trainer
 from training.trainers.base import load_net_weights
 
@@ -186,11 +190,12 @@ class MetricsLog:
 
     def __init__(self, path: Path):
         self.path = path
+        self.tensorboard: SummaryWriter | None = None
         try:
             from torch.utils.tensorboard import SummaryWriter
             self.tensorboard = SummaryWriter(str(path.parent / "tensorboard"))
         except ImportError:
-            self.tensorboard = None
+            pass  # TensorBoard logging is optional
 
     def write(self, step: int, kind: str, values: dict[str, float]) -> None:
         new = not self.path.exists()
@@ -252,11 +257,11 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = False, init: Path | No
             dist.all_reduce(shared, op=dist.ReduceOp.MAX)
             progress = float(shared.item())
         last = progress >= 1.0
-        if rank == 0:
+        if log is not None:  # rank 0
             if state.step % cfg.optim.log_every == 0:
                 log.write(state.step, "train", losses)
                 bar.set_postfix(loss=f"{losses['loss']:.4f}")
-            if val_images and (state.step % cfg.optim.val_every == 0 or last):
+            if val_images and gt_colour is not None and (state.step % cfg.optim.val_every == 0 or last):
                 metrics = validate(trainer, val_images, gt_colour)
                 score = validation_score(trainer, metrics)
                 log.write(state.step, "val", {**{f"psnr_{k}": v for k, v in metrics["psnr"].items()},

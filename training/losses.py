@@ -36,7 +36,7 @@ def distribution_loss(logits: torch.Tensor, ab: torch.Tensor, bins: BinSet,
         logits: (B,Q,h,w); ab: (B,2,H,W) CIELAB with H, W multiples of h, w.
         class_weights: (Q,) rebalancing weights or None.
     """
-    ab_small = F.adaptive_avg_pool2d(ab, logits.shape[-2:])
+    ab_small = F.adaptive_avg_pool2d(ab, (logits.shape[-2], logits.shape[-1]))
     target = bins.soft_encode(ab_small)
     pixel_weights = None if class_weights is None else bins.class_weights_for(ab_small, class_weights)
     return soft_cross_entropy(logits.float(), target, pixel_weights)

@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw
 
 from ideepcolor_app.atomic import atomic_write_bytes
 from ideepcolor_app.color import rgb_to_l_np
-from ideepcolor_app.engine.backends import create_backend
+from ideepcolor_app.engine.backends import NetworkBackend, create_backend
 from ideepcolor_app.engine.session import ColorizeSession
 from ideepcolor_app.imageio import read_photo
 
@@ -35,7 +35,7 @@ def render_rows(folder: Path, scans, coherence: bool) -> tuple[list[str], list[l
     """Column names and, per scan, [grey, one (H,W,3) uint8 result per automatic backend]."""
     backends = [create_backend(name, device="cpu") for name in AUTOMATIC]
     for backend in backends:
-        if not coherence:
+        if not coherence and isinstance(backend, NetworkBackend):
             backend.coherence = None
     rows = []
     for scan in scans:
@@ -58,7 +58,8 @@ def grid_jpeg(names: list[str], rows: list[list[np.ndarray]], max_kb: int, tile:
     y = header
     for row, height in zip(rows, heights, strict=True):
         for c, image in enumerate(row):
-            canvas.paste(Image.fromarray(image).resize((tile, height), Image.LANCZOS), (pad + c * (tile + pad), y))
+            cell = Image.fromarray(image).resize((tile, height), Image.Resampling.LANCZOS)
+            canvas.paste(cell, (pad + c * (tile + pad), y))
         y += height + pad
     for quality in range(90, 20, -5):
         buffer = io.BytesIO()

@@ -90,7 +90,7 @@ def _crack_walks(shape: tuple[int, int], rng: np.random.Generator) -> list[tuple
     height, width = shape
     diagonal = float(np.hypot(height, width))
     trunk_width = rng.uniform(1.0, 6.0)
-    lines = []
+    lines: list[tuple[np.ndarray, float]] = []
     todo = []
     for _ in range(int(rng.integers(1, 4))):
         start = np.array([rng.uniform(0, width), rng.uniform(0, height)])
@@ -129,7 +129,7 @@ def _craquelure(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     edges[1:, :] += labels[1:, :] != labels[:-1, :]
     edges = np.minimum(edges, 1)
     size = int(rng.integers(2, 5))  # the edges are 2-4 px wide
-    edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
+    edges = np.asarray(cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))), np.float32)
     # Only a blob-shaped part of the print is crazed, and a few cell edges are intact.
     region = _smooth_noise(shape, rng.uniform(0.2, 0.5) * max(height, width), rng) > rng.uniform(-0.3, 0.6)
     keep = _smooth_noise(shape, 2 * cell, rng) > rng.uniform(-1.5, -0.7)
@@ -338,7 +338,7 @@ def add_grain(x: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.n
     noise = rng.standard_normal(x.shape).astype(np.float32)
     clump = rng.uniform(0.0, 1.0)
     if clump > 0.3:
-        noise = cv2.GaussianBlur(noise, (0, 0), clump)
+        noise = np.asarray(cv2.GaussianBlur(noise, (0, 0), clump), np.float32)
         noise /= noise.std() + 1e-6
     sigma = rng.uniform(0.015, 0.06)
     return (x + sigma * noise).astype(np.float32), np.zeros(x.shape, bool)

@@ -81,7 +81,7 @@ def protocol_points(image: EvalImage, count: int, index: int, seed: int = 0) -> 
 
 def protocol_hints(image: EvalImage, count: int, index: int, seed: int = 0) -> HintTensors:
     """`protocol_points`, rasterised at the image's size."""
-    return rasterize_hints(protocol_points(image, count, index, seed), tuple(image.l.shape[-2:]))
+    return rasterize_hints(protocol_points(image, count, index, seed), (image.l.shape[-2], image.l.shape[-1]))
 
 
 def run_protocol(predict: Predictor, images: Sequence[EvalImage],
@@ -121,7 +121,7 @@ def run_protocol(predict: Predictor, images: Sequence[EvalImage],
         l_in = image.l if look is None else look.apply(image.l, (0, index))
         for n in counts:
             points = protocol_points(image, n, index)
-            hints = rasterize_hints(points, tuple(image.l.shape[-2:]))
+            hints = rasterize_hints(points, (image.l.shape[-2], image.l.shape[-1]))
             ab = predict(l_in, hints)
             rgb = lab_to_u8(image.l, ab.reshape(image.ab.shape))[0]
             psnr[n].append(float(psnr_u8(rgb, image.rgb_u8)[0]))

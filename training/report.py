@@ -64,7 +64,7 @@ def save_grid(columns: dict[str, list[np.ndarray]], path: Path, rows: int = 6, t
         x = pad + c * (tile + pad)
         draw.text((x + 2, 6), name, fill="black")
         for r, index in enumerate(picks):
-            image = Image.fromarray(columns[name][index]).resize((tile, tile), Image.LANCZOS)
+            image = Image.fromarray(columns[name][index]).resize((tile, tile), Image.Resampling.LANCZOS)
             canvas.paste(image, (x, header + pad + r * (tile + pad)))
     buffer = io.BytesIO()
     fmt = "JPEG" if path.suffix.lower() in (".jpg", ".jpeg") else "PNG"

@@ -31,10 +31,10 @@ SCANS = ("boulevarddutemple1838.jpg", "1850geography.jpg", "bicycles.jpg")
 def enlarged_scan(source: Path, megapixels: float, destination: Path) -> tuple[int, int]:
     """Write `source` enlarged to `megapixels` as a JPEG at `destination`; its (width, height)."""
     with Image.open(source) as im:
-        im = im.convert("L")
-        scale = (megapixels * 1e6 / (im.width * im.height)) ** 0.5
-        size = (round(im.width * scale), round(im.height * scale))
-        im.resize(size, Image.LANCZOS).save(destination, "JPEG", quality=92)
+        gray = im.convert("L")
+        scale = (megapixels * 1e6 / (gray.width * gray.height)) ** 0.5
+        size = (round(gray.width * scale), round(gray.height * scale))
+        gray.resize(size, Image.Resampling.LANCZOS).save(destination, "JPEG", quality=92)
     return size
 
 

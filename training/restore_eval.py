@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -65,8 +66,8 @@ def case_seed(seed: int, index: int, kind: str) -> int:
 
 def evaluate(images: list[Path], strength: str, seed: int) -> dict:
     """Per-case lists of PSNRs and detection counts, and the per-photo times."""
-    rows = {label: {"damaged": [], "restored": [], "tp": 0, "fp": 0, "fn": 0, "flagged": []}
-            for label, _, _ in CASES}
+    rows: dict[str, dict[str, Any]] = {
+        label: {"damaged": [], "restored": [], "tp": 0, "fp": 0, "fn": 0, "flagged": []} for label, _, _ in CASES}
     seconds = []
     for index, path in enumerate(images):
         clean = load_lightness(path)

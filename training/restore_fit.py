@@ -60,9 +60,9 @@ def broad_specks(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
             centre = (int((7.5 + rng.normal(0, 1)) * scale), int((7.5 + rng.normal(0, 1)) * scale))
             axes = (max(1, int(ry * rng.uniform(0.3, 1.0) * scale)), max(1, int(ry * scale)))
             cv2.ellipse(patch, centre, axes, rng.uniform(0, 180), 0, 360, 1.0, -1)
-        patch = cv2.resize(patch, (15, 15), interpolation=cv2.INTER_AREA)
+        patch = np.asarray(cv2.resize(patch, (15, 15), interpolation=cv2.INTER_AREA), np.float32)
         if rng.random() < 0.3:
-            patch = cv2.GaussianBlur(patch, (0, 0), rng.uniform(0.3, 0.8))
+            patch = np.asarray(cv2.GaussianBlur(patch, (0, 0), rng.uniform(0.3, 0.8)), np.float32)
         y0, x0 = int(cy) - 7, int(cx) - 7
         ys, xs = slice(max(y0, 0), min(y0 + 15, height)), slice(max(x0, 0), min(x0 + 15, width))
         alpha = patch[ys.start - y0:ys.stop - y0, xs.start - x0:xs.stop - x0] * rng.uniform(0.5, 1.0)

@@ -75,6 +75,10 @@ class AnnealedMean:
 
         def __call__(self, l: Tensor) -> Tensor: ...
 
+    def logits_layer(self) -> nn.Conv2d:
+        """The conv that outputs the bin logits (temperature calibration scales it)."""
+        raise NotImplementedError  # each network names its own
+
     def bin_centres(self) -> Tensor:
         """Return the bin centres read from ``model_out``, (Q, 2) float32 in CIELAB units."""
         return self.model_out.weight[:, :, 0, 0].t() * AB_NORM

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 import numpy as np
 import torch
@@ -65,17 +66,19 @@ def propagate_batch(net: PropagatedHintsNet, l: torch.Tensor, hint_ab: torch.Ten
 @register_trainer
 class PropagatedHintsTrainer(HintsTrainer):
     name = "propagated_hints"
+    net: PropagatedHintsNet
 
-    def __init__(self, *args):
+    def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         workers = self.cfg.data.propagation_workers
         self.pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"),
                                         initializer=_single_thread) if workers else None
         self.anchor: PropagatedHintsNet | None = None
         if self.cfg.loss.anchor_weights:
-            self.anchor = build_model(self.cfg)
-            load_net_weights(self.anchor, REPO_ROOT / self.cfg.loss.anchor_weights)
-            self.anchor.to(self.device).eval().requires_grad_(False)
+            anchor = build_model(self.cfg)
+            assert isinstance(anchor, PropagatedHintsNet)  # the family this trainer trains
+            load_net_weights(anchor, REPO_ROOT / self.cfg.loss.anchor_weights)
+            self.anchor = anchor.to(self.device).eval().requires_grad_(False)
 
     def extra_inputs(self, l: torch.Tensor, hints) -> tuple[torch.Tensor, ...]:
         """The hints propagated along each sample's lightness, and their confidence."""

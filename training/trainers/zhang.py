@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ideepcolor_app.nets.zhang import ZhangNet
+from ideepcolor_app.nets.zhang_lite import ZhangLiteNet
 from training.losses import distribution_loss
 from training.trainers.base import Trainer, register_trainer
 
@@ -13,6 +15,7 @@ from training.trainers.base import Trainer, register_trainer
 class ZhangTrainer(Trainer):
     name = "zhang"
     needs_class_weights = True
+    net: ZhangNet | ZhangLiteNet  # the families its configs train
 
     def __init__(self, *args):
         super().__init__(*args)

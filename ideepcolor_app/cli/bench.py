@@ -61,15 +61,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def gui_figures(args: argparse.Namespace) -> dict:
     """The GUI figures: {"gui": drag, "gui_overlays": drag with loupe and divider, "first_result": launch},
-    each a dict, {"error": reason} when it failed, or {"skipped": reason} when Qt cannot start here."""
+    each a dict, {"error": reason} when it failed (an installed Qt that cannot load too), or
+    {"skipped": reason} only when the gui extra is not installed."""
     if not gui_installed():
         skipped = {"skipped": GUI_MISSING}
         return {"gui": skipped, "gui_overlays": skipped, "first_result": skipped}
     try:
         from ideepcolor_app.gui import benchmark  # Qt only now
     except ImportError as err:
-        skipped = {"skipped": f"Qt is not available: {err}"}
-        return {"gui": skipped, "gui_overlays": skipped, "first_result": skipped}
+        error = {"error": f"the GUI cannot load here ({type(err).__name__}: {err}); --no-gui leaves its figures out"}
+        return {"gui": error, "gui_overlays": error, "first_result": error}
     photo = args.photo or FIRST_RESULT_PHOTO
     runs = {
         "gui": lambda: benchmark.bench_gui_drag(moves=args.edits, working_size=args.size, device=args.device,

@@ -49,6 +49,7 @@ def test_validation_keeps_the_best_network_and_writes_its_metrics(photo_dir, tmp
     assert len(rows) == 2
 
 
+@pytest.mark.slow  # two processes start torch
 def test_two_process_ddp_step_on_cpu(photo_dir, tmp_path):
     config = tmp_path / "ddp.toml"
     config.write_text(

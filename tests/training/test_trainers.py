@@ -41,7 +41,7 @@ def test_unknown_trainer_lists_the_known_ones(photo_dir):
         create_trainer(cfg, torch.device("cpu"))
 
 
-@pytest.mark.parametrize("workers", [0, 2])
+@pytest.mark.parametrize("workers", [0, pytest.param(2, marks=pytest.mark.slow)])  # 2: a process pool starts
 def test_propagated_hints_trains_on_the_propagation_the_app_gives_it(photo_dir, workers):
     """The training inputs are the app's guided propagation of the same hints, exactly,
     whether the trainer propagates them itself or in worker processes."""

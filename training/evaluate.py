@@ -28,6 +28,7 @@ from ideepcolor_app.nets.zhang import AnnealedMean
 from ideepcolor_app.propagation import LevinSolver
 from training.config import DataConfig
 from training.full_res import full_resolution_fidelity
+from training.held_out_cards import store_network_held_out_psnr, update_backend_cards
 from training.old_print import OLD_PRINT
 from training.protocol import HINT_COUNTS, Predictor, ground_truth_colourfulness, load_eval_images, run_protocol
 from training.report import save_grid, save_plot
@@ -187,9 +188,8 @@ def update_cards(weights: Sequence[Path], results: dict) -> None:
             "ground_truth_colourfulness": results["ground_truth_colourfulness"],
             "references_psnr": references,
         }
-        if results["sources"] and "0" in method["psnr"]:
-            # What `ideepcolor batch` ranks automatic backends by: no hints, unseen sources.
-            card.metrics["held_out_psnr"] = method["psnr"]["0"]
+        if "0" in method["psnr"]:
+            store_network_held_out_psnr(card.metrics, results["sources"], method["psnr"]["0"])
         atomic_write_bytes(path.with_suffix(".json"), card.to_json().encode())
 
 
@@ -232,7 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--grid", type=Path, help="also write a result grid (JPEG or PNG)")
     parser.add_argument("--grid-rows", type=int, default=6)
     parser.add_argument("--update-cards", action="store_true",
-                        help="write each network's numbers into its model card (metrics.evaluation)")
+                        help="write each network's numbers into its model card (metrics.evaluation), "
+                             "and each backend's on a held-out set of training/held_out.py "
+                             "(metrics.new_held_out or metrics.first_held_out_validation)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     results, columns = evaluate(args.weights, args.images, args.size, args.limit, not args.no_levin,
@@ -245,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         save_grid(columns, args.grid, args.grid_rows)
     if args.update_cards:
         update_cards(args.weights, results)
+        update_backend_cards(args.backends, results)
     for name, method in results["methods"].items():
         psnr = "  ".join(f"{k}:{v:.2f}" for k, v in method["psnr"].items())
         print(f"{name:>18}  {psnr}  colourfulness {method['colourfulness']:.1f}  "

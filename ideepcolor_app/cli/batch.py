@@ -40,8 +40,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Colourize every photo in IN_DIR into OUT_DIR, keeping relative paths and stems. "
             f"Without --backend, a photo with a sidecar <stem>{SIDECAR_SUFFIX} is colourized with "
-            "the hints backend and its hints, any other with the automatic backend that scores best "
-            "on sources held out of training (its model card's held_out_psnr); the log names the "
+            "the hints backend and its hints, any other with the automatic option (hints with no points "
+            "included) that scores best on the new held-out sources (metrics.new_held_out of the model "
+            "cards: the best PSNR among those within the targets for colourfulness, false colour and "
+            "gain over grey, or the best PSNR when none is); the log says which and why, names the "
             "backend of each photo and the summary counts them. Outputs that "
             "already exist are skipped (an interrupted run resumes) unless --overwrite is given. "
             "Photos that would share an output name keep their suffix in it (photo_png.jpg). "
@@ -65,7 +67,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add_quality_option(parser)
     add_backend_options(parser, default=None,
                         default_help=f"automatic per photo: {HINTS_BACKEND} where a sidecar exists, "
-                                     "else the best automatic backend on held-out sources")
+                                     "else the best automatic option on the new held-out sources")
     add_restore_switch(parser)
     parser.set_defaults(run=run)
 
@@ -131,8 +133,12 @@ def choose_backends(args: argparse.Namespace) -> BackendChoice:
         raise ValueError("--weights needs --backend (which backend the weights are for)")
     pick = best_automatic()
     choice = BackendChoice.auto(factory=partial(open_named_backend, device=args.device), automatic=pick)
+    others = f"{pick.name} without points" if pick.name == HINTS_BACKEND else pick.name
     say(f"automatic backend per photo: {HINTS_BACKEND} for photos with a sidecar {SIDECAR_SUFFIX}, "
-        f"{pick.name} for the others ({pick.reason})")
+        f"{others} for the others")
+    say(f"  why: {pick.reason}")
+    if pick.figures:
+        say(f"  figures: {pick.figures}")
     return choice
 
 

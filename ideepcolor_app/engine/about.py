@@ -118,12 +118,22 @@ def training_data_text(card_text: str) -> str:
 
 def _figures(metrics: dict[str, Any]) -> list[tuple[str, str]]:
     figures = []
+    new = metrics.get("new_held_out")  # the app as shipped on sources nothing was tuned on
+    if isinstance(new, dict) and isinstance(new.get("psnr"), (int, float)):
+        sources = ", ".join(new.get("sources") or []) or "held-out sources"
+        count = f"{new['photos']} photos of " if new.get("photos") else ""
+        scores = [f"{new['psnr']:.1f} dB PSNR without hints"]
+        if isinstance(new.get("colourfulness_ratio"), (int, float)):
+            scores.append(f"colourfulness {100 * new['colourfulness_ratio']:.0f} %")
+        if isinstance(new.get("false_colour"), (int, float)):
+            scores.append(f"false colour {100 * new['false_colour']:.2f} %")
+        figures.append(("Held out of training", f"{', '.join(scores)} ({count}{sources})"))
     held_out = metrics.get("evaluation_held_out_sources") or {}
-    if metrics.get("held_out_psnr") is not None:
+    if metrics.get("first_held_out_validation_psnr") is not None:  # they chose a calibration margin
         sources = ", ".join(held_out.get("sources") or []) or "held-out sources"
         count = f"{held_out['images']} photos of " if held_out.get("images") else ""
-        figures.append(("Held out of training", f"{metrics['held_out_psnr']:.1f} dB PSNR without hints "
-                                                f"({count}{sources})"))
+        figures.append(("Validation, first held-out sources",
+                        f"{metrics['first_held_out_validation_psnr']:.1f} dB PSNR without hints ({count}{sources})"))
     val = metrics.get("val_psnr") or {}
     if val:
         steps = ", ".join(f"{float(psnr):.1f} dB at {count} hint{'s' if count != '1' else ''}"

@@ -99,7 +99,8 @@ class BatchReport:
             "cancelled": self.cancelled, "interrupted": self.interrupted,
             "backends": self.backend_counts(),
             "automatic": None if self.automatic is None else {"backend": self.automatic.name,
-                                                              "reason": self.automatic.reason},
+                                                              "reason": self.automatic.reason,
+                                                              "figures": self.automatic.figures},
             "photos": [
                 {"photo": str(item.photo), "output": str(item.destination), "status": outcome.status,
                  "backend": outcome.backend or None, "hints": outcome.sidecar and str(outcome.sidecar),

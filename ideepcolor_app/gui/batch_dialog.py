@@ -159,7 +159,8 @@ class QtBatchDialog(QDialog):
         self.backend_combo = QComboBox()
         self.backend_combo.addItem("Automatic (per photo)", AUTO)
         self.backend_combo.setItemData(0, "Photos with sidecar hints: the hints backend; others: the automatic "
-                                          "backend that scores best on photos unlike the training set",
+                                          "option (hints without points included) that scores best on "
+                                          "photos unlike the training set",
                                        Qt.ItemDataRole.ToolTipRole)
         for index, name in enumerate(BACKENDS, start=1):
             self.backend_combo.addItem(BACKEND_TITLES.get(name, name), name)

@@ -109,7 +109,8 @@ def test_batch_without_backend_logs_each_photos_backend_and_counts_them(photo_fo
     from ideepcolor_app.engine.backends import LevinBackend
 
     opened = []
-    monkeypatch.setattr(choice, "held_out_psnr", {"zhang": 19.0, "gan": 20.5}.get)
+    scores = {"zhang": choice.HeldOutScore(21.0, 19.5, 0.7, 0.004), "gan": choice.HeldOutScore(21.5, 19.5, 0.7, 0.004)}
+    monkeypatch.setattr(choice, "held_out_score", scores.get)
     monkeypatch.setattr(batch_cli, "open_named_backend", lambda name, *a, **k: opened.append(name) or LevinBackend())
     out, report = tmp_path / "out", tmp_path / "report.json"
     assert main(["batch", str(photo_folder), str(out), "--size", "16", "--recursive", "--report", str(report)]) == 1
@@ -118,7 +119,32 @@ def test_batch_without_backend_logs_each_photos_backend_and_counts_them(photo_fo
     assert "colourized a.png with gan\n" in stdout and "colourized b.jpg with hints and b.hints.json\n" in stdout
     assert "3 colourized (gan 2, hints 1), 0 skipped (output exists), 1 failed" in stdout
     assert sorted(opened) == ["gan", "hints"]
-    assert json.loads(report.read_text())["backends"] == {"gan": 2, "hints": 1}
+    data = json.loads(report.read_text())
+    assert data["backends"] == {"gan": 2, "hints": 1}
+    assert data["automatic"]["backend"] == "gan" and "among options within the targets" in data["automatic"]["reason"]
+    assert data["automatic"]["figures"].startswith("gan 21.50 dB, colourfulness 70 %, false colour 0.40 %; zhang 21.00")
+
+
+def test_batch_default_can_be_hints_without_points_and_says_why(photo_folder, tmp_path, capsys, monkeypatch):
+    import ideepcolor_app.cli.batch as batch_cli
+    import ideepcolor_app.engine.backend_choice as choice
+    from ideepcolor_app.engine.backends import LevinBackend
+
+    opened = []
+    scores = {"zhang": choice.HeldOutScore(21.9, 20.4, 0.55, 0.008), "fusion": None,
+              "gan": choice.HeldOutScore(22.1, 20.4, 0.52, 0.004),
+              "hints": choice.HeldOutScore(22.2, 20.4, 0.54, 0.003, photos=37)}
+    monkeypatch.setattr(choice, "held_out_score", scores.get)
+    monkeypatch.setattr(batch_cli, "open_named_backend", lambda name, *a, **k: opened.append(name) or LevinBackend())
+    assert main(["batch", str(photo_folder), str(tmp_path / "out"), "--size", "16", "--recursive"]) == 1
+    stdout = capsys.readouterr().out
+    assert ("automatic backend per photo: hints for photos with a sidecar .hints.json, hints without points for "
+            "the others\n  why: best PSNR on the new held-out sources (37 photos, no points); none is within every "
+            "target (grey + 1.0 dB, colourfulness at least 65 %, false colour at most 1 %)\n  figures: hints 22.20 dB, "
+            "colourfulness 54 %, false colour 0.30 %; gan 22.10 dB, colourfulness 52 %, false colour 0.40 %; zhang "
+            "21.90 dB, colourfulness 55 %, false colour 0.80 %; unmeasured: fusion\n") in stdout
+    assert "colourized a.png with hints\n" in stdout and "colourized b.jpg with hints and b.hints.json\n" in stdout
+    assert opened == ["hints"]
 
 
 def test_batch_weights_without_backend_is_a_clear_error(photo_folder, tmp_path, capsys):

@@ -11,8 +11,9 @@ from ideepcolor_app.engine.backend_choice import (
     FALLBACK_AUTOMATIC,
     AutomaticPick,
     BackendChoice,
+    HeldOutScore,
     best_automatic,
-    held_out_psnr,
+    held_out_score,
 )
 from ideepcolor_app.engine.batch import BatchJob, run_batch
 from ideepcolor_app.engine.weights import MODELS_ENV
@@ -78,12 +79,43 @@ def rgb(path):
     return np.asarray(Image.open(path).convert("RGB")).astype(int)
 
 
-def test_best_automatic_takes_the_highest_held_out_psnr():
-    assert best_automatic({"zhang": 19.2, "gan": 20.4, "fusion": 20.1}).name == "gan"
-    assert best_automatic({"zhang": 19.2, "gan": None, "fusion": None}).name == "zhang"
-    assert best_automatic({"zhang": 20.0, "gan": 19.0, "fusion": 20.0}).name == "fusion"  # tie: the fallback
-    pick = best_automatic({"zhang": None, "gan": None, "fusion": None})
-    assert pick.name == FALLBACK_AUTOMATIC and "no model card" in pick.reason
+def score(psnr, colourfulness=0.70, false_colour=0.005, grey=20.0):
+    return HeldOutScore(psnr, grey, colourfulness, false_colour, photos=37)
+
+
+def test_best_automatic_takes_the_best_psnr_among_options_within_the_targets():
+    pick = best_automatic({"zhang": score(21.2), "gan": score(22.5, colourfulness=0.52),
+                           "fusion": score(21.6, false_colour=0.02), "hints": score(20.9)})
+    assert pick.name == "zhang"  # gan and fusion score higher but miss a target
+    assert pick.reason == ("best PSNR on the new held-out sources (37 photos, no points) "
+                           "among options within the targets")
+    assert pick.figures.startswith(
+        "gan 22.50 dB, colourfulness 52 %, false colour 0.50 % (misses colourfulness 52 %); "
+        "fusion 21.60 dB, colourfulness 70 %, false colour 2.00 % (misses false colour 2.00 %); "
+        "zhang 21.20 dB, colourfulness 70 %, false colour 0.50 %; hints 20.90 dB")
+    gain_too_small = {"zhang": score(21.2, grey=20.5), "gan": score(21.0, grey=19.5)}  # zhang: grey + 0.7 dB
+    assert best_automatic(gain_too_small).name == "gan"
+
+
+def test_best_automatic_takes_the_best_psnr_when_no_option_is_within_every_target():
+    pick = best_automatic({"zhang": score(21.91, 0.555, 0.0076), "gan": score(22.09, 0.519, 0.0045),
+                           "fusion": score(22.08, 0.514, 0.0037), "hints": score(22.24, 0.545, 0.0029)})
+    assert pick.name == "hints"  # hints with no points is an automatic option like the others
+    assert pick.reason.endswith("none is within every target (grey + 1.0 dB, colourfulness at least 65 %, "
+                                "false colour at most 1 %)")
+    assert pick.figures == ("hints 22.24 dB, colourfulness 55 %, false colour 0.29 %; gan 22.09 dB, "
+                            "colourfulness 52 %, false colour 0.45 %; fusion 22.08 dB, colourfulness 51 %, "
+                            "false colour 0.37 %; zhang 21.91 dB, colourfulness 56 %, false colour 0.76 %")
+    assert best_automatic({"zhang": score(21.0, 0.4), "gan": None, "fusion": score(20.0, 0.4)}).name == "zhang"
+
+
+def test_best_automatic_breaks_ties_for_the_fallback_and_falls_back_when_nothing_is_measured():
+    assert best_automatic({"zhang": score(20.0), "gan": score(19.0), FALLBACK_AUTOMATIC: score(20.0)}).name \
+        == FALLBACK_AUTOMATIC
+    pick = best_automatic({"zhang": None, "gan": None, "fusion": None, "hints": None})
+    assert pick.name == FALLBACK_AUTOMATIC and "no model card reports new_held_out" in pick.reason
+    assert best_automatic({"zhang": score(20.0), "gan": score(19.0), "fusion": None, "hints": None}).figures \
+        .endswith("; unmeasured: fusion, hints")
 
 
 def write_card(folder, name, metrics):
@@ -92,19 +124,62 @@ def write_card(folder, name, metrics):
         {"name": name, "family": name, "config": {}, "trained": True, "metrics": metrics}))
 
 
-def test_held_out_psnr_reads_cards_and_ignores_cards_without_a_number(tmp_path, monkeypatch):
+def new_held_out(psnr, colourfulness_ratio=0.7, false_colour=0.004, grey_psnr=20.0):
+    """A card figure as `training.held_out_cards` writes it (the fields the pick reads)."""
+    return {"new_held_out": {"sources": ["s1", "s2"], "photos": 12, "psnr": psnr, "grey_psnr": grey_psnr,
+                             "colourfulness_ratio": colourfulness_ratio, "false_colour": false_colour}}
+
+
+def test_the_pick_reads_the_new_held_out_figures_on_the_cards(tmp_path, monkeypatch):
     monkeypatch.setenv(MODELS_ENV, str(tmp_path))
-    write_card(tmp_path, "zhang", {"held_out_psnr": 20.7})
-    write_card(tmp_path, "gan", {"val_psnr": {"0": 21.0}, "evaluation_held_out_sources": {"psnr": {}}})
-    write_card(tmp_path, "fusion", {"held_out_psnr": "high"})
-    assert held_out_psnr("zhang") == 20.7
-    assert held_out_psnr("gan") is None and held_out_psnr("fusion") is None
-    assert held_out_psnr("levin") is None  # no weights at all
-    (tmp_path / "gan.json").write_text("{not json")
-    assert held_out_psnr("gan") is None
-    assert best_automatic().name == "zhang"
-    write_card(tmp_path, "fusion", {"evaluation_held_out_sources": {"psnr": {"0": 21.3}}})  # training.evaluate's
-    assert held_out_psnr("fusion") == 21.3 and best_automatic().name == "fusion"
+    write_card(tmp_path, "zhang", new_held_out(21.5))
+    write_card(tmp_path, "gan", new_held_out(22.0))
+    write_card(tmp_path, "fusion", {"first_held_out_validation_psnr": 30.0, "held_out_psnr": 30.0})  # validation
+    write_card(tmp_path, "hints", new_held_out(21.0))
+    assert held_out_score("gan") == HeldOutScore(22.0, 20.0, 0.7, 0.004, 12)
+    assert held_out_score("fusion") is None and held_out_score("levin") is None  # unmeasured; no weights
+    pick = best_automatic()
+    assert pick.name == "gan"
+    assert pick.reason.endswith("(12 photos, no points) among options within the targets")
+    assert pick.figures == ("gan 22.00 dB, colourfulness 70 %, false colour 0.40 %; zhang 21.50 dB, colourfulness "
+                            "70 %, false colour 0.40 %; hints 21.00 dB, colourfulness 70 %, false colour 0.40 %; "
+                            "unmeasured: fusion")
+
+    write_card(tmp_path, "gan", new_held_out(22.0, colourfulness_ratio=0.5))  # now misses a target
+    write_card(tmp_path, "hints", new_held_out(21.8))
+    pick = best_automatic()
+    assert pick.name == "hints"
+    assert pick.figures.startswith("gan 22.00 dB, colourfulness 50 %, false colour 0.40 % (misses colourfulness 50 %); "
+                                   "hints 21.80 dB")
+
+    write_card(tmp_path, "fusion", new_held_out(23.0))
+    assert best_automatic().name == "fusion"
+
+
+def test_a_card_with_a_broken_or_partial_new_held_out_figure_is_unmeasured(tmp_path, monkeypatch):
+    monkeypatch.setenv(MODELS_ENV, str(tmp_path))
+    figure = new_held_out(22.0)["new_held_out"]
+    write_card(tmp_path, "zhang", {"new_held_out": {**figure, "psnr": "high"}})
+    write_card(tmp_path, "gan", {"new_held_out": {k: v for k, v in figure.items() if k != "grey_psnr"}})
+    write_card(tmp_path, "fusion", {"new_held_out": {**figure, "false_colour": float("nan")}})
+    (tmp_path / "hints.json").write_text("{not json")
+    (tmp_path / "hints.safetensors").write_bytes(b"")
+    assert [held_out_score(name) for name in ("zhang", "gan", "fusion", "hints")] == [None] * 4
+    assert best_automatic().name == FALLBACK_AUTOMATIC
+
+
+def test_hints_as_the_automatic_default_colourizes_photos_without_a_sidecar_with_no_points(family, tmp_path):
+    factory = Factory()
+    report = run_batch(job(family, tmp_path / "out"), auto(factory, "hints"))
+    assert {p.name: name for p, name in report.used.items()} == {
+        "a.png": "hints", "b.png": "hints", "c.png": "hints", "d.png": "hints"}
+    assert factory.opened == ["hints"]  # one backend serves both kinds of photo
+    data = json.loads(report.to_json())
+    rows = {row["photo"].rsplit("/", 1)[-1]: row for row in data["photos"]}
+    assert rows["a.png"]["hints"].endswith("a.hints.json") and rows["b.png"]["hints"] is None
+    out = tmp_path / "out"
+    assert rgb(out / "a.png")[8, 12, 0] - rgb(out / "a.png")[8, 12, 1] > 20  # red from its sidecar's point
+    assert rgb(out / "b.png")[8, 12, 0] - rgb(out / "b.png")[8, 12, 1] < 5  # no point, so no red
 
 
 def test_automatic_default_picks_hints_for_sidecars_and_the_best_backend_otherwise(family, tmp_path):

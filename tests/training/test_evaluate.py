@@ -120,7 +120,8 @@ def test_evaluate_scores_held_out_sources_with_fidelity(tmp_path):
     assert main(argv) == 0
     results = json.loads(out.read_text())
     metrics = json.loads(plain.with_suffix(".json").read_text())["metrics"]
-    assert metrics["held_out_psnr"] == results["methods"]["t_plain"]["psnr"]["0"] > 0.0
+    # "held" is not a held-out set of training/held_out.py, so no held-out figure has a name for it
+    assert "held_out_psnr" not in metrics and "first_held_out_validation_psnr" not in metrics
     assert metrics["evaluation_held_out_sources"]["sources"] == ["held"]
     assert results["images"] == 2 and results["sources"] == ["held"]
     levin = results["methods"]["levin"]

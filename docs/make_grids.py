@@ -78,15 +78,21 @@ def render(weights: list[Path], folders: list[str], out: Path, rows: int, source
     size = compact_jpeg(out)
     print(f"wrote {out} ({results['images']} photos, {size / 1e6:.2f} MB)")
     for name, method in results["methods"].items():
-        print(f"  {name:>8}: PSNR {method['psnr']['0']:.2f} dB, colourfulness {method['colourfulness']:.1f} "
-              f"(truth {results['ground_truth_colourfulness']:.1f}), false colour {100 * method['false_colour']:.2f} %")
+        print(
+            f"  {name:>8}: PSNR {method['psnr']['0']:.2f} dB, colourfulness {method['colourfulness']:.1f} "
+            f"(truth {results['ground_truth_colourfulness']:.1f}), false colour {100 * method['false_colour']:.2f} %"
+        )
     return results
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--photos", type=Path, default=REPO.parent / "shared" / "data" / "photos",
-                        help="the corpus folder (with train/, val/ and MANIFEST.csv)")
+    parser.add_argument(
+        "--photos",
+        type=Path,
+        default=REPO.parent / "shared" / "data" / "photos",
+        help="the corpus folder (with train/, val/ and MANIFEST.csv)",
+    )
     parser.add_argument("--models", type=Path, default=REPO / "models", help="folder of the weights")
     parser.add_argument("--out", type=Path, default=REPO / "docs", help="folder for the grids")
     args = parser.parse_args(argv)
@@ -99,8 +105,13 @@ def main(argv: list[str] | None = None) -> int:
         for index, relative in enumerate(PEOPLE):  # numbered links keep the listed order
             (Path(folder) / f"{index:02d}_{Path(relative).name}").symlink_to((args.photos / relative).resolve())
         render(weights, [folder], args.out / "people_grid.jpg", len(PEOPLE))
-    render(weights, [str(args.photos / "train"), str(args.photos / "val")], args.out / "held_out_grid.jpg",
-           HELD_OUT_ROWS, HELD_OUT_SOURCES)
+    render(
+        weights,
+        [str(args.photos / "train"), str(args.photos / "val")],
+        args.out / "held_out_grid.jpg",
+        HELD_OUT_ROWS,
+        HELD_OUT_SOURCES,
+    )
     return 0
 
 

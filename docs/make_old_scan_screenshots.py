@@ -53,8 +53,9 @@ def drag(window, path) -> None:
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, canvas.widget_pos(*path[0]))
     for xy in path[1:]:
         QTest.mouseMove(viewport, canvas.widget_pos(*xy), 30)
-    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                       canvas.widget_pos(*path[-1]))
+    QTest.mouseRelease(
+        viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, canvas.widget_pos(*path[-1])
+    )
 
 
 def save(window, name: str) -> None:

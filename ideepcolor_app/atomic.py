@@ -42,9 +42,7 @@ def atomic_path(destination: PathLike) -> Iterator[Path]:
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(destination.parent, name=destination.name)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{destination.name}.{os.getpid()}.", suffix=".tmp", dir=destination.parent
-    )
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{destination.name}.{os.getpid()}.", suffix=".tmp", dir=destination.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:

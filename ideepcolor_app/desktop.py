@@ -54,7 +54,7 @@ def launch_command() -> list[str]:
 
 def _quoted(argument: str) -> str:
     """An Exec argument, quoted as the Desktop Entry spec requires when it holds special characters."""
-    if argument and not any(ch in argument for ch in ' \t\n"\'\\><~|&;$*?#()`'):
+    if argument and not any(ch in argument for ch in " \t\n\"'\\><~|&;$*?#()`"):
         return argument
     escaped = argument.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`").replace("$", "\\$")
     return f'"{escaped}"'
@@ -63,24 +63,26 @@ def _quoted(argument: str) -> str:
 def desktop_entry(command: list[str]) -> str:
     """The text of ``ideepcolor.desktop`` for a launch `command` (its file argument is added)."""
     exec_line = " ".join(_quoted(part).replace("%", "%%") for part in command) + " %f"
-    return "\n".join([
-        "[Desktop Entry]",
-        "Type=Application",
-        "Version=1.4",
-        "Name=ideepcolor",
-        "GenericName=Photo Colourizer",
-        "Comment=Colourize black-and-white photos, guided by colour hints",
-        f"Exec={exec_line}",
-        f"TryExec={command[0]}",
-        f"Icon={APP_ID}",
-        "Terminal=false",
-        "StartupNotify=true",
-        f"StartupWMClass={WM_CLASS}",
-        "Categories=Graphics;2DGraphics;RasterGraphics;Photography;Qt;",
-        "Keywords=colourize;colorize;black and white;old photo;restore;",
-        "MimeType=" + "".join(f"{mime};" for mime in MIME_TYPES),
-        "",
-    ])
+    return "\n".join(
+        [
+            "[Desktop Entry]",
+            "Type=Application",
+            "Version=1.4",
+            "Name=ideepcolor",
+            "GenericName=Photo Colourizer",
+            "Comment=Colourize black-and-white photos, guided by colour hints",
+            f"Exec={exec_line}",
+            f"TryExec={command[0]}",
+            f"Icon={APP_ID}",
+            "Terminal=false",
+            "StartupNotify=true",
+            f"StartupWMClass={WM_CLASS}",
+            "Categories=Graphics;2DGraphics;RasterGraphics;Photography;Qt;",
+            "Keywords=colourize;colorize;black and white;old photo;restore;",
+            "MimeType=" + "".join(f"{mime};" for mime in MIME_TYPES),
+            "",
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -119,8 +121,10 @@ def uninstall(root: Path | None = None) -> list[Path]:
     """Remove the entry and the icons `install` wrote; returns the files removed."""
     root = data_home() if root is None else Path(root)
     removed = []
-    for path in [root / "applications" / f"{APP_ID}.desktop",
-                 *(root / "icons" / relative for relative in ICON_FILES.values())]:
+    for path in [
+        root / "applications" / f"{APP_ID}.desktop",
+        *(root / "icons" / relative for relative in ICON_FILES.values()),
+    ]:
         if path.is_file():
             path.unlink()
             removed.append(path)
@@ -130,8 +134,10 @@ def uninstall(root: Path | None = None) -> list[Path]:
 
 def _refresh_caches(root: Path) -> None:
     """Ask the desktop's caches to look again, where their tools exist (menus also notice by themselves)."""
-    for tool, target in (("update-desktop-database", root / "applications"),
-                         ("gtk-update-icon-cache", root / "icons" / "hicolor")):
+    for tool, target in (
+        ("update-desktop-database", root / "applications"),
+        ("gtk-update-icon-cache", root / "icons" / "hicolor"),
+    ):
         if shutil.which(tool) and target.is_dir():
             extra = ["-q"] if tool == "update-desktop-database" else ["-q", "-t", "-f"]
             subprocess.run([tool, *extra, str(target)], check=False, capture_output=True, timeout=30)

@@ -26,6 +26,7 @@ def install_null_detector(monkeypatch, folder: Path) -> None:
     import numpy as np
 
     from ideepcolor_app.restore import pipeline
+
     monkeypatch.setattr(pipeline, "find_defects", lambda x, noise: np.zeros(x.shape, bool))
 
 

@@ -21,8 +21,11 @@ SHIPPED = ("hints", "zhang", "gan", "fusion", "damage_detector")
 
 
 def test_pyproject_lists_every_package_and_maps_the_models_folder():
-    found = {".".join(p.parent.relative_to(REPO).parts) for top in ("ideepcolor_app", "training")
-             for p in (REPO / top).rglob("__init__.py")}
+    found = {
+        ".".join(p.parent.relative_to(REPO).parts)
+        for top in ("ideepcolor_app", "training")
+        for p in (REPO / top).rglob("__init__.py")
+    }
     assert "ideepcolor_app.cli" in found and "training.trainers" in found
     assert set(SETUPTOOLS["packages"]) == found | {MODELS_PACKAGE}
     assert SETUPTOOLS["package-dir"] == {MODELS_PACKAGE: "models"}
@@ -31,11 +34,18 @@ def test_pyproject_lists_every_package_and_maps_the_models_folder():
 
 def test_package_data_globs_cover_every_file_in_models():
     folder = REPO / "models"
-    shipped = {p.relative_to(folder).as_posix() for p in folder.rglob("*")
-               if p.is_file() and p.name != "__init__.py" and "__pycache__" not in p.parts
-               and not p.name.startswith(".") and p.suffix != ".tmp"}
-    covered = {name for pattern in SETUPTOOLS["package-data"][MODELS_PACKAGE]
-               for name in glob.glob(pattern, root_dir=folder)}
+    shipped = {
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.name != "__init__.py"
+        and "__pycache__" not in p.parts
+        and not p.name.startswith(".")
+        and p.suffix != ".tmp"
+    }
+    covered = {
+        name for pattern in SETUPTOOLS["package-data"][MODELS_PACKAGE] for name in glob.glob(pattern, root_dir=folder)
+    }
     assert {f"{name}{suffix}" for name in SHIPPED for suffix in (".safetensors", ".json")} <= shipped
     assert sorted(shipped - covered) == []  # a file in models/ that a wheel would leave out
 
@@ -67,16 +77,28 @@ print("RESULT", codes, loaded)
 
 
 def test_the_command_line_runs_without_the_gui_extra(tmp_path):
-    helps = [["--help"]] + [[command, "--help"] for command in ("demo", "batch", "colorize", "restore", "bench",
-                                                                  "weights")]
+    helps = [["--help"]] + [
+        [command, "--help"] for command in ("demo", "batch", "colorize", "restore", "bench", "weights")
+    ]
     refused = [["gui"], [], ["install-desktop"], ["bench", "--gui-only"]]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-           "XDG_DATA_HOME": str(tmp_path / "data")}
-    run = subprocess.run([sys.executable, "-c", NO_QT.format(helps=helps, refused=refused)], cwd=tmp_path,
-                         env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", NO_QT.format(helps=helps, refused=refused)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.splitlines()[-1] == f"RESULT {[1] * len(refused)} []"
     errors = run.stderr.splitlines()
-    assert errors == ['ideepcolor: error: the desktop app needs the gui extra (PySide6 and pyqtgraph): '
-                      'pip install "ideepcolor-app[gui]"'] * len(refused)
+    assert errors == [
+        "ideepcolor: error: the desktop app needs the gui extra (PySide6 and pyqtgraph): "
+        'pip install "ideepcolor-app[gui]"'
+    ] * len(refused)
     assert not (tmp_path / "data").exists()  # install-desktop wrote no entry that could not start the app

@@ -82,8 +82,13 @@ def sweep_blend(backend: HintsBackend, images) -> list[dict]:
     for value in PROPAGATION_BLENDS:
         net.config = dataclasses.replace(net.config, propagation_blend=value)
         psnr = run_protocol(backend_predictor(backend), images, counts)["psnr"]
-        rows.append({"propagation_blend": value, "psnr": round(float(sum(psnr.values()) / len(psnr)), 3),
-                     "psnr_by_count": {str(k): round(v, 3) for k, v in psnr.items()}})
+        rows.append(
+            {
+                "propagation_blend": value,
+                "psnr": round(float(sum(psnr.values()) / len(psnr)), 3),
+                "psnr_by_count": {str(k): round(v, 3) for k, v in psnr.items()},
+            }
+        )
     return rows
 
 
@@ -101,8 +106,13 @@ def sweep(net: ColorNet, images, knob: str, values) -> list[dict]:
                 decode = net.colorize if isinstance(net, AnnealedMean) else net
                 predict = lambda l, hints, decode=decode: decode(l)  # noqa: E731
             result = run_protocol(predict, images, (0,))
-            rows.append({knob: value, "psnr": round(result["psnr"][0], 3),
-                         "colourfulness_ratio": round(result["colourfulness"] / gt, 3)})
+            rows.append(
+                {
+                    knob: value,
+                    "psnr": round(result["psnr"][0], 3),
+                    "colourfulness_ratio": round(result["colourfulness"] / gt, 3),
+                }
+            )
     return rows
 
 
@@ -121,14 +131,19 @@ def calibrate_blend(card, args: argparse.Namespace) -> int:
     rows = sweep_blend(backend, load_eval_images(args.images, args.size))
     best = max(rows, key=lambda r: r["psnr"])
     for row in rows:
-        print(f"propagation_blend {row['propagation_blend']:.2f}: mean PSNR over 1-100 hints "
-              f"{row['psnr']:.2f} dB" + ("   <- chosen" if row is best else ""))
-    card.metrics["calibration"] = {"knob": "propagation_blend", "chosen": best["propagation_blend"],
-                                   "sweep": rows, "rule": "best mean PSNR over 1-100 hints"}
+        print(
+            f"propagation_blend {row['propagation_blend']:.2f}: mean PSNR over 1-100 hints "
+            f"{row['psnr']:.2f} dB" + ("   <- chosen" if row is best else "")
+        )
+    card.metrics["calibration"] = {
+        "knob": "propagation_blend",
+        "chosen": best["propagation_blend"],
+        "sweep": rows,
+        "rule": "best mean PSNR over 1-100 hints",
+    }
     net.config = dataclasses.replace(net.config, propagation_blend=best["propagation_blend"])
     card.config["propagation_blend"] = best["propagation_blend"]
-    card.description += (f"{BLEND_NOTE} towards the propagated colour by "
-                         f"{best['propagation_blend']} x its confidence.")
+    card.description += f"{BLEND_NOTE} towards the propagated colour by {best['propagation_blend']} x its confidence."
     print(f"wrote {save_weights(net, card, args.out or args.weights.parent)}")
     return 0
 
@@ -139,18 +154,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--images", nargs="+", default=list(DataConfig().val))
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--out", type=Path, help="folder for the calibrated weights (default: in place)")
-    parser.add_argument("--again", action="store_true",
-                        help="replace an earlier calibration (chroma: gain and boost reset first)")
+    parser.add_argument(
+        "--again", action="store_true", help="replace an earlier calibration (chroma: gain and boost reset first)"
+    )
     args = parser.parse_args(argv)
     card = read_card(args.weights)
     families = TEMPERATURE_FAMILIES + CHROMA_FAMILIES + ("propagated_hints",)
     if card.family not in families:
-        parser.error(f"{args.weights} is a {card.family!r} network; calibration is for "
-                     + ", ".join(families))
+        parser.error(f"{args.weights} is a {card.family!r} network; calibration is for " + ", ".join(families))
     again_families = CHROMA_FAMILIES + ("propagated_hints",)
     if "calibration" in card.metrics and not (args.again and card.family in again_families):
-        parser.error(f"{args.weights} is already calibrated"
-                     + (" (--again replaces it)" if card.family in again_families else ""))
+        parser.error(
+            f"{args.weights} is already calibrated"
+            + (" (--again replaces it)" if card.family in again_families else "")
+        )
     if card.family == "propagated_hints":
         if card.config.get("learned_blend"):
             print(f"{args.weights} learnt its propagation blend per pixel (learned_blend): nothing to calibrate")
@@ -166,23 +183,27 @@ def main(argv: list[str] | None = None) -> int:
     rows = sweep(net, load_eval_images(args.images, args.size), knob, values)
     best = choose(rows)
     for row in rows:
-        print(f"{knob} {row[knob]:.2f}: PSNR {row['psnr']:.2f} dB, "
-              f"colourfulness {row['colourfulness_ratio']:.2f} of ground truth"
-              + ("   <- chosen" if row is best else ""))
+        print(
+            f"{knob} {row[knob]:.2f}: PSNR {row['psnr']:.2f} dB, "
+            f"colourfulness {row['colourfulness_ratio']:.2f} of ground truth" + ("   <- chosen" if row is best else "")
+        )
     card.metrics["calibration"] = {
-        "knob": knob, "chosen": best[knob], "sweep": rows,
+        "knob": knob,
+        "chosen": best[knob],
+        "sweep": rows,
         "rule": f"best PSNR with colourfulness >= {COLOURFUL_ENOUGH + MARGIN:.2f} of ground truth",
     }
     if knob == "temperature":
         assert isinstance(net, AnnealedMean)  # `TEMPERATURE_FAMILIES` decode an annealed mean
         fold_temperature(net, best[knob])
-        card.description += (f" Temperature-calibrated on val: logits scaled by {DEFAULT_TEMPERATURE}/"
-                             f"{best[knob]} so the app's T = {DEFAULT_TEMPERATURE} decodes like T = {best[knob]}.")
+        card.description += (
+            f" Temperature-calibrated on val: logits scaled by {DEFAULT_TEMPERATURE}/"
+            f"{best[knob]} so the app's T = {DEFAULT_TEMPERATURE} decodes like T = {best[knob]}."
+        )
     else:
         set_chroma(net, boost=best[knob])
         card.config.update(chroma_gain=1.0, chroma_boost=best[knob])
-        card.description += (f"{CHROMA_NOTE}: weak chroma boosted {best[knob]} x "
-                             "(`scale_chroma`).")
+        card.description += f"{CHROMA_NOTE}: weak chroma boosted {best[knob]} x (`scale_chroma`)."
     print(f"wrote {save_weights(net, card, args.out or args.weights.parent)}")
     return 0
 

@@ -125,8 +125,13 @@ class TrainConfig:
         return json.dumps(self.to_dict(), indent=2) + "\n"
 
 
-_SECTIONS = {"model": ModelConfig, "data": DataConfig, "optim": OptimConfig,
-             "hints": HintSamplingConfig, "loss": LossConfig}
+_SECTIONS = {
+    "model": ModelConfig,
+    "data": DataConfig,
+    "optim": OptimConfig,
+    "hints": HintSamplingConfig,
+    "loss": LossConfig,
+}
 
 
 class ConfigError(ValueError):
@@ -165,8 +170,7 @@ def config_from_dict(data: dict[str, Any], origin: str = "config") -> TrainConfi
     for key in ("name", "trainer", "model"):
         if key not in data:
             raise ConfigError(f"{origin}: missing '{key}'")
-    sections = {key: _section(cls, data.pop(key), f"{origin} [{key}]")
-                for key, cls in _SECTIONS.items() if key in data}
+    sections = {key: _section(cls, data.pop(key), f"{origin} [{key}]") for key, cls in _SECTIONS.items() if key in data}
     name, trainer, seed = data.pop("name"), data.pop("trainer"), data.pop("seed", 0)
     if data:
         raise ConfigError(f"{origin}: unknown keys {', '.join(sorted(data))}")

@@ -70,8 +70,11 @@ def real_grid(crops=REAL_CROPS) -> np.ndarray:
         box = (slice(top, top + height), slice(left, left + width))
         scan, found = _grey(x[box]), _grey(x[box])
         found[result.defects[box]] = (0.35 * found[result.defects[box]] + [166, 0, 0]).astype(np.uint8)
-        cells = [(scan, f"{name}"), (found, f"found: {100 * result.defect_fraction:.2f} % of the scan"),
-                 (_grey(result.l[box] / 100), "restored")]
+        cells = [
+            (scan, f"{name}"),
+            (found, f"found: {100 * result.defect_fraction:.2f} % of the scan"),
+            (_grey(result.l[box] / 100), "restored"),
+        ]
         gap = np.full((cells[0][0].shape[0] + _LABEL, _GAP, 3), 255, np.uint8)
         parts = [np.vstack([_label(c.shape[1], text), c]) for c, text in cells]
         rows.append(np.hstack([parts[0], gap, parts[1], gap, parts[2]]))
@@ -95,16 +98,17 @@ def lookalike_grid(count: int = 8, side: int = 256, seed: int = 3) -> tuple[np.n
     for path in (scans[i] for i in rng.choice(len(scans), count, replace=False)):
         x = load_lightness(path)
         top, left = int(rng.integers(0, x.shape[0] - side + 1)), int(rng.integers(0, x.shape[1] - side + 1))
-        cells.append((x[top:top + side, left:left + side], f"real: {path.name}"))
+        cells.append((x[top : top + side, left : left + side], f"real: {path.name}"))
     made = 0
     for path in (photos[i] for i in rng.permutation(len(photos))):
         x = load_lightness(path)
         if min(x.shape) < side:
             continue
         top, left = int(rng.integers(0, x.shape[0] - side + 1)), int(rng.integers(0, x.shape[1] - side + 1))
-        crop = old_print_look(x[top:top + side, left:left + side], rng)
-        damaged, _ = damage(crop, str(rng.choice(["all", "cracks", "creases", "flakes", "hair", "tears"])),
-                            int(rng.integers(1 << 30)))
+        crop = old_print_look(x[top : top + side, left : left + side], rng)
+        damaged, _ = damage(
+            crop, str(rng.choice(["all", "cracks", "creases", "flakes", "hair", "tears"])), int(rng.integers(1 << 30))
+        )
         cells.append((damaged, f"damage model: {path.name}"))
         made += 1
         if made == count:
@@ -114,7 +118,7 @@ def lookalike_grid(count: int = 8, side: int = 256, seed: int = 3) -> tuple[np.n
     rows = []
     for start in range(0, len(order), columns):
         parts = []
-        for k in order[start:start + columns]:
+        for k in order[start : start + columns]:
             parts += [_grey(cells[k][0]), np.full((side, _GAP, 3), 255, np.uint8)]
         rows.append(np.hstack(parts[:-1]))
     return _stack(rows), [cells[k][1] for k in order]

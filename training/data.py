@@ -48,8 +48,9 @@ def photo_sources(folder: Path) -> dict[str, str]:
     return manifest_column(folder, "source_package")
 
 
-def list_photos(folders: Sequence[str | Path], exclude_sources: Sequence[str] = (),
-                only_sources: Sequence[str] = ()) -> list[Path]:
+def list_photos(
+    folders: Sequence[str | Path], exclude_sources: Sequence[str] = (), only_sources: Sequence[str] = ()
+) -> list[Path]:
     """Every photo under the folders (recursively), found as `ideepcolor batch` finds them.
 
     Args:
@@ -66,8 +67,11 @@ def list_photos(folders: Sequence[str | Path], exclude_sources: Sequence[str] = 
         if exclude_sources or only_sources:
             sources = photo_sources(folder)
             source_of = lambda p, sources=sources: sources.get(str(p.resolve()), "")  # noqa: E731
-            photos = [p for p in photos if source_of(p) not in exclude_sources
-                      and (not only_sources or source_of(p) in only_sources)]
+            photos = [
+                p
+                for p in photos
+                if source_of(p) not in exclude_sources and (not only_sources or source_of(p) in only_sources)
+            ]
         found += photos
     return found
 
@@ -113,10 +117,18 @@ class PhotoCrops(Dataset):
         exclude_sources, only_sources: filter by the corpus manifest (see `list_photos`).
     """
 
-    def __init__(self, folders: Sequence[str | Path], crop_size: int = 128,
-                 cache_short_side: int = 256, min_crop_scale: float = 0.3,
-                 min_chroma: float = 3.0, augment: bool = True, limit: int | None = None,
-                 exclude_sources: Sequence[str] = (), only_sources: Sequence[str] = ()):
+    def __init__(
+        self,
+        folders: Sequence[str | Path],
+        crop_size: int = 128,
+        cache_short_side: int = 256,
+        min_crop_scale: float = 0.3,
+        min_chroma: float = 3.0,
+        augment: bool = True,
+        limit: int | None = None,
+        exclude_sources: Sequence[str] = (),
+        only_sources: Sequence[str] = (),
+    ):
         self.crop_size, self.min_crop_scale, self.augment = crop_size, min_crop_scale, augment
         self.paths: list[Path] = []
         self.photos: list[np.ndarray] = []
@@ -146,8 +158,9 @@ class PhotoCrops(Dataset):
         rgb = torch.from_numpy(self.photos[key.index]).permute(2, 0, 1).float() / 255.0
         if self.augment:
             rgb = self._random_crop(rgb, np.random.default_rng(key.seed))
-        return F.interpolate(rgb[None], size=(self.crop_size, self.crop_size), mode="bilinear",
-                             antialias=True, align_corners=False)[0].clamp_(0.0, 1.0)
+        return F.interpolate(
+            rgb[None], size=(self.crop_size, self.crop_size), mode="bilinear", antialias=True, align_corners=False
+        )[0].clamp_(0.0, 1.0)
 
     def _random_crop(self, rgb: torch.Tensor, rng: np.random.Generator) -> torch.Tensor:
         _, h, w = rgb.shape
@@ -156,7 +169,7 @@ class PhotoCrops(Dataset):
         ch = min(h, max(8, round(math.sqrt(area / ratio))))
         cw = min(w, max(8, round(math.sqrt(area * ratio))))
         top, left = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
-        crop = rgb[:, top:top + ch, left:left + cw]
+        crop = rgb[:, top : top + ch, left : left + cw]
         return crop.flip(-1) if rng.random() < 0.5 else crop
 
 
@@ -166,8 +179,7 @@ class StepBatches:
     Each rank of a distributed run draws its own batch from (seed, step, rank).
     """
 
-    def __init__(self, num_photos: int, batch_size: int, seed: int, start: int, stop: int,
-                 rank: int = 0):
+    def __init__(self, num_photos: int, batch_size: int, seed: int, start: int, stop: int, rank: int = 0):
         self.num_photos, self.batch_size, self.seed = num_photos, batch_size, seed
         self.start, self.stop, self.rank = start, stop, rank
 
@@ -181,12 +193,14 @@ class StepBatches:
             yield [CropKey(int(i), (self.seed, step, self.rank, slot)) for slot, i in enumerate(indices)]
 
 
-def step_loader(dataset: PhotoCrops, batch_size: int, seed: int, start: int, stop: int,
-                rank: int = 0, num_workers: int = 0) -> DataLoader:
+def step_loader(
+    dataset: PhotoCrops, batch_size: int, seed: int, start: int, stop: int, rank: int = 0, num_workers: int = 0
+) -> DataLoader:
     """A loader yielding (B,3,S,S) sRGB batches for steps start..stop-1 (resumable exactly)."""
     sampler = StepBatches(len(dataset), batch_size, seed, start, stop, rank)
-    return DataLoader(dataset, batch_sampler=sampler, num_workers=num_workers,
-                      persistent_workers=False, pin_memory=False)
+    return DataLoader(
+        dataset, batch_sampler=sampler, num_workers=num_workers, persistent_workers=False, pin_memory=False
+    )
 
 
 def to_lab(rgb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -251,8 +265,9 @@ def paper_texture(l: torch.Tensor, amount: float, rng: np.random.Generator) -> t
     """Mottled paper: smooth blotches of `amount` L units over 8-40 px, plus fine fibre. l: (1,H,W)."""
     _, height, width = l.shape
     scale = rng.uniform(8.0, 40.0)
-    coarse = torch.from_numpy(rng.standard_normal((1, 1, int(height / scale) + 2, int(width / scale) + 2))
-                              .astype(np.float32)).to(l.device)
+    coarse = torch.from_numpy(
+        rng.standard_normal((1, 1, int(height / scale) + 2, int(width / scale) + 2)).astype(np.float32)
+    ).to(l.device)
     mottle = F.interpolate(coarse, size=(height, width), mode="bicubic", align_corners=False)[0]
     fibre = torch.from_numpy(rng.standard_normal(l.shape).astype(np.float32)).to(l.device)
     fibre = F.avg_pool2d(fibre[None], (1, 5), stride=1, padding=(0, 2), count_include_pad=False)[0]
@@ -281,8 +296,9 @@ def print_damage(l: torch.Tensor, rng: np.random.Generator) -> torch.Tensor:
     return torch.from_numpy(damaged * np.float32(100.0))[None].to(l.device, l.dtype)
 
 
-def degrade_old_photo(l: torch.Tensor, ab: torch.Tensor, p: float,
-                      rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+def degrade_old_photo(
+    l: torch.Tensor, ab: torch.Tensor, p: float, rng: np.random.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Make a batch's L look like a scanned old photo; ab is returned untouched.
 
     Each sample independently gets each degradation with probability `p` (the rarer ones

@@ -84,18 +84,30 @@ def exact_levin_predictor(l, hints) -> torch.Tensor:
 
 def _automatic_scores(result: dict) -> dict:
     """The scores of a protocol result at its first count, rounded for JSON."""
-    return {"psnr": round(result["psnr"][min(result["psnr"])], 3),
-            "colourfulness": round(result["colourfulness"], 3),
-            "false_colour": round(result["false_colour"], 5), "ab_error": round(result["ab_error"], 3),
-            "blotch": round(result["blotch"], 5), "incoherent_chroma": round(result["incoherent_chroma"], 3),
-            "face_error": None if result["face_error"] is None else round(result["face_error"], 3),
-            "faces": result["faces"]}
+    return {
+        "psnr": round(result["psnr"][min(result["psnr"])], 3),
+        "colourfulness": round(result["colourfulness"], 3),
+        "false_colour": round(result["false_colour"], 5),
+        "ab_error": round(result["ab_error"], 3),
+        "blotch": round(result["blotch"], 5),
+        "incoherent_chroma": round(result["incoherent_chroma"], 3),
+        "face_error": None if result["face_error"] is None else round(result["face_error"], 3),
+        "faces": result["faces"],
+    }
 
 
-def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256,
-             limit: int | None = None, levin: bool = True, exact_levin: bool = False,
-             sources: Sequence[str] = (), backends: Sequence[str] = (), coherence: str = "on",
-             old_print: bool = False) -> tuple[dict, dict[str, list[np.ndarray]]]:
+def evaluate(
+    weights: Sequence[Path],
+    image_dirs: Sequence[str],
+    size: int = 256,
+    limit: int | None = None,
+    levin: bool = True,
+    exact_levin: bool = False,
+    sources: Sequence[str] = (),
+    backends: Sequence[str] = (),
+    coherence: str = "on",
+    old_print: bool = False,
+) -> tuple[dict, dict[str, list[np.ndarray]]]:
     """Run the sweep; returns (results for JSON, grid column name -> images).
 
     Args:
@@ -114,15 +126,19 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
     def record(name: str, predict: Predictor, counts: Sequence[int], kind: str, **extra) -> dict:
         logger.info("evaluating %s on %d images", name, len(images))
         result = run_protocol(predict, images, counts)
-        methods[name] = {"kind": kind, **extra,
-                         "psnr": {str(k): round(v, 3) for k, v in result["psnr"].items()},
-                         "fidelity": {str(k): round(v, 3) for k, v in result["fidelity"].items()},
-                         "leak": {str(k): round(v, 3) for k, v in result["leak"].items()},
-                         "colourfulness": round(result["colourfulness"], 3),
-                         "false_colour": round(result["false_colour"], 5),
-                         "border_stripes": round(result["border_stripes"], 3),
-                         **{k: v for k, v in _automatic_scores(result).items()
-                            if k not in ("psnr", "colourfulness", "false_colour")}}
+        methods[name] = {
+            "kind": kind,
+            **extra,
+            "psnr": {str(k): round(v, 3) for k, v in result["psnr"].items()},
+            "fidelity": {str(k): round(v, 3) for k, v in result["fidelity"].items()},
+            "leak": {str(k): round(v, 3) for k, v in result["leak"].items()},
+            "colourfulness": round(result["colourfulness"], 3),
+            "false_colour": round(result["false_colour"], 5),
+            "border_stripes": round(result["border_stripes"], 3),
+            **{
+                k: v for k, v in _automatic_scores(result).items() if k not in ("psnr", "colourfulness", "false_colour")
+            },
+        }
         if old_print:
             aged = run_protocol(predict, images, counts, OLD_PRINT)
             methods[name]["old_print"] = _automatic_scores(aged)
@@ -130,7 +146,8 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
                 methods[name]["old_print"].update(
                     psnr_by_count={str(k): round(v, 3) for k, v in aged["psnr"].items()},
                     fidelity={str(k): round(v, 3) for k, v in aged["fidelity"].items()},
-                    leak={str(k): round(v, 3) for k, v in aged["leak"].items()})
+                    leak={str(k): round(v, 3) for k, v in aged["leak"].items()},
+                )
         return result["predictions"]
 
     record("grey", grey_predictor, (0,), "reference")
@@ -141,16 +158,22 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
             if not coherent and network is not None:
                 network.coherence = None
             label = name if coherent or coherence == "off" else f"{name} (no coherence)"
-            columns[label] = record(label, backend_predictor(backend), (0,), "backend",
-                                    coherence=coherent and network is not None and network.coherence is not None)[0]
+            columns[label] = record(
+                label,
+                backend_predictor(backend),
+                (0,),
+                "backend",
+                coherence=coherent and network is not None and network.coherence is not None,
+            )[0]
     for path in weights:
         net, card = load_weights(path)
         predict, uses_hints = network_predictor(net)
         if net.FAMILY == "propagated_hints":  # propagation and hint residual: the app's path
             predict = backend_predictor(HintsBackend(str(path), device="cpu"))
         counts = HINT_COUNTS if uses_hints else (0,)
-        predictions = record(card.name, predict, counts, "hints" if uses_hints else "automatic",
-                             weights=str(path), trained=card.trained)
+        predictions = record(
+            card.name, predict, counts, "hints" if uses_hints else "automatic", weights=str(path), trained=card.trained
+        )
         columns[card.name] = predictions[0]
         if uses_hints:
             columns[f"{card.name}, {GRID_HINTS} hints"] = predictions[GRID_HINTS]
@@ -162,8 +185,10 @@ def evaluate(weights: Sequence[Path], image_dirs: Sequence[str], size: int = 256
     columns["ground truth"] = [im.rgb_u8 for im in images]
     results = {
         "protocol": "docs/architecture.md, evaluation protocol: photos squashed to size x size, N hints of side 6 "
-                    "with a fixed seed per image, PSNR of 8-bit sRGB",
-        "images": len(images), "size": size, "folders": [str(d) for d in image_dirs],
+        "with a fixed seed per image, PSNR of 8-bit sRGB",
+        "images": len(images),
+        "size": size,
+        "folders": [str(d) for d in image_dirs],
         "sources": list(sources),
         "hint_counts": list(HINT_COUNTS),
         "ground_truth_colourfulness": round(ground_truth_colourfulness(images), 3),
@@ -180,11 +205,17 @@ def update_cards(weights: Sequence[Path], results: dict) -> None:
         method = results["methods"][card.name]
         key = "evaluation_held_out_sources" if results["sources"] else "evaluation"
         card.metrics[key] = {
-            "protocol": results["protocol"], "images": results["images"], "size": results["size"],
-            "folders": results["folders"], "sources": results["sources"], "psnr": method["psnr"],
-            "fidelity": method["fidelity"], "leak": method["leak"],
+            "protocol": results["protocol"],
+            "images": results["images"],
+            "size": results["size"],
+            "folders": results["folders"],
+            "sources": results["sources"],
+            "psnr": method["psnr"],
+            "fidelity": method["fidelity"],
+            "leak": method["leak"],
             "colourfulness": method["colourfulness"],
-            "false_colour": method["false_colour"], "border_stripes": method["border_stripes"],
+            "false_colour": method["false_colour"],
+            "border_stripes": method["border_stripes"],
             "ground_truth_colourfulness": results["ground_truth_colourfulness"],
             "references_psnr": references,
         }
@@ -202,43 +233,77 @@ def full_res_fidelities(args: argparse.Namespace, results: dict) -> dict[str, di
     if not args.no_levin:
         backends["levin"] = LevinBackend()
     counts = [n for n in results["hint_counts"] if n > 0]
-    return {name: {str(k): round(v, 3) for k, v in full_resolution_fidelity(
-                backend, args.images, counts, args.size, args.limit, args.sources).items()}
-            for name, backend in backends.items()}
+    return {
+        name: {
+            str(k): round(v, 3)
+            for k, v in full_resolution_fidelity(
+                backend, args.images, counts, args.size, args.limit, args.sources
+            ).items()
+        }
+        for name, backend in backends.items()
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", type=Path, nargs="*", default=[], help="checkpoints to evaluate")
-    parser.add_argument("--backends", nargs="*", default=[],
-                        help="app backends to score without points (zhang, gan, fusion, hints)")
-    parser.add_argument("--coherence", choices=("on", "off", "both"), default="on",
-                        help="the backends' coherent colour as shipped, off, or both side by side")
-    parser.add_argument("--old-print", action="store_true",
-                        help="also score every method on L aged like an old print (fade, blur, grain): "
-                             "PSNR, hint fidelity and hint leak at every count for methods that take hints")
+    parser.add_argument(
+        "--backends", nargs="*", default=[], help="app backends to score without points (zhang, gan, fusion, hints)"
+    )
+    parser.add_argument(
+        "--coherence",
+        choices=("on", "off", "both"),
+        default="on",
+        help="the backends' coherent colour as shipped, off, or both side by side",
+    )
+    parser.add_argument(
+        "--old-print",
+        action="store_true",
+        help="also score every method on L aged like an old print (fade, blur, grain): "
+        "PSNR, hint fidelity and hint leak at every count for methods that take hints",
+    )
     parser.add_argument("--images", nargs="+", default=list(DataConfig().val), help="photo folders")
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--limit", type=int, help="use only the first N photos")
-    parser.add_argument("--sources", nargs="+", default=[],
-                        help="only photos of these MANIFEST.csv source packages (held-out sources)")
+    parser.add_argument(
+        "--sources", nargs="+", default=[], help="only photos of these MANIFEST.csv source packages (held-out sources)"
+    )
     parser.add_argument("--no-levin", action="store_true", help="skip the Levin reference")
-    parser.add_argument("--exact-levin", action="store_true",
-                        help="also run Levin's exact full-size solve (slow) beside the app's coarse one")
+    parser.add_argument(
+        "--exact-levin",
+        action="store_true",
+        help="also run Levin's exact full-size solve (slow) beside the app's coarse one",
+    )
     parser.add_argument("--json", type=Path, default=Path("eval.json"))
     parser.add_argument("--plot", type=Path, default=Path("eval.png"))
-    parser.add_argument("--full-res-fidelity", action="store_true",
-                        help="also measure hint fidelity on full-resolution results (hints networks, levin)")
+    parser.add_argument(
+        "--full-res-fidelity",
+        action="store_true",
+        help="also measure hint fidelity on full-resolution results (hints networks, levin)",
+    )
     parser.add_argument("--grid", type=Path, help="also write a result grid (JPEG or PNG)")
     parser.add_argument("--grid-rows", type=int, default=6)
-    parser.add_argument("--update-cards", action="store_true",
-                        help="write each network's numbers into its model card (metrics.evaluation), "
-                             "and each backend's on a held-out set of training/held_out.py "
-                             "(metrics.new_held_out or metrics.first_held_out_validation)")
+    parser.add_argument(
+        "--update-cards",
+        action="store_true",
+        help="write each network's numbers into its model card (metrics.evaluation), "
+        "and each backend's on a held-out set of training/held_out.py "
+        "(metrics.new_held_out or metrics.first_held_out_validation)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    results, columns = evaluate(args.weights, args.images, args.size, args.limit, not args.no_levin,
-                                args.exact_levin, args.sources, args.backends, args.coherence, args.old_print)
+    results, columns = evaluate(
+        args.weights,
+        args.images,
+        args.size,
+        args.limit,
+        not args.no_levin,
+        args.exact_levin,
+        args.sources,
+        args.backends,
+        args.coherence,
+        args.old_print,
+    )
     if args.full_res_fidelity:
         results["full_resolution_fidelity"] = full_res_fidelities(args, results)
     atomic_write_bytes(args.json, (json.dumps(results, indent=2) + "\n").encode())
@@ -250,17 +315,23 @@ def main(argv: list[str] | None = None) -> int:
         update_backend_cards(args.backends, results)
     for name, method in results["methods"].items():
         psnr = "  ".join(f"{k}:{v:.2f}" for k, v in method["psnr"].items())
-        print(f"{name:>18}  {psnr}  colourfulness {method['colourfulness']:.1f}  "
-              f"false colour {100 * method['false_colour']:.2f} %  border stripes {method['border_stripes']:.2f}")
-        print(f"{'':>18}  ab error {method['ab_error']:.2f}  blotch {100 * method['blotch']:.1f} %  "
-              f"incoherent chroma {method['incoherent_chroma']:.2f}  face ab error "
-              + (f"{method['face_error']:.2f} ({method['faces']} photos)" if method["face_error"] is not None else "-"))
+        print(
+            f"{name:>18}  {psnr}  colourfulness {method['colourfulness']:.1f}  "
+            f"false colour {100 * method['false_colour']:.2f} %  border stripes {method['border_stripes']:.2f}"
+        )
+        print(
+            f"{'':>18}  ab error {method['ab_error']:.2f}  blotch {100 * method['blotch']:.1f} %  "
+            f"incoherent chroma {method['incoherent_chroma']:.2f}  face ab error "
+            + (f"{method['face_error']:.2f} ({method['faces']} photos)" if method["face_error"] is not None else "-")
+        )
         if "old_print" in method:
             aged = method["old_print"]
-            print(f"{'  old-print look':>18}  {next(iter(method['psnr']))}:{aged['psnr']:.2f}  "
-                  f"colourfulness {aged['colourfulness']:.1f}  "
-                  f"ab error {aged['ab_error']:.2f} ({aged['ab_error'] - method['ab_error']:+.2f})  "
-                  f"blotch {100 * aged['blotch']:.1f} %")
+            print(
+                f"{'  old-print look':>18}  {next(iter(method['psnr']))}:{aged['psnr']:.2f}  "
+                f"colourfulness {aged['colourfulness']:.1f}  "
+                f"ab error {aged['ab_error']:.2f} ({aged['ab_error'] - method['ab_error']:+.2f})  "
+                f"blotch {100 * aged['blotch']:.1f} %"
+            )
         if method["fidelity"]:
             fidelity = "  ".join(f"{k}:{v:.2f}" for k, v in method["fidelity"].items())
             print(f"{'  hint fidelity':>18}  {fidelity}")
@@ -273,8 +344,7 @@ def main(argv: list[str] | None = None) -> int:
             leak = "  ".join(f"{k}:{v:.2f}" for k, v in aged["leak"].items())
             print(f"{'  hint leak (aged)':>18}  {leak}")
     for name, fidelity in results.get("full_resolution_fidelity", {}).items():
-        print(f"{name:>18}  full-resolution hint fidelity  "
-              + "  ".join(f"{k}:{v:.2f}" for k, v in fidelity.items()))
+        print(f"{name:>18}  full-resolution hint fidelity  " + "  ".join(f"{k}:{v:.2f}" for k, v in fidelity.items()))
     print(f"{'ground truth':>18}  colourfulness {results['ground_truth_colourfulness']:.1f}")
     print(f"wrote {args.json}, {args.plot}" + (f", {args.grid}" if args.grid else ""))
     return 0

@@ -67,15 +67,23 @@ def detect_faces(rgb_u8: np.ndarray) -> list[tuple[float, float, float, float]]:
     if not hasattr(cv2, "CascadeClassifier") or folder is None or not all(f.is_file() for f in files):
         raise FaceDetectorMissing(
             f"OpenCV {cv2.__version__} has no Haar face cascade; detect with OpenCV 4 "
-            "(opencv-python-headless<5), or use the stored boxes in training/face_boxes.json")
+            "(opencv-python-headless<5), or use the stored boxes in training/face_boxes.json"
+        )
     grey = cv2.equalizeHist(cv2.cvtColor(np.ascontiguousarray(rgb_u8), cv2.COLOR_RGB2GRAY))
     h, w = grey.shape
     side = max(12, int(MIN_FACE_SHARE * min(h, w)))
-    found, confirm = (np.reshape(cv2.CascadeClassifier(str(f)).detectMultiScale(
-        grey, scaleFactor=1.1, minNeighbors=n, minSize=(side, side)), (-1, 4))
-        for f, n in zip(files, (MIN_NEIGHBOURS, CONFIRM_NEIGHBOURS), strict=True))
-    boxes = [(x / w, y / h, (x + bw) / w, (y + bh) / h) for x, y, bw, bh in found
-             if any(box_iou((x, y, bw, bh), other) > CONFIRM_IOU for other in confirm)]
+    found, confirm = (
+        np.reshape(
+            cv2.CascadeClassifier(str(f)).detectMultiScale(grey, scaleFactor=1.1, minNeighbors=n, minSize=(side, side)),
+            (-1, 4),
+        )
+        for f, n in zip(files, (MIN_NEIGHBOURS, CONFIRM_NEIGHBOURS), strict=True)
+    )
+    boxes = [
+        (x / w, y / h, (x + bw) / w, (y + bh) / h)
+        for x, y, bw, bh in found
+        if any(box_iou((x, y, bw, bh), other) > CONFIRM_IOU for other in confirm)
+    ]
     return [box for box in boxes if is_skin(rgb_u8, box)]
 
 
@@ -85,7 +93,7 @@ def is_skin(rgb_u8: np.ndarray, box: tuple[float, float, float, float]) -> bool:
     h, w = rgb_u8.shape[:2]
     x0, y0, x1, y1 = box
     cx, cy, rx, ry = (x0 + x1) / 2 * w, (y0 + y1) / 2 * h, (x1 - x0) * w * 0.2, (y1 - y0) * h * 0.2
-    core = rgb_u8[int(cy - ry):int(cy + ry) + 1, int(cx - rx):int(cx + rx) + 1]
+    core = rgb_u8[int(cy - ry) : int(cy + ry) + 1, int(cx - rx) : int(cx + rx) + 1]
     tensor = torch.from_numpy(np.ascontiguousarray(core)).permute(2, 0, 1).float() / 255.0
     a, b = (float(c) for c in rgb_to_lab(tensor)[1:].mean(dim=(1, 2)))
     return 6.0 <= math.hypot(a, b) <= 45.0 and 20.0 <= math.degrees(math.atan2(b, a)) <= 85.0
@@ -123,8 +131,12 @@ def detect_all(paths: Iterable[Path]) -> dict[str, list[list[float]]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--photos", type=Path, default=Path("../shared/data/photos"),
-                        help="the corpus (val/, train/, MANIFEST.csv, PEOPLE.txt)")
+    parser.add_argument(
+        "--photos",
+        type=Path,
+        default=Path("../shared/data/photos"),
+        help="the corpus (val/, train/, MANIFEST.csv, PEOPLE.txt)",
+    )
     parser.add_argument("--out", type=Path, default=FACE_BOXES)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -138,12 +150,14 @@ def main(argv: list[str] | None = None) -> int:
         paths += [args.photos / line.strip() for line in people.read_text().splitlines() if line.strip()]
     unique = sorted(set(paths), key=lambda p: p.name)
     photos = detect_all(unique)
-    record = {"detector": f"OpenCV {cv2.__version__} {CASCADE}, truth at short side {DETECT_SIDE}, "
-                          f"histogram equalised, scale 1.1, {MIN_NEIGHBOURS} neighbours, "
-                          f"faces of at least {MIN_FACE_SHARE:.0%} of the short side, confirmed by "
-                          f"{CONFIRM_CASCADE} ({CONFIRM_NEIGHBOURS} neighbours) and skin colour; "
-                          f"rejected by eye: {', '.join(NOT_FACES)}",
-              "photos": photos}
+    record = {
+        "detector": f"OpenCV {cv2.__version__} {CASCADE}, truth at short side {DETECT_SIDE}, "
+        f"histogram equalised, scale 1.1, {MIN_NEIGHBOURS} neighbours, "
+        f"faces of at least {MIN_FACE_SHARE:.0%} of the short side, confirmed by "
+        f"{CONFIRM_CASCADE} ({CONFIRM_NEIGHBOURS} neighbours) and skin colour; "
+        f"rejected by eye: {', '.join(NOT_FACES)}",
+        "photos": photos,
+    }
     atomic_write_bytes(args.out, (json.dumps(record, indent=1) + "\n").encode())
     with_faces = sum(bool(v) for v in photos.values())
     print(f"{len(photos)} photos, {with_faces} with faces; wrote {args.out}")

@@ -27,13 +27,22 @@ from training.protocol import EVAL_PATCH
 def _to_photo(points: Hints, width: int, height: int) -> Hints:
     """Working-grid points -> the same points in photo pixels (patch side unchanged)."""
     sx, sy = width / points.width, height / points.height
-    return Hints(width=width, height=height, points=tuple(
-        HintPoint(x=p.x * sx, y=p.y * sy, ab=p.ab, size=p.size) for p in points.points))
+    return Hints(
+        width=width,
+        height=height,
+        points=tuple(HintPoint(x=p.x * sx, y=p.y * sy, ab=p.ab, size=p.size) for p in points.points),
+    )
 
 
-def full_resolution_fidelity(backend: Backend, folders: Sequence[str | Path], counts: Sequence[int],
-                             size: int = 256, limit: int | None = None, sources: Sequence[str] = (),
-                             seed: int = 0) -> dict[int, float]:
+def full_resolution_fidelity(
+    backend: Backend,
+    folders: Sequence[str | Path],
+    counts: Sequence[int],
+    size: int = 256,
+    limit: int | None = None,
+    sources: Sequence[str] = (),
+    seed: int = 0,
+) -> dict[int, float]:
     """Mean hint fidelity (ab distance) per hint count on full-resolution results.
 
     Hints are simulated as in the protocol on the ground truth at the working resolution,
@@ -55,5 +64,3 @@ def full_resolution_fidelity(backend: Backend, folders: Sequence[str | Path], co
             pooled = F.adaptive_avg_pool2d(shown[None], session.working_shape)[0]
             distances[n] += hint_fidelity(pooled, points)
     return {n: float(np.mean(v)) for n, v in distances.items()}
-
-

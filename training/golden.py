@@ -31,8 +31,10 @@ from ideepcolor_app.nets.zhang import AnnealedMean
 SHIPPED = ("hints", "zhang", "gan", "fusion")
 #: Largest difference, in CIELAB ab units, between a recorded and a computed value.
 TOLERANCE = 1e-3
-INPUT = ("L = 50 + 40 sin(col / 7) cos(row / 5) on 64 x 96 pixels; networks that take hints get one "
-         "6 x 6 patch of ab (30, -20) at rows 20-25, columns 30-35")
+INPUT = (
+    "L = 50 + 40 sin(col / 7) cos(row / 5) on 64 x 96 pixels; networks that take hints get one "
+    "6 x 6 patch of ab (30, -20) at rows 20-25, columns 30-35"
+)
 
 
 def golden_path(name: str, folder: Path = BUNDLED_MODELS_DIR) -> Path:
@@ -72,8 +74,9 @@ def record(name: str, folder: Path = BUNDLED_MODELS_DIR) -> dict[str, Any]:
         "sha256": card.sha256,
         "family": card.family,
         "input": INPUT,
-        "ab_every_24_px": [[[round(float(v), 4) for v in row] for row in channel]
-                           for channel in ab[0, :, 8::24, 8::24].tolist()],
+        "ab_every_24_px": [
+            [[round(float(v), 4) for v in row] for row in channel] for channel in ab[0, :, 8::24, 8::24].tolist()
+        ],
         "mean_abs_ab": round(float(ab.abs().mean()), 4),
         "tolerance": TOLERANCE,
         "regenerate": f"python -m training.golden {name}",
@@ -86,8 +89,11 @@ def write(name: str, folder: Path = BUNDLED_MODELS_DIR) -> Path:
         raise ValueError(f"{folder / name}.json records no sha256: save the weights with save_weights first")
     path = golden_path(name, folder)
     text = json.dumps(record(name, folder), indent=2)
-    text = re.sub(r"\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]",  # a row of numbers on one line
-                  lambda row: "[" + re.sub(r",\s*", ", ", row.group(1)) + "]", text)
+    text = re.sub(
+        r"\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]",  # a row of numbers on one line
+        lambda row: "[" + re.sub(r",\s*", ", ", row.group(1)) + "]",
+        text,
+    )
     atomic_write_bytes(path, (text + "\n").encode("utf-8"))
     return path
 

@@ -34,8 +34,17 @@ FIGURE_KEYS = {frozenset(NEW_HELD_OUT): HELD_OUT_METRIC, frozenset(FIRST_HELD_OU
 #: A network's no-point PSNR (dB) on `FIRST_HELD_OUT`, written by ``--weights ... --update-cards``.
 FIRST_HELD_OUT_PSNR = "first_held_out_validation_psnr"
 #: Scores of `training.evaluate` copied into the figure as they are.
-_COPIED = ("colourfulness", "false_colour", "border_stripes", "ab_error", "blotch", "incoherent_chroma",
-           "face_error", "faces", "old_print")
+_COPIED = (
+    "colourfulness",
+    "false_colour",
+    "border_stripes",
+    "ab_error",
+    "blotch",
+    "incoherent_chroma",
+    "face_error",
+    "faces",
+    "old_print",
+)
 
 
 def figure_key(sources: Sequence[str]) -> str | None:
@@ -56,15 +65,22 @@ def backend_figure(results: dict[str, Any], name: str) -> dict[str, Any]:
     if method is None or method.get("kind") != "backend":
         raise ValueError(f"{name!r} was not scored as a backend (training.evaluate --backends {name})")
     if not method.get("coherence"):
-        raise ValueError(f"{name!r} was scored without its coherent colour; its card figure is as shipped "
-                         "(--coherence on)")
+        raise ValueError(
+            f"{name!r} was scored without its coherent colour; its card figure is as shipped (--coherence on)"
+        )
     truth = results["ground_truth_colourfulness"]
-    return {"sources": list(results["sources"]), "photos": results["images"], "size": results["size"],
-            "points": 0, "coherence": True, "psnr": method["psnr"]["0"],
-            "grey_psnr": results["methods"]["grey"]["psnr"]["0"],
-            "colourfulness_ratio": round(method["colourfulness"] / max(truth, 1e-6), 3),
-            "ground_truth_colourfulness": truth,
-            **{key: method[key] for key in _COPIED if key in method}}
+    return {
+        "sources": list(results["sources"]),
+        "photos": results["images"],
+        "size": results["size"],
+        "points": 0,
+        "coherence": True,
+        "psnr": method["psnr"]["0"],
+        "grey_psnr": results["methods"]["grey"]["psnr"]["0"],
+        "colourfulness_ratio": round(method["colourfulness"] / max(truth, 1e-6), 3),
+        "ground_truth_colourfulness": truth,
+        **{key: method[key] for key in _COPIED if key in method},
+    }
 
 
 def update_backend_cards(backends: Sequence[str], results: dict[str, Any]) -> list[Path]:
@@ -75,8 +91,9 @@ def update_backend_cards(backends: Sequence[str], results: dict[str, Any]) -> li
     key = figure_key(results["sources"])
     if key is None:
         if backends:
-            logger.warning("backend figures are stored only for the held-out sources of training/held_out.py; "
-                           "cards unchanged")
+            logger.warning(
+                "backend figures are stored only for the held-out sources of training/held_out.py; cards unchanged"
+            )
         return []
     figures = {name: backend_figure(results, name) for name in backends}  # all checked before any write
     written = []

@@ -66,8 +66,9 @@ def random_hue_angles(batch: int, probability: float, rng: np.random.Generator) 
     return torch.from_numpy(np.where(rotate, rng.uniform(0, 2 * math.pi, batch), 0.0)).float()
 
 
-def sample_hints(l: torch.Tensor, ab: torch.Tensor, cfg: HintSamplingConfig, bins: BinSet,
-                 rng: np.random.Generator) -> HintBatch:
+def sample_hints(
+    l: torch.Tensor, ab: torch.Tensor, cfg: HintSamplingConfig, bins: BinSet, rng: np.random.Generator
+) -> HintBatch:
     """Draw training hints for a batch from its ground truth.
 
     Args:
@@ -95,5 +96,4 @@ def sample_hints(l: torch.Tensor, ab: torch.Tensor, cfg: HintSamplingConfig, bin
     sat_off = torch.from_numpy(rng.random(batch) >= cfg.p_saturation)
     histogram[hist_off] = float("nan")
     saturation[sat_off] = float("nan")
-    return HintBatch(torch.cat(hint_ab).to(ab.device), torch.cat(hint_mask).to(ab.device),
-                     histogram, saturation)
+    return HintBatch(torch.cat(hint_ab).to(ab.device), torch.cat(hint_mask).to(ab.device), histogram, saturation)

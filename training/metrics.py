@@ -101,8 +101,7 @@ LEAK_DISTANCE = 40.0
 LEAK_GREY = 5.0
 
 
-def hint_leak(ab, base_ab, true_ab, hints: Hints, far: float = LEAK_DISTANCE,
-              grey: float = LEAK_GREY) -> float | None:
+def hint_leak(ab, base_ab, true_ab, hints: Hints, far: float = LEAK_DISTANCE, grey: float = LEAK_GREY) -> float | None:
     """How much the hints changed colours far from all of them, where the photo is grey.
 
     A red point on a motorcycle should not tint the grey wall behind it: a hint's influence

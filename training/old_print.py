@@ -45,7 +45,7 @@ class OldPrintLook:
         rng = np.random.default_rng(seed)
         batched = l.dim() == 4
         out = []
-        for sample in (l if batched else l[None]):
+        for sample in l if batched else l[None]:
             sample = fade(sample, self.black, self.white)
             if self.blur_sigma > 0:
                 sample = blur(sample, self.blur_sigma)

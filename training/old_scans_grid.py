@@ -26,8 +26,16 @@ from ideepcolor_app.imageio import read_photo
 AUTOMATIC = ("zhang", "gan", "fusion", "hints")
 #: Scans picked to show what goes wrong on old prints: a white dress, grey skies, a plain
 #: backdrop, faces large and small, a street scene.
-SCANS = ("20swoman.jpg", "parisladies1910.jpg", "marilyn_portrait.jpg", "judygarland.jpg",
-         "texas1938woman.jpg", "1948carsgrandma.jpg", "women_bikers.jpg", "paddingtonstationlondon1907.jpg")
+SCANS = (
+    "20swoman.jpg",
+    "parisladies1910.jpg",
+    "marilyn_portrait.jpg",
+    "judygarland.jpg",
+    "texas1938woman.jpg",
+    "1948carsgrandma.jpg",
+    "women_bikers.jpg",
+    "paddingtonstationlondon1907.jpg",
+)
 TILE = 240
 
 

@@ -62,8 +62,9 @@ def _paper(rng: np.random.Generator) -> float:
     return float(rng.uniform(0.78, 0.98))
 
 
-def _walk(start: np.ndarray, angle: float, steps: int, step: float, turn: float,
-          rng: np.random.Generator) -> np.ndarray:
+def _walk(
+    start: np.ndarray, angle: float, steps: int, step: float, turn: float, rng: np.random.Generator
+) -> np.ndarray:
     """A wandering polyline: (steps + 1, 2) points (x, y)."""
     points = [start.astype(np.float64)]
     heading = angle
@@ -105,8 +106,15 @@ def _crack_walks(shape: tuple[int, int], rng: np.random.Generator) -> list[tuple
         for _ in range(int(rng.poisson(length / 60))):
             at = points[int(rng.integers(1, len(points)))]
             side = rng.choice([-1, 1])
-            todo.append((at, angle + side * rng.uniform(0.4, 1.3), length * rng.uniform(0.15, 0.5),
-                         line_width * rng.uniform(0.4, 0.8), depth + 1))
+            todo.append(
+                (
+                    at,
+                    angle + side * rng.uniform(0.4, 1.3),
+                    length * rng.uniform(0.15, 0.5),
+                    line_width * rng.uniform(0.4, 0.8),
+                    depth + 1,
+                )
+            )
     return lines
 
 
@@ -114,14 +122,14 @@ def _craquelure(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """Coverage in [0, 1] of a craquelure: wobbly edges of irregular cells over a blob."""
     height, width = shape
     cell = rng.uniform(20, 80)
-    count = max(4, int(height * width / cell ** 2))
+    count = max(4, int(height * width / cell**2))
     seeds = np.ones((height, width), np.uint8)
     ys, xs = rng.integers(0, height, count), rng.integers(0, width, count)
     seeds[ys, xs] = 0
     # Wobble: look up the nearest seed at displaced positions, so cell edges wander.
     wobble = rng.uniform(2, 6)
-    map_x = (np.arange(width, dtype=np.float32)[None, :] + wobble * _smooth_noise(shape, 8, rng))
-    map_y = (np.arange(height, dtype=np.float32)[:, None] + wobble * _smooth_noise(shape, 8, rng))
+    map_x = np.arange(width, dtype=np.float32)[None, :] + wobble * _smooth_noise(shape, 8, rng)
+    map_y = np.arange(height, dtype=np.float32)[:, None] + wobble * _smooth_noise(shape, 8, rng)
     _, labels = cv2.distanceTransformWithLabels(seeds, cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_CCOMP)
     labels = cv2.remap(labels.astype(np.float32), map_x, map_y, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REFLECT)
     edges = np.zeros(shape, np.float32)
@@ -211,8 +219,7 @@ def add_tears(x: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.n
         else:
             cx, cy = (0 if edge == 2 else width), along * height
             inside = (np.abs(xx - cx) / depth) + (np.abs(yy - cy) / half) ** 2
-    boundary = inside + 0.15 * _smooth_noise(x.shape, rng.uniform(4, 12), rng) \
-        + 0.05 * _smooth_noise(x.shape, 1.5, rng)
+    boundary = inside + 0.15 * _smooth_noise(x.shape, rng.uniform(4, 12), rng) + 0.05 * _smooth_noise(x.shape, 1.5, rng)
     missing = np.clip((1 - boundary) * 8, 0, 1).astype(np.float32)
     choice = rng.random()
     value = _paper(rng) if choice < 0.7 else (rng.uniform(0.0, 0.12) if choice < 0.85 else rng.uniform(0.4, 0.6))
@@ -235,7 +242,7 @@ def add_flakes(x: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.
             size = float(np.exp(rng.uniform(np.log(5), np.log(60))))  # mostly small
             half = int(size) + 4
             y0, x0 = int(py) - half, int(px) - half
-            ys, xs = np.mgrid[y0:y0 + 2 * half, x0:x0 + 2 * half].astype(np.float32)
+            ys, xs = np.mgrid[y0 : y0 + 2 * half, x0 : x0 + 2 * half].astype(np.float32)
             angle = rng.uniform(0, np.pi)
             u = ((xs - px) * np.cos(angle) + (ys - py) * np.sin(angle)) / (size / 2)
             v = (-(xs - px) * np.sin(angle) + (ys - py) * np.cos(angle)) / (size / 2 * rng.uniform(0.4, 1.0))
@@ -245,7 +252,7 @@ def add_flakes(x: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.
             bottom, right = min(y0 + 2 * half, height), min(x0 + 2 * half, width)
             if bottom <= top or right <= left:
                 continue
-            sub = blob[top - y0:bottom - y0, left - x0:right - x0]
+            sub = blob[top - y0 : bottom - y0, left - x0 : right - x0]
             coverage[top:bottom, left:right] = np.maximum(coverage[top:bottom, left:right], sub)
     # What shows is paper or the emulsion's lower layer: lighter, a little mottled.
     value = np.clip(rng.uniform(0.7, 0.95) + 0.05 * _smooth_noise(x.shape, 3, rng), 0, 1)
@@ -265,7 +272,7 @@ def add_stains(x: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.
         distance = np.hypot(yy - cy, (xx - cx) * rng.uniform(0.6, 1.4)) / radius
         distance += 0.2 * _smooth_noise(x.shape, radius / 3, rng)
         inside = np.clip((1 - distance) * 4, 0, 1)
-        rim = np.exp(-((distance - 1) * radius / rng.uniform(1.5, 5)) ** 2)
+        rim = np.exp(-(((distance - 1) * radius / rng.uniform(1.5, 5)) ** 2))
         shift = rng.uniform(-0.08, 0.05)
         x = x + inside * shift * (0.5 + 0.5 * x) - rim * rng.uniform(0.03, 0.1)
     return np.clip(x, 0, 1).astype(np.float32), np.zeros(x.shape, bool)
@@ -278,14 +285,19 @@ def add_hair(x: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.nd
     for _ in range(int(rng.integers(1, 5))):
         start = np.array([rng.uniform(0, width), rng.uniform(0, height)])
         length = rng.uniform(20, 200)
-        lines.append((_walk(start, rng.uniform(0, 2 * np.pi), int(length / 2), 2.0, rng.uniform(0.02, 0.15), rng),
-                      rng.uniform(0.7, 2.0)))
+        lines.append(
+            (
+                _walk(start, rng.uniform(0, 2 * np.pi), int(length / 2), 2.0, rng.uniform(0.02, 0.15), rng),
+                rng.uniform(0.7, 2.0),
+            )
+        )
     for _ in range(int(rng.integers(0, 4))):  # lint: a clump of short fibres
         centre = np.array([rng.uniform(0, width), rng.uniform(0, height)])
         for _ in range(int(rng.integers(3, 10))):
             start = centre + rng.normal(0, 4, 2)
-            lines.append((_walk(start, rng.uniform(0, 2 * np.pi), int(rng.uniform(3, 12)), 1.5, 0.3, rng),
-                          rng.uniform(0.6, 1.2)))
+            lines.append(
+                (_walk(start, rng.uniform(0, 2 * np.pi), int(rng.uniform(3, 12)), 1.5, 0.3, rng), rng.uniform(0.6, 1.2))
+            )
     coverage = _draw_lines(x.shape, lines) * rng.uniform(0.7, 1.0)
     value = rng.uniform(0.02, 0.2) if rng.random() < 0.7 else _paper(rng)
     x = _blend(x, coverage, value)
@@ -310,7 +322,7 @@ def add_specks(x: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.
         patch = cv2.resize(patch, (13, 13), interpolation=cv2.INTER_AREA) * rng.uniform(0.7, 1.0)
         target = bright if rng.random() < 0.65 else dark
         ys, xs = slice(max(y0, 0), min(y0 + 13, height)), slice(max(x0, 0), min(x0 + 13, width))
-        sub = patch[ys.start - y0:ys.stop - y0, xs.start - x0:xs.stop - x0]
+        sub = patch[ys.start - y0 : ys.stop - y0, xs.start - x0 : xs.stop - x0]
         target[ys, xs] = np.maximum(target[ys, xs], sub)
     x = _blend(x, bright, rng.uniform(0.9, 1.0))
     x = _blend(x, dark, rng.uniform(0.0, 0.12))
@@ -325,8 +337,12 @@ def add_scratches(x: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, 
     for _ in range(int(rng.integers(2, 7))):
         start = np.array([rng.uniform(0, width), rng.uniform(0, height)])
         length = rng.uniform(0.2, 1.0) * diagonal
-        lines.append((_walk(start, rng.uniform(0, 2 * np.pi), int(length / 3), 3.0, rng.uniform(0.002, 0.01), rng),
-                      rng.uniform(0.8, 3.0)))
+        lines.append(
+            (
+                _walk(start, rng.uniform(0, 2 * np.pi), int(length / 3), 3.0, rng.uniform(0.002, 0.01), rng),
+                rng.uniform(0.8, 3.0),
+            )
+        )
     coverage = _draw_lines(x.shape, lines) * rng.uniform(0.6, 1.0)
     value = rng.uniform(0.88, 1.0) if rng.random() < 0.6 else rng.uniform(0.0, 0.12)
     x = _blend(x, coverage, value)
@@ -352,9 +368,16 @@ def add_fading(x: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.
 
 
 DAMAGE = {
-    "cracks": add_cracks, "creases": add_creases, "tears": add_tears, "flakes": add_flakes,
-    "stains": add_stains, "hair": add_hair, "specks": add_specks, "scratches": add_scratches,
-    "grain": add_grain, "fading": add_fading,
+    "cracks": add_cracks,
+    "creases": add_creases,
+    "tears": add_tears,
+    "flakes": add_flakes,
+    "stains": add_stains,
+    "hair": add_hair,
+    "specks": add_specks,
+    "scratches": add_scratches,
+    "grain": add_grain,
+    "fading": add_fading,
 }
 
 

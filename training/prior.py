@@ -72,8 +72,10 @@ def main(argv: list[str] | None = None) -> None:
     counts = corpus_prior(args.images, bins)
     save_prior(counts, bins, args.out, [str(p) for p in args.images])
     weights = load_class_weights(args.out)
-    print(f"{args.out}: {int(counts.sum())} pixels, {int((counts > 0).sum())} bins seen, "
-          f"weights {float(weights.min()):.3f}..{float(weights.max()):.3f}")
+    print(
+        f"{args.out}: {int(counts.sum())} pixels, {int((counts > 0).sum())} bins seen, "
+        f"weights {float(weights.min()):.3f}..{float(weights.max()):.3f}"
+    )
 
 
 if __name__ == "__main__":

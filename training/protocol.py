@@ -58,12 +58,14 @@ class EvalImage:
         return lab_to_u8(self.l, torch.zeros_like(self.ab))[0]
 
 
-def load_eval_images(folders: Sequence[str | Path], size: int = 256,
-                     limit: int | None = None, sources: Sequence[str] = ()) -> list[EvalImage]:
+def load_eval_images(
+    folders: Sequence[str | Path], size: int = 256, limit: int | None = None, sources: Sequence[str] = ()
+) -> list[EvalImage]:
     """The protocol's images: every colour photo of the folders (only those of `sources`
     when given), squashed to size x size."""
-    photos = PhotoCrops(folders, crop_size=size, cache_short_side=size, augment=False, limit=limit,
-                        only_sources=sources)
+    photos = PhotoCrops(
+        folders, crop_size=size, cache_short_side=size, augment=False, limit=limit, only_sources=sources
+    )
     images = []
     faces = load_face_boxes()
     for i, path in enumerate(photos.paths):
@@ -84,8 +86,12 @@ def protocol_hints(image: EvalImage, count: int, index: int, seed: int = 0) -> H
     return rasterize_hints(protocol_points(image, count, index, seed), (image.l.shape[-2], image.l.shape[-1]))
 
 
-def run_protocol(predict: Predictor, images: Sequence[EvalImage],
-                 counts: Sequence[int] = HINT_COUNTS, look: OldPrintLook | None = None) -> dict:
+def run_protocol(
+    predict: Predictor,
+    images: Sequence[EvalImage],
+    counts: Sequence[int] = HINT_COUNTS,
+    look: OldPrintLook | None = None,
+) -> dict:
     """Mean PSNR per hint count, colourfulness at the first count, and every prediction.
 
     Hint fidelity (`hint_fidelity`) is measured on the displayed result: the 8-bit sRGB
@@ -114,8 +120,14 @@ def run_protocol(predict: Predictor, images: Sequence[EvalImage],
     psnr: dict[int, list[float]] = {n: [] for n in counts}
     fidelity: dict[int, list[float]] = {n: [] for n in counts if n > 0}
     leak: dict[int, list[float]] = {n: [] for n in counts if n > 0}
-    artefacts: dict[str, list[float]] = {"false_colour": [], "border_stripes": [], "ab_error": [],
-                                         "blotch": [], "incoherent_chroma": [], "face_error": []}
+    artefacts: dict[str, list[float]] = {
+        "false_colour": [],
+        "border_stripes": [],
+        "ab_error": [],
+        "blotch": [],
+        "incoherent_chroma": [],
+        "face_error": [],
+    }
     for index, image in enumerate(images):
         without_hints = torch.zeros_like(image.ab[0])
         l_in = image.l if look is None else look.apply(image.l, (0, index))

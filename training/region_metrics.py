@@ -29,9 +29,14 @@ BLOTCH_CHROMA = 3.0
 FACE_CORE = 0.6
 
 
-def flat_regions(l: np.ndarray, true_ab: np.ndarray, l_step: float = FLAT_L_STEP,
-                 ab_step: float = FLAT_AB_STEP, min_share: float = MIN_REGION_SHARE,
-                 max_spread: float = MAX_TRUTH_SPREAD) -> np.ndarray:
+def flat_regions(
+    l: np.ndarray,
+    true_ab: np.ndarray,
+    l_step: float = FLAT_L_STEP,
+    ab_step: float = FLAT_AB_STEP,
+    min_share: float = MIN_REGION_SHARE,
+    max_spread: float = MAX_TRUTH_SPREAD,
+) -> np.ndarray:
     """Label the regions that the truth shows as one flat object (a wall, a sky, a dress).
 
     Pixels where neither the truth's L nor its ab changes by more than a step per pixel are
@@ -58,7 +63,7 @@ def flat_regions(l: np.ndarray, true_ab: np.ndarray, l_step: float = FLAT_L_STEP
     index = np.arange(1, count + 1)
     sizes = ndimage.sum_labels(np.ones_like(l), labels, index)
     means = [ndimage.mean(c, labels, index) for c in true_ab]
-    squares = ndimage.mean((true_ab ** 2).sum(0), labels, index)
+    squares = ndimage.mean((true_ab**2).sum(0), labels, index)
     spread = np.sqrt(np.maximum(squares - means[0] ** 2 - means[1] ** 2, 0.0))
     keep[1:] = (sizes >= min_pixels) & (spread <= max_spread)
     kept = np.flatnonzero(keep)
@@ -73,8 +78,7 @@ def _step(x: np.ndarray) -> np.ndarray:
     return np.hypot(rows, cols)
 
 
-def blotch_scores(pred_ab: np.ndarray, labels: np.ndarray,
-                  limit: float = BLOTCH_CHROMA) -> tuple[float, float] | None:
+def blotch_scores(pred_ab: np.ndarray, labels: np.ndarray, limit: float = BLOTCH_CHROMA) -> tuple[float, float] | None:
     """How much of the flat regions' colour disagrees in hue within its region.
 
     In each region, the incoherent chroma is the mean chroma minus the chroma of the mean
@@ -109,8 +113,9 @@ def blotch_scores(pred_ab: np.ndarray, labels: np.ndarray,
     return float(sizes[incoherent > limit].sum() / area), float((sizes * incoherent).sum() / area)
 
 
-def face_ab_error(pred_ab: np.ndarray, true_ab: np.ndarray,
-                  boxes: Sequence[Sequence[float]], core: float = FACE_CORE) -> float | None:
+def face_ab_error(
+    pred_ab: np.ndarray, true_ab: np.ndarray, boxes: Sequence[Sequence[float]], core: float = FACE_CORE
+) -> float | None:
     """Mean ab distance between result and truth on the faces.
 
     Args:
@@ -134,7 +139,7 @@ def face_ab_error(pred_ab: np.ndarray, true_ab: np.ndarray,
         hw, hh = core * (x1 - x0) / 2, core * (y1 - y0) / 2
         r0, r1 = int(round((cy - hh) * h)), int(round((cy + hh) * h))
         c0, c1 = int(round((cx - hw) * w)), int(round((cx + hw) * w))
-        inside[max(r0, 0):max(r1, r0 + 1), max(c0, 0):max(c1, c0 + 1)] = True
+        inside[max(r0, 0) : max(r1, r0 + 1), max(c0, 0) : max(c1, c0 + 1)] = True
     if not inside.any():
         return None
     return float(np.hypot(*(pred_ab - true_ab)[:, inside]).mean())

@@ -29,13 +29,18 @@ def save_plot(results: dict, path: Path) -> None:
     for name, method in results["methods"].items():
         psnr = method["psnr"]
         if len(psnr) == 1 and "0" in psnr and method["kind"] != "reference" or name == "grey":
-            ax.axhline(psnr["0"], linestyle="--" if name != "grey" else ":", linewidth=1.2,
-                       label=f"{name} (no hints: {psnr['0']:.2f} dB)",
-                       color="0.5" if name == "grey" else next(colours))
+            ax.axhline(
+                psnr["0"],
+                linestyle="--" if name != "grey" else ":",
+                linewidth=1.2,
+                label=f"{name} (no hints: {psnr['0']:.2f} dB)",
+                color="0.5" if name == "grey" else next(colours),
+            )
             continue
         xs = [positions[k] for k in psnr]
-        ax.plot(xs, list(psnr.values()), _STYLE.get(method["kind"], "-o"), label=name, markersize=4,
-                color=next(colours))
+        ax.plot(
+            xs, list(psnr.values()), _STYLE.get(method["kind"], "-o"), label=name, markersize=4, color=next(colours)
+        )
     ax.set_xticks(range(len(counts)), [str(n) for n in counts])
     ax.set_xlabel("number of simulated hints (patch side 6)")
     ax.set_ylabel("PSNR (dB), 8-bit sRGB")

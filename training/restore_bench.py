@@ -42,6 +42,7 @@ def _child(paths: list[str], repeat: int) -> dict:
     """Runs in the child: restore each file `repeat` times; times and peak memory."""
     from ideepcolor_app.engine.device import configure_threads, free_cores
     from ideepcolor_app.restore.files import restore_file
+
     configure_threads(free_cores())
     times, restore_times, fractions = [], [], []
     with tempfile.TemporaryDirectory() as folder:
@@ -67,17 +68,25 @@ def _child(paths: list[str], repeat: int) -> dict:
 def run_bench(scans: Path, megapixels: float = 12.0, repeat: int = 3, busy: int = 0) -> dict:
     """Enlarge, save, and restore in a child process; print and return the numbers."""
     from ideepcolor_app.engine.benchmark import busy_processes
+
     with tempfile.TemporaryDirectory() as folder:
         paths, sizes = [], []
         for name in SCANS:
             path = Path(folder) / name
             sizes.append(enlarged_scan(scans / name, megapixels, path))
             paths.append(str(path))
-        code = ("import json, sys; from training.restore_bench import _child; "
-                f"print(json.dumps(_child({paths!r}, {repeat})))")
+        code = (
+            "import json, sys; from training.restore_bench import _child; "
+            f"print(json.dumps(_child({paths!r}, {repeat})))"
+        )
         with busy_processes(busy):
-            done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                                  cwd=Path(__file__).resolve().parents[1])
+            done = subprocess.run(
+                [sys.executable, "-c", code],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=Path(__file__).resolve().parents[1],
+            )
     numbers = json.loads(done.stdout.strip().splitlines()[-1])
     report = {
         "photos": [f"{name} enlarged to {w}x{h}" for name, (w, h) in zip(SCANS, sizes, strict=True)],
@@ -88,8 +97,10 @@ def run_bench(scans: Path, megapixels: float = 12.0, repeat: int = 3, busy: int 
         "load_average_1min": round(os.getloadavg()[0], 2),
         **numbers,
     }
-    print(f"restore of {len(SCANS)} real scans at {megapixels:g} MP, {repeat} runs each, {busy} busy: "
-          f"median {numbers['median_s']:.2f} s (restore step {numbers['restore_step_median_s']:.2f} s), "
-          f"worst {numbers['worst_s']:.2f} s; peak memory {numbers['peak_rss_mib']:.0f} MiB "
-          f"(load average {report['load_average_1min']})")
+    print(
+        f"restore of {len(SCANS)} real scans at {megapixels:g} MP, {repeat} runs each, {busy} busy: "
+        f"median {numbers['median_s']:.2f} s (restore step {numbers['restore_step_median_s']:.2f} s), "
+        f"worst {numbers['worst_s']:.2f} s; peak memory {numbers['peak_rss_mib']:.0f} MiB "
+        f"(load average {report['load_average_1min']})"
+    )
     return report

@@ -67,7 +67,8 @@ def case_seed(seed: int, index: int, kind: str) -> int:
 def evaluate(images: list[Path], strength: str, seed: int) -> dict:
     """Per-case lists of PSNRs and detection counts, and the per-photo times."""
     rows: dict[str, dict[str, Any]] = {
-        label: {"damaged": [], "restored": [], "tp": 0, "fp": 0, "fn": 0, "flagged": []} for label, _, _ in CASES}
+        label: {"damaged": [], "restored": [], "tp": 0, "fp": 0, "fn": 0, "flagged": []} for label, _, _ in CASES
+    }
     seconds = []
     for index, path in enumerate(images):
         clean = load_lightness(path)
@@ -111,10 +112,15 @@ def summarise(rows: dict, baseline: dict | None = None) -> dict:
         }
         targets = []
         if label == "clean":
-            targets.append((f"mean >= {TARGET_CLEAN_DB:g} dB, none < {TARGET_CLEAN_WORST_DB:g}",
-                            restored.mean() >= TARGET_CLEAN_DB and restored.min() >= TARGET_CLEAN_WORST_DB))
-            targets.append((f"flagged <= {100 * TARGET_CLEAN_FLAGGED:g} %",
-                            np.mean(values["flagged"]) <= TARGET_CLEAN_FLAGGED))
+            targets.append(
+                (
+                    f"mean >= {TARGET_CLEAN_DB:g} dB, none < {TARGET_CLEAN_WORST_DB:g}",
+                    restored.mean() >= TARGET_CLEAN_DB and restored.min() >= TARGET_CLEAN_WORST_DB,
+                )
+            )
+            targets.append(
+                (f"flagged <= {100 * TARGET_CLEAN_FLAGGED:g} %", np.mean(values["flagged"]) <= TARGET_CLEAN_FLAGGED)
+            )
         elif label in TARGET_GAIN_DB:
             targets.append((f"gain >= {TARGET_GAIN_DB[label]:g} dB", gain.mean() >= TARGET_GAIN_DB[label]))
         elif baseline and label in baseline:
@@ -128,26 +134,34 @@ def summarise(rows: dict, baseline: dict | None = None) -> dict:
 
 
 def print_table(summary: dict) -> None:
-    print(f"{'case':17} {'photos':>6} {'damaged':>8} {'restored':>9} {'gain':>7} {'worst':>7} "
-          f"{'prec':>6} {'recall':>6} {'IoU':>6} {'flagged%':>8}  targets")
+    print(
+        f"{'case':17} {'photos':>6} {'damaged':>8} {'restored':>9} {'gain':>7} {'worst':>7} "
+        f"{'prec':>6} {'recall':>6} {'IoU':>6} {'flagged%':>8}  targets"
+    )
     for label, e in summary.items():
         clean = label.startswith("clean")
         damaged = "-" if clean else f"{e['damaged_db']:.2f}"
         gain = "-" if clean else f"{e['gain_db']:+.2f}"
         worst = f"{e['worst_restored_db']:.2f}" if clean else f"{e['worst_gain_db']:+.2f}"
-        detection = ("-", "-", "-") if clean or label in ("stains", "grain", "fading") else (
-            f"{e['precision']:.3f}", f"{e['recall']:.3f}", f"{e['iou']:.3f}")
+        detection = (
+            ("-", "-", "-")
+            if clean or label in ("stains", "grain", "fading")
+            else (f"{e['precision']:.3f}", f"{e['recall']:.3f}", f"{e['iou']:.3f}")
+        )
         targets = "; ".join(f"{t}: {'met' if met else 'NOT MET'}" for t, met in e.get("targets", {}).items())
-        print(f"{label:17} {e['photos']:6d} {damaged:>8} {e['restored_db']:9.2f} {gain:>7} {worst:>7} "
-              f"{detection[0]:>6} {detection[1]:>6} {detection[2]:>6} {e['flagged_pct']:8.4f}  {targets}")
+        print(
+            f"{label:17} {e['photos']:6d} {damaged:>8} {e['restored_db']:9.2f} {gain:>7} {worst:>7} "
+            f"{detection[0]:>6} {detection[1]:>6} {detection[2]:>6} {e['flagged_pct']:8.4f}  {targets}"
+        )
 
 
 def find_images(args: argparse.Namespace) -> list[Path]:
     from training.data import list_photos
+
     if args.sources:
         return sorted(list_photos([PHOTOS / "train"], only_sources=args.sources))
     images = sorted(list_photos([args.images]))
-    return images[:args.limit] if args.limit else images
+    return images[: args.limit] if args.limit else images
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.bench:
         from training.restore_bench import run_bench
+
         report = run_bench(args.scans, args.megapixels, args.repeat, args.busy)
     else:
         images = find_images(args)
@@ -178,10 +193,16 @@ def main(argv: list[str] | None = None) -> int:
         raw = evaluate(images, args.strength, args.seed)
         summary = summarise(raw["rows"], baseline)
         print_table(summary)
-        print(f"{len(images)} photos in {time.perf_counter() - start:.1f} s "
-              f"(median restore {statistics.median(raw['seconds']) * 1000:.0f} ms)")
-        report = {"images": args.sources or str(args.images), "strength": args.strength, "seed": args.seed,
-                  "summary": summary}
+        print(
+            f"{len(images)} photos in {time.perf_counter() - start:.1f} s "
+            f"(median restore {statistics.median(raw['seconds']) * 1000:.0f} ms)"
+        )
+        report = {
+            "images": args.sources or str(args.images),
+            "strength": args.strength,
+            "seed": args.seed,
+            "summary": summary,
+        }
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2) + "\n")

@@ -65,7 +65,7 @@ def broad_specks(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
             patch = np.asarray(cv2.GaussianBlur(patch, (0, 0), rng.uniform(0.3, 0.8)), np.float32)
         y0, x0 = int(cy) - 7, int(cx) - 7
         ys, xs = slice(max(y0, 0), min(y0 + 15, height)), slice(max(x0, 0), min(x0 + 15, width))
-        alpha = patch[ys.start - y0:ys.stop - y0, xs.start - x0:xs.stop - x0] * rng.uniform(0.5, 1.0)
+        alpha = patch[ys.start - y0 : ys.stop - y0, xs.start - x0 : xs.stop - x0] * rng.uniform(0.5, 1.0)
         target = 1.0 if rng.random() < 0.6 else 0.0
         pull = rng.uniform(0.5, 1.0)
         region = out[ys, xs]
@@ -163,7 +163,7 @@ def scratch_candidates_of(clean: np.ndarray, rng: np.random.Generator) -> tuple[
         full = np.repeat(np.repeat(small, factor, 0), factor, 1)
         top, left = (rows.start - 2) * factor, (cols.start - 2) * factor
         y0, x0 = max(top, 0), max(left, 0)
-        full = full[y0 - top:, x0 - left:][:x.shape[0] - y0, :x.shape[1] - x0]
+        full = full[y0 - top :, x0 - left :][: x.shape[0] - y0, : x.shape[1] - x0]
         box = (slice(y0, y0 + full.shape[0]), slice(x0, x0 + full.shape[1]))
         region = cv2.dilate(full & weak[polarity][box], ring) > 0
         regions.append((box, region))
@@ -188,8 +188,12 @@ def fit(features: np.ndarray, benefit: np.ndarray, steps: int = 2000) -> tuple[n
         loss = torch.nn.functional.binary_cross_entropy_with_logits(model(inputs)[:, 0], target, weight=weight)
         loss.backward()
         optimiser.step()
-    return (mean.astype(np.float32), std.astype(np.float32),
-            model.weight.detach().numpy()[0].astype(np.float32), model.bias.detach().numpy().astype(np.float32))
+    return (
+        mean.astype(np.float32),
+        std.astype(np.float32),
+        model.weight.detach().numpy()[0].astype(np.float32),
+        model.bias.detach().numpy().astype(np.float32),
+    )
 
 
 def shares(score: np.ndarray, benefit: np.ndarray) -> tuple[float, float]:
@@ -207,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scratches", action="store_true", help="fit the scratch score instead of the speck one")
     args = parser.parse_args(argv)
     measure = scratch_candidates_of if args.scratches else candidates_of
-    images = sorted(p for p in args.images.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))[::args.every]
+    images = sorted(p for p in args.images.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))[:: args.every]
     rng = np.random.default_rng(args.seed)
     parts = [measure(load_lightness(path), rng) for path in images]
     half = np.concatenate([np.full(len(b), i % 2) for i, (_, b) in enumerate(parts)]).astype(bool)

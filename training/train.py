@@ -27,12 +27,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="run folder (default: runs/<name>)")
     parser.add_argument("--resume", action="store_true", help="continue from the run's checkpoint")
     parser.add_argument("--init", type=Path, help="start from these trained weights (fine-tune)")
-    parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
-                        help="override one config value (a TOML value), e.g. data.batch_size=32")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="override one config value (a TOML value), e.g. data.batch_size=32",
+    )
     parser.add_argument("--max-steps", type=int, help="override [optim] max_steps")
     parser.add_argument("--max-minutes", type=float, help="override [optim] max_minutes")
-    parser.add_argument("--install", action="store_true",
-                        help=f"copy the best network into {BUNDLED_MODELS_DIR} at the end")
+    parser.add_argument(
+        "--install", action="store_true", help=f"copy the best network into {BUNDLED_MODELS_DIR} at the end"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     optim = {k: v for k, v in (("max_steps", args.max_steps), ("max_minutes", args.max_minutes)) if v is not None}

@@ -69,7 +69,7 @@ def make_sample(plane: np.ndarray, crop: int, rng: np.random.Generator) -> tuple
     """One (damaged crop, mask) pair from a clean plane."""
     height, width = plane.shape
     top, left = int(rng.integers(0, height - crop + 1)), int(rng.integers(0, width - crop + 1))
-    x = plane[top:top + crop, left:left + crop].copy()
+    x = plane[top : top + crop, left : left + crop].copy()
     if rng.random() < 0.5:
         x = x[:, ::-1].copy()
     if rng.random() < 0.5:  # the soft focus of many old prints
@@ -90,8 +90,9 @@ class Samples(torch.utils.data.IterableDataset):
         step = self.start
         while True:
             rng = np.random.default_rng([self.seed, step])
-            pairs = [make_sample(self.planes[int(rng.integers(len(self.planes)))], self.crop, rng)
-                     for _ in range(self.batch)]
+            pairs = [
+                make_sample(self.planes[int(rng.integers(len(self.planes)))], self.crop, rng) for _ in range(self.batch)
+            ]
             x = torch.from_numpy(np.stack([p[0] for p in pairs]))[:, None] * 100
             y = torch.from_numpy(np.stack([p[1] for p in pairs]))[:, None].float()
             yield step, x, y
@@ -182,8 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     planes = load_planes(paths, min_side=args.crop)
     logger.info("%d training photos (held out: %s)", len(planes), ", ".join(ALL_HELD_OUT))
     val = val_set(args.seed)
-    loader = torch.utils.data.DataLoader(Samples(planes, args.batch, args.crop, args.seed, start),
-                                         batch_size=None, num_workers=args.workers)
+    loader = torch.utils.data.DataLoader(
+        Samples(planes, args.batch, args.crop, args.seed, start), batch_size=None, num_workers=args.workers
+    )
     scheduler_lr = lambda step: args.lr * 0.5 * (1 + np.cos(np.pi * min(step, args.steps) / args.steps))  # noqa: E731
     metrics = (args.out / "metrics.csv").open("a", newline="")
     writer = csv.writer(metrics)
@@ -212,8 +214,12 @@ def main(argv: list[str] | None = None) -> int:
             logger.info("step %d val IoU %.4f clean flagged %.4f%%", done, scores["iou"], 100 * scores["clean_flagged"])
             if scores["iou"] > best:
                 best = scores["iou"]
-                save_detector(net.eval(), args.out / "best.safetensors", f"step {done}, val IoU {best:.4f}",
-                              metrics={"selected_at_step": done, "val_iou": round(best, 4)})
+                save_detector(
+                    net.eval(),
+                    args.out / "best.safetensors",
+                    f"step {done}, val IoU {best:.4f}",
+                    metrics={"selected_at_step": done, "val_iou": round(best, 4)},
+                )
                 net.train()
         if done % 100 == 0:
             save_checkpoint(checkpoint, net, optimizer, done, best)
@@ -232,6 +238,7 @@ def install(run: Path, evaluation: Path | None = None) -> int:
     """Copy the run's best network into models/ with a full card (and `evaluation`'s numbers)."""
     from ideepcolor_app.restore.detector import DETECTOR_NAME, MODELS_DIR
     from training.loop import describe_licence
+
     config = json.loads((run / "config.json").read_text())
     selected = json.loads((run / "best.json").read_text())
     metrics = dict(selected.get("metrics", {}))
@@ -251,11 +258,17 @@ def install(run: Path, evaluation: Path | None = None) -> int:
         f"{config['crop']} px crops, Adam lr {config['lr']} with a cosine decay, cross-entropy "
         f"(damage weighted {config.get('pos_weight', 1.0)}) + 0.5 soft Dice) on the damage model "
         "of training/print_damage.py; selected on val by IoU at its step "
-        f"{metrics.get('selected_at_step')}.")
-    save_detector(load_detector(run / "best.safetensors"), MODELS_DIR / f"{DETECTOR_NAME}.safetensors",
-                  description, trained=True, metrics=metrics,
-                  training_data=f"{PHOTOS / 'train'} (held out: sources {', '.join(ALL_HELD_OUT)})",
-                  licence=describe_licence([PHOTOS / "train"], ALL_HELD_OUT))
+        f"{metrics.get('selected_at_step')}."
+    )
+    save_detector(
+        load_detector(run / "best.safetensors"),
+        MODELS_DIR / f"{DETECTOR_NAME}.safetensors",
+        description,
+        trained=True,
+        metrics=metrics,
+        training_data=f"{PHOTOS / 'train'} (held out: sources {', '.join(ALL_HELD_OUT)})",
+        licence=describe_licence([PHOTOS / "train"], ALL_HELD_OUT),
+    )
     print(f"installed {run / 'best.safetensors'} as {MODELS_DIR / (DETECTOR_NAME + '.safetensors')}")
     return 0
 

@@ -36,7 +36,8 @@ from ideepcolor_app.engine.shard import Shard
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "batch", help="colourize every photo in a folder",
+        "batch",
+        help="colourize every photo in a folder",
         description=(
             "Colourize every photo in IN_DIR into OUT_DIR, keeping relative paths and stems. "
             f"Without --backend, a photo with a sidecar <stem>{SIDECAR_SUFFIX} is colourized with "
@@ -54,20 +55,33 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("input_dir", type=Path, metavar="IN_DIR")
     parser.add_argument("output_dir", type=Path, metavar="OUT_DIR")
     parser.add_argument("--recursive", action="store_true", help="also colourize photos in sub-folders")
-    parser.add_argument("--format", choices=OUTPUT_FORMATS, default="jpg",
-                        help="output format: jpg, png, webp (8-bit; webp at --quality 100 is lossless) "
-                             "or tif (16-bit) (default: jpg)")
+    parser.add_argument(
+        "--format",
+        choices=OUTPUT_FORMATS,
+        default="jpg",
+        help="output format: jpg, png, webp (8-bit; webp at --quality 100 is lossless) or tif (16-bit) (default: jpg)",
+    )
     parser.add_argument("--overwrite", action="store_true", help="replace outputs that already exist")
-    parser.add_argument("--shard", type=shard_spec, metavar="K/N",
-                        help="do only the K-th of N deterministic parts of the folder (1 <= K <= N), "
-                             "so N workers can share it, e.g. a job array")
-    parser.add_argument("--report", type=json_file, metavar="FILE.json",
-                        help="also write the report as JSON: counts per backend and each photo's "
-                             "status, output and backend")
+    parser.add_argument(
+        "--shard",
+        type=shard_spec,
+        metavar="K/N",
+        help="do only the K-th of N deterministic parts of the folder (1 <= K <= N), "
+        "so N workers can share it, e.g. a job array",
+    )
+    parser.add_argument(
+        "--report",
+        type=json_file,
+        metavar="FILE.json",
+        help="also write the report as JSON: counts per backend and each photo's status, output and backend",
+    )
     add_quality_option(parser)
-    add_backend_options(parser, default=None,
-                        default_help=f"automatic per photo: {HINTS_BACKEND} where a sidecar exists, "
-                                     "else the best automatic option on the new held-out sources")
+    add_backend_options(
+        parser,
+        default=None,
+        default_help=f"automatic per photo: {HINTS_BACKEND} where a sidecar exists, "
+        "else the best automatic option on the new held-out sources",
+    )
     add_restore_switch(parser)
     parser.set_defaults(run=run)
 
@@ -90,9 +104,15 @@ def json_file(text: str) -> Path:
 
 def job_from_args(args: argparse.Namespace) -> BatchJob:
     return BatchJob(
-        input_dir=args.input_dir, output_dir=args.output_dir, format=args.format,
-        recursive=args.recursive, overwrite=args.overwrite, quality=args.quality,
-        working_size=args.size, shard=args.shard, restore=restore_from_args(args),
+        input_dir=args.input_dir,
+        output_dir=args.output_dir,
+        format=args.format,
+        recursive=args.recursive,
+        overwrite=args.overwrite,
+        quality=args.quality,
+        working_size=args.size,
+        shard=args.shard,
+        restore=restore_from_args(args),
     )
 
 
@@ -121,8 +141,7 @@ def print_report(report: BatchReport) -> None:
     for photo, reason in report.failed:
         say(f"  failed: {photo}: {reason}")
     if report.interrupted:
-        say("interrupted: the photo in progress was not written; run the same command again to resume",
-            sys.stderr)
+        say("interrupted: the photo in progress was not written; run the same command again to resume", sys.stderr)
 
 
 def choose_backends(args: argparse.Namespace) -> BackendChoice:
@@ -134,8 +153,10 @@ def choose_backends(args: argparse.Namespace) -> BackendChoice:
     pick = best_automatic()
     choice = BackendChoice.auto(factory=partial(open_named_backend, device=args.device), automatic=pick)
     others = f"{pick.name} without points" if pick.name == HINTS_BACKEND else pick.name
-    say(f"automatic backend per photo: {HINTS_BACKEND} for photos with a sidecar {SIDECAR_SUFFIX}, "
-        f"{others} for the others")
+    say(
+        f"automatic backend per photo: {HINTS_BACKEND} for photos with a sidecar {SIDECAR_SUFFIX}, "
+        f"{others} for the others"
+    )
     say(f"  why: {pick.reason}")
     if pick.figures:
         say(f"  figures: {pick.figures}")
@@ -151,8 +172,10 @@ def run(args: argparse.Namespace) -> int:
     except USER_ERRORS as err:
         return fail(err)
     if job.beside_inputs:
-        say(f"the output folder is the input folder: each result is written beside its photo as "
-            f"<name>{BESIDE_MARK}.{job.format} (earlier ones are skipped as inputs)")
+        say(
+            f"the output folder is the input folder: each result is written beside its photo as "
+            f"<name>{BESIDE_MARK}.{job.format} (earlier ones are skipped as inputs)"
+        )
     report = run_with_progress_bar(job, backends)
     print_report(report)
     if args.report is not None:

@@ -22,7 +22,8 @@ FIRST_RESULT_PHOTO = Path(__file__).resolve().parents[1] / "data" / "sample_pont
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "bench", help="measure interactive speed and composition time",
+        "bench",
+        help="measure interactive speed and composition time",
         description=(
             "For each backend: p50/p95 milliseconds of a hint edit -> new ab at the working "
             "resolution (after warm-up, L-only work cached, as in the GUI); then the time of one "
@@ -32,30 +33,63 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
-    parser.add_argument("--backend", action="append", choices=sorted(BACKENDS), dest="backends",
-                        help="benchmark only this backend (repeatable; default: all)")
+    parser.add_argument(
+        "--backend",
+        action="append",
+        choices=sorted(BACKENDS),
+        dest="backends",
+        help="benchmark only this backend (repeatable; default: all)",
+    )
     parser.add_argument("--size", type=positive_int, default=256, metavar="N", help="working resolution (default: 256)")
     parser.add_argument("--edits", type=positive_int, default=30, help="timed edits per backend (default: 30)")
     parser.add_argument("--device", default=None, help="auto (default), cpu, cuda or mps")
-    parser.add_argument("--colorize-backend", choices=sorted(BACKENDS), default=None,
-                        help="backend of the 12 MP colorize timing (default: hints) and of --batch "
-                             "(default: automatic)")
-    parser.add_argument("--no-gui", action="store_true",
-                        help="skip the GUI figures (point move -> updated view over a scripted drag, plain and "
-                             "with the loupe and the before/after divider shown; launch -> first result)")
-    parser.add_argument("--gui-only", action="store_true",
-                        help="measure only the GUI figures (skip the per-backend, composition and colorize timings)")
-    parser.add_argument("--photo", type=Path, default=None, metavar="FILE",
-                        help="photo the launch -> first result figure opens (default: the bundled sample)")
-    parser.add_argument("--starts", type=positive_int, default=3, metavar="N",
-                        help="app launches timed for the first-result figure (default: 3)")
-    parser.add_argument("--batch", type=positive_int, metavar="N",
-                        help="measure only batch speed instead: photos per minute over N synthetic 12 MP "
-                             "JPEGs (JPEG out, written to a temporary folder), prefetching and one photo "
-                             "at a time, with the automatic default (or --colorize-backend if given)")
-    parser.add_argument("--busy", type=bounded_int(0, 64), default=0, metavar="N",
-                        help="run the benchmarks and the GUI figure with N CPU-bound processes beside them "
-                             "(a loaded machine; default 0)")
+    parser.add_argument(
+        "--colorize-backend",
+        choices=sorted(BACKENDS),
+        default=None,
+        help="backend of the 12 MP colorize timing (default: hints) and of --batch (default: automatic)",
+    )
+    parser.add_argument(
+        "--no-gui",
+        action="store_true",
+        help="skip the GUI figures (point move -> updated view over a scripted drag, plain and "
+        "with the loupe and the before/after divider shown; launch -> first result)",
+    )
+    parser.add_argument(
+        "--gui-only",
+        action="store_true",
+        help="measure only the GUI figures (skip the per-backend, composition and colorize timings)",
+    )
+    parser.add_argument(
+        "--photo",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="photo the launch -> first result figure opens (default: the bundled sample)",
+    )
+    parser.add_argument(
+        "--starts",
+        type=positive_int,
+        default=3,
+        metavar="N",
+        help="app launches timed for the first-result figure (default: 3)",
+    )
+    parser.add_argument(
+        "--batch",
+        type=positive_int,
+        metavar="N",
+        help="measure only batch speed instead: photos per minute over N synthetic 12 MP "
+        "JPEGs (JPEG out, written to a temporary folder), prefetching and one photo "
+        "at a time, with the automatic default (or --colorize-backend if given)",
+    )
+    parser.add_argument(
+        "--busy",
+        type=bounded_int(0, 64),
+        default=0,
+        metavar="N",
+        help="run the benchmarks and the GUI figure with N CPU-bound processes beside them "
+        "(a loaded machine; default 0)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -73,10 +107,12 @@ def gui_figures(args: argparse.Namespace) -> dict:
         return {"gui": error, "gui_overlays": error, "first_result": error}
     photo = args.photo or FIRST_RESULT_PHOTO
     runs = {
-        "gui": lambda: benchmark.bench_gui_drag(moves=args.edits, working_size=args.size, device=args.device,
-                                                busy=args.busy),
-        "gui_overlays": lambda: benchmark.bench_gui_drag(moves=args.edits, working_size=args.size, device=args.device,
-                                                         busy=args.busy, overlays=True),
+        "gui": lambda: benchmark.bench_gui_drag(
+            moves=args.edits, working_size=args.size, device=args.device, busy=args.busy
+        ),
+        "gui_overlays": lambda: benchmark.bench_gui_drag(
+            moves=args.edits, working_size=args.size, device=args.device, busy=args.busy, overlays=True
+        ),
         "first_result": lambda: benchmark.bench_first_result(photo, runs=args.starts, busy=args.busy),
     }
     figures = {}
@@ -89,8 +125,10 @@ def gui_figures(args: argparse.Namespace) -> dict:
 
 
 def print_gui_figures(results: dict) -> None:
-    for key, title in (("gui", "GUI point move -> updated view"),
-                       ("gui_overlays", "GUI point move -> updated view, loupe and before/after divider shown")):
+    for key, title in (
+        ("gui", "GUI point move -> updated view"),
+        ("gui_overlays", "GUI point move -> updated view, loupe and before/after divider shown"),
+    ):
         gui = results.get(key)
         if gui is None:
             continue
@@ -98,18 +136,24 @@ def print_gui_figures(results: dict) -> None:
             print(f"{title}: {'skipped' if 'skipped' in gui else 'ERROR'} ({gui.get('skipped') or gui['error']})")
             continue
         busy = f", {gui['busy_processes']} busy processes" if gui.get("busy_processes") else ""
-        print(f"{title} ({gui['backend']}, {gui['photo']} photo, {gui['moves']} drag steps{busy}): "
-              f"p50 {gui['move_to_view_ms_p50']:.1f} ms, p95 {gui['move_to_view_ms_p95']:.1f} ms, "
-              f"render p50 {gui['render_ms_p50']:.1f} ms (target p50 <= {gui['target_ms_p50']:.0f} ms)")
+        print(
+            f"{title} ({gui['backend']}, {gui['photo']} photo, {gui['moves']} drag steps{busy}): "
+            f"p50 {gui['move_to_view_ms_p50']:.1f} ms, p95 {gui['move_to_view_ms_p95']:.1f} ms, "
+            f"render p50 {gui['render_ms_p50']:.1f} ms (target p50 <= {gui['target_ms_p50']:.0f} ms)"
+        )
     first = results.get("first_result")
     if first is not None:
         if "skipped" in first or "error" in first:
-            print(f"App launch -> first result: {'skipped' if 'skipped' in first else 'ERROR'} "
-                  f"({first.get('skipped') or first['error']})")
+            print(
+                f"App launch -> first result: {'skipped' if 'skipped' in first else 'ERROR'} "
+                f"({first.get('skipped') or first['error']})"
+            )
         else:
             runs = ", ".join(f"{s:.2f}" for s in first["first_result_s"])
-            print(f"App launch -> first result on screen ({first['photo']}, first start, {first['runs']} launches): "
-                  f"median {first['first_result_s_median']:.2f} s ({runs}) (target <= {first['target_s']:.0f} s)")
+            print(
+                f"App launch -> first result on screen ({first['photo']}, first start, {first['runs']} launches): "
+                f"median {first['first_result_s_median']:.2f} s ({runs}) (target <= {first['target_s']:.0f} s)"
+            )
 
 
 def run_gui_only(args: argparse.Namespace) -> int:
@@ -131,14 +175,18 @@ def run_batch_bench(args: argparse.Namespace) -> int:
     with busy_processes(args.busy):
         results = bench_batch(args.batch, args.colorize_backend, args.device)
     results["busy_processes"] = args.busy
-    print(f"batch, {results['photos']} photos of {results['megapixels']} MP, {results['format']}, "
-          f"{results['backend']} (loaded in {results['backend_load_s']:.1f} s, not counted); "
-          f"busy processes: {args.busy}, free cores: {results['free_cores']:.1f} of {results['cores']}")
+    print(
+        f"batch, {results['photos']} photos of {results['megapixels']} MP, {results['format']}, "
+        f"{results['backend']} (loaded in {results['backend_load_s']:.1f} s, not counted); "
+        f"busy processes: {args.busy}, free cores: {results['free_cores']:.1f} of {results['cores']}"
+    )
     for mode in ("prefetch", "sequential"):
         row = results[mode]
-        print(f"  {mode:<10} {row['photos_per_min']:6.1f} photos/min  ({row['seconds']:.1f} s, "
-              f"{row['cpu_s_per_photo']:.2f} CPU s per photo, {row['torch_threads']} torch "
-              f"thread{'s' if row['torch_threads'] > 1 else ''})")
+        print(
+            f"  {mode:<10} {row['photos_per_min']:6.1f} photos/min  ({row['seconds']:.1f} s, "
+            f"{row['cpu_s_per_photo']:.2f} CPU s per photo, {row['torch_threads']} torch "
+            f"thread{'s' if row['torch_threads'] > 1 else ''})"
+        )
     print(f"  speed-up   {results['speedup']:.2f}x")
     if args.json:
         atomic_write_bytes(args.json, (json.dumps(results, indent=2) + "\n").encode("utf-8"))
@@ -157,18 +205,24 @@ def run(args: argparse.Namespace) -> int:
     results["busy_processes"] = args.busy
     if not args.no_gui:
         results.update(gui_figures(args))  # start their own busy processes
-    print(f"device: {results['device']}  busy processes: {args.busy}  free cores: {results['free_cores']:.1f}  "
-          f"load average: {results.get('load_average_1min')}  torch threads: {results['torch_threads']}")
-    print(f"{'backend':<8} {'edit p50 ms':>12} {'edit p95 ms':>12} {f'p50, {DENSE_POINTS} more':>14} "
-          f"{'L-only ms':>10}  note")
+    print(
+        f"device: {results['device']}  busy processes: {args.busy}  free cores: {results['free_cores']:.1f}  "
+        f"load average: {results.get('load_average_1min')}  torch threads: {results['torch_threads']}"
+    )
+    print(
+        f"{'backend':<8} {'edit p50 ms':>12} {'edit p95 ms':>12} {f'p50, {DENSE_POINTS} more':>14} "
+        f"{'L-only ms':>10}  note"
+    )
     for name, row in results["backends"].items():
         if "error" in row:
             print(f"{name:<8} {'-':>12} {'-':>12} {'-':>14} {'-':>10}  {row['error']}")
             continue
         note = {"untrained": "untrained weights", "none": "no weights"}.get(row["weights"], "")
         dense = "-" if row["edit_ms_p50_dense"] is None else f"{row['edit_ms_p50_dense']:.2f}"
-        print(f"{name:<8} {row['edit_ms_p50']:>12.2f} {row['edit_ms_p95']:>12.2f} {dense:>14} "
-              f"{row['prepare_ms']:>10.1f}  {note}")
+        print(
+            f"{name:<8} {row['edit_ms_p50']:>12.2f} {row['edit_ms_p95']:>12.2f} {dense:>14} "
+            f"{row['prepare_ms']:>10.1f}  {note}"
+        )
     print(f"compose 12 MP: {results['compose_12mp_s']:.3f} s   peak RSS: {results['peak_rss_mb']:.0f} MB")
     if results.get("colorize_12mp_s") is not None:
         print(f"colorize 12 MP JPEG -> JPEG ({results['colorize_backend']}): {results['colorize_12mp_s']:.2f} s")

@@ -24,13 +24,19 @@ from ideepcolor_app.imageio.write import SUPPORTED_OUTPUT_SUFFIXES, check_output
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "colorize", help="colourize one photo",
+        "colorize",
+        help="colourize one photo",
         description="Colourize one photo (any colour input is treated as its lightness).",
     )
     parser.add_argument("input", type=Path, metavar="IN", help="the photo (JPEG, PNG, TIFF, ...)")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
-                        help="output file; .png, .jpg, .webp or .tif (16-bit) chooses the format "
-                             "(.webp at --quality 100 is lossless)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="OUT",
+        help="output file; .png, .jpg, .webp or .tif (16-bit) chooses the format (.webp at --quality 100 is lossless)",
+    )
     parser.add_argument("--hints", type=existing_file, metavar="FILE", help="a .hints.json file of colour hints")
     add_backend_options(parser)
     add_temperature_option(parser)
@@ -69,8 +75,14 @@ def run(args: argparse.Namespace) -> int:
             if hints.damage_strokes and not args.restore:
                 warn(f"the damage strokes in {args.hints} correct the restoration: they apply only with --restore")
         written = colorize_file(
-            args.input, args.output, backend, hints=hints, hints_source=args.hints,
-            working_size=args.size, temperature=args.temperature, quality=args.quality,
+            args.input,
+            args.output,
+            backend,
+            hints=hints,
+            hints_source=args.hints,
+            working_size=args.size,
+            temperature=args.temperature,
+            quality=args.quality,
             restore=restore_from_args(args),
         )
     except USER_ERRORS as err:

@@ -17,33 +17,48 @@ from ideepcolor_app.engine.weights import check_backend_family, find_weights, re
 USER_ERRORS = EXPECTED_ERRORS
 
 
-def add_backend_options(parser: argparse.ArgumentParser, default: str | None = DEFAULT_BACKEND,
-                        default_help: str = DEFAULT_BACKEND) -> None:
+def add_backend_options(
+    parser: argparse.ArgumentParser, default: str | None = DEFAULT_BACKEND, default_help: str = DEFAULT_BACKEND
+) -> None:
     parser.add_argument(
-        "--backend", default=default, choices=sorted(BACKENDS),
+        "--backend",
+        default=default,
+        choices=sorted(BACKENDS),
         help=f"how to colourize (default: {default_help})",
     )
-    parser.add_argument("--weights", metavar="NAME",
-                        help="checkpoint name or .safetensors path (default: the backend's own)")
     parser.add_argument(
-        "--size", type=working_size, default=DEFAULT_WORKING_SIZE, metavar="N",
+        "--weights", metavar="NAME", help="checkpoint name or .safetensors path (default: the backend's own)"
+    )
+    parser.add_argument(
+        "--size",
+        type=working_size,
+        default=DEFAULT_WORKING_SIZE,
+        metavar="N",
         help=f"working resolution: the network sees an N x N image, 1-{MAX_WORKING_SIZE} "
-             f"(default: {DEFAULT_WORKING_SIZE})",
+        f"(default: {DEFAULT_WORKING_SIZE})",
     )
     parser.add_argument("--device", default=None, help="auto (default), cpu, cuda or mps")
 
 
 def add_temperature_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--temperature", type=temperature, default=DEFAULT_TEMPERATURE, metavar="T",
+        "--temperature",
+        type=temperature,
+        default=DEFAULT_TEMPERATURE,
+        metavar="T",
         help=f"annealed-mean temperature of the zhang backend, {MIN_TEMPERATURE}-{MAX_TEMPERATURE:g} "
-             f"(default: {DEFAULT_TEMPERATURE})",
+        f"(default: {DEFAULT_TEMPERATURE})",
     )
 
 
 def add_quality_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quality", type=quality, default=95, metavar="Q",
-                        help="JPEG and WebP quality 1-100; WebP at 100 is lossless (default: 95)")
+    parser.add_argument(
+        "--quality",
+        type=quality,
+        default=95,
+        metavar="Q",
+        help="JPEG and WebP quality 1-100; WebP at 100 is lossless (default: 95)",
+    )
 
 
 def open_backend(args: argparse.Namespace) -> Backend:
@@ -69,6 +84,7 @@ def open_named_backend(backend: str, weights: str | None = None, device: str | N
 
 def bounded_int(low: int, high: int | None = None):
     """An argparse type: an integer from `low` to `high` (no upper bound when None)."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -78,6 +94,7 @@ def bounded_int(low: int, high: int | None = None):
             span = f"from {low} to {high}" if high is not None else f"at least {low}"
             raise argparse.ArgumentTypeError(f"must be {span}, got {value}")
         return value
+
     return parse
 
 
@@ -93,7 +110,8 @@ def temperature(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number, got {shown(text, 40)}") from None
     if not MIN_TEMPERATURE <= value <= MAX_TEMPERATURE:
         raise argparse.ArgumentTypeError(
-            f"must be from {MIN_TEMPERATURE} to {MAX_TEMPERATURE:g}, got {shown(text, 40)}")
+            f"must be from {MIN_TEMPERATURE} to {MAX_TEMPERATURE:g}, got {shown(text, 40)}"
+        )
     return value
 
 

@@ -14,11 +14,18 @@ SAMPLE_PHOTO = Path(__file__).resolve().parents[1] / "data" / "sample_pont_du_ga
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "demo", help="colourize the bundled sample photo",
+        "demo",
+        help="colourize the bundled sample photo",
         description=f"Colourize the bundled sample photo ({SAMPLE_PHOTO.name}) with its bundled hints.",
     )
-    parser.add_argument("-o", "--output", type=Path, default=Path("sample_colorized.png"), metavar="OUT",
-                        help="output file (default: sample_colorized.png)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("sample_colorized.png"),
+        metavar="OUT",
+        help="output file (default: sample_colorized.png)",
+    )
     add_backend_options(parser)
     parser.set_defaults(run=run)
 

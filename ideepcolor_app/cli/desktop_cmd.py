@@ -11,7 +11,8 @@ from ideepcolor_app.cli.text import fail, say
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "install-desktop", help="add the app to the Linux desktop menu (entry and icon)",
+        "install-desktop",
+        help="add the app to the Linux desktop menu (entry and icon)",
         description=(
             "Write ideepcolor.desktop to $XDG_DATA_HOME/applications and the icon (SVG and a "
             "256-pixel PNG) to $XDG_DATA_HOME/icons/hicolor; $XDG_DATA_HOME defaults to "
@@ -29,8 +30,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.uninstall:
             removed = desktop.uninstall(root)
-            say(f"removed {len(removed)} file{'s' if len(removed) != 1 else ''} from {root}" if removed
-                else f"nothing to remove: no ideepcolor entry under {root}")
+            say(
+                f"removed {len(removed)} file{'s' if len(removed) != 1 else ''} from {root}"
+                if removed
+                else f"nothing to remove: no ideepcolor entry under {root}"
+            )
             return 0
         if not gui_installed():  # an entry that could not start the app
             return fail(GUI_MISSING)

@@ -24,7 +24,8 @@ def gui_installed() -> bool:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "gui", help="open the desktop app (the default command)",
+        "gui",
+        help="open the desktop app (the default command)",
         description="Open the desktop app on PHOTO (default: the bundled sample photo and its hints).",
     )
     add_arguments(parser)
@@ -33,8 +34,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("photo", nargs="?", type=Path, metavar="PHOTO", help="photo to open")
-    parser.add_argument("--backend", default=None, metavar="NAME",
-                        help="backend to start with: hints, zhang, gan, fusion or levin (default: the one used last)")
+    parser.add_argument(
+        "--backend",
+        default=None,
+        metavar="NAME",
+        help="backend to start with: hints, zhang, gan, fusion or levin (default: the one used last)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

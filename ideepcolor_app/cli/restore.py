@@ -22,17 +22,27 @@ from ideepcolor_app.restore.files import restore_file
 
 def add_restore_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
     """--tone and --strength (as --restore-tone/--restore-strength with prefix "restore-")."""
-    parser.add_argument(f"--{prefix}tone", choices=TONES, default=DEFAULT_TONE,
-                        help="auto: stretch a faded print's range; off: leave tone alone (default: auto)")
-    parser.add_argument(f"--{prefix}strength", choices=STRENGTHS, default=DEFAULT_STRENGTH,
-                        help="how faint a mark counts as dust or a scratch, and how much grain goes "
-                             "(default: medium)")
+    parser.add_argument(
+        f"--{prefix}tone",
+        choices=TONES,
+        default=DEFAULT_TONE,
+        help="auto: stretch a faded print's range; off: leave tone alone (default: auto)",
+    )
+    parser.add_argument(
+        f"--{prefix}strength",
+        choices=STRENGTHS,
+        default=DEFAULT_STRENGTH,
+        help="how faint a mark counts as dust or a scratch, and how much grain goes (default: medium)",
+    )
 
 
 def add_restore_switch(parser: argparse.ArgumentParser) -> None:
     """--restore with --restore-tone and --restore-strength (colorize and batch)."""
-    parser.add_argument("--restore", action="store_true",
-                        help="restore the photo first: grain, dust, scratches, fading (see `ideepcolor restore`)")
+    parser.add_argument(
+        "--restore",
+        action="store_true",
+        help="restore the photo first: grain, dust, scratches, fading (see `ideepcolor restore`)",
+    )
     add_restore_options(parser, prefix="restore-")
 
 
@@ -45,21 +55,35 @@ def restore_from_args(args: argparse.Namespace) -> RestoreOptions | None:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "restore", help="restore an old photo: grain, dust, scratches, fading",
+        "restore",
+        help="restore an old photo: grain, dust, scratches, fading",
         description="Restore an old photo: reduce film grain, fill dust specks and scratches, and "
-                    "stretch a faded print's tones. Writes the restored grayscale photo at the "
-                    "input's size and bit depth (JPEG is 8-bit), keeping its EXIF. The damage "
-                    f"strokes of the photo's sidecar <stem>{SIDECAR_SUFFIX} (painted in the app) "
-                    "correct the damage mask.",
+        "stretch a faded print's tones. Writes the restored grayscale photo at the "
+        "input's size and bit depth (JPEG is 8-bit), keeping its EXIF. The damage "
+        f"strokes of the photo's sidecar <stem>{SIDECAR_SUFFIX} (painted in the app) "
+        "correct the damage mask.",
     )
     parser.add_argument("input", type=Path, metavar="IN", help="the photo (JPEG, PNG, TIFF, ...)")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
-                        help="output file; .png, .jpg or .tif chooses the format")
-    parser.add_argument("--hints", type=existing_file, metavar="FILE",
-                        help=f"take the damage strokes from this hints file instead of the sidecar "
-                             f"<stem>{SIDECAR_SUFFIX}")
-    parser.add_argument("--mask-out", type=Path, metavar="FILE.png",
-                        help="also write the mask that was filled: 8-bit PNG, 255 where filled, the photo's size")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="OUT",
+        help="output file; .png, .jpg or .tif chooses the format",
+    )
+    parser.add_argument(
+        "--hints",
+        type=existing_file,
+        metavar="FILE",
+        help=f"take the damage strokes from this hints file instead of the sidecar <stem>{SIDECAR_SUFFIX}",
+    )
+    parser.add_argument(
+        "--mask-out",
+        type=Path,
+        metavar="FILE.png",
+        help="also write the mask that was filled: 8-bit PNG, 255 where filled, the photo's size",
+    )
     add_restore_options(parser)
     add_quality_option(parser)
     parser.set_defaults(run=run)
@@ -78,16 +102,25 @@ def run(args: argparse.Namespace) -> int:
     try:
         options = RestoreOptions(tone=args.tone, strength=args.strength)
         hints, hints_path = hints_for(args)
-        written, result = restore_file(args.input, args.output, options, quality=args.quality, hints=hints,
-                                       hints_source=hints_path, mask_destination=args.mask_out)
+        written, result = restore_file(
+            args.input,
+            args.output,
+            options,
+            quality=args.quality,
+            hints=hints,
+            hints_source=hints_path,
+            mask_destination=args.mask_out,
+        )
     except USER_ERRORS as err:
         return fail(err)
     tone = ", ".join(result.tone) or "unchanged"
     strokes = len(hints.damage_strokes) if hints is not None else 0
     source = hints_path.name if hints_path is not None else "the hints"
     corrected = f", {strokes} damage stroke{'s' * (strokes != 1)} from {source}" if strokes else ""
-    say(f"{written} (grain {100 * result.grain:.1f}%, {100 * result.defect_fraction:.2f}% of pixels "
-        f"filled{corrected}, tone {tone}, {result.seconds:.2f} s)")
+    say(
+        f"{written} (grain {100 * result.grain:.1f}%, {100 * result.defect_fraction:.2f}% of pixels "
+        f"filled{corrected}, tone {tone}, {result.seconds:.2f} s)"
+    )
     if args.mask_out is not None:
         say(f"{args.mask_out} (the mask that was filled)")
     return 0

@@ -27,15 +27,22 @@ from ideepcolor_app.nets.official import OFFICIAL_FILES, convert_official
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("weights", help="list or import network weights",
-                                   description="List installed network weights, or import the authors' checkpoints.")
+    parser = subparsers.add_parser(
+        "weights",
+        help="list or import network weights",
+        description="List installed network weights, or import the authors' checkpoints.",
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="show installed weights, trained or not, and their metrics",
-                                 description="Show installed weights, trained or not, and their metrics.")
+    listing = actions.add_parser(
+        "list",
+        help="show installed weights, trained or not, and their metrics",
+        description="Show installed weights, trained or not, and their metrics.",
+    )
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
     listing.set_defaults(run=run_list)
     importing = actions.add_parser(
-        "import", help="import an official SIGGRAPH17 or ECCV16 PyTorch checkpoint",
+        "import",
+        help="import an official SIGGRAPH17 or ECCV16 PyTorch checkpoint",
         description=(
             "Validate one of the authors' PyTorch checkpoints (" + ", ".join(OFFICIAL_FILES) + "), "
             "map it onto our 'full' configuration and write it in our format. Loaded with "
@@ -43,12 +50,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     importing.add_argument("path", type=Path, metavar="PATH.pth")
-    importing.add_argument("--name", help="name of the imported weights (default: the file's stem); letters, "
-                           "digits, '.', '_', '-', '+'; it may not hide a bundled network of another family")
-    importing.add_argument("--models-dir", type=Path, default=None,
-                           help=f"where to write (default: {user_models_dir()})")
-    importing.add_argument("--mask-offset", type=float, default=None, choices=(0.0, -0.5),
-                           help="SIGGRAPH17 only: 0 for the mask as 0/1, -0.5 for mask - 0.5 (default: by file)")
+    importing.add_argument(
+        "--name",
+        help="name of the imported weights (default: the file's stem); letters, "
+        "digits, '.', '_', '-', '+'; it may not hide a bundled network of another family",
+    )
+    importing.add_argument(
+        "--models-dir", type=Path, default=None, help=f"where to write (default: {user_models_dir()})"
+    )
+    importing.add_argument(
+        "--mask-offset",
+        type=float,
+        default=None,
+        choices=(0.0, -0.5),
+        help="SIGGRAPH17 only: 0 for the mask as 0/1, -0.5 for mask - 0.5 (default: by file)",
+    )
     importing.set_defaults(run=run_import)
 
 
@@ -66,8 +82,10 @@ def load_checkpoint(path: Path) -> dict:
     try:
         data = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError:
-        raise WeightsError(f"{path}: refused: the file holds code or objects other than tensors, and "
-                           "loading it could run that code (only plain state dicts are imported)") from None
+        raise WeightsError(
+            f"{path}: refused: the file holds code or objects other than tensors, and "
+            "loading it could run that code (only plain state dicts are imported)"
+        ) from None
     except (RuntimeError, zipfile.BadZipFile, EOFError, OSError, ValueError, MemoryError) as err:
         reason = str(err).strip().splitlines()[0][:160] if str(err).strip() else "the file is cut short or damaged"
         raise WeightsError(f"{path}: not a PyTorch checkpoint ({reason})") from None
@@ -93,7 +111,10 @@ def run_import(args: argparse.Namespace) -> int:
         net = build_network(family, config)
         net.load_state_dict(ours)
         card = ModelCard(
-            name=name, family=family, config=config, trained=True,
+            name=name,
+            family=family,
+            config=config,
+            trained=True,
             description=f"the authors' {family} network, imported",
             bins="529-bin grid" if family == "hints" else "313 bins of the authors' ECCV16 release",
             source=f"imported from {args.path.name}",
@@ -110,8 +131,15 @@ def run_list(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     for path, card in installed_weights():
         if isinstance(card, ModelCard):
-            rows.append({"name": card.name, "family": card.family, "trained": card.trained,
-                         "metrics": card.metrics, "path": str(path)})
+            rows.append(
+                {
+                    "name": card.name,
+                    "family": card.family,
+                    "trained": card.trained,
+                    "metrics": card.metrics,
+                    "path": str(path),
+                }
+            )
         else:
             rows.append({"name": path.stem, "error": shown(card), "path": str(path)})
     if args.json:
@@ -133,5 +161,7 @@ def summarise_metrics(metrics: dict) -> str:
         return "no evaluation"
     psnr = ", ".join(f"{n} hints {v:.2f}" for n, v in evaluation["psnr"].items())
     ratio = evaluation["colourfulness"] / max(evaluation["ground_truth_colourfulness"], 1e-6)
-    return (f"val PSNR dB ({evaluation['images']} photos at {evaluation['size']}): {psnr}; "
-            f"colourfulness {ratio:.0%} of ground truth")
+    return (
+        f"val PSNR dB ({evaluation['images']} photos at {evaluation['size']}): {psnr}; "
+        f"colourfulness {ratio:.0%} of ground truth"
+    )

@@ -231,9 +231,7 @@ class BinSet:
         ab = self.centres.to(logits).T @ probs.flatten(-2)  # (2,Q) @ (*,Q,HW)
         return ab.reshape(ab.shape[:-1] + logits.shape[-2:])
 
-    def histogram(
-        self, ab: Tensor, downsample: int = 4, neighbours: int = 5, sigma: float = 5.0
-    ) -> Tensor:
+    def histogram(self, ab: Tensor, downsample: int = 4, neighbours: int = 5, sigma: float = 5.0) -> Tensor:
         """Compute the global-hint colour histogram: the mean soft encoding over pixels.
 
         Args:
@@ -284,9 +282,7 @@ class BinSet:
             raise ValueError("ab holds no pixels")
         return counts.to(torch.float32) / total
 
-    def rebalance_weights(
-        self, distribution: Tensor, lam: float = 0.5, sigma: float = 5.0
-    ) -> Tensor:
+    def rebalance_weights(self, distribution: Tensor, lam: float = 0.5, sigma: float = 5.0) -> Tensor:
         """Compute the ECCV16 class-rebalancing weight of every bin.
 
         p is smoothed with a Gaussian over the bin centres (sigma in ab units; each bin takes

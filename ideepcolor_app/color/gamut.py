@@ -172,9 +172,7 @@ def pixel_to_ab(
     return col * span / (size - 1) - ab_max, ab_max - row * span / (size - 1)
 
 
-def gamut_image(
-    l: float, size: int = 256, ab_max: float = 110.0, tol: float = PICKER_TOL
-) -> np.ndarray:
+def gamut_image(l: float, size: int = 256, ab_max: float = 110.0, tol: float = PICKER_TOL) -> np.ndarray:
     """Render the ab plane at lightness `l` as an RGBA picker image.
 
     Every in-gamut ab shows its own colour at lightness `l`; out-of-gamut pixels are

@@ -141,7 +141,7 @@ def hex_to_lab(text: str) -> tuple[float, float, float]:
     digits = match.group(1)
     if len(digits) == 3:
         digits = "".join(c * 2 for c in digits)
-    rgb = np.array([[[int(digits[i:i + 2], 16) / 255.0 for i in (0, 2, 4)]]], dtype=np.float64)
+    rgb = np.array([[[int(digits[i : i + 2], 16) / 255.0 for i in (0, 2, 4)]]], dtype=np.float64)
     l, a, b = (float(v) for v in rgb_to_lab_np(rgb)[0, 0])
     return min(100.0, max(0.0, l)), a, b  # black comes out at L = -4e-15
 

@@ -81,8 +81,14 @@ def backend_cards() -> list[BackendCard]:
     for name, cls in BACKENDS.items():
         weights = getattr(cls, "default_weights", None)
         if weights is None:
-            cards.append(BackendCard(name, cls.description, "none",
-                                     licence=[f"No weights: an optimisation; the app's code ({APP_LICENCE})."]))
+            cards.append(
+                BackendCard(
+                    name,
+                    cls.description,
+                    "none",
+                    licence=[f"No weights: an optimisation; the app's code ({APP_LICENCE})."],
+                )
+            )
             continue
         try:
             data = json.loads(Path(find_weights(weights)).with_suffix(".json").read_text(encoding="utf-8"))
@@ -96,9 +102,13 @@ def backend_cards() -> list[BackendCard]:
 def card_from_json(name: str, description: str, data: dict[str, Any]) -> BackendCard:
     """A `BackendCard` from a model card's JSON (missing fields are left out, not errors)."""
     return BackendCard(
-        name, description, "trained" if data.get("trained") else "untrained",
-        training_data_text(str(data.get("training_data") or "")), str(data.get("source") or ""),
-        _figures(data.get("metrics") or {}), _licence(data.get("licence")),
+        name,
+        description,
+        "trained" if data.get("trained") else "untrained",
+        training_data_text(str(data.get("training_data") or "")),
+        str(data.get("source") or ""),
+        _figures(data.get("metrics") or {}),
+        _licence(data.get("licence")),
     )
 
 
@@ -132,12 +142,18 @@ def _figures(metrics: dict[str, Any]) -> list[tuple[str, str]]:
     if metrics.get("first_held_out_validation_psnr") is not None:  # they chose a calibration margin
         sources = ", ".join(held_out.get("sources") or []) or "held-out sources"
         count = f"{held_out['images']} photos of " if held_out.get("images") else ""
-        figures.append(("Validation, first held-out sources",
-                        f"{metrics['first_held_out_validation_psnr']:.1f} dB PSNR without hints ({count}{sources})"))
+        figures.append(
+            (
+                "Validation, first held-out sources",
+                f"{metrics['first_held_out_validation_psnr']:.1f} dB PSNR without hints ({count}{sources})",
+            )
+        )
     val = metrics.get("val_psnr") or {}
     if val:
-        steps = ", ".join(f"{float(psnr):.1f} dB at {count} hint{'s' if count != '1' else ''}"
-                          for count, psnr in sorted(val.items(), key=lambda kv: int(kv[0])))
+        steps = ", ".join(
+            f"{float(psnr):.1f} dB at {count} hint{'s' if count != '1' else ''}"
+            for count, psnr in sorted(val.items(), key=lambda kv: int(kv[0]))
+        )
         figures.append(("Validation", steps))
     if metrics.get("colourfulness_ratio") is not None:
         figures.append(("Colourfulness", f"{100 * metrics['colourfulness_ratio']:.0f} % of the photos' own"))

@@ -58,8 +58,10 @@ class Targets:
     false_colour: float = 0.01
 
     def __str__(self) -> str:
-        return (f"grey + {self.gain_over_grey_db:.1f} dB, colourfulness at least "
-                f"{100 * self.colourfulness_ratio:.0f} %, false colour at most {100 * self.false_colour:.0f} %")
+        return (
+            f"grey + {self.gain_over_grey_db:.1f} dB, colourfulness at least "
+            f"{100 * self.colourfulness_ratio:.0f} %, false colour at most {100 * self.false_colour:.0f} %"
+        )
 
 
 TARGETS = Targets()
@@ -95,8 +97,10 @@ class HeldOutScore:
         return missed
 
     def __str__(self) -> str:
-        return (f"{self.psnr:.2f} dB, colourfulness {100 * self.colourfulness_ratio:.0f} %, "
-                f"false colour {100 * self.false_colour:.2f} %")
+        return (
+            f"{self.psnr:.2f} dB, colourfulness {100 * self.colourfulness_ratio:.0f} %, "
+            f"false colour {100 * self.false_colour:.2f} %"
+        )
 
 
 def _finite(value: object) -> float | None:
@@ -145,8 +149,9 @@ class AutomaticPick:
     figures: str = ""
 
 
-def best_automatic(scores: Mapping[str, HeldOutScore | None] | None = None,
-                   targets: Targets = TARGETS) -> AutomaticPick:
+def best_automatic(
+    scores: Mapping[str, HeldOutScore | None] | None = None, targets: Targets = TARGETS
+) -> AutomaticPick:
     """The automatic option to use for photos without hints, by the new held-out figures.
 
     PSNR decides, among the options within every target if any is, else among all of them
@@ -162,8 +167,9 @@ def best_automatic(scores: Mapping[str, HeldOutScore | None] | None = None,
         scores = {name: held_out_score(name) for name in AUTOMATIC_BACKENDS}
     measured = {name: score for name, score in scores.items() if score is not None}
     if not measured:
-        return AutomaticPick(FALLBACK_AUTOMATIC, f"no model card reports {HELD_OUT_METRIC}; "
-                                                 f"{FALLBACK_AUTOMATIC} is the fixed default")
+        return AutomaticPick(
+            FALLBACK_AUTOMATIC, f"no model card reports {HELD_OUT_METRIC}; {FALLBACK_AUTOMATIC} is the fixed default"
+        )
     within = {name: score for name, score in measured.items() if not score.misses(targets)}
     pool = within or measured
     best = max(pool, key=lambda name: (pool[name].psnr, name == FALLBACK_AUTOMATIC))
@@ -171,12 +177,13 @@ def best_automatic(scores: Mapping[str, HeldOutScore | None] | None = None,
     if within:
         rule = f"best PSNR on the new held-out sources ({photos}no points) among options within the targets"
     else:
-        rule = (f"best PSNR on the new held-out sources ({photos}no points); "
-                f"none is within every target ({targets})")
+        rule = f"best PSNR on the new held-out sources ({photos}no points); none is within every target ({targets})"
     ranked = sorted(measured, key=lambda name: -measured[name].psnr)
-    table = "; ".join(f"{name} {measured[name]}" + (f" (misses {', '.join(measured[name].misses(targets))})"
-                                                    if within and name not in within else "")
-                      for name in ranked)
+    table = "; ".join(
+        f"{name} {measured[name]}"
+        + (f" (misses {', '.join(measured[name].misses(targets))})" if within and name not in within else "")
+        for name in ranked
+    )
     unmeasured = sorted(set(scores) - set(measured))
     if unmeasured:
         table += "; unmeasured: " + ", ".join(unmeasured)

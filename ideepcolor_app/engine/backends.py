@@ -76,7 +76,7 @@ class Backend(abc.ABC):
 
     @property
     def weights_state(self) -> str:
-        """"trained", "untrained" (random init), or "none" for a method without weights."""
+        """ "trained", "untrained" (random init), or "none" for a method without weights."""
         if self.card is None:
             return "none"
         return "trained" if self.card.trained else "untrained"
@@ -206,35 +206,50 @@ class HintsBackend(NetworkBackend):
 
     def _base(self, cache: _GuidedCache, hints: HintTensors) -> torch.Tensor:
         """(2,h,w) the photo's colour without points, with these global hints (memoised)."""
-        key = (None if hints.histogram is None or not self.uses_global_hints else hints.histogram.numpy().tobytes(),
-               None if hints.saturation is None or not self.uses_global_hints else float(hints.saturation))
+        key = (
+            None if hints.histogram is None or not self.uses_global_hints else hints.histogram.numpy().tobytes(),
+            None if hints.saturation is None or not self.uses_global_hints else float(hints.saturation),
+        )
         if key not in cache.bases:
             if key == (None, None):
                 raw, agreement = cache.raw, cache.agreement
             else:
-                no_points = HintTensors(torch.zeros_like(hints.ab), torch.zeros_like(hints.mask),
-                                        hints.histogram, hints.saturation)
+                no_points = HintTensors(
+                    torch.zeros_like(hints.ab), torch.zeros_like(hints.mask), hints.histogram, hints.saturation
+                )
                 raw, logits = self._decode(cache, no_points, want_logits=True)
                 assert logits is not None  # asked for
                 raw = self._to_cpu_ab(raw, hints.ab.shape[-2:])
                 agreement = hue_agreement(torch.softmax(logits[0].float(), dim=0), BinSet.default().centres).cpu()
             if len(cache.bases) > 8:
                 cache.bases.clear()
-            cache.bases[key] = self._finish(cache.l, raw, agreement ** 2)
+            cache.bases[key] = self._finish(cache.l, raw, agreement**2)
         return cache.bases[key]
 
-    def _decode(self, cache: Any, hints: HintTensors, want_logits: bool, base: torch.Tensor | None = None
-                ) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def _decode(
+        self, cache: Any, hints: HintTensors, want_logits: bool, base: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """(ab, logits or None) from `prepare`'s cache and one edit's hints."""
         hist = self._to_net(hints.histogram) if self.uses_global_hints else None
         sat = self._to_net(hints.saturation) if self.uses_global_hints else None
         net = self.net
         if isinstance(net, PropagatedHintsNet):
-            return guided_decode(net, cache.encoding, cache.propagator, hints.ab, hints.mask,
-                                 hist, sat, want_logits=want_logits, honour_hints=not want_logits,
-                                 reach=None if base is None else cache.reach, base_ab=base)
-        return net.decode(cache, self._to_net(hints.ab), self._to_net(hints.mask),
-                          hist=hist, sat=sat, want_logits=want_logits)
+            return guided_decode(
+                net,
+                cache.encoding,
+                cache.propagator,
+                hints.ab,
+                hints.mask,
+                hist,
+                sat,
+                want_logits=want_logits,
+                honour_hints=not want_logits,
+                reach=None if base is None else cache.reach,
+                base_ab=base,
+            )
+        return net.decode(
+            cache, self._to_net(hints.ab), self._to_net(hints.mask), hist=hist, sat=sat, want_logits=want_logits
+        )
 
     @torch.inference_mode()
     def predict(self, cache: Any, hints: HintTensors, temperature: float) -> torch.Tensor:
@@ -317,7 +332,7 @@ class GanBackend(AutomaticBackend):
     def __init__(self, weights: str | None = None, device: str | torch.device | None = None):
         super().__init__(weights, device)
         if isinstance(self.net, Pix2PixGenerator):
-            self.size_multiple = 2 ** self.net.config.depth  # one halving per U-Net level
+            self.size_multiple = 2**self.net.config.depth  # one halving per U-Net level
 
 
 class FusionBackend(AutomaticBackend):

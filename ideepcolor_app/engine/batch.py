@@ -108,6 +108,7 @@ EXPECTED_ERRORS = (
     ValueError,
 )
 
+
 def describe_error(err: BaseException) -> str:
     """One line for a report: the message alone for expected errors, else type and message."""
     return str(err) if isinstance(err, EXPECTED_ERRORS) else f"{type(err).__name__}: {err}"
@@ -153,8 +154,9 @@ def writes_beside_inputs(input_dir: Path, output_dir: Path) -> bool:
     return Path(input_dir).resolve() == Path(output_dir).resolve()
 
 
-def assign_outputs(photos: list[Path], input_dir: Path, output_dir: Path, suffix: str,
-                   mark: str = "") -> list[tuple[Path, bool]]:
+def assign_outputs(
+    photos: list[Path], input_dir: Path, output_dir: Path, suffix: str, mark: str = ""
+) -> list[tuple[Path, bool]]:
     """Give each photo its own output path: (destination, renamed) in the order of `photos`.
 
     The output is ``<output_dir>/<relative folder>/<stem><mark><suffix>`` (`mark` is
@@ -242,8 +244,7 @@ class BatchJob:
         try:
             check_writable(self.output_dir)
         except OSError as err:
-            raise type(err)(f"cannot write into the output folder {self.output_dir}: "
-                            f"{err.strerror or err}") from None
+            raise type(err)(f"cannot write into the output folder {self.output_dir}: {err.strerror or err}") from None
 
 
 ProgressCallback = Callable[[int, int, Path, BatchOutcome], None]
@@ -288,8 +289,9 @@ def _read(item: BatchItem, job: BatchJob, choice: BackendChoice) -> _Read:
     # With restore, the sidecar's damage strokes count for every backend (read once if both use it).
     damage = item.sidecar if has_hints and job.restore is not None and hints is None else None
     try:
-        loaded = load_photo(item.photo, hints=hints, working_size=job.working_size, restore=job.restore,
-                            damage_hints=damage)
+        loaded = load_photo(
+            item.photo, hints=hints, working_size=job.working_size, restore=job.restore, damage_hints=damage
+        )
     except Exception as err:  # noqa: BLE001 - one bad photo must not stop the batch
         return _Read(name, outcome=BatchOutcome("failed", describe_error(err), name))
     return _Read(name, loaded=loaded, sidecar=hints)
@@ -299,8 +301,12 @@ def _compute(read: _Read, item: BatchItem, job: BatchJob, choice: BackendChoice)
     """Network stage: the composed sRGB array, or the outcome of a photo that failed here."""
     assert read.loaded is not None  # a read without an outcome has its photo
     try:
-        return colorize_loaded(read.loaded, choice.backend(read.backend), working_size=job.working_size,
-                               bit_depth=output_bit_depth(item.destination))
+        return colorize_loaded(
+            read.loaded,
+            choice.backend(read.backend),
+            working_size=job.working_size,
+            bit_depth=output_bit_depth(item.destination),
+        )
     except Exception as err:  # noqa: BLE001
         return BatchOutcome("failed", describe_error(err), read.backend)
 
@@ -389,10 +395,17 @@ def run_batch(
     return report
 
 
-def _run_items(items: list[BatchItem], job: BatchJob, choice: BackendChoice, report: BatchReport,
-               on_progress: ProgressCallback | None, should_cancel: Callable[[], bool] | None,
-               prefetch: bool) -> None:
+def _run_items(
+    items: list[BatchItem],
+    job: BatchJob,
+    choice: BackendChoice,
+    report: BatchReport,
+    on_progress: ProgressCallback | None,
+    should_cancel: Callable[[], bool] | None,
+    prefetch: bool,
+) -> None:
     """Photo i is read while photo i-1 is computed and photo i-2 written; outcomes in order."""
+
     def settle(item: BatchItem, outcome: BatchOutcome) -> None:
         report.record(item, outcome)
         if on_progress is not None:

@@ -94,17 +94,26 @@ class BatchReport:
         """The report as JSON: the summary, counts per backend, and one entry per photo handled."""
         data: dict[str, Any] = {
             "summary": self.summary(),
-            "total": self.total, "done": len(self.done), "skipped": len(self.skipped),
-            "failed": len(self.failed), "not_started": self.not_started,
-            "cancelled": self.cancelled, "interrupted": self.interrupted,
+            "total": self.total,
+            "done": len(self.done),
+            "skipped": len(self.skipped),
+            "failed": len(self.failed),
+            "not_started": self.not_started,
+            "cancelled": self.cancelled,
+            "interrupted": self.interrupted,
             "backends": self.backend_counts(),
-            "automatic": None if self.automatic is None else {"backend": self.automatic.name,
-                                                              "reason": self.automatic.reason,
-                                                              "figures": self.automatic.figures},
+            "automatic": None
+            if self.automatic is None
+            else {"backend": self.automatic.name, "reason": self.automatic.reason, "figures": self.automatic.figures},
             "photos": [
-                {"photo": str(item.photo), "output": str(item.destination), "status": outcome.status,
-                 "backend": outcome.backend or None, "hints": outcome.sidecar and str(outcome.sidecar),
-                 "message": outcome.message or None}
+                {
+                    "photo": str(item.photo),
+                    "output": str(item.destination),
+                    "status": outcome.status,
+                    "backend": outcome.backend or None,
+                    "hints": outcome.sidecar and str(outcome.sidecar),
+                    "message": outcome.message or None,
+                }
                 for item, outcome in self.outcomes
             ],
         }

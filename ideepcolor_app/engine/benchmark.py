@@ -37,8 +37,9 @@ TWELVE_MP = (3000, 4000)  # (H, W): a 12-megapixel 4:3 photo
 def synthetic_l(height: int, width: int, seed: int = 0) -> torch.Tensor:
     """(H,W) float32 L in [0,100]: smooth shapes plus grain, like a scanned photo."""
     rng = np.random.default_rng(seed)
-    yy, xx = np.meshgrid(np.linspace(0, 1, height, dtype=np.float32), np.linspace(0, 1, width, dtype=np.float32),
-                         indexing="ij")
+    yy, xx = np.meshgrid(
+        np.linspace(0, 1, height, dtype=np.float32), np.linspace(0, 1, width, dtype=np.float32), indexing="ij"
+    )
     l = 50 + 30 * np.sin(6 * xx) * np.cos(4 * yy) + rng.normal(0, 2, (height, width)).astype(np.float32)
     return torch.from_numpy(np.clip(l, 0, 100).astype(np.float32))
 
@@ -57,11 +58,16 @@ def edit_sequence(width: int, height: int, count: int, placed: int = 0) -> list[
     """Hints as a user makes them: a point dragged across the photo, then a second point added;
     with `placed` > 0, beside as many points already placed on a regular grid (a photo well into
     its restoration)."""
-    side = max(1, round(placed ** 0.5))
-    grid = tuple(HintPoint(x=(0.1 + 0.8 * (i % side + 0.5) / side) * width,
-                           y=(0.1 + 0.8 * (i // side + 0.5) / -(-placed // side)) * height,
-                           ab=(float(-40 + 80 * (i % 3) / 2), float(30 - 20 * (i % 4))), size=5)
-                 for i in range(placed))
+    side = max(1, round(placed**0.5))
+    grid = tuple(
+        HintPoint(
+            x=(0.1 + 0.8 * (i % side + 0.5) / side) * width,
+            y=(0.1 + 0.8 * (i // side + 0.5) / -(-placed // side)) * height,
+            ab=(float(-40 + 80 * (i % 3) / 2), float(30 - 20 * (i % 4))),
+            size=5,
+        )
+        for i in range(placed)
+    )
     hints = []
     for i in range(count):
         x = (0.2 + 0.6 * i / max(1, count - 1)) * width
@@ -87,8 +93,10 @@ def bench_backend(name: str, working_size: int, edits: int, device: str | None) 
     samples = [timed(functools.partial(session.predict, h)) for h in sequence[3:]]
     dense = []
     if backend.uses_local_hints:
-        dense = [timed(functools.partial(session.predict, h))
-                 for h in edit_sequence(*session.image_size, count=edits, placed=DENSE_POINTS)]
+        dense = [
+            timed(functools.partial(session.predict, h))
+            for h in edit_sequence(*session.image_size, count=edits, placed=DENSE_POINTS)
+        ]
     return {
         "edit_ms_p50": round(percentile_ms(samples, 50), 2),
         "edit_ms_p95": round(percentile_ms(samples, 95), 2),
@@ -132,8 +140,13 @@ def bench_colorize_12mp(backend_name: str = "hints", device: str | None = None) 
         return timed(lambda: colorize_file(source, Path(folder) / "out.jpg", backend))
 
 
-def run_benchmarks(backends: list[str] | None = None, working_size: int = 256, edits: int = 30,
-                   device: str | None = None, colorize_backend: str | None = "hints") -> dict[str, Any]:
+def run_benchmarks(
+    backends: list[str] | None = None,
+    working_size: int = 256,
+    edits: int = 30,
+    device: str | None = None,
+    colorize_backend: str | None = "hints",
+) -> dict[str, Any]:
     """Run every benchmark; a backend that cannot run is reported with its error.
 
     The torch thread count is chosen as the app chooses it (`configure_threads`), from the
@@ -165,7 +178,6 @@ def run_benchmarks(backends: list[str] | None = None, working_size: int = 256, e
     }
 
 
-
 def write_synthetic_jpegs(folder: Path, count: int, size: tuple[int, int] = TWELVE_MP, quality: int = 90) -> list[Path]:
     """Write `count` grey 12 MP (by default) RGB JPEGs, as a scanner saves prints, into `folder`."""
     paths = []
@@ -176,8 +188,9 @@ def write_synthetic_jpegs(folder: Path, count: int, size: tuple[int, int] = TWEL
     return paths
 
 
-def bench_batch(photos: int = 8, backend: str | None = None, device: str | None = None,
-                size: tuple[int, int] = TWELVE_MP) -> dict[str, Any]:
+def bench_batch(
+    photos: int = 8, backend: str | None = None, device: str | None = None, size: tuple[int, int] = TWELVE_MP
+) -> dict[str, Any]:
     """Photos per minute of `ideepcolor batch` on synthetic JPEGs, JPEG out, two ways.
 
     "prefetch" is the batch as it runs (`configure_batch_threads`, reading and writing
@@ -191,8 +204,11 @@ def bench_batch(photos: int = 8, backend: str | None = None, device: str | None 
         write_synthetic_jpegs(source, photos, size)
         free = free_cores()
         start = time.perf_counter()
-        choice = BackendChoice.fixed(create_backend(backend, device=device)) if backend else BackendChoice.auto(
-            factory=lambda name: create_backend(name, device=device))
+        choice = (
+            BackendChoice.fixed(create_backend(backend, device=device))
+            if backend
+            else BackendChoice.auto(factory=lambda name: create_backend(name, device=device))
+        )
         choice.backend(choice.name_for(False))
         load_s = time.perf_counter() - start
         modes = {}
@@ -201,12 +217,20 @@ def bench_batch(photos: int = 8, backend: str | None = None, device: str | None 
             job = BatchJob(source, Path(folder) / mode, format="jpg")
             cpu_start = time.process_time()
             seconds = timed(functools.partial(run_batch, job, choice, prefetch=prefetch))
-            modes[mode] = {"photos_per_min": round(60.0 * photos / seconds, 1), "seconds": round(seconds, 2),
-                           "cpu_s_per_photo": round((time.process_time() - cpu_start) / photos, 2),
-                           "torch_threads": threads}
+            modes[mode] = {
+                "photos_per_min": round(60.0 * photos / seconds, 1),
+                "seconds": round(seconds, 2),
+                "cpu_s_per_photo": round((time.process_time() - cpu_start) / photos, 2),
+                "torch_threads": threads,
+            }
     return {
-        "photos": photos, "megapixels": round(size[0] * size[1] / 1e6, 1), "format": "jpg -> jpg",
-        "backend": choice.name_for(False), "backend_load_s": round(load_s, 2),
-        "free_cores": round(free, 2), "cores": os.cpu_count(), **modes,
+        "photos": photos,
+        "megapixels": round(size[0] * size[1] / 1e6, 1),
+        "format": "jpg -> jpg",
+        "backend": choice.name_for(False),
+        "backend_load_s": round(load_s, 2),
+        "free_cores": round(free, 2),
+        "cores": os.cpu_count(),
+        **modes,
         "speedup": round(modes["prefetch"]["photos_per_min"] / modes["sequential"]["photos_per_min"], 2),
     }

@@ -29,8 +29,14 @@ from ideepcolor_app.color.norm import denormalize_ab, normalize_ab
 from ideepcolor_app.nets.blocks import scale_chroma
 from ideepcolor_app.propagation import CoarsePropagator
 
-__all__ = ["Coherence", "chroma_confidence", "hue_agreement", "COHERENCE_STRENGTH", "CONFIDENT_CHROMA",
-           "NO_POINT_BOOST"]
+__all__ = [
+    "Coherence",
+    "chroma_confidence",
+    "hue_agreement",
+    "COHERENCE_STRENGTH",
+    "CONFIDENT_CHROMA",
+    "NO_POINT_BOOST",
+]
 
 #: How hard each coarse cell holds its own predicted colour (per unit of confidence) against
 #: its neighbours' (`CoarsePropagator`'s hint strength): small values let a flat region share

@@ -66,10 +66,21 @@ class RenderRequest:
     left_out: int | None = None
 
     @classmethod
-    def from_document(cls, doc: Document, draft: bool = False, view_side: int = 0,
-                      left_out: int | None = None) -> RenderRequest:
-        return cls(doc.generation, doc.photo_token, doc.l_full, doc.hints, doc.backend_name,
-                   doc.temperature, doc.working_size, draft, int(view_side), left_out)
+    def from_document(
+        cls, doc: Document, draft: bool = False, view_side: int = 0, left_out: int | None = None
+    ) -> RenderRequest:
+        return cls(
+            doc.generation,
+            doc.photo_token,
+            doc.l_full,
+            doc.hints,
+            doc.backend_name,
+            doc.temperature,
+            doc.working_size,
+            draft,
+            int(view_side),
+            left_out,
+        )
 
     @property
     def hints_left_out(self) -> Hints:
@@ -177,10 +188,19 @@ class Colorizer:
         ab_small = session.predict(request.hints, request.temperature)
         rgb_u8 = compose_rgb(self.preview_l(request), ab_small)
         return RenderResult(
-            request.generation, request.photo_token, request.backend_name, rgb_u8, ab_small,
-            time.perf_counter() - start, str(getattr(backend, "device", "cpu")), backend.weights_state,
-            bool(backend.uses_local_hints), bool(backend.uses_global_hints), bool(backend.has_distribution),
-            request.draft, request.preview_side,
+            request.generation,
+            request.photo_token,
+            request.backend_name,
+            rgb_u8,
+            ab_small,
+            time.perf_counter() - start,
+            str(getattr(backend, "device", "cpu")),
+            backend.weights_state,
+            bool(backend.uses_local_hints),
+            bool(backend.uses_global_hints),
+            bool(backend.has_distribution),
+            request.draft,
+            request.preview_side,
         )
 
     def distribution(self, request: RenderRequest) -> Distribution | None:

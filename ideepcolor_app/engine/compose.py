@@ -35,10 +35,10 @@ def _box(x: torch.Tensor, radius: int) -> torch.Tensor:
     padded = F.pad(x, (radius, radius, radius, radius), mode="replicate")
     rows = padded[..., :, 0:width].clone()
     for shift in range(1, size):
-        rows += padded[..., :, shift:shift + width]
+        rows += padded[..., :, shift : shift + width]
     out = rows[..., 0:height, :].clone()
     for shift in range(1, size):
-        out += rows[..., shift:shift + height, :]
+        out += rows[..., shift : shift + height, :]
     return out.mul_(1.0 / (size * size))
 
 

@@ -65,8 +65,12 @@ def damage_labels(detected: np.ndarray, strokes: Sequence[DamageStroke]) -> tupl
     labels = detected.view(np.uint8) * np.uint8(DETECTED)  # bool is one byte: 0 or 1
     labels[added] = ADDED
     labels[removed] = REMOVED
-    counts = DamageCounts(int(detected.size), int(np.count_nonzero(detected)), int(np.count_nonzero(added)),
-                          int(np.count_nonzero(removed)))
+    counts = DamageCounts(
+        int(detected.size),
+        int(np.count_nonzero(detected)),
+        int(np.count_nonzero(added)),
+        int(np.count_nonzero(removed)),
+    )
     return labels, counts
 
 
@@ -77,11 +81,14 @@ def describe_filled(counts: DamageCounts, filled: int) -> str:
     `filled` is the number of pixels the restoration filled: the corrected mask and the edges
     it fills around it, so it can be more than detected + painted in - painted out.
     """
+
     def share(n: int) -> str:
         if n == 0:
             return "0%"
         fraction = 100 * n / max(1, counts.pixels)
         return "<0.01%" if fraction < 0.01 else f"{fraction:.2f}%"
 
-    return (f"Filled {share(filled)} of the photo (edges included): detected {share(counts.detected)}, "
-            f"painted in {share(counts.added)}, painted out {share(counts.removed)}")
+    return (
+        f"Filled {share(filled)} of the photo (edges included): detected {share(counts.detected)}, "
+        f"painted in {share(counts.added)}, painted out {share(counts.removed)}"
+    )

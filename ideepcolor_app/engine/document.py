@@ -92,8 +92,21 @@ class DocumentEvents:
         (not for damage strokes alone: they change the render through the restored `lightness`).
     """
 
-    NAMES = ("photo", "hints", "selected", "selected_stroke", "current_ab", "patch_size", "global_store",
-             "backend_name", "temperature", "working_size", "modified", "lightness", "changed")
+    NAMES = (
+        "photo",
+        "hints",
+        "selected",
+        "selected_stroke",
+        "current_ab",
+        "patch_size",
+        "global_store",
+        "backend_name",
+        "temperature",
+        "working_size",
+        "modified",
+        "lightness",
+        "changed",
+    )
 
     def __init__(self) -> None:
         self.photo = Event("photo")
@@ -137,9 +150,15 @@ class Document:
     Events: see `DocumentEvents` (``doc.events.hints.connect(callback)``).
     """
 
-    def __init__(self, l_full: np.ndarray, photo_path: Path | None = None, hints: Hints | None = None,
-                 backend_name: str = DEFAULT_BACKEND, temperature: float = DEFAULT_TEMPERATURE,
-                 working_size: int = DEFAULT_WORKING_SIZE) -> None:
+    def __init__(
+        self,
+        l_full: np.ndarray,
+        photo_path: Path | None = None,
+        hints: Hints | None = None,
+        backend_name: str = DEFAULT_BACKEND,
+        temperature: float = DEFAULT_TEMPERATURE,
+        working_size: int = DEFAULT_WORKING_SIZE,
+    ) -> None:
         self.events = DocumentEvents()
         self.backend_name = _check_backend(backend_name)
         self.temperature = float(temperature)
@@ -164,8 +183,9 @@ class Document:
         height, width = l_full.shape
         hints = hints if hints is not None else Hints(width, height)
         if (hints.width, hints.height) != (width, height):
-            raise ValueError(f"the hints were made for a {hints.width}x{hints.height} photo, "
-                             f"this photo is {width}x{height}")
+            raise ValueError(
+                f"the hints were made for a {hints.width}x{hints.height} photo, this photo is {width}x{height}"
+            )
         self.hints = hints
         self.saved_hints = hints
         self.selected: int | None = None
@@ -239,8 +259,7 @@ class Document:
     def clamp_point(self, x: float, y: float) -> tuple[float, float]:
         """The nearest position inside the photo (points must satisfy 0 <= x < width)."""
         width, height = self.image_size
-        return (min(max(float(x), 0.0), np.nextafter(width, 0.0)),
-                min(max(float(y), 0.0), np.nextafter(height, 0.0)))
+        return (min(max(float(x), 0.0), np.nextafter(width, 0.0)), min(max(float(y), 0.0), np.nextafter(height, 0.0)))
 
     @property
     def selected_point(self) -> HintPoint | None:
@@ -254,8 +273,9 @@ class Document:
 
     def set_hints(self, hints: Hints) -> None:
         if (hints.width, hints.height) != self.image_size:
-            raise ValueError(f"hints for a {hints.width}x{hints.height} photo, this one is "
-                             f"{self.image_size[0]}x{self.image_size[1]}")
+            raise ValueError(
+                f"hints for a {hints.width}x{hints.height} photo, this one is {self.image_size[0]}x{self.image_size[1]}"
+            )
         if hints == self.hints:
             return
         was_modified, old = self.modified, self.hints
@@ -385,7 +405,9 @@ def open_photo(path: Path) -> OpenedPhoto:
             error = str(err)
         else:
             if (hints.width, hints.height) != (width, height):
-                error = (f"{sidecar.name}: the hints were made for a {hints.width}x{hints.height} photo, "
-                         f"this photo is {width}x{height}")
+                error = (
+                    f"{sidecar.name}: the hints were made for a {hints.width}x{hints.height} photo, "
+                    f"this photo is {width}x{height}"
+                )
                 hints = None
     return OpenedPhoto(path, l_full, photo.exif, hints, error)

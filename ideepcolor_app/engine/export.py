@@ -52,12 +52,14 @@ def output_bit_depth(destination: Path) -> int:
     return 16 if destination.suffix.lower() in (".tif", ".tiff") else 8
 
 
-def check_options(*, working_size: int = DEFAULT_WORKING_SIZE, quality: int = 95,
-                  temperature: float = DEFAULT_TEMPERATURE) -> None:
+def check_options(
+    *, working_size: int = DEFAULT_WORKING_SIZE, quality: int = 95, temperature: float = DEFAULT_TEMPERATURE
+) -> None:
     """Raise ValueError for a working size, JPEG quality or temperature out of range."""
     if not 1 <= working_size <= MAX_WORKING_SIZE:
-        raise ValueError(f"working size must be from 1 to {MAX_WORKING_SIZE}, got {working_size} "
-                         "(the networks were trained at 256)")
+        raise ValueError(
+            f"working size must be from 1 to {MAX_WORKING_SIZE}, got {working_size} (the networks were trained at 256)"
+        )
     if not 1 <= quality <= 100:
         raise ValueError(f"JPEG quality must be from 1 to 100, got {quality}")
     if not MIN_TEMPERATURE <= temperature <= MAX_TEMPERATURE:
@@ -69,7 +71,7 @@ def check_memory(width: int, height: int, working_size: int, what: str) -> None:
 
     Skipped where the free memory cannot be read.
     """
-    needed = width * height * PHOTO_BYTES_PER_PIXEL + working_size ** 2 * WORKING_BYTES_PER_PIXEL
+    needed = width * height * PHOTO_BYTES_PER_PIXEL + working_size**2 * WORKING_BYTES_PER_PIXEL
     free = available_memory_bytes()
     if free is not None and needed > free:
         raise MemoryCheckError(
@@ -129,16 +131,16 @@ def load_photo(
     return LoadedPhoto(source, l_full, photo.exif, hints)
 
 
-def _checked_hints(hints: Hints | Path | None, hints_source: str | os.PathLike[str] | None, source: Path,
-                   width: int, height: int) -> Hints | None:
+def _checked_hints(
+    hints: Hints | Path | None, hints_source: str | os.PathLike[str] | None, source: Path, width: int, height: int
+) -> Hints | None:
     """`hints` (read when it is a path), checked to be made for a `width` x `height` photo."""
     hints_source = os.fspath(hints if isinstance(hints, Path) else hints_source or "the hints")
     if isinstance(hints, Path):
         hints = load_hints(hints, num_bins=DEFAULT_NUM_BINS)
     if hints is not None and (hints.width, hints.height) != (width, height):
         raise HintsMismatchError(
-            f"{hints_source}: image: made for a {hints.width}x{hints.height} photo, "
-            f"but {source} is {width}x{height}"
+            f"{hints_source}: image: made for a {hints.width}x{hints.height} photo, but {source} is {width}x{height}"
         )
     return hints
 
@@ -194,6 +196,7 @@ def colorize_file(
     check_options(working_size=working_size, quality=quality, temperature=temperature)
     source, destination = Path(source), Path(destination)
     loaded = load_photo(source, hints=hints, hints_source=hints_source, working_size=working_size, restore=restore)
-    rgb = colorize_loaded(loaded, backend, working_size=working_size, temperature=temperature,
-                          bit_depth=output_bit_depth(destination))
+    rgb = colorize_loaded(
+        loaded, backend, working_size=working_size, temperature=temperature, bit_depth=output_bit_depth(destination)
+    )
     return write_image(destination, rgb, quality=quality, exif=loaded.exif, protect=[source])

@@ -41,7 +41,7 @@ def object_region(reach: ReachMap, row: float, col: float) -> np.ndarray:
     r0 = min(max(int(math.floor(row - CLICK_PATCH / 2 + 0.5)), 0), max(h - CLICK_PATCH, 0))
     c0 = min(max(int(math.floor(col - CLICK_PATCH / 2 + 0.5)), 0), max(w - CLICK_PATCH, 0))
     click = torch.zeros(h, w)
-    click[r0:r0 + CLICK_PATCH, c0:c0 + CLICK_PATCH] = 1.0
+    click[r0 : r0 + CLICK_PATCH, c0 : c0 + CLICK_PATCH] = 1.0
     region = (reach.reach(click) >= FILL_THRESHOLD).numpy() | (click.numpy() > 0)
     count, labels = cv2.connectedComponents(region.astype(np.uint8), connectivity=4)
     centre = labels[min(h - 1, max(0, int(row))), min(w - 1, max(0, int(col)))]
@@ -69,8 +69,9 @@ def region_outline(region: np.ndarray, image_wh: tuple[int, int]) -> list[np.nda
     return outlines
 
 
-def fill_stroke(region: np.ndarray, ab: tuple[float, float], image_wh: tuple[int, int],
-                start: tuple[float, float] | None = None) -> ColourStroke | None:
+def fill_stroke(
+    region: np.ndarray, ab: tuple[float, float], image_wh: tuple[int, int], start: tuple[float, float] | None = None
+) -> ColourStroke | None:
     """One stroke of colour `ab` whose path covers `region`.
 
     Brush centres sit on a grid inside the region shrunk by half a brush; the path walks a
@@ -141,8 +142,7 @@ def _neighbours(node: tuple[int, int], step: int) -> tuple[tuple[int, int], ...]
 
 def _inside(a: tuple[int, int], b: tuple[int, int], region: np.ndarray) -> bool:
     steps = max(abs(a[0] - b[0]), abs(a[1] - b[1]))
-    return all(region[a[0] + (b[0] - a[0]) * i // steps, a[1] + (b[1] - a[1]) * i // steps]
-               for i in range(steps + 1))
+    return all(region[a[0] + (b[0] - a[0]) * i // steps, a[1] + (b[1] - a[1]) * i // steps] for i in range(steps + 1))
 
 
 def _straightened(path: list[tuple[int, int]]) -> list[tuple[int, int]]:

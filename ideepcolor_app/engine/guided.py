@@ -16,8 +16,9 @@ from ideepcolor_app.propagation.reach import ReachMap
 
 
 @torch.inference_mode()
-def guided_propagator(net: PropagatedHintsNet, cache: PropagatedCache, l: torch.Tensor,
-                      guide_ab: torch.Tensor | None = None) -> CoarsePropagator:
+def guided_propagator(
+    net: PropagatedHintsNet, cache: PropagatedCache, l: torch.Tensor, guide_ab: torch.Tensor | None = None
+) -> CoarsePropagator:
     """The photo's propagator, guided by the network's own colourization without hints.
 
     Hints then spread less across colour edges that the network sees and lightness does not
@@ -35,18 +36,25 @@ def guided_propagator(net: PropagatedHintsNet, cache: PropagatedCache, l: torch.
 
 def no_hint_colourization(net: PropagatedHintsNet, cache: PropagatedCache) -> torch.Tensor:
     """(B,2,H,W) the network's colourization of a cached batch without any hint."""
-    zeros = torch.zeros(cache.l_norm.shape[0], 1, *cache.size, device=cache.l_norm.device,
-                        dtype=cache.l_norm.dtype)
+    zeros = torch.zeros(cache.l_norm.shape[0], 1, *cache.size, device=cache.l_norm.device, dtype=cache.l_norm.dtype)
     ab, _ = net.decode(cache, zeros.expand(-1, 2, -1, -1), zeros)
     return ab
 
 
 @torch.inference_mode()
-def guided_decode(net: PropagatedHintsNet, cache: PropagatedCache, propagator: CoarsePropagator,
-                  hint_ab: torch.Tensor, hint_mask: torch.Tensor, hist: torch.Tensor | None = None,
-                  sat: torch.Tensor | None = None, want_logits: bool = False,
-                  honour_hints: bool = True, reach: ReachMap | None = None,
-                  base_ab: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+def guided_decode(
+    net: PropagatedHintsNet,
+    cache: PropagatedCache,
+    propagator: CoarsePropagator,
+    hint_ab: torch.Tensor,
+    hint_mask: torch.Tensor,
+    hist: torch.Tensor | None = None,
+    sat: torch.Tensor | None = None,
+    want_logits: bool = False,
+    honour_hints: bool = True,
+    reach: ReachMap | None = None,
+    base_ab: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Colourize one photo from its cached L-only work and one edit's hints.
 
     Args:
@@ -68,8 +76,13 @@ def guided_decode(net: PropagatedHintsNet, cache: PropagatedCache, propagator: C
     hint_ab_cpu, mask_cpu = hint_ab[0].float().cpu(), hint_mask[0, 0].float().cpu()
     propagation = propagator.propagate(hint_ab_cpu, mask_cpu)
     ab, logits = net.decode(
-        cache, hint_ab.to(device, dtype), hint_mask.to(device, dtype), hist, sat,
-        propagation.ab[None].to(device, dtype), propagation.confidence[None].to(device, dtype),
+        cache,
+        hint_ab.to(device, dtype),
+        hint_mask.to(device, dtype),
+        hist,
+        sat,
+        propagation.ab[None].to(device, dtype),
+        propagation.confidence[None].to(device, dtype),
         want_logits=want_logits,
     )
     ab = ab.float().cpu()

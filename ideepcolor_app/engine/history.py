@@ -80,8 +80,12 @@ class _StateChange:
         return self.before.hints == self.after.hints and self.before.store == self.after.store
 
     def merge(self, other: Command) -> bool:
-        if (self.merge_key is None or not isinstance(other, _StateChange)
-                or other.merge_key != self.merge_key or other.before != self.after):
+        if (
+            self.merge_key is None
+            or not isinstance(other, _StateChange)
+            or other.merge_key != self.merge_key
+            or other.before != self.after
+        ):
             return False
         self.after = other.after
         return True
@@ -92,9 +96,16 @@ class _Edit(_StateChange):
 
     text = "edit"
 
-    def __init__(self, doc: Document, hints: Hints, selected: int | None, store: GlobalHints | None = None,
-                 merge_key: object = None, text: str | None = None,
-                 selected_stroke: int | None | _Keep = _KEEP) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        hints: Hints,
+        selected: int | None,
+        store: GlobalHints | None = None,
+        merge_key: object = None,
+        text: str | None = None,
+        selected_stroke: int | None | _Keep = _KEEP,
+    ) -> None:
         before = _State.of(doc)
         if selected_stroke is _KEEP:
             selected_stroke = before.selected_stroke if selected is None else None
@@ -175,8 +186,9 @@ class _StrokeEdit(_Edit):
     """Replace colour stroke `index` by `stroke` and select it."""
 
     def __init__(self, doc: Document, index: int, stroke: ColourStroke, merge_key: object = None) -> None:
-        super().__init__(doc, doc.hints.with_stroke_replaced(index, stroke), None, merge_key=merge_key,
-                         selected_stroke=index)
+        super().__init__(
+            doc, doc.hints.with_stroke_replaced(index, stroke), None, merge_key=merge_key, selected_stroke=index
+        )
 
 
 class MoveStroke(_StrokeEdit):
@@ -204,8 +216,12 @@ class ResizeStroke(_StrokeEdit):
     text = "resize stroke"
 
     def __init__(self, doc: Document, index: int, size: int, merge_id: object = None) -> None:
-        super().__init__(doc, index, doc.hints.strokes[index].resized(size),
-                         None if merge_id is None else ("resize stroke", index, merge_id))
+        super().__init__(
+            doc,
+            index,
+            doc.hints.strokes[index].resized(size),
+            None if merge_id is None else ("resize stroke", index, merge_id),
+        )
 
 
 class RemoveStroke(_Edit):
@@ -229,8 +245,14 @@ class SetGlobalHints(_Edit):
 
     text = "change global hints"
 
-    def __init__(self, doc: Document, active: GlobalHints, store: GlobalHints | None = None,
-                 text: str | None = None, merge_key: object = None) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        active: GlobalHints,
+        store: GlobalHints | None = None,
+        text: str | None = None,
+        merge_key: object = None,
+    ) -> None:
         super().__init__(doc, doc.hints.with_global(active), doc.selected, store, merge_key, text)
 
 
@@ -289,7 +311,7 @@ class UndoStack:
             return False
         flags = self._flags()
         command.redo(self.doc)
-        del self._commands[self._index:]
+        del self._commands[self._index :]
         if self._merge_open and self._commands and self._commands[-1].merge(command):
             if self._commands[-1].is_noop():  # dragged back to where it started
                 self._commands.pop()

@@ -141,8 +141,10 @@ class ColorizeSession:
         ab = self.backend.predict(self._l_only(), self._rasterized(hints), temperature)
         self.stats.predict_calls += 1
         if not bool(torch.isfinite(ab).all()):
-            raise PredictionError(f"the {self.backend.name!r} backend predicted NaN or infinite colours "
-                                  "(damaged weights, or a setting out of range)")
+            raise PredictionError(
+                f"the {self.backend.name!r} backend predicted NaN or infinite colours "
+                "(damaged weights, or a setting out of range)"
+            )
         self._last = (key, ab)
         return ab
 

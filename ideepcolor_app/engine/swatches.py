@@ -48,7 +48,7 @@ def histogram_image(histogram: tuple[float, ...] | None, cell: int = 6, lightnes
         plain white for None.
     """
     bins = BinSet.default()
-    n = int(round(bins.num_bins ** 0.5))
+    n = int(round(bins.num_bins**0.5))
     if histogram is None:
         return np.full((n * cell, n * cell, 3), 255, dtype=np.uint8)
     probs = np.asarray(histogram, dtype=np.float64)
@@ -64,9 +64,9 @@ def histogram_image(histogram: tuple[float, ...] | None, cell: int = 6, lightnes
     return np.repeat(np.repeat(image, cell, axis=0), cell, axis=1)
 
 
-
-def gamut_bounds(lightness: float, pad: float = 0.08, min_span: float = 24.0,
-                 ab_max: float = 110.0) -> tuple[float, float, float, float]:
+def gamut_bounds(
+    lightness: float, pad: float = 0.08, min_span: float = 24.0, ab_max: float = 110.0
+) -> tuple[float, float, float, float]:
     """The ab box (a_min, a_max, b_min, b_max) around the sRGB gamut at `lightness`, padded.
 
     Near L 0 or L 100 the displayable colours shrink to a small region (at L 97: a sliver from
@@ -126,7 +126,7 @@ def loupe_patch(l_full: np.ndarray, x: float, y: float, radius: int = 7) -> Loup
     l_patch = np.full((side, side), np.nan, dtype=np.float64)
     r0, r1 = max(0, row - radius), min(height, row + radius + 1)
     c0, c1 = max(0, col - radius), min(width, col + radius + 1)
-    l_patch[r0 - row + radius:r1 - row + radius, c0 - col + radius:c1 - col + radius] = l_full[r0:r1, c0:c1]
+    l_patch[r0 - row + radius : r1 - row + radius, c0 - col + radius : c1 - col + radius] = l_full[r0:r1, c0:c1]
     inside = ~np.isnan(l_patch)
     rgb = np.empty((side, side, 3), dtype=np.uint8)
     rgb[:] = LOUPE_OUTSIDE_RGB

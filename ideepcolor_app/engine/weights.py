@@ -224,8 +224,10 @@ def load_weights(name_or_path: str | os.PathLike[str]) -> tuple[ColorNet, ModelC
     except (SafetensorError, OSError, ValueError) as err:
         raise WeightsError(f"{path}: not a readable safetensors file ({str(err)[:200]})") from None
     if card.sha256 is not None and file_sha256(path) != card.sha256:
-        raise WeightsError(f"{path}: the file's sha256 does not match its model card; the file is damaged "
-                           "or was replaced (re-import or reinstall it)")
+        raise WeightsError(
+            f"{path}: the file's sha256 does not match its model card; the file is damaged "
+            "or was replaced (re-import or reinstall it)"
+        )
     check_tensors(net.own_state_dict(), tensors, str(path))
     check_finite(tensors, str(path))
     net.load_own_state_dict(tensors)

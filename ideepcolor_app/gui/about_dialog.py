@@ -29,8 +29,12 @@ from ideepcolor_app.engine.about import (
 )
 from ideepcolor_app.gui.backend_panel import BACKEND_TITLES
 
-WEIGHTS_TEXT = {"trained": "trained weights", "untrained": "UNTRAINED weights (random initialisation)",
-                "none": "no weights", "missing": "weights not found"}
+WEIGHTS_TEXT = {
+    "trained": "trained weights",
+    "untrained": "UNTRAINED weights (random initialisation)",
+    "none": "no weights",
+    "missing": "weights not found",
+}
 
 
 def backend_html(card: BackendCard) -> str:
@@ -42,22 +46,30 @@ def backend_html(card: BackendCard) -> str:
     if card.source:
         rows.append(("Made by", card.source))
     rows += [("Licence", line) for line in card.licence]
-    cells = "".join(f"<tr><td valign='top'><b>{html.escape(k)}</b>&nbsp;</td><td>{html.escape(v)}</td></tr>"
-                    for k, v in rows)
+    cells = "".join(
+        f"<tr><td valign='top'><b>{html.escape(k)}</b>&nbsp;</td><td>{html.escape(v)}</td></tr>" for k, v in rows
+    )
     title = html.escape(BACKEND_TITLES.get(card.name, card.name))
-    return (f"<h3>{title} <small>({html.escape(card.name)})</small></h3>"
-            f"<p>{html.escape(card.description)}</p><table cellspacing='2'>{cells}</table>")
+    return (
+        f"<h3>{title} <small>({html.escape(card.name)})</small></h3>"
+        f"<p>{html.escape(card.description)}</p><table cellspacing='2'>{cells}</table>"
+    )
 
 
 def licences_html() -> str:
-    rows = "".join(f"<tr><td>{html.escape(name)}</td><td>{html.escape(version)}</td><td>{html.escape(what)}</td>"
-                   f"<td>{html.escape(licence)}</td></tr>" for name, version, what, licence in component_versions())
-    return (f"<p><b>ideepcolor</b> is free software under the {APP_LICENCE} licence.</p>"
-            "<p>The shipped weights' licences and their training photos' are on the Backends tab.</p>"
-            f"<p>{html.escape(SAMPLE_PHOTO_NOTE)}</p>"
-            "<p>It runs on:</p><table cellspacing='4'><tr><th align='left'>Component</th>"
-            "<th align='left'>Version</th><th align='left'>For</th><th align='left'>Licence</th></tr>"
-            f"{rows}</table>")
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td><td>{html.escape(version)}</td><td>{html.escape(what)}</td>"
+        f"<td>{html.escape(licence)}</td></tr>"
+        for name, version, what, licence in component_versions()
+    )
+    return (
+        f"<p><b>ideepcolor</b> is free software under the {APP_LICENCE} licence.</p>"
+        "<p>The shipped weights' licences and their training photos' are on the Backends tab.</p>"
+        f"<p>{html.escape(SAMPLE_PHOTO_NOTE)}</p>"
+        "<p>It runs on:</p><table cellspacing='4'><tr><th align='left'>Component</th>"
+        "<th align='left'>Version</th><th align='left'>For</th><th align='left'>Licence</th></tr>"
+        f"{rows}</table>"
+    )
 
 
 class QtAboutDialog(QDialog):
@@ -67,10 +79,15 @@ class QtAboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("About ideepcolor")
         icon = QLabel()
-        icon.setPixmap(QPixmap(str(DATA / "ideepcolor.png")).scaled(
-            64, 64, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
-        self.version = QLabel(f"<b>{html.escape(version_text())}</b><br>Colourize black-and-white photos, "
-                              "guided by colour points and a reference photo.")
+        icon.setPixmap(
+            QPixmap(str(DATA / "ideepcolor.png")).scaled(
+                64, 64, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+        )
+        self.version = QLabel(
+            f"<b>{html.escape(version_text())}</b><br>Colourize black-and-white photos, "
+            "guided by colour points and a reference photo."
+        )
         self.version.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(icon)

@@ -74,8 +74,9 @@ class _Importer(threading.Thread):
             self.error = f"{type(err).__name__}: {err}"
 
 
-def open_main_window(photo: Path | None = None, backend: str | None = None, on_shown=None, make_window=None,
-                     on_window=None):
+def open_main_window(
+    photo: Path | None = None, backend: str | None = None, on_shown=None, make_window=None, on_window=None
+):
     """Build the main window, offer a crash's unsaved hints, else open `photo` (default: the
     sample), then show the window; `on_shown` is called once it is on screen.
 

@@ -38,8 +38,9 @@ class QtBackgroundTask(QObject):
         self._threads: list[threading.Thread] = []
         self._ready.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
-    def submit(self, job: Callable[[], Any], on_done: Callable[[Any], None],
-               on_error: Callable[[Exception], None]) -> None:
+    def submit(
+        self, job: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[Exception], None]
+    ) -> None:
         """Run `job()` in a thread, then `on_done(result)` or `on_error(exception)` here."""
         with self._lock:
             self._serial += 1

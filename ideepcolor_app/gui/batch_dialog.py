@@ -46,8 +46,18 @@ from ideepcolor_app.restore import RestoreOptions
 BackendFactory = Callable[[str], Backend]
 #: The output folder a new input folder gets, inside it.
 OUTPUT_SUBFOLDER = "colourized"
-KEYS = ("input_dir", "output_dir", "backend", "format", "sidecar", "recursive", "overwrite",
-        "restore", "restore_tone", "restore_strength")
+KEYS = (
+    "input_dir",
+    "output_dir",
+    "backend",
+    "format",
+    "sidecar",
+    "recursive",
+    "overwrite",
+    "restore",
+    "restore_tone",
+    "restore_strength",
+)
 
 
 class _BatchWorker(QObject):
@@ -84,8 +94,9 @@ class _BatchWorker(QObject):
     def _open(self, name: str) -> Backend:
         backend = self.factory(name)
         if not backend.trained:
-            self.notice.emit(f"The {name!r} backend runs on UNTRAINED weights: "
-                             "its colours are not a real colourization.")
+            self.notice.emit(
+                f"The {name!r} backend runs on UNTRAINED weights: its colours are not a real colourization."
+            )
         return backend
 
     def _on_progress(self, done: int, total: int, photo: Path, outcome: BatchOutcome) -> None:
@@ -117,8 +128,13 @@ class QtBatchDialog(QDialog):
     batchFinished = Signal(object)
 
     def __init__(
-        self, settings: QSettings | None = None, backend_name: str = AUTO, parent: QWidget | None = None,
-        *, backend_factory: BackendFactory | None = None, working_size: int = DEFAULT_WORKING_SIZE,
+        self,
+        settings: QSettings | None = None,
+        backend_name: str = AUTO,
+        parent: QWidget | None = None,
+        *,
+        backend_factory: BackendFactory | None = None,
+        working_size: int = DEFAULT_WORKING_SIZE,
         input_dir: Path | None = None,
     ):
         super().__init__(parent)
@@ -158,10 +174,13 @@ class QtBatchDialog(QDialog):
         self.output_edit = QLineEdit()
         self.backend_combo = QComboBox()
         self.backend_combo.addItem("Automatic (per photo)", AUTO)
-        self.backend_combo.setItemData(0, "Photos with sidecar hints: the hints backend; others: the automatic "
-                                          "option (hints without points included) that scores best on "
-                                          "photos unlike the training set",
-                                       Qt.ItemDataRole.ToolTipRole)
+        self.backend_combo.setItemData(
+            0,
+            "Photos with sidecar hints: the hints backend; others: the automatic "
+            "option (hints without points included) that scores best on "
+            "photos unlike the training set",
+            Qt.ItemDataRole.ToolTipRole,
+        )
         for index, name in enumerate(BACKENDS, start=1):
             self.backend_combo.addItem(BACKEND_TITLES.get(name, name), name)
             self.backend_combo.setItemData(index, BACKENDS[name].description, Qt.ItemDataRole.ToolTipRole)
@@ -266,10 +285,16 @@ class QtBatchDialog(QDialog):
         if self.settings is None:
             return
         values = (
-            self.input_edit.text(), self.output_edit.text(), self.backend_name(),
-            self.format_combo.currentText(), self.sidecar_check.isChecked(),
-            self.recursive_check.isChecked(), self.overwrite_check.isChecked(),
-            self.restore_check.isChecked(), self.restore_tone.currentData(), self.restore_strength.currentData(),
+            self.input_edit.text(),
+            self.output_edit.text(),
+            self.backend_name(),
+            self.format_combo.currentText(),
+            self.sidecar_check.isChecked(),
+            self.recursive_check.isChecked(),
+            self.overwrite_check.isChecked(),
+            self.restore_check.isChecked(),
+            self.restore_tone.currentData(),
+            self.restore_strength.currentData(),
         )
         for key, value in zip(KEYS, values, strict=True):
             self.settings.setValue(f"batch/{key}", value)
@@ -292,12 +317,16 @@ class QtBatchDialog(QDialog):
     def job(self) -> BatchJob:
         """The job described by the dialog's fields."""
         return BatchJob(
-            input_dir=Path(self.input_edit.text().strip()), output_dir=Path(self.output_edit.text().strip()),
-            format=self.format_combo.currentText(), recursive=self.recursive_check.isChecked(),
-            overwrite=self.overwrite_check.isChecked(), working_size=self.working_size,
+            input_dir=Path(self.input_edit.text().strip()),
+            output_dir=Path(self.output_edit.text().strip()),
+            format=self.format_combo.currentText(),
+            recursive=self.recursive_check.isChecked(),
+            overwrite=self.overwrite_check.isChecked(),
+            working_size=self.working_size,
             use_sidecar_hints=self.sidecar_check.isChecked(),
             restore=RestoreOptions(tone=self.restore_tone.currentData(), strength=self.restore_strength.currentData())
-            if self.restore_check.isChecked() else None,
+            if self.restore_check.isChecked()
+            else None,
         )
 
     def start(self) -> bool:
@@ -318,8 +347,10 @@ class QtBatchDialog(QDialog):
         opening = "backends" if self.backend_name() == AUTO else f"{self.backend_combo.currentText()} backend"
         self._set_status(f"Opening the {opening}…")
         if self.job().beside_inputs:
-            self._on_notice(f"The output folder is the input folder: each result is written beside its photo "
-                            f"as <name>{BESIDE_MARK}.{self.format_combo.currentText()}.")
+            self._on_notice(
+                f"The output folder is the input folder: each result is written beside its photo "
+                f"as <name>{BESIDE_MARK}.{self.format_combo.currentText()}."
+            )
         self._cancel = threading.Event()
         self._thread = QThread(self)
         self._worker = _BatchWorker(self.job(), self.backend_name(), self.backend_factory, self._cancel)
@@ -355,9 +386,18 @@ class QtBatchDialog(QDialog):
     def _set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
-        for widget in (self.input_edit, self.output_edit, self.backend_combo, self.format_combo,
-                       self.sidecar_check, self.recursive_check, self.overwrite_check,
-                       self.restore_check, self.restore_tone, self.restore_strength):
+        for widget in (
+            self.input_edit,
+            self.output_edit,
+            self.backend_combo,
+            self.format_combo,
+            self.sidecar_check,
+            self.recursive_check,
+            self.overwrite_check,
+            self.restore_check,
+            self.restore_tone,
+            self.restore_strength,
+        ):
             widget.setEnabled(not running)
 
     def _set_status(self, text: str, error: bool = False) -> None:

@@ -16,6 +16,7 @@ start), timed from the launch to the moment the opened photo's first colour resu
 screen; the process then quits. The operating system's file cache is not emptied (that needs
 root), so the libraries come from memory as on any start after the first since boot.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,9 +54,15 @@ def drag_target_ms(busy: int, overlays: bool) -> float:
     return TARGET_BUSY_MS if busy else TARGET_MS
 
 
-def bench_gui_drag(moves: int = 30, backend: str | None = None, working_size: int = 256,
-                   photo_hw: tuple[int, int] = (768, 1024), device: str | None = None, busy: int = 0,
-                   overlays: bool = False) -> dict:
+def bench_gui_drag(
+    moves: int = 30,
+    backend: str | None = None,
+    working_size: int = 256,
+    photo_hw: tuple[int, int] = (768, 1024),
+    device: str | None = None,
+    busy: int = 0,
+    overlays: bool = False,
+) -> dict:
     """Time `moves` drag steps; returns p50/p95 milliseconds and the setting measured.
 
     With `busy` > 0, that many CPU-bound processes run beside the drag (a loaded machine); with
@@ -79,8 +86,13 @@ def bench_gui_drag(moves: int = 30, backend: str | None = None, working_size: in
     with busy_processes(busy), tempfile.TemporaryDirectory() as folder:
         settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
         colorizer = Colorizer(lambda name: create_backend(name, device=device))
-        window = QtMainWindow(settings=settings, colorizer=colorizer, working_size=working_size,
-                              l_full=synthetic_l(*photo_hw, seed=1).numpy(), recovery_folder=Path(folder))
+        window = QtMainWindow(
+            settings=settings,
+            colorizer=colorizer,
+            working_size=working_size,
+            l_full=synthetic_l(*photo_hw, seed=1).numpy(),
+            recovery_folder=Path(folder),
+        )
         try:
             window.resize(1400, 900)
             window.show()
@@ -177,11 +189,21 @@ def bench_first_result(photo: Path, runs: int = 3, busy: int = 0, timeout_s: flo
     with busy_processes(busy):
         for _ in range(runs):
             with tempfile.TemporaryDirectory() as home:
-                env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(Path(home) / "config"),
-                           XDG_DATA_HOME=str(Path(home) / "data"), HOME=home)
+                env = dict(
+                    os.environ,
+                    QT_QPA_PLATFORM="offscreen",
+                    XDG_CONFIG_HOME=str(Path(home) / "config"),
+                    XDG_DATA_HOME=str(Path(home) / "data"),
+                    HOME=home,
+                )
                 start = time.time()
-                done = subprocess.run([sys.executable, "-m", "ideepcolor_app.gui.benchmark", str(photo)],
-                                      env=env, capture_output=True, text=True, timeout=timeout_s)
+                done = subprocess.run(
+                    [sys.executable, "-m", "ideepcolor_app.gui.benchmark", str(photo)],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=timeout_s,
+                )
                 marks = [line for line in done.stdout.splitlines() if line.startswith(FIRST_RESULT_MARK)]
                 if done.returncode != 0 or not marks:
                     reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]

@@ -74,8 +74,9 @@ class QtBrushLayer(QObject):
 
     # -- the overlay ------------------------------------------------------------------------
 
-    def set_overlay(self, labels: np.ndarray | None, lut_rgba: np.ndarray | None = None,
-                    size: tuple[int, int] = (1, 1)) -> None:
+    def set_overlay(
+        self, labels: np.ndarray | None, lut_rgba: np.ndarray | None = None, size: tuple[int, int] = (1, 1)
+    ) -> None:
         """Show (H, W) uint8 labels coloured by the (N, 4) RGBA `lut_rgba` over the photo of
         `size` (width, height), or hide the overlay (either None). The stroke painted last goes:
         the overlay now shows it."""

@@ -209,8 +209,13 @@ class QtCanvas(QWidget):
         """Photo pixels per working pixel: a patch of side n covers n times this, on both axes."""
         return max(self._size) / self._working
 
-    def set_points(self, points: list[tuple[float, float, int]], colours_u8: np.ndarray, selected: int | None,
-                   hidden: list[bool] | None = None) -> None:
+    def set_points(
+        self,
+        points: list[tuple[float, float, int]],
+        colours_u8: np.ndarray,
+        selected: int | None,
+        hidden: list[bool] | None = None,
+    ) -> None:
         """Draw hint patches: (x, y, size) per point, (N,3) uint8 colours, the selected index;
         points marked `hidden` are not drawn and cannot be grabbed (they still colour the photo)."""
         self._points = list(points)
@@ -291,9 +296,13 @@ class QtCanvas(QWidget):
         self._set_cursor()
 
     def _set_cursor(self) -> None:
-        shape = (Qt.CursorShape.OpenHandCursor if self.pan_mode else
-                 Qt.CursorShape.CrossCursor if self.brush.active or self.eyedropper or self.strokes.tool
-                 else Qt.CursorShape.ArrowCursor)
+        shape = (
+            Qt.CursorShape.OpenHandCursor
+            if self.pan_mode
+            else Qt.CursorShape.CrossCursor
+            if self.brush.active or self.eyedropper or self.strokes.tool
+            else Qt.CursorShape.ArrowCursor
+        )
         self.viewport.setCursor(shape)
 
     def shown_side(self) -> int:

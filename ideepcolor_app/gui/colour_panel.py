@@ -75,8 +75,10 @@ class QtColourPanel(QWidget):
 
         self.value = QtColourValue()
         self.predicted_button = QPushButton("Predicted colour")
-        self.predicted_button.setToolTip("Give the selected point (or, with none selected, every new point) "
-                                         "the colour the network predicts there without it")
+        self.predicted_button.setToolTip(
+            "Give the selected point (or, with none selected, every new point) "
+            "the colour the network predicts there without it"
+        )
         self.eyedropper_button = QToolButton()  # shows the window's eyedropper action (`set_eyedropper_action`)
         self.eyedropper_button.hide()
         self.l_note = QLabel()  # always two lines high, so that nothing below it moves
@@ -240,8 +242,10 @@ class QtColourPanel(QWidget):
             asked = typed if typed else f"a {a:.0f}, b {b:.0f}"
             got = lab_to_hex(self.lightness, sa, sb)
             shown = typed if typed else lab_to_hex(self.lightness, a, b)  # a typed code as typed
-            text = (f"<span style='color:#b35900'>{asked} {_chip(shown)} is not "
-                    f"displayable at L {self.lightness:.0f}: snapped to {got} {_chip(got)}.</span>")
+            text = (
+                f"<span style='color:#b35900'>{asked} {_chip(shown)} is not "
+                f"displayable at L {self.lightness:.0f}: snapped to {got} {_chip(got)}.</span>"
+            )
         elif self._l is None:
             text = f"No point selected: gamut shown at L {DEFAULT_L:.0f}."
         else:
@@ -273,10 +277,12 @@ class QtColourPanel(QWidget):
             return
         x_frac, y_frac = self._point
         self._suggestions = suggested_colours(self._dist, self.lightness, x_frac, y_frac, SUGGESTION_COUNT)
-        self.suggestions.set_swatches([
-            self._swatch(s.ab, f"{s.probability:.0%}", f"a {s.ab[0]:.0f}, b {s.ab[1]:.0f}: {s.probability:.0%}")
-            for s in self._suggestions
-        ])
+        self.suggestions.set_swatches(
+            [
+                self._swatch(s.ab, f"{s.probability:.0%}", f"a {s.ab[0]:.0f}, b {s.ab[1]:.0f}: {s.probability:.0%}")
+                for s in self._suggestions
+            ]
+        )
         self.suggestions.set_message("No displayable colour is likely here." if not self._suggestions else "")
         probs = probs_at(self._dist.probs, x_frac, y_frac)
         self.distribution.set_scatter(bin_scatter(probs, self._dist.centres, self.lightness))

@@ -63,8 +63,9 @@ class QtColourValue(QWidget):
         spin.setDecimals(1)
         spin.setSingleStep(1.0)
         spin.setKeyboardTracking(False)  # emit on Enter / focus change, not on every keystroke
-        spin.setToolTip(tooltip + "; a and b are checked together, once both are entered, and "
-                         "snapped into the displayable gamut")
+        spin.setToolTip(
+            tooltip + "; a and b are checked together, once both are entered, and snapped into the displayable gamut"
+        )
         spin.valueChanged.connect(lambda _value, s=spin: self._on_spin_changed(s))
         spin.editingFinished.connect(lambda s=spin: self._on_spin_finished(s))
         return spin

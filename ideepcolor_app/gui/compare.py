@@ -24,8 +24,13 @@ from ideepcolor_app.gui.compare_view import QtCompareDivider
 
 SOURCE_TITLES = {"grey": "Grey photo", "original": "Scan before restoration"}
 #: Short backend names for the divider's label and the toolbar's list.
-BACKEND_SHORT = {"hints": "Hints network", "zhang": "Zhang ECCV16", "gan": "pix2pix GAN",
-                 "fusion": "Semantic fusion", "levin": "Levin propagation"}
+BACKEND_SHORT = {
+    "hints": "Hints network",
+    "zhang": "Zhang ECCV16",
+    "gan": "pix2pix GAN",
+    "fusion": "Semantic fusion",
+    "levin": "Levin propagation",
+}
 #: How long the edits must pause before another backend's result is rendered.
 DELAY_MS = 350
 
@@ -133,11 +138,14 @@ class QtCompare(QObject):
         doc, source = self.window.doc, self.source
         if source not in BACKENDS or not self.divider.enabled:
             return
-        request = replace(RenderRequest.from_document(doc, view_side=self.window.canvas.shown_side()),
-                          backend_name=source)
-        self.task.submit(lambda: self.window.colorizer.run(request),
-                         lambda result: self._show(source, result),
-                         lambda err: self.failed.emit(f"{source_title(source)}: {err}"))
+        request = replace(
+            RenderRequest.from_document(doc, view_side=self.window.canvas.shown_side()), backend_name=source
+        )
+        self.task.submit(
+            lambda: self.window.colorizer.run(request),
+            lambda result: self._show(source, result),
+            lambda err: self.failed.emit(f"{source_title(source)}: {err}"),
+        )
 
     def _show(self, source: str, result) -> None:
         if source == self.source and result.photo_token == self.window.doc.photo_token:

@@ -31,11 +31,21 @@ class QtCompareDivider(QObject):
         self.view = view
         self.before_image = pg.ImageItem(axisOrder="row-major")
         self.before_image.setZValue(5)  # over the result image
-        self.line = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen(QColor(255, 255, 255), width=2),
-                                    hoverPen=pg.mkPen(QColor(255, 220, 0), width=3))
+        self.line = pg.InfiniteLine(
+            angle=90,
+            movable=True,
+            pen=pg.mkPen(QColor(255, 255, 255), width=2),
+            hoverPen=pg.mkPen(QColor(255, 220, 0), width=3),
+        )
         self.line.setZValue(20)
-        self.label = pg.InfLineLabel(self.line, text="", position=0.02, anchors=[(0.5, 0), (0.5, 0)],
-                                     fill=pg.mkBrush(32, 32, 36, 200), color=(235, 235, 235))
+        self.label = pg.InfLineLabel(
+            self.line,
+            text="",
+            position=0.02,
+            anchors=[(0.5, 0), (0.5, 0)],
+            fill=pg.mkBrush(32, 32, 36, 200),
+            color=(235, 235, 235),
+        )
         self.line.setCursor(pg.QtCore.Qt.CursorShape.SplitHCursor)
         view.addItem(self.before_image)
         view.addItem(self.line, ignoreBounds=True)

@@ -53,6 +53,9 @@ class QtCursorChip(QWidget):
         painter.drawRect(box)
         if self.text:
             painter.setPen(QColor(235, 235, 235))
-            painter.drawText(QRect(CHIP + 9, 0, self.width() - CHIP - 10, self.height()),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.text)
+            painter.drawText(
+                QRect(CHIP + 9, 0, self.width() - CHIP - 10, self.height()),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                self.text,
+            )
         painter.end()

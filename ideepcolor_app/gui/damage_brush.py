@@ -25,8 +25,9 @@ from ideepcolor_app.restore import RestoreResult
 THIN_SHARE = 0.25
 
 
-def stroke_points(points: list[tuple[float, float]], radius: float, width: int,
-                  height: int) -> tuple[tuple[float, float], ...]:
+def stroke_points(
+    points: list[tuple[float, float]], radius: float, width: int, height: int
+) -> tuple[tuple[float, float], ...]:
     """A drag's brush centres as a stroke keeps them: on the photo, to 1/100 pixel, thinned."""
     step = max(0.5, THIN_SHARE * radius)
     kept: list[tuple[float, float]] = []
@@ -82,8 +83,11 @@ class QtDamageBrush(QObject):
         if self.shown is not None and self.shown[0] is result and self.shown[1] == strokes:
             return
         detected, size = result.detected, self.doc.image_size
-        self.task.submit(lambda: damage_labels(detected, strokes)[0],
-                         lambda labels: self._show(result, strokes, size, labels), self._failed)
+        self.task.submit(
+            lambda: damage_labels(detected, strokes)[0],
+            lambda labels: self._show(result, strokes, size, labels),
+            self._failed,
+        )
 
     def _show(self, result, strokes, size, labels) -> None:
         if not self.wanted or self.window.restorer.result is not result or self.doc.hints.damage_strokes != strokes:

@@ -57,8 +57,12 @@ class QtDistributionView(QWidget):
             brushes = [QBrush(QColor(int(r), int(g), int(b), int(a))) for r, g, b, a in scatter.rgba]
             tips = [f"a {a:.0f}, b {b:.0f}: {p:.1%}" for (a, b), p in zip(scatter.ab, scatter.probability, strict=True)]
             self.scatter.addPoints(
-                x=scatter.ab[:, 0], y=scatter.ab[:, 1], size=np.maximum(scatter.size, 3.0),
-                brush=brushes, pen=pg.mkPen(0, 0, 0, 90), data=tips,
+                x=scatter.ab[:, 0],
+                y=scatter.ab[:, 1],
+                size=np.maximum(scatter.size, 3.0),
+                brush=brushes,
+                pen=pg.mkPen(0, 0, 0, 90),
+                data=tips,
             )
             self.scatter.setToolTip("")
         self.message.setText(message)

@@ -34,8 +34,7 @@ if TYPE_CHECKING:
 
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.gif);;All files (*)"
 HINTS_FILTER = "Hints files (*.hints.json *.json)"
-RESULT_FILTER = ("PNG image (*.png);;JPEG image (*.jpg *.jpeg);;WebP image (*.webp);;"
-                 "TIFF image, 16-bit (*.tif *.tiff)")
+RESULT_FILTER = "PNG image (*.png);;JPEG image (*.jpg *.jpeg);;WebP image (*.webp);;TIFF image, 16-bit (*.tif *.tiff)"
 SAVE_ERRORS = (ImageWriteError, OSError, ValueError)
 
 
@@ -63,8 +62,12 @@ class QtFileActions:
         name = self.doc.photo_path.name if self.doc.photo_path is not None else "this photo"
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(
-            self.window, "Unsaved hints", f"The hints of {name} have changes that are not saved.\n"
-            f"Save them before {doing}?", buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+            self.window,
+            "Unsaved hints",
+            f"The hints of {name} have changes that are not saved.\nSave them before {doing}?",
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            buttons.Save,
+        )
         if answer == buttons.Save:
             return self.save_session()
         return answer == buttons.Discard
@@ -105,7 +108,8 @@ class QtFileActions:
         if (hints.width, hints.height) != (width, height):
             self.window.report_error(
                 "Cannot open hints",
-                f"{path.name} was made for a {hints.width}x{hints.height} photo; this photo is {width}x{height}.")
+                f"{path.name} was made for a {hints.width}x{hints.height} photo; this photo is {width}x{height}.",
+            )
             return False
         self.window.stack.push(ReplaceHints(self.doc, hints))
         self._settings().set_folder("hints", path)
@@ -144,23 +148,32 @@ class QtFileActions:
 
         self.window.statusBar().showMessage(f"Reading {path.name}…")
         self.reference_task.submit(
-            decode, lambda done: self._use_reference(path, token, done[0], done[1], use_histogram),
-            lambda err: self._reference_failed(err))
+            decode,
+            lambda done: self._use_reference(path, token, done[0], done[1], use_histogram),
+            lambda err: self._reference_failed(err),
+        )
 
-    def _use_reference(self, path: Path, token: int, reference, histogram: tuple[float, ...],
-                       use_histogram: bool) -> None:
+    def _use_reference(
+        self, path: Path, token: int, reference, histogram: tuple[float, ...], use_histogram: bool
+    ) -> None:
         self.window.colour_panel.reference.show_reference(path, reference)
         self.window.global_panel.set_reference(path.name, reference.rgb_u8)
         self._settings().set_folder("reference", path)
         if token != self.doc.photo_token:
             return  # another photo was opened meanwhile: its hints are not this one's
         active, store = self.doc.hints.global_hints, self.doc.global_store
-        self.window.stack.push(SetGlobalHints(
-            self.doc, GlobalHints(active.saturation, histogram if use_histogram else active.histogram),
-            GlobalHints(store.saturation, histogram), "load reference photo"))
+        self.window.stack.push(
+            SetGlobalHints(
+                self.doc,
+                GlobalHints(active.saturation, histogram if use_histogram else active.histogram),
+                GlobalHints(store.saturation, histogram),
+                "load reference photo",
+            )
+        )
         use = "its colours are the histogram hint" if use_histogram else "Use histogram takes its colours"
-        self.window.statusBar().showMessage(f"Reference photo {path.name}: {use}; pick colours from it in "
-                                            "Colour › Reference", 8000)
+        self.window.statusBar().showMessage(
+            f"Reference photo {path.name}: {use}; pick colours from it in Colour › Reference", 8000
+        )
 
     def _reference_failed(self, err: Exception) -> None:
         known = isinstance(err, (ImageReadError, OSError, ValueError))
@@ -181,10 +194,12 @@ class QtFileActions:
             return False
         photo, hints = pending
         answer = QMessageBox.question(
-            self.window, "Restore unsaved hints?",
-            f"The app closed without saving the hints of {photo.name} ({_hint_count(hints)}).\n"
-            "Restore them?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes)
+            self.window,
+            "Restore unsaved hints?",
+            f"The app closed without saving the hints of {photo.name} ({_hint_count(hints)}).\nRestore them?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
         if answer != QMessageBox.StandardButton.Yes or not self.open_photo(photo, confirm=False):
             self.window.recovery.clear()
             return False
@@ -238,31 +253,50 @@ class QtFileActions:
             return False
         self._settings().set_folder("save", path)
         self.window.statusBar().showMessage(f"Exported {path}")
-        QMessageBox.information(self.window, "Exported", f"The colourized photo was saved as\n{path.name}\n\n"
-                                f"in the folder\n{path.parent.resolve()}")
+        QMessageBox.information(
+            self.window,
+            "Exported",
+            f"The colourized photo was saved as\n{path.name}\n\nin the folder\n{path.parent.resolve()}",
+        )
         return True
 
     def ask_save_result(self) -> None:
         """Ask where to export; the input photo is refused once, other files are confirmed once."""
         folder = Path(self._settings().folder("save") or (self.doc.photo_path or Path.home() / "x").parent)
         stem = self.doc.photo_path.stem if self.doc.photo_path else "colourized"
-        name, chosen = QFileDialog.getSaveFileName(self.window, "Export colourized photo",
-                                                   str(folder / f"{stem}_colour.png"), RESULT_FILTER, "",
-                                                   QFileDialog.Option.DontConfirmOverwrite)
+        name, chosen = QFileDialog.getSaveFileName(
+            self.window,
+            "Export colourized photo",
+            str(folder / f"{stem}_colour.png"),
+            RESULT_FILTER,
+            "",
+            QFileDialog.Option.DontConfirmOverwrite,
+        )
         if not name:
             return
         path = Path(name)
         if not path.suffix:
-            path = path.with_suffix(".jpg" if "JPEG" in chosen else ".tif" if "TIFF" in chosen
-                                    else ".webp" if "WebP" in chosen else ".png")
+            path = path.with_suffix(
+                ".jpg" if "JPEG" in chosen else ".tif" if "TIFF" in chosen else ".webp" if "WebP" in chosen else ".png"
+            )
         if self.doc.photo_path is not None and path.resolve() == self.doc.photo_path.resolve():
-            self.window.report_error("Cannot export there", f"{path.name} is the photo you are colourizing; "
-                                     "choose another name so that the original is kept.")
+            self.window.report_error(
+                "Cannot export there",
+                f"{path.name} is the photo you are colourizing; choose another name so that the original is kept.",
+            )
             return
         buttons = QMessageBox.StandardButton
-        if path.exists() and QMessageBox.question(
-                self.window, "Replace file?", f"{path.name} already exists in {path.parent}. Replace it?",
-                buttons.Yes | buttons.No, buttons.No) != buttons.Yes:
+        if (
+            path.exists()
+            and QMessageBox.question(
+                self.window,
+                "Replace file?",
+                f"{path.name} already exists in {path.parent}. Replace it?",
+                buttons.Yes | buttons.No,
+                buttons.No,
+            )
+            != buttons.Yes
+        ):
             return
         self.save_result(path)
 
@@ -271,7 +305,7 @@ class QtFileActions:
 
 
 def _hint_count(hints) -> str:
-    """"3 points", "3 points, 1 colour stroke", or with ", 2 damage strokes" when the mask was
+    """ "3 points", "3 points, 1 colour stroke", or with ", 2 damage strokes" when the mask was
     corrected too."""
     text = f"{len(hints.points)} point{'s' * (len(hints.points) != 1)}"
     if hints.strokes:

@@ -54,9 +54,7 @@ class QtGamutPanel(QWidget):
         self.view.setCentralItem(self.box)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.box.addItem(self.image)
-        self.marker = pg.ScatterPlotItem(
-            size=12, symbol="o", pen=pg.mkPen("w", width=2), brush=None, pxMode=True
-        )
+        self.marker = pg.ScatterPlotItem(size=12, symbol="o", pen=pg.mkPen("w", width=2), brush=None, pxMode=True)
         self.marker_outline = pg.ScatterPlotItem(
             size=16, symbol="o", pen=pg.mkPen("k", width=1), brush=None, pxMode=True
         )

@@ -23,8 +23,10 @@ from ideepcolor_app.hints import GlobalHints, Hints
 SATURATION_STEPS = 100
 DEFAULT_SATURATION = 0.35
 #: What the saturation scale means (shown under the slider).
-SATURATION_NOTE = ("The photo's mean saturation (HSV, 0–1) the network aims for. A nudge, not a "
-                   "setting: 0 mutes the colours, it does not make the photo grey.")
+SATURATION_NOTE = (
+    "The photo's mean saturation (HSV, 0–1) the network aims for. A nudge, not a "
+    "setting: 0 mutes the colours, it does not make the photo grey."
+)
 THUMB_SIZE = (180, 96)
 
 
@@ -46,8 +48,10 @@ class QtGlobalHintsPanel(QWidget):
         self._slider_drag = 0
         self._shown: GlobalHints | None = None  # the active global hints the widgets show
         self.load_button = QPushButton("Load reference photo…")
-        self.load_button.setToolTip("One reference photo for both uses: its colours as the histogram hint, "
-                                    "and the Colour panel's Reference tab to pick colours from")
+        self.load_button.setToolTip(
+            "One reference photo for both uses: its colours as the histogram hint, "
+            "and the Colour panel's Reference tab to pick colours from"
+        )
         self.reference_thumb = QLabel()
         self.reference_thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reference_thumb.hide()
@@ -119,8 +123,9 @@ class QtGlobalHintsPanel(QWidget):
         rgb_u8 = np.ascontiguousarray(rgb_u8)
         height, width = rgb_u8.shape[:2]
         image = QImage(rgb_u8.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-        pixmap = QPixmap.fromImage(image).scaled(*THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
-                                                 Qt.TransformationMode.SmoothTransformation)
+        pixmap = QPixmap.fromImage(image).scaled(
+            *THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
         self.reference_thumb.setPixmap(pixmap)
         self.reference_thumb.show()
         self.reference_name.setText(f"{name}: its colours here, and to pick from in Colour › Reference.")
@@ -162,9 +167,11 @@ class QtGlobalHintsPanel(QWidget):
     def _on_histogram_toggled(self, on: bool) -> None:
         active, store = self.doc.hints.global_hints, self.doc.global_store
         histogram = (active.histogram or store.histogram) if on else None
-        self._emit(GlobalHints(active.saturation, histogram),
-                   GlobalHints(store.saturation, active.histogram or store.histogram),
-                   "switch histogram hint " + ("on" if on else "off"))
+        self._emit(
+            GlobalHints(active.saturation, histogram),
+            GlobalHints(store.saturation, active.histogram or store.histogram),
+            "switch histogram hint " + ("on" if on else "off"),
+        )
 
     def _on_histogram_clear(self) -> None:
         active, store = self.doc.hints.global_hints, self.doc.global_store
@@ -173,8 +180,11 @@ class QtGlobalHintsPanel(QWidget):
     def _on_saturation_toggled(self, on: bool) -> None:
         active, store = self.doc.hints.global_hints, self.doc.global_store
         level = self.saturation.value() / SATURATION_STEPS
-        self._emit(GlobalHints(level if on else None, active.histogram), GlobalHints(level, store.histogram),
-                   "switch saturation hint " + ("on" if on else "off"))
+        self._emit(
+            GlobalHints(level if on else None, active.histogram),
+            GlobalHints(level, store.histogram),
+            "switch saturation hint " + ("on" if on else "off"),
+        )
 
     def _on_saturation_clear(self) -> None:
         active, store = self.doc.hints.global_hints, self.doc.global_store
@@ -186,8 +196,12 @@ class QtGlobalHintsPanel(QWidget):
     def _on_saturation_slider(self, value: int) -> None:
         active, store = self.doc.hints.global_hints, self.doc.global_store
         level = value / SATURATION_STEPS
-        self._emit(GlobalHints(level, active.histogram), GlobalHints(level, store.histogram),
-                   "set saturation", ("saturation", self._slider_drag))
+        self._emit(
+            GlobalHints(level, active.histogram),
+            GlobalHints(level, store.histogram),
+            "set saturation",
+            ("saturation", self._slider_drag),
+        )
 
     def histogram_plot_image(self) -> np.ndarray | None:
         """The image the histogram plot shows (for tests)."""

@@ -34,8 +34,9 @@ class QtLoadingWindow(QWidget):
         if geometry is None or geometry.isEmpty():
             screen = self.screen().availableGeometry() if self.screen() is not None else QRect(0, 0, 1280, 800)
             width, height = round(screen.width() * SCREEN_SHARE), round(screen.height() * SCREEN_SHARE)
-            geometry = QRect(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2,
-                             width, height)
+            geometry = QRect(
+                screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2, width, height
+            )
         self.setGeometry(geometry)
 
     def set_text(self, text: str) -> None:

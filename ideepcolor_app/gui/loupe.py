@@ -37,8 +37,14 @@ class QtLoupe(QWidget):
         self.swatch_text = ""
         self.hide()
 
-    def show_patch(self, cursor: QPoint, patch_u8: np.ndarray, text: str,
-                   swatch: tuple[int, int, int] | None = None, swatch_text: str = "") -> None:
+    def show_patch(
+        self,
+        cursor: QPoint,
+        patch_u8: np.ndarray,
+        text: str,
+        swatch: tuple[int, int, int] | None = None,
+        swatch_text: str = "",
+    ) -> None:
         """Show `patch_u8` ((n,n,3) uint8, centre pixel framed) beside `cursor` (parent pixels).
 
         Args:
@@ -102,8 +108,7 @@ class QtLoupe(QWidget):
             painter.setPen(QColor(255, 255, 255))
             painter.drawRect(QRect(6, line + 18, 14, 14))
             painter.setPen(QColor(235, 235, 235))
-            painter.drawText(QRect(26, line + 17, self.width() - 32, 16), Qt.AlignmentFlag.AlignLeft,
-                             self.swatch_text)
+            painter.drawText(QRect(26, line + 17, self.width() - 32, 16), Qt.AlignmentFlag.AlignLeft, self.swatch_text)
         painter.setPen(QPen(QColor(200, 200, 200), 1))
         painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
         painter.end()

@@ -61,9 +61,14 @@ class QtMainWindow(QtWindowBase):
     renderFailed = Signal(int, str)
     files: QtFileActions  # all of them, beside what the menus use (`window_base.FileActions`)
 
-    def __init__(self, settings=None, colorizer: Colorizer | None = None,
-                 working_size: int = DEFAULT_WORKING_SIZE, l_full: np.ndarray | None = None,
-                 recovery_folder: Path | None = None) -> None:
+    def __init__(
+        self,
+        settings=None,
+        colorizer: Colorizer | None = None,
+        working_size: int = DEFAULT_WORKING_SIZE,
+        l_full: np.ndarray | None = None,
+        recovery_folder: Path | None = None,
+    ) -> None:
         super().__init__()
         one_torch_thread_here()
         self.setWindowTitle("ideepcolor[*]")
@@ -139,7 +144,8 @@ class QtMainWindow(QtWindowBase):
         self.backend_panel.temperatureChosen.connect(self.doc.set_temperature)
         self.global_panel.loadReferenceRequested.connect(self.files.ask_reference_photo)
         self.global_panel.globalHintsChosen.connect(
-            lambda active, store, text, key: self.stack.push(SetGlobalHints(self.doc, active, store, text, key)))
+            lambda active, store, text, key: self.stack.push(SetGlobalHints(self.doc, active, store, text, key))
+        )
         self.size_slider.sliderPressed.connect(self._next_resize_slider)
         self.size_slider.valueChanged.connect(self._on_size_slider)
         self._on_patch_size(self.doc.patch_size)
@@ -149,7 +155,8 @@ class QtMainWindow(QtWindowBase):
         self.colour_panel.predictedChosen.connect(self.points.use_predicted)
         self.colour_panel.set_recent(self.app_settings.recent_colours())
         self.colour_panel.recentChanged.connect(
-            lambda: self.app_settings.set_recent_colours(self.colour_panel.recent_colours()))
+            lambda: self.app_settings.set_recent_colours(self.colour_panel.recent_colours())
+        )
         self.colour_panel.reference.share_loading()
         self.colour_panel.reference.loadRequested.connect(lambda: self.files.ask_reference_photo(use_histogram=False))
         self.probe.colourTaken.connect(self.points.take_colour)
@@ -340,8 +347,9 @@ class QtMainWindow(QtWindowBase):
         current = result.generation == self.doc.generation
         self.render_label.setText(f"render {result.seconds * 1000:.0f} ms" + ("" if current else " …"))
         self.device_label.setText(f"{result.backend_name} on {result.device}")
-        self.backend_panel.set_backend_facts(result.backend_name, result.weights_state,
-                                             result.uses_local_hints, result.uses_global_hints)
+        self.backend_panel.set_backend_facts(
+            result.backend_name, result.weights_state, result.uses_local_hints, result.uses_global_hints
+        )
         if not result.has_distribution:
             self.last_distribution = None
             self.last_distribution_left_out = self.doc.selected
@@ -364,8 +372,9 @@ class QtMainWindow(QtWindowBase):
         point = self.doc.selected_point
         if point is None or self.last_result is None:
             return
-        if self.last_result.has_distribution and (self.last_distribution is None
-                                                  or self.last_distribution_left_out != self.doc.selected):
+        if self.last_result.has_distribution and (
+            self.last_distribution is None or self.last_distribution_left_out != self.doc.selected
+        ):
             return  # not computed yet (without this point): it comes once the edits pause
         width, height = self.doc.image_size
         self.colour_panel.set_distribution(self.last_distribution, point.x / width, point.y / height)

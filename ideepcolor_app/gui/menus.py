@@ -70,8 +70,14 @@ def build_menus(window: QtWindowBase) -> None:
     _action(window, menu, "open_hints", "Open &hints…", files.ask_open_hints, "Ctrl+Shift+O")
     window.recent_menu = menu.addMenu("Open &recent")
     menu.addSeparator()
-    _action(window, menu, "save_session", "&Save session (hints beside the photo)", files.save_session,
-            QKeySequence.StandardKey.Save)
+    _action(
+        window,
+        menu,
+        "save_session",
+        "&Save session (hints beside the photo)",
+        files.save_session,
+        QKeySequence.StandardKey.Save,
+    )
     _action(window, menu, "save_session_as", "Save session &as…", files.ask_save_session, "Ctrl+Shift+S")
     _action(window, menu, "save_result", "&Export colourized photo…", files.ask_save_result, "Ctrl+E")
     _action(window, menu, "batch", "&Batch export…", lambda: open_batch_dialog(window), "Ctrl+B")
@@ -82,8 +88,9 @@ def build_menus(window: QtWindowBase) -> None:
     _action(window, menu, "undo", "&Undo", window.stack.undo, QKeySequence.StandardKey.Undo)
     _action(window, menu, "redo", "&Redo", window.stack.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
     menu.addSeparator()
-    _action(window, menu, "delete", "&Delete point", window.delete_selected,
-            [QKeySequence.StandardKey.Delete, "Backspace"])
+    _action(
+        window, menu, "delete", "&Delete point", window.delete_selected, [QKeySequence.StandardKey.Delete, "Backspace"]
+    )
     _action(window, menu, "clear", "&Clear all points", window.clear_points)
     _action(window, menu, "reference", "Load &reference photo…", files.ask_reference_photo)
     menu.addSeparator()
@@ -109,8 +116,14 @@ def build_menus(window: QtWindowBase) -> None:
         menu.addAction(dock.toggleViewAction())
 
     menu = bar.addMenu("&Help")
-    _action(window, menu, "controls", "&Mouse and keys", lambda: show_controls(window),
-            QKeySequence.StandardKey.HelpContents)
+    _action(
+        window,
+        menu,
+        "controls",
+        "&Mouse and keys",
+        lambda: show_controls(window),
+        QKeySequence.StandardKey.HelpContents,
+    )
     _action(window, menu, "about", "&About ideepcolor", lambda: show_about(window))
     fill_recent_menu(window, window.app_settings.recent_files())
     window._update_undo_actions()
@@ -140,8 +153,12 @@ def open_batch_dialog(window: QtWindowBase):
         window.report_error("Batch export unavailable", str(err))
         return None
     photo = window.doc.photo_path
-    dialog = QtBatchDialog(settings=window.app_settings.qsettings, parent=window, working_size=window.doc.working_size,
-                           input_dir=None if photo is None else photo.parent)
+    dialog = QtBatchDialog(
+        settings=window.app_settings.qsettings,
+        parent=window,
+        working_size=window.doc.working_size,
+        input_dir=None if photo is None else photo.parent,
+    )
     window.batch_dialog = dialog
     dialog.show()
     return dialog

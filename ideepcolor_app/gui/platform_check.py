@@ -41,8 +41,9 @@ def uses_xcb(environ: Mapping[str, str] | None = None, platform: str = sys.platf
     return not (env.get("WAYLAND_DISPLAY") and env.get("XDG_SESSION_TYPE") == "wayland")
 
 
-def platform_problem(environ: Mapping[str, str] | None = None, platform: str = sys.platform,
-                     loads: Callable[[str], bool] = _loads) -> str | None:
+def platform_problem(
+    environ: Mapping[str, str] | None = None, platform: str = sys.platform, loads: Callable[[str], bool] = _loads
+) -> str | None:
     """A short message saying why the GUI cannot start here, or None when it can."""
     env = os.environ if environ is None else environ
     if not uses_xcb(env, platform):
@@ -50,10 +51,14 @@ def platform_problem(environ: Mapping[str, str] | None = None, platform: str = s
     missing = [name for name in XCB_LIBRARIES if not loads(name)]
     if missing:
         packages = ", ".join(XCB_LIBRARIES[name] for name in missing)
-        return (f"The desktop app cannot start: Qt's X11 (xcb) platform plugin needs system libraries "
-                f"that are missing here ({packages}).\nOn Debian or Ubuntu install them with:\n\n"
-                f"    {APT_COMMAND}\n")
+        return (
+            f"The desktop app cannot start: Qt's X11 (xcb) platform plugin needs system libraries "
+            f"that are missing here ({packages}).\nOn Debian or Ubuntu install them with:\n\n"
+            f"    {APT_COMMAND}\n"
+        )
     if not env.get("DISPLAY"):
-        return ("The desktop app cannot start: there is no display (DISPLAY is not set). Run it in a "
-                "desktop session, or under a virtual display such as xvfb-run.")
+        return (
+            "The desktop app cannot start: there is no display (DISPLAY is not set). Run it in a "
+            "desktop session, or under a virtual display such as xvfb-run."
+        )
     return None

@@ -56,8 +56,10 @@ class QtPointActions(QObject):
         """The points list's rows: each point's name, drawn colour ((N,3) uint8), place and size."""
         labels = self.labels.labels
         rgb = [(int(r), int(g), int(b)) for r, g, b in colours_u8]
-        return [PointRow(self.labels.title(i), rgb[i], p.x, p.y, p.size, labels[i].hidden if i < len(labels) else False)
-                for i, p in enumerate(self.doc.hints.points)]
+        return [
+            PointRow(self.labels.title(i), rgb[i], p.x, p.y, p.size, labels[i].hidden if i < len(labels) else False)
+            for i, p in enumerate(self.doc.hints.points)
+        ]
 
     # -- colours -------------------------------------------------------------------------------
 
@@ -98,7 +100,7 @@ class QtPointActions(QObject):
         self.window.statusBar().showMessage(f"Copied the colour of {self.labels.title(index)}", 4000)
 
     def use_predicted(self) -> None:
-        """"Predicted colour": the selected point takes the colour predicted there without it;
+        """ "Predicted colour": the selected point takes the colour predicted there without it;
         with no point selected, new points take the predicted colour from now on."""
         index = self.doc.selected
         if index is None:
@@ -111,7 +113,7 @@ class QtPointActions(QObject):
     def take_colour(self, a: float, b: float, source: str) -> None:
         """The eyedropper's colour: the selected point (or the next new point) takes it."""
         self.window.pick_colour(a, b)
-        target = (self.labels.title(self.doc.selected) if self.doc.selected is not None else "new points")
+        target = self.labels.title(self.doc.selected) if self.doc.selected is not None else "new points"
         self.window.statusBar().showMessage(f"Took a {a:.0f}, b {b:.0f} from {source} for {target}", 6000)
 
     def _recolour_clamped(self, index: int, ab: tuple[float, float]) -> None:

@@ -75,26 +75,33 @@ class QtPointsPanel(QWidget):
         self.can_paste = False
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["", "Name", "x, y", "Size"])
-        for column, tip in ((SHOWN, "Shown: untick to hide a point's marker"),
-                            (POSITION, "Position in photo pixels (from the top left)"), (SIZE, "Patch size, 1-9")):
+        for column, tip in (
+            (SHOWN, "Shown: untick to hide a point's marker"),
+            (POSITION, "Position in photo pixels (from the top left)"),
+            (SIZE, "Patch size, 1-9"),
+        ):
             heading = self.table.horizontalHeaderItem(column)
             assert heading is not None  # made by setHorizontalHeaderLabels
             heading.setToolTip(tip)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)  # one line a point: long names are elided
         header = self.table.horizontalHeader()
-        for column, mode in ((SHOWN, QHeaderView.ResizeMode.ResizeToContents),
-                             (NAME, QHeaderView.ResizeMode.Stretch),
-                             (POSITION, QHeaderView.ResizeMode.ResizeToContents),
-                             (SIZE, QHeaderView.ResizeMode.ResizeToContents)):
+        for column, mode in (
+            (SHOWN, QHeaderView.ResizeMode.ResizeToContents),
+            (NAME, QHeaderView.ResizeMode.Stretch),
+            (POSITION, QHeaderView.ResizeMode.ResizeToContents),
+            (SIZE, QHeaderView.ResizeMode.ResizeToContents),
+        ):
             header.setSectionResizeMode(column, mode)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(
-            lambda pos: self._menu().exec(self.table.viewport().mapToGlobal(pos)))
+            lambda pos: self._menu().exec(self.table.viewport().mapToGlobal(pos))
+        )
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.table.itemChanged.connect(self._on_item_changed)
         self.rename_button = QPushButton("Rename")
@@ -144,8 +151,9 @@ class QtPointsPanel(QWidget):
             self.table.clearSelection()
         elif self.selected_row() != index:
             # The name is the current cell: F2 renames, and typing never toggles the tick box.
-            self.table.setCurrentCell(index, NAME, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                      | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.setCurrentCell(
+                index, NAME, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
             name = self.table.item(index, NAME)
             if name is not None:
                 self.table.scrollToItem(name)
@@ -236,11 +244,18 @@ class QtPointsPanel(QWidget):
         ]
         if not recolour_only:
             hidden = row is not None and self._rows[row].hidden
-            entries = [("Rename", self._rename_selected, has)] + entries + [
-                ("Show marker" if hidden else "Hide marker",
-                 lambda: self._emit_for_selected(self.hiddenChosen, not hidden), has),
-                ("Delete", lambda: self._emit_for_selected(self.deleted), has),
-            ]
+            entries = (
+                [("Rename", self._rename_selected, has)]
+                + entries
+                + [
+                    (
+                        "Show marker" if hidden else "Hide marker",
+                        lambda: self._emit_for_selected(self.hiddenChosen, not hidden),
+                        has,
+                    ),
+                    ("Delete", lambda: self._emit_for_selected(self.deleted), has),
+                ]
+            )
         for text, slot, enabled in entries:
             action = menu.addAction(text)
             action.triggered.connect(lambda _checked=False, s=slot: s())

@@ -115,8 +115,13 @@ class QtProbe(QObject):
             return
         x, y, on_result = hit
         dragging = self._pressed_point if held else None
-        if held and not on_result and not canvas.panning and not canvas.eyedropper and (
-                dragging is not None or self.doc.contains(x, y)):
+        if (
+            held
+            and not on_result
+            and not canvas.panning
+            and not canvas.eyedropper
+            and (dragging is not None or self.doc.contains(x, y))
+        ):
             self.chip.hide()
             self._show_loupe(viewport_pos, x, y, dragging)
             return
@@ -133,8 +138,9 @@ class QtProbe(QObject):
         else:
             ab, what = self._new_point_colour(x, y)
         swatch = None if ab is None else lab_to_rgb_u8(patch.l_value, *ab)
-        self.loupe.show_patch(viewport_pos, patch.rgb_u8, f"L {patch.l_value:.1f}   pixel ({patch.col}, {patch.row})",
-                              swatch, what)
+        self.loupe.show_patch(
+            viewport_pos, patch.rgb_u8, f"L {patch.l_value:.1f}   pixel ({patch.col}, {patch.row})", swatch, what
+        )
 
     def _show_chip(self, viewport_pos, x: float, y: float, on_result: bool) -> None:
         l_value = self.doc.lightness_at(x, y)

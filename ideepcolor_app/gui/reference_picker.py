@@ -96,9 +96,11 @@ class QtReferencePicker(QWidget):
         path = Path(path)
         self.message.setText(f"Reading {path.name}…")
         self.message.setStyleSheet("")
-        self._task.submit(lambda: prepare_reference(read_photo(path).rgb),
-                          lambda reference: self.loaded.emit(self._show(path, reference)),
-                          lambda err: self.loaded.emit(self._fail(path, err)))
+        self._task.submit(
+            lambda: prepare_reference(read_photo(path).rgb),
+            lambda reference: self.loaded.emit(self._show(path, reference)),
+            lambda err: self.loaded.emit(self._fail(path, err)),
+        )
 
     def load_reference(self, path: str | os.PathLike) -> bool:
         """Load and show a reference photo.

@@ -151,8 +151,9 @@ class QtRestorePanel(QWidget):
         self.paint_action.setToolTip("Brush: mark pixels for restoration to fill (Esc: back to colour points)")
         self.erase_action = QAction("&Erase damage", self)
         self.erase_action.setIconText("Erase")
-        self.erase_action.setToolTip("Brush: keep pixels as they are where restoration would fill them "
-                                     "(Esc: back to colour points)")
+        self.erase_action.setToolTip(
+            "Brush: keep pixels as they are where restoration would fill them (Esc: back to colour points)"
+        )
         self.tool_group = QActionGroup(self)
         self.tool_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         for action in (self.paint_action, self.erase_action):
@@ -210,8 +211,18 @@ class QtRestorePanel(QWidget):
         on = self.switch.isChecked()
         if not on:
             self.set_tool(None)
-        for widget in (self.tone_label, self.tone, self.strength_label, self.strength, self.compare, self.mask_check,
-                       self.tools_title, self.brush_title, self.brush_slider, self.brush_label):
+        for widget in (
+            self.tone_label,
+            self.tone,
+            self.strength_label,
+            self.strength,
+            self.compare,
+            self.mask_check,
+            self.tools_title,
+            self.brush_title,
+            self.brush_slider,
+            self.brush_label,
+        ):
             widget.setEnabled(on)
         for action in (self.mask_action, self.paint_action, self.erase_action):
             action.setEnabled(on)

@@ -32,8 +32,12 @@ class _Wanted:
     strokes: tuple[DamageStroke, ...]
 
     def same(self, other: _Wanted | None) -> bool:
-        return (other is not None and other.original is self.original and other.options == self.options
-                and other.strokes == self.strokes)
+        return (
+            other is not None
+            and other.original is self.original
+            and other.options == self.options
+            and other.strokes == self.strokes
+        )
 
 
 def describe(result: RestoreResult, counts: DamageCounts) -> str:
@@ -137,8 +141,11 @@ class QtRestoreSwitch(QObject):
 
     def _apply(self, wanted: _Wanted, result: RestoreResult, counts: DamageCounts) -> None:
         panel = self.window.restore_panel
-        if (wanted.original is not self.doc.original_l or panel.options != wanted.options
-                or wanted.strokes != self.doc.hints.damage_strokes):
+        if (
+            wanted.original is not self.doc.original_l
+            or panel.options != wanted.options
+            or wanted.strokes != self.doc.hints.damage_strokes
+        ):
             return  # another photo, options or strokes were chosen meanwhile
         self.doc.set_lightness(result.l, wanted.options)
         panel.set_status(describe(result, counts))

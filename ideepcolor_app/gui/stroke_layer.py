@@ -84,8 +84,9 @@ class QtStrokeLayer(QObject):
 
     # -- what is shown ----------------------------------------------------------------------
 
-    def set_strokes(self, strokes: list[tuple[list[tuple[float, float]], float]], colours_u8: np.ndarray,
-                    selected: int | None) -> None:
+    def set_strokes(
+        self, strokes: list[tuple[list[tuple[float, float]], float]], colours_u8: np.ndarray, selected: int | None
+    ) -> None:
         """Draw the strokes: (brush centres, width in photo pixels) each, (N,3) uint8 colours."""
         self._strokes = [(list(points), float(width)) for points, width in strokes]
         self._selected = selected
@@ -171,8 +172,9 @@ class QtStrokeLayer(QObject):
             return True
         return False
 
-    def drag(self, start: tuple[float, float], pos: tuple[float, float], is_start: bool, is_finish: bool,
-             grab_stroke: bool) -> bool:
+    def drag(
+        self, start: tuple[float, float], pos: tuple[float, float], is_start: bool, is_finish: bool, grab_stroke: bool
+    ) -> bool:
         """A left drag: paints with the brush, or moves the stroke it started on (when no point
         was under the press: `grab_stroke`)."""
         if self.tool == "brush":

@@ -82,12 +82,21 @@ class QtStrokeTools(QObject):
 
     def _build_actions(self) -> None:
         window = self.window
-        self.brush_action = self._tool_action("colour_brush", "Colour &brush", "P", "brush",
-                                              "Paint a stroke of the chosen colour: drag on the photo (its width is "
-                                              "the patch size)")
-        self.fill_action = self._tool_action("fill_object", "&Fill object", "F", "fill",
-                                             "Fill the object under a click with the chosen colour: click to see "
-                                             "its outline, click inside it to fill (or Shift+click in points mode)")
+        self.brush_action = self._tool_action(
+            "colour_brush",
+            "Colour &brush",
+            "P",
+            "brush",
+            "Paint a stroke of the chosen colour: drag on the photo (its width is the patch size)",
+        )
+        self.fill_action = self._tool_action(
+            "fill_object",
+            "&Fill object",
+            "F",
+            "fill",
+            "Fill the object under a click with the chosen colour: click to see "
+            "its outline, click inside it to fill (or Shift+click in points mode)",
+        )
         self.cancel_action = QAction("Cancel colour tool", window)
         self.cancel_action.setShortcut(QKeySequence("Escape"))
         self.cancel_action.triggered.connect(self.points_mode)
@@ -227,8 +236,9 @@ class QtStrokeTools(QObject):
     def redraw(self) -> None:
         strokes = self.doc.hints.strokes
         colours = np.array([self._colour_u8(s.ab, s.points[0]) for s in strokes], np.uint8).reshape(-1, 3)
-        self.window.canvas.strokes.set_strokes([(list(s.points), self._width_px(s.size)) for s in strokes],
-                                              colours, self.doc.selected_stroke)
+        self.window.canvas.strokes.set_strokes(
+            [(list(s.points), self._width_px(s.size)) for s in strokes], colours, self.doc.selected_stroke
+        )
 
     # -- object fill ----------------------------------------------------------------------------
 
@@ -239,8 +249,11 @@ class QtStrokeTools(QObject):
         window = self.window
         request = window._request()
         window.statusBar().showMessage("Finding the object…")
-        self.task.submit(lambda: window.colorizer.object_region(request, x, y),
-                         lambda region: self._show_region(region, (x, y), request.photo_token), self._failed)
+        self.task.submit(
+            lambda: window.colorizer.object_region(request, x, y),
+            lambda region: self._show_region(region, (x, y), request.photo_token),
+            self._failed,
+        )
 
     def _show_region(self, region: np.ndarray, at: tuple[float, float], photo_token: int) -> None:
         if photo_token != self.doc.photo_token:
@@ -252,7 +265,9 @@ class QtStrokeTools(QObject):
         share = 100.0 * region.mean()
         self.window.statusBar().showMessage(
             f"Object outlined ({share:.0f}% of the photo): click inside it to fill it with the colour, "
-            "outside it or Escape to cancel", 15000)
+            "outside it or Escape to cancel",
+            15000,
+        )
 
     def confirm_fill(self) -> None:
         pending, self.pending = self.pending, None

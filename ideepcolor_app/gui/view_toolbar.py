@@ -23,14 +23,22 @@ def build_view_toolbar(window: QtWindowBase, view_menu) -> QToolBar:
     bar.setObjectName("toolbar_view")
     bar.setMovable(False)
     window.addToolBar(bar)
-    compare = _checkable(window, "compare", "&Before/after", "B",
-                         "Split the result view: the photo before colouring left of a line you drag, "
-                         "the colour result right of it")
+    compare = _checkable(
+        window,
+        "compare",
+        "&Before/after",
+        "B",
+        "Split the result view: the photo before colouring left of a line you drag, the colour result right of it",
+    )
     compare.toggled.connect(window.compare.set_enabled)
     window.compare.enabledChanged.connect(lambda on: _set_checked(compare, on))
-    eyedropper = _checkable(window, "eyedropper", "&Eyedropper", "I",
-                            "Take a colour for the selected point (or new points): click a point, "
-                            "or anywhere on the result")
+    eyedropper = _checkable(
+        window,
+        "eyedropper",
+        "&Eyedropper",
+        "I",
+        "Take a colour for the selected point (or new points): click a point, or anywhere on the result",
+    )
     eyedropper.toggled.connect(window.probe.set_eyedropper)
     window.probe.eyedropperChanged.connect(lambda on: _set_checked(eyedropper, on))
     window.compare_combo = combo = QComboBox()

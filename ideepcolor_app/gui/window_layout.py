@@ -39,8 +39,9 @@ def restore_layout(window: QtWindowBase) -> bool:
     if geometry is None or not window.restoreGeometry(geometry):
         screen = window.screen().availableGeometry() if window.screen() is not None else QRect(0, 0, 1280, 800)
         width, height = round(screen.width() * SCREEN_SHARE), round(screen.height() * SCREEN_SHARE)
-        window.setGeometry(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2,
-                           width, height)
+        window.setGeometry(
+            screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2, width, height
+        )
     return state is None or not window.restoreState(state)
 
 

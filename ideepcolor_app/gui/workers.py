@@ -148,7 +148,8 @@ class QtRenderWorker(QThread):
             else:
                 outcome = self._render(request)
                 follows = isinstance(outcome, RenderResult) and (
-                    outcome.has_distribution or request.left_out is not None)
+                    outcome.has_distribution or request.left_out is not None
+                )
                 with self._cond:
                     if self._owed is None or self._owed_serial < self._rendering_serial:
                         self._owed = request if follows else None

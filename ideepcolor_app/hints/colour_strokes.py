@@ -21,8 +21,7 @@ import numpy as np
 from ideepcolor_app.hints.checks import check_ab, check_path
 from ideepcolor_app.hints.errors import HintsError
 
-__all__ = ["MAX_STROKE_SIZE", "MIN_STROKE_SIZE", "ColourStroke", "path_distance", "rasterize_stroke",
-           "stroke_distance"]
+__all__ = ["MAX_STROKE_SIZE", "MIN_STROKE_SIZE", "ColourStroke", "path_distance", "rasterize_stroke", "stroke_distance"]
 
 #: Narrowest and widest brush, in working-resolution pixels (the range of a point's patch side).
 MIN_STROKE_SIZE = 1
@@ -49,8 +48,11 @@ class ColourStroke:
     def __post_init__(self) -> None:
         object.__setattr__(self, "ab", check_ab(self.ab))
         size = self.size
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or not (
-                MIN_STROKE_SIZE <= size <= MAX_STROKE_SIZE):
+        if (
+            isinstance(size, bool)
+            or not isinstance(size, numbers.Integral)
+            or not (MIN_STROKE_SIZE <= size <= MAX_STROKE_SIZE)
+        ):
             raise HintsError("size", f"must be an integer from {MIN_STROKE_SIZE} to {MAX_STROKE_SIZE}, got {size!r}")
         object.__setattr__(self, "size", int(size))
         object.__setattr__(self, "points", check_path(self.points))

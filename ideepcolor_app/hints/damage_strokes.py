@@ -54,8 +54,9 @@ class DamageStroke:
 
     def scaled(self, sx: float, sy: float) -> DamageStroke:
         """The same stroke on the photo resized by (sx, sy); the radius scales by their mean."""
-        return DamageStroke(self.mode, max(0.5, self.radius * (sx + sy) / 2),
-                            tuple((x * sx, y * sy) for x, y in self.points))
+        return DamageStroke(
+            self.mode, max(0.5, self.radius * (sx + sy) / 2), tuple((x * sx, y * sy) for x, y in self.points)
+        )
 
     def moved(self, dx: float, dy: float) -> DamageStroke:
         """The same stroke shifted by (dx, dy) pixels."""

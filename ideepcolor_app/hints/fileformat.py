@@ -97,9 +97,7 @@ class HintsFileError(ValueError):
         field: JSON path of the offending value (``points[1].ab``), or None.
     """
 
-    def __init__(
-        self, detail: str, source: str | None = None, field: str | None = None
-    ) -> None:
+    def __init__(self, detail: str, source: str | None = None, field: str | None = None) -> None:
         super().__init__(detail, source, field)
         self.detail = detail
         self.source = source
@@ -169,7 +167,7 @@ def _check_object(value: Any, path: str, keys: tuple[str, ...], optional: tuple[
     for key in value:
         if key not in keys:
             raise HintsFileError(
-                f'unknown key {_describe(key)} {where} (allowed: {", ".join(keys)})',
+                f"unknown key {_describe(key)} {where} (allowed: {', '.join(keys)})",
                 field=path or None,
             )
     for key in keys:
@@ -225,9 +223,7 @@ def _global(value: Any, num_bins: int) -> GlobalHints:
     if saturation is not None:
         saturation = _number(saturation, "global.saturation")
     if histogram is not None:
-        histogram = _number_list(
-            histogram, "global.histogram", num_bins, f"{num_bins} numbers"
-        )
+        histogram = _number_list(histogram, "global.histogram", num_bins, f"{num_bins} numbers")
     try:
         return GlobalHints(saturation=saturation, histogram=histogram)
     except HintsError as err:
@@ -354,10 +350,7 @@ def hints_to_dict(hints: Hints) -> dict[str, Any]:
     data = {
         "version": 2 if hints.damage_strokes or hints.strokes else 1,
         "image": {"width": hints.width, "height": hints.height},
-        "points": [
-            {"x": p.x, "y": p.y, "ab": [p.ab[0], p.ab[1]], "size": p.size}
-            for p in hints.points
-        ],
+        "points": [{"x": p.x, "y": p.y, "ab": [p.ab[0], p.ab[1]], "size": p.size} for p in hints.points],
         "global": {
             "saturation": g.saturation,
             "histogram": None if g.histogram is None else list(g.histogram),
@@ -365,13 +358,11 @@ def hints_to_dict(hints: Hints) -> dict[str, Any]:
     }
     if hints.damage_strokes:
         data["damage_strokes"] = [
-            {"mode": s.mode, "radius": s.radius, "points": [[x, y] for x, y in s.points]}
-            for s in hints.damage_strokes
+            {"mode": s.mode, "radius": s.radius, "points": [[x, y] for x, y in s.points]} for s in hints.damage_strokes
         ]
     if hints.strokes:
         data["strokes"] = [
-            {"ab": [s.ab[0], s.ab[1]], "size": s.size, "points": [[x, y] for x, y in s.points]}
-            for s in hints.strokes
+            {"ab": [s.ab[0], s.ab[1]], "size": s.size, "points": [[x, y] for x, y in s.points]} for s in hints.strokes
         ]
     return data
 
@@ -432,9 +423,7 @@ def dumps(hints: Hints) -> str:
     return _format(hints_to_dict(hints), 0) + "\n"
 
 
-def loads(
-    text: str, num_bins: int = DEFAULT_NUM_BINS, source: str | None = None
-) -> Hints:
+def loads(text: str, num_bins: int = DEFAULT_NUM_BINS, source: str | None = None) -> Hints:
     """Parse `*.hints.json` text.
 
     Args:
@@ -448,9 +437,7 @@ def loads(
     try:
         data = json.loads(text, object_pairs_hook=_make_object, parse_constant=_NonFinite)
     except json.JSONDecodeError as err:
-        raise HintsFileError(
-            f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}", source
-        ) from None
+        raise HintsFileError(f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}", source) from None
     except ValueError as err:  # e.g. an integer literal over Python's digit limit
         raise HintsFileError(f"not valid JSON: {str(err)[:120]}", source) from None
     except RecursionError:

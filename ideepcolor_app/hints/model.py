@@ -123,9 +123,7 @@ class GlobalHints:
         if self.saturation is not None:
             saturation = real("saturation", self.saturation)
             if not 0.0 <= saturation <= 1.0:
-                raise HintsError(
-                    "saturation", f"must be between 0 and 1, got {format_number(saturation)}"
-                )
+                raise HintsError("saturation", f"must be between 0 and 1, got {format_number(saturation)}")
             object.__setattr__(self, "saturation", saturation)
         if self.histogram is not None:
             object.__setattr__(self, "histogram", _check_histogram(self.histogram))
@@ -196,13 +194,9 @@ class Hints:
             self._check_point(i, point)
         object.__setattr__(self, "points", points)
         if not isinstance(self.global_hints, GlobalHints):
-            raise HintsError(
-                "global_hints", f"expected GlobalHints, got {type(self.global_hints).__name__}"
-            )
+            raise HintsError("global_hints", f"expected GlobalHints, got {type(self.global_hints).__name__}")
         if not isinstance(self.damage_strokes, Iterable):
-            raise HintsError(
-                "damage_strokes", f"expected a sequence of DamageStroke, got {self.damage_strokes!r}"
-            )
+            raise HintsError("damage_strokes", f"expected a sequence of DamageStroke, got {self.damage_strokes!r}")
         strokes = tuple(self.damage_strokes)
         for i, stroke in enumerate(strokes):
             self._check_stroke(i, stroke)
@@ -230,7 +224,10 @@ class Hints:
             )
 
     def _check_stroke(
-        self, index: int, stroke: Any, key: str = "damage_strokes",
+        self,
+        index: int,
+        stroke: Any,
+        key: str = "damage_strokes",
         kind: type[DamageStroke] | type[ColourStroke] = DamageStroke,
     ) -> None:
         name = f"{key}[{index}]"
@@ -259,9 +256,13 @@ class Hints:
         """True when there is a point or a colour stroke."""
         return bool(self.points or self.strokes)
 
-    def _with(self, points: tuple[HintPoint, ...] | None = None, global_hints: GlobalHints | None = None,
-              damage_strokes: tuple[DamageStroke, ...] | None = None,
-              strokes: tuple[ColourStroke, ...] | None = None) -> Hints:
+    def _with(
+        self,
+        points: tuple[HintPoint, ...] | None = None,
+        global_hints: GlobalHints | None = None,
+        damage_strokes: tuple[DamageStroke, ...] | None = None,
+        strokes: tuple[ColourStroke, ...] | None = None,
+    ) -> Hints:
         """A copy with the given fields replaced and every other field kept."""
         return Hints(
             self.width,
@@ -351,14 +352,15 @@ class Hints:
         height = _check_dimension("height", height)
         sx, sy = width / self.width, height / self.height
         points = tuple(
-            HintPoint(
-                _scale_into(p.x, sx, width), _scale_into(p.y, sy, height), p.ab, p.size
-            )
-            for p in self.points
+            HintPoint(_scale_into(p.x, sx, width), _scale_into(p.y, sy, height), p.ab, p.size) for p in self.points
         )
         strokes = tuple(_scale_stroke(s, sx, sy, width, height) for s in self.damage_strokes)
-        colour = tuple(ColourStroke(s.ab, s.size, tuple((min(x * sx, float(width)), min(y * sy, float(height)))
-                                                       for x, y in s.points)) for s in self.strokes)
+        colour = tuple(
+            ColourStroke(
+                s.ab, s.size, tuple((min(x * sx, float(width)), min(y * sy, float(height))) for x, y in s.points)
+            )
+            for s in self.strokes
+        )
         return Hints(width, height, points, self.global_hints, strokes, colour)
 
     def point_at(self, x: float, y: float, radius: float) -> int | None:

@@ -149,12 +149,6 @@ def rasterize_hints(hints: Hints, size: tuple[int, int]) -> HintTensors:
         ab[0, :, r0:r1, c0:c1] = np.asarray(point.ab, dtype=np.float32)[:, None, None]
         mask[0, 0, r0:r1, c0:c1] = 1.0
     g = hints.global_hints
-    histogram = (
-        None
-        if g.histogram is None
-        else torch.tensor(g.histogram, dtype=torch.float32).reshape(1, -1)
-    )
-    saturation = (
-        None if g.saturation is None else torch.tensor([[g.saturation]], dtype=torch.float32)
-    )
+    histogram = None if g.histogram is None else torch.tensor(g.histogram, dtype=torch.float32).reshape(1, -1)
+    saturation = None if g.saturation is None else torch.tensor([[g.saturation]], dtype=torch.float32)
     return HintTensors(torch.from_numpy(ab), torch.from_numpy(mask), histogram, saturation)

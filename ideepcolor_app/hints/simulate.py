@@ -41,10 +41,7 @@ def _sample_point(ab: np.ndarray, size: int, rng: np.random.Generator) -> HintPo
     _, h, w = ab.shape
     if size > h or size > w:
         raise ValueError(f"patch size {size} does not fit in a {h} x {w} image")
-    top, left = (
-        int(np.clip(rng.normal((n - size + 1) / 2, (n - size + 1) / 4), 0, n - size))
-        for n in (h, w)
-    )
+    top, left = (int(np.clip(rng.normal((n - size + 1) / 2, (n - size + 1) / 4), 0, n - size)) for n in (h, w))
     patch = ab[:, top : top + size, left : left + size]
     a, b = patch.mean(axis=(1, 2))
     return HintPoint(x=left + size / 2, y=top + size / 2, ab=(float(a), float(b)), size=size)
@@ -88,9 +85,7 @@ def simulate_hints(
     return Hints(width=ab.shape[2], height=ab.shape[1], points=tuple(points))
 
 
-def simulate_n_hints(
-    ab_full: Any, n: int, rng: np.random.Generator, patch_size: int = 6
-) -> Hints:
+def simulate_n_hints(ab_full: Any, n: int, rng: np.random.Generator, patch_size: int = 6) -> Hints:
     """Draw exactly `n` hints of side `patch_size` (the SIGGRAPH17 evaluation protocol).
 
     Args:

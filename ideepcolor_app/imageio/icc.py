@@ -49,9 +49,7 @@ def to_srgb(samples: np.ndarray, icc_profile: bytes | None) -> np.ndarray:
     channels = samples.shape[-1]
     space = {1: "GRAY", 3: "RGB", 4: "CMYK"}[channels]
     if profile is not None and _colour_space(profile) != space:
-        _log.warning(
-            "ignoring an embedded %s ICC profile on %s pixels", _colour_space(profile), space
-        )
+        _log.warning("ignoring an embedded %s ICC profile on %s pixels", _colour_space(profile), space)
         profile = None
     if profile is None:
         return naive_cmyk_to_rgb(samples) if space == "CMYK" else samples
@@ -78,9 +76,7 @@ def naive_cmyk_to_rgb(cmyk: np.ndarray) -> np.ndarray:
     return np.round(rgb * 255.0).astype(np.uint8)
 
 
-def _colour_to_srgb(
-    samples: np.ndarray, profile: ImageCms.ImageCmsProfile, space: str
-) -> np.ndarray:
+def _colour_to_srgb(samples: np.ndarray, profile: ImageCms.ImageCmsProfile, space: str) -> np.ndarray:
     """Transform RGB or CMYK samples to 8-bit sRGB (unchanged if the profile acts as sRGB)."""
     if space == "RGB" and _acts_as_srgb(profile):
         return samples
@@ -177,8 +173,7 @@ def _srgb_gray_icc() -> bytes:
         (b"desc", b"desc" + bytes(4) + struct.pack(">I", len(name)) + name + bytes(78)),
         (b"cprt", b"text" + bytes(4) + b"No copyright, use freely\0"),
         (b"wtpt", b"XYZ " + bytes(4) + b"".join(_s15(v) for v in d50)),
-        (b"kTRC", b"para" + bytes(4) + struct.pack(">HH", 3, 0)
-         + b"".join(_s15(v) for v in curve_params)),
+        (b"kTRC", b"para" + bytes(4) + struct.pack(">HH", 3, 0) + b"".join(_s15(v) for v in curve_params)),
     ]
     table_end = 128 + 4 + 12 * len(tags)
     table, body = b"", b""
@@ -188,9 +183,16 @@ def _srgb_gray_icc() -> bytes:
         body += data
     size = table_end + len(body)
     header = (
-        struct.pack(">I", size) + b"lcms" + bytes([2, 0x10, 0, 0]) + b"mntrGRAYXYZ "
-        + bytes(12) + b"acsp" + bytes(24) + bytes(4)  # date; platform..attributes; intent
-        + b"".join(_s15(v) for v in d50) + bytes(4 + 16 + 28)  # creator, ID, reserved
+        struct.pack(">I", size)
+        + b"lcms"
+        + bytes([2, 0x10, 0, 0])
+        + b"mntrGRAYXYZ "
+        + bytes(12)
+        + b"acsp"
+        + bytes(24)
+        + bytes(4)  # date; platform..attributes; intent
+        + b"".join(_s15(v) for v in d50)
+        + bytes(4 + 16 + 28)  # creator, ID, reserved
     )
     return header + struct.pack(">I", len(tags)) + table + body
 

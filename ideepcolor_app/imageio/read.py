@@ -40,8 +40,21 @@ DEFAULT_MAX_PIXELS = 180_000_000
 
 # Raster formats a photo can come in ("JPEG" also opens camera MPO files).
 _PHOTO_FORMATS = (
-    "JPEG", "PNG", "TIFF", "GIF", "BMP", "DIB", "WEBP", "AVIF", "JPEG2000", "PPM", "TGA",
-    "PSD", "SGI", "PCX", "QOI",
+    "JPEG",
+    "PNG",
+    "TIFF",
+    "GIF",
+    "BMP",
+    "DIB",
+    "WEBP",
+    "AVIF",
+    "JPEG2000",
+    "PPM",
+    "TGA",
+    "PSD",
+    "SGI",
+    "PCX",
+    "QOI",
 )
 # File signatures, to tell a damaged photo from a file that is not a photo at all.
 _SIGNATURES = {
@@ -54,8 +67,15 @@ _SIGNATURES = {
 }
 # What Pillow raises on damaged data, besides OSError (which includes truncation).
 _DAMAGE_ERRORS = (
-    OSError, SyntaxError, EOFError, ValueError, struct.error, zlib.error, IndexError,
-    KeyError, TypeError,
+    OSError,
+    SyntaxError,
+    EOFError,
+    ValueError,
+    struct.error,
+    zlib.error,
+    IndexError,
+    KeyError,
+    TypeError,
 )
 
 

@@ -26,8 +26,19 @@ PathLike = str | os.PathLike[str]
 
 OUR_SOFTWARE = "ideepcolor-app"
 _SOFTWARE = int(Base.Software)
-_DECODE_ERRORS = (OSError, SyntaxError, EOFError, ValueError, struct.error, zlib.error,
-                  IndexError, KeyError, TypeError, MemoryError, Image.DecompressionBombError)
+_DECODE_ERRORS = (
+    OSError,
+    SyntaxError,
+    EOFError,
+    ValueError,
+    struct.error,
+    zlib.error,
+    IndexError,
+    KeyError,
+    TypeError,
+    MemoryError,
+    Image.DecompressionBombError,
+)
 
 
 class IncompleteImageError(OSError):
@@ -58,8 +69,9 @@ def verify_written(path: PathLike, kind: str, pixels: np.ndarray) -> None:
 def is_whole_image(path: PathLike) -> bool:
     """Whether `path` decodes in full (what a batch checks before skipping an existing output)."""
     path = Path(path)
-    kind = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp", ".tif": "tiff",
-            ".tiff": "tiff"}.get(path.suffix.lower())
+    kind = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp", ".tif": "tiff", ".tiff": "tiff"}.get(
+        path.suffix.lower()
+    )
     if kind is None:
         return False
     try:

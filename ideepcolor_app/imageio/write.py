@@ -57,8 +57,13 @@ _FULL_CHROMA_QUALITY = 90
 _DEFLATE_LEVEL = 3
 # EXIF first-IFD text tags copied into TIFF outputs (Software is written separately).
 _TIFF_TEXT_TAGS = (
-    int(Base.ImageDescription), int(Base.Make), int(Base.Model), int(Base.DateTime),
-    int(Base.Artist), int(Base.HostComputer), int(Base.Copyright),
+    int(Base.ImageDescription),
+    int(Base.Make),
+    int(Base.Model),
+    int(Base.DateTime),
+    int(Base.Artist),
+    int(Base.HostComputer),
+    int(Base.Copyright),
 )
 
 
@@ -118,8 +123,10 @@ def write_image(
     refuse_protected(path, protect)
     pixels = _to_samples(rgb, depth)
     if kind == "webp" and max(pixels.shape[:2]) > WEBP_MAX_SIDE:
-        raise ValueError(f"{path}: WebP images are at most {WEBP_MAX_SIDE} pixels a side, this one is "
-                         f"{pixels.shape[1]}x{pixels.shape[0]}; choose .jpg, .png or .tif")
+        raise ValueError(
+            f"{path}: WebP images are at most {WEBP_MAX_SIDE} pixels a side, this one is "
+            f"{pixels.shape[1]}x{pixels.shape[0]}; choose .jpg, .png or .tif"
+        )
     exif_block = exif_from_bytes(exif) if exif else Image.Exif()
     exif_block[int(Base.Software)] = OUR_SOFTWARE
     if path.is_dir():
@@ -170,8 +177,7 @@ def _kind_for(path: Path) -> str:
     if kind is None:
         supported = ", ".join(SUPPORTED_OUTPUT_SUFFIXES)
         raise ValueError(
-            f"{path}: cannot tell the image format from the suffix {path.suffix!r}; "
-            f"supported suffixes: {supported}"
+            f"{path}: cannot tell the image format from the suffix {path.suffix!r}; supported suffixes: {supported}"
         )
     return kind
 
@@ -182,9 +188,7 @@ def _depth_for(kind: str, bit_depth: int | None) -> int:
     if bit_depth not in _ALLOWED_DEPTHS[kind]:
         hint = "; use .tif for 16-bit output" if bit_depth == 16 else ""
         allowed = " or ".join(str(d) for d in _ALLOWED_DEPTHS[kind])
-        raise ValueError(
-            f"{kind.upper()} output is {allowed}-bit, not {bit_depth}-bit{hint}"
-        )
+        raise ValueError(f"{kind.upper()} output is {allowed}-bit, not {bit_depth}-bit{hint}")
     return bit_depth
 
 
@@ -194,8 +198,7 @@ def refuse_protected(path: Path, protect: Iterable[PathLike]) -> None:
         protected = Path(protected)
         if _same_file(path, protected):
             raise ImageWriteError(
-                f"{path}: refusing to overwrite the input photo {protected}; "
-                "choose another output name"
+                f"{path}: refusing to overwrite the input photo {protected}; choose another output name"
             )
 
 
@@ -209,9 +212,7 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def _write_with_pillow(
-    tmp: Path, kind: str, pixels: np.ndarray, exif: Image.Exif | None, quality: int
-) -> None:
+def _write_with_pillow(tmp: Path, kind: str, pixels: np.ndarray, exif: Image.Exif | None, quality: int) -> None:
     image = Image.fromarray(pixels)  # (H, W, 3) uint8 -> mode "RGB"
     options: dict = {}
     if exif is not None:

@@ -34,10 +34,7 @@ class NetConfig:
         names = [f.name for f in dataclasses.fields(cls)]
         unknown = sorted(set(data) - set(names))
         if unknown:
-            raise ValueError(
-                f"unknown {cls.__name__} keys: {', '.join(unknown)}; "
-                f"known keys: {', '.join(names)}"
-            )
+            raise ValueError(f"unknown {cls.__name__} keys: {', '.join(unknown)}; known keys: {', '.join(names)}")
         return cls(**{k: _tuples(v) for k, v in data.items()})
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,8 +82,7 @@ class ColorNet(nn.Module):
         missing = [k for k in result.missing_keys if not k.startswith(prefixes)]
         if missing or result.unexpected_keys:
             raise RuntimeError(
-                f"{self.FAMILY} state dict: missing keys {missing}, "
-                f"unexpected keys {list(result.unexpected_keys)}"
+                f"{self.FAMILY} state dict: missing keys {missing}, unexpected keys {list(result.unexpected_keys)}"
             )
 
 

@@ -95,17 +95,13 @@ def check_image(t: Tensor, name: str, channels: int, divisor: int = 1) -> tuple[
         raise ValueError(f"{name} must be (B,{channels},H,W), got {tuple(t.shape)}")
     h, w = t.shape[-2:]
     if h % divisor or w % divisor:
-        raise ValueError(
-            f"{name}: height and width must be divisible by {divisor}, got {h}x{w}"
-        )
+        raise ValueError(f"{name}: height and width must be divisible by {divisor}, got {h}x{w}")
     return int(h), int(w)
 
 
 def count_parameters(net: nn.Module, prefixes: Sequence[str] = ()) -> int:
     """Count the parameters of `net` whose names do not start with one of `prefixes`."""
-    return sum(
-        p.numel() for n, p in net.named_parameters() if not n.startswith(tuple(prefixes))
-    )
+    return sum(p.numel() for n, p in net.named_parameters() if not n.startswith(tuple(prefixes)))
 
 
 def zeros_like_channels(t: Tensor, channels: int) -> Tensor:

@@ -85,14 +85,16 @@ class FusionNet(ColorNet):
         self.fusion = nn.Sequential(nn.Conv2d(c_in + EMBED_DIM, cfg.fusion_width, 1), nn.ReLU(True))
         if cfg.attention:
             self.attention_score = nn.Conv2d(cfg.fusion_width, 1, 1)
-            self.attention_mix = nn.Sequential(
-                nn.Conv2d(2 * cfg.fusion_width, cfg.fusion_width, 1), nn.ReLU(True)
-            )
+            self.attention_mix = nn.Sequential(nn.Conv2d(2 * cfg.fusion_width, cfg.fusion_width, 1), nn.ReLU(True))
         d0, d1, d2 = cfg.dec_widths
         self.decoder = nn.Sequential(
-            *conv_layers([cfg.fusion_width, d0], norm=False), nn.Upsample(scale_factor=2),
-            *conv_layers([d0, d1], norm=False), nn.Upsample(scale_factor=2),
-            *conv_layers([d1, d2], norm=False), nn.Conv2d(d2, 2, 3, padding=1), nn.Tanh(),
+            *conv_layers([cfg.fusion_width, d0], norm=False),
+            nn.Upsample(scale_factor=2),
+            *conv_layers([d0, d1], norm=False),
+            nn.Upsample(scale_factor=2),
+            *conv_layers([d1, d2], norm=False),
+            nn.Conv2d(d2, 2, 3, padding=1),
+            nn.Tanh(),
         )
         self.backbone = load_efficientnet_lite0(cfg.pretrained_backbone)
         self.backbone.requires_grad_(False)
@@ -115,8 +117,7 @@ class FusionNet(ColorNet):
         """
         check_image(l, "l", 1)
         x = (l / L_NORM).clamp(0.0, 1.0).expand(-1, 3, -1, -1)
-        x = F.interpolate(x, size=(BACKBONE_SIZE, BACKBONE_SIZE), mode="bilinear",
-                          align_corners=False, antialias=True)
+        x = F.interpolate(x, size=(BACKBONE_SIZE, BACKBONE_SIZE), mode="bilinear", align_corners=False, antialias=True)
         with torch.no_grad():
             features = self.backbone.extract_features((x - 0.5) / 0.5)
         return features.mean(dim=(2, 3))
@@ -133,16 +134,13 @@ class FusionNet(ColorNet):
         check_image(l, "l", 1, 8)
         emb = self.embed(l) if embedding is None else embedding
         if tuple(emb.shape) != (l.shape[0], EMBED_DIM):
-            raise ValueError(
-                f"embedding must be ({l.shape[0]}, {EMBED_DIM}), got {tuple(emb.shape)}"
-            )
+            raise ValueError(f"embedding must be ({l.shape[0]}, {EMBED_DIM}), got {tuple(emb.shape)}")
         x = self.encoder(normalize_l(l))
         grid = emb.to(x.dtype)[:, :, None, None].expand(-1, -1, *x.shape[-2:])
         x = self.fusion(torch.cat([x, grid], dim=1))
         if self.config.attention:
             x = self._attend(x)
-        ab_norm = F.interpolate(self.decoder(x), scale_factor=2, mode="bilinear",
-                                align_corners=False)
+        ab_norm = F.interpolate(self.decoder(x), scale_factor=2, mode="bilinear", align_corners=False)
         return denormalize_ab(scale_chroma(ab_norm, self.config.chroma_gain, self.config.chroma_boost))
 
     def _attend(self, x: Tensor) -> Tensor:

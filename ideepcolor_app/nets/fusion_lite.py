@@ -79,9 +79,16 @@ class FusionLiteNet(ColorNet):
         self.fusion = nn.Sequential(nn.Conv2d(cfg.enc_width + EMBED_DIM, cfg.fusion_width, 1), nn.ReLU(True))
         d0, d1, d2 = cfg.dec_widths
         self.decoder = nn.Sequential(
-            edge_conv(cfg.fusion_width, d0), nn.ReLU(True), nn.Upsample(scale_factor=2, mode="bilinear"),
-            edge_conv(d0, d1), nn.ReLU(True), nn.Upsample(scale_factor=2, mode="bilinear"),
-            edge_conv(d1, d2), nn.ReLU(True), edge_conv(d2, 2), nn.Tanh(),
+            edge_conv(cfg.fusion_width, d0),
+            nn.ReLU(True),
+            nn.Upsample(scale_factor=2, mode="bilinear"),
+            edge_conv(d0, d1),
+            nn.ReLU(True),
+            nn.Upsample(scale_factor=2, mode="bilinear"),
+            edge_conv(d1, d2),
+            nn.ReLU(True),
+            edge_conv(d2, 2),
+            nn.Tanh(),
         )
         self.encoder: LiteEncoder = shared_encoder(cfg.pretrained_backbone)
 

@@ -78,10 +78,14 @@ class GanLiteGenerator(ColorNet):
         self.up = nn.ModuleList()
         for stride, c_in, c_out in zip(_SKIPS, cfg.widths[:-1], cfg.widths[1:], strict=True):
             extra = 1 if stride == 2 else 0  # L joins at 1/2
-            self.up.append(nn.Sequential(
-                edge_conv(c_in + TAP_CHANNELS[stride] + extra, c_out), nn.ReLU(True),
-                edge_conv(c_out, c_out), nn.ReLU(True),
-            ))
+            self.up.append(
+                nn.Sequential(
+                    edge_conv(c_in + TAP_CHANNELS[stride] + extra, c_out),
+                    nn.ReLU(True),
+                    edge_conv(c_out, c_out),
+                    nn.ReLU(True),
+                )
+            )
         self.out = nn.Sequential(edge_conv(cfg.widths[-1], 2), nn.Tanh())
         self.encoder: LiteEncoder = shared_encoder(cfg.pretrained_backbone)
 

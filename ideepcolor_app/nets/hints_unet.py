@@ -73,7 +73,13 @@ class HintsConfig(NetConfig):
 
     enc_widths: tuple[int, ...] = (64, 128, 256, 512, 512, 512, 512)
     enc_dilations: tuple[tuple[int, ...], ...] = (
-        (1, 1), (1, 1), (1, 1, 1), (1, 1, 1), (2, 2, 2), (2, 2, 2), (1, 1, 1),
+        (1, 1),
+        (1, 1),
+        (1, 1, 1),
+        (1, 1, 1),
+        (2, 2, 2),
+        (2, 2, 2),
+        (1, 1, 1),
     )
     dec_widths: tuple[int, ...] = (256, 128, 128)
     dec_depths: tuple[int, ...] = (2, 1, 1)
@@ -196,8 +202,7 @@ class HintsUNet(ColorNet):
             self.add_module(_SHORT[i], nn.Sequential(short))
             # The full-resolution stage ends in LeakyReLU, no BatchNorm (the authors' model10).
             last = i == 2
-            block = conv_block([width] * (depth + 1), init_relu=True, norm=not last,
-                               act="leaky" if last else "relu")
+            block = conv_block([width] * (depth + 1), init_relu=True, norm=not last, act="leaky" if last else "relu")
             self.add_module(_DEC[i], block)
             if cfg.late_hints:
                 self.add_module(_HINT[i], _hint_injector(width))
@@ -322,12 +327,10 @@ class HintsUNet(ColorNet):
         ab_norm = self.model_out(x)
         if len(shorts) < 3:
             factor = 2 ** (3 - len(shorts))
-            ab_norm = F.interpolate(ab_norm, scale_factor=factor, mode="bilinear",
-                                    align_corners=False)
+            ab_norm = F.interpolate(ab_norm, scale_factor=factor, mode="bilinear", align_corners=False)
         return denormalize_ab(ab_norm), logits
 
-    def _global_features(self, hist: Tensor | None, sat: Tensor | None, ref: Tensor
-                         ) -> Tensor | None:
+    def _global_features(self, hist: Tensor | None, sat: Tensor | None, ref: Tensor) -> Tensor | None:
         """Return the (B,C,1,1) global-hints offset, or None without the branch."""
         if not self.config.global_hints:
             if hist is not None or sat is not None:

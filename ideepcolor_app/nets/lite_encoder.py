@@ -34,8 +34,7 @@ from ideepcolor_app.color.norm import L_NORM
 if TYPE_CHECKING:
     from efficientnet_lite_pytorch import EfficientNet
 
-__all__ = ["EMBED_DIM", "TAP_CHANNELS", "LiteEncoder", "LiteFeatures", "load_efficientnet_lite0",
-           "shared_encoder"]
+__all__ = ["EMBED_DIM", "TAP_CHANNELS", "LiteEncoder", "LiteFeatures", "load_efficientnet_lite0", "shared_encoder"]
 
 EMBED_DIM = 1280
 #: Tapped block index -> (channels, stride) of its output.
@@ -169,7 +168,7 @@ class LiteEncoder(nn.Module):
 
 def _crop(x: Tensor, margin: int) -> Tensor:
     """Cut `margin` pixels off each side of (B,C,H,W)."""
-    return x[..., margin:x.shape[-2] - margin, margin:x.shape[-1] - margin] if margin else x
+    return x[..., margin : x.shape[-2] - margin, margin : x.shape[-1] - margin] if margin else x
 
 
 def _content_key(l: Tensor) -> tuple:

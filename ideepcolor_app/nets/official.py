@@ -21,8 +21,7 @@ __all__ = ["OFFICIAL_FILES", "convert_official", "identify_official"]
 OFFICIAL_FILES: dict[str, dict[str, Any]] = {
     "siggraph17-df00044c.pth": {
         "family": "hints",
-        "paper": "Zhang et al., Real-Time User-Guided Image Colorization with Learned Deep "
-                 "Priors, SIGGRAPH 2017",
+        "paper": "Zhang et al., Real-Time User-Guided Image Colorization with Learned Deep Priors, SIGGRAPH 2017",
         "code": "richzhang/colorization colorizers/siggraph17.py",
         "mask_offset": 0.0,
         "num_bins": 529,
@@ -37,8 +36,7 @@ OFFICIAL_FILES: dict[str, dict[str, Any]] = {
 
 # Keys that only one of the two official networks has.
 _SIGNATURES = {
-    "hints": ("model1.0.weight", "model3short8.0.weight", "model10up.0.weight",
-              "model_out.0.weight"),
+    "hints": ("model1.0.weight", "model3short8.0.weight", "model10up.0.weight", "model_out.0.weight"),
     "zhang": ("model1.0.weight", "model8.6.weight", "model_out.weight"),
 }
 
@@ -109,8 +107,7 @@ def convert_official(
     return family, config, converted
 
 
-def _check_against(state: Mapping[str, Tensor], reference: Mapping[str, Tensor],
-                   family: str) -> None:
+def _check_against(state: Mapping[str, Tensor], reference: Mapping[str, Tensor], family: str) -> None:
     """Raise ValueError naming every missing key, unexpected key and shape mismatch."""
     mismatch = compare_state_dicts(reference, state)
     problems = []

@@ -88,8 +88,7 @@ class Pix2PixGenerator(ColorNet):
         for j in range(cfg.depth - 1):
             c_in = widths[-1 - j] * (1 if j == 0 else 2)
             width = widths[-2 - j]
-            layers = [nn.ConvTranspose2d(c_in, width, 4, 2, 1, bias=False),
-                      nn.BatchNorm2d(width), nn.ReLU(True)]
+            layers = [nn.ConvTranspose2d(c_in, width, 4, 2, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(True)]
             if j < cfg.dropout_blocks:
                 layers.append(nn.Dropout(cfg.dropout))
             self.up.append(nn.Sequential(*layers))
@@ -150,8 +149,7 @@ class PatchDiscriminator(nn.Module):
         for n in range(1, cfg.n_layers + 1):
             width = cfg.base_width * min(2**n, 8)
             stride = 2 if n < cfg.n_layers else 1
-            layers += [nn.Conv2d(c_in, width, 4, stride, 1, bias=False),
-                       nn.BatchNorm2d(width), nn.LeakyReLU(0.2, True)]
+            layers += [nn.Conv2d(c_in, width, 4, stride, 1, bias=False), nn.BatchNorm2d(width), nn.LeakyReLU(0.2, True)]
             c_in = width
         layers.append(nn.Conv2d(c_in, 1, 4, 1, 1))
         self.model = nn.Sequential(*layers)

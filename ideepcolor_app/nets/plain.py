@@ -67,8 +67,12 @@ class PlainEncoderDecoder(ColorNet):
         up: list[nn.Module] = []
         for c_in, c_out in zip(widths[:1:-1], widths[-2:0:-1], strict=True):
             up += [nn.ConvTranspose2d(c_in, c_out, 4, 2, 1), nn.BatchNorm2d(c_out), nn.ReLU(True)]
-        up += [nn.ConvTranspose2d(widths[1], widths[1], 4, 2, 1), nn.ReLU(True),
-               nn.Conv2d(widths[1], 2, 3, padding=1), nn.Tanh()]
+        up += [
+            nn.ConvTranspose2d(widths[1], widths[1], 4, 2, 1),
+            nn.ReLU(True),
+            nn.Conv2d(widths[1], 2, 3, padding=1),
+            nn.Tanh(),
+        ]
         self.encoder = nn.Sequential(*down)
         self.decoder = nn.Sequential(*up)
 

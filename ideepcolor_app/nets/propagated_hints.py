@@ -131,7 +131,8 @@ class PropagatedHintsNet(ColorNet):
         self.model_class = nn.Conv2d(c, cfg.num_bins, 1)
         self.squeeze = nn.Conv2d(c, cfg.fine_width, 1)
         self.fine = nn.Sequential(
-            nn.Conv2d(2 * cfg.fine_width + 7, cfg.fine_width, 3, padding=1), nn.ReLU(True),
+            nn.Conv2d(2 * cfg.fine_width + 7, cfg.fine_width, 3, padding=1),
+            nn.ReLU(True),
             zero_init(nn.Conv2d(cfg.fine_width, 2, 1)),
         )
         if cfg.learned_blend:
@@ -205,9 +206,16 @@ class PropagatedHintsNet(ColorNet):
             ab_norm = torch.lerp(ab_norm, normalize_ab(prop_ab), lean * prop_conf)
         return denormalize_ab(ab_norm), logits
 
-    def forward(self, l: Tensor, hint_ab: Tensor | None = None, hint_mask: Tensor | None = None,
-                hist: Tensor | None = None, sat: Tensor | None = None,
-                prop_ab: Tensor | None = None, prop_conf: Tensor | None = None) -> Tensor:
+    def forward(
+        self,
+        l: Tensor,
+        hint_ab: Tensor | None = None,
+        hint_mask: Tensor | None = None,
+        hist: Tensor | None = None,
+        sat: Tensor | None = None,
+        prop_ab: Tensor | None = None,
+        prop_conf: Tensor | None = None,
+    ) -> Tensor:
         """Colourize `l` (B,1,H,W); None hints or propagation mean none (zeros)."""
         hint_ab = zeros_like_channels(l, 2) if hint_ab is None else hint_ab
         hint_mask = zeros_like_channels(l, 1) if hint_mask is None else hint_mask
@@ -218,5 +226,3 @@ class PropagatedHintsNet(ColorNet):
         hist_in = _switchable(hist, self.config.num_bins, "hist", ref)
         sat_in = _switchable(sat, 1, "sat", ref)
         return self.global_mlp(self.global_hist(hist_in) + self.global_sat(sat_in))
-
-

@@ -29,6 +29,7 @@ __all__ = [
     "register_network",
 ]
 
+
 class UnknownNetworkError(KeyError, ValueError):
     """Raised for an unknown family or preset name; the message lists the known names."""
 
@@ -82,15 +83,12 @@ def preset_config(family: str, preset: str = "compact") -> dict[str, Any]:
     cls = network_class(family)
     if preset not in cls.PRESETS:
         raise UnknownNetworkError(
-            f"unknown preset {preset!r} for network family {family!r}; "
-            f"known presets: {', '.join(sorted(cls.PRESETS))}"
+            f"unknown preset {preset!r} for network family {family!r}; known presets: {', '.join(sorted(cls.PRESETS))}"
         )
     return cls.PRESETS[preset].to_dict()
 
 
-def build_network(
-    family: str, config: Mapping[str, Any] | NetConfig | None = None
-) -> ColorNet:
+def build_network(family: str, config: Mapping[str, Any] | NetConfig | None = None) -> ColorNet:
     """Build a network of `family` from a config dict (or config object; None = compact).
 
     Raises:

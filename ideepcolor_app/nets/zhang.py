@@ -149,7 +149,9 @@ class ZhangNet(AnnealedMean, ColorNet):
         width = cfg.widths[7]
         tail = conv_layers([width] * (cfg.depths[7] + 1), dilation=cfg.dilations[7], norm=False)
         self.model8 = nn.Sequential(
-            up_conv(cfg.widths[6], width), nn.ReLU(True), *tail,
+            up_conv(cfg.widths[6], width),
+            nn.ReLU(True),
+            *tail,
             nn.Conv2d(width, cfg.num_bins, 1),
         )
         self.model_out = bin_output_layer(cfg.num_bins)

@@ -40,8 +40,15 @@ import torch.nn.functional as F
 from ideepcolor_app.propagation.colour_lines import LINE_EPS_GUIDE, fit_lines, lightness_regressors, moment_channels
 from ideepcolor_app.propagation.levin import LevinFactor, LevinSolver
 
-__all__ = ["CoarsePropagator", "Propagation", "COARSE_SIDE", "DEFAULT_DECAY", "GUIDE_SIGMA", "HINT_STRENGTH",
-           "coarse_factor"]
+__all__ = [
+    "CoarsePropagator",
+    "Propagation",
+    "COARSE_SIDE",
+    "DEFAULT_DECAY",
+    "GUIDE_SIGMA",
+    "HINT_STRENGTH",
+    "coarse_factor",
+]
 
 #: Long side of the coarse grid: the pooling factor is chosen per image to come close to it
 #: (256 -> 4x, 128 -> 2x, 64 and less -> 1x), so a small working size is not blurred by a
@@ -66,8 +73,7 @@ _MIN_WEIGHT = 1e-6
 
 
 def _as_tensor(x: torch.Tensor | npt.ArrayLike) -> torch.Tensor:
-    return torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x,
-                           dtype=torch.float32)
+    return torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x, dtype=torch.float32)
 
 
 @dataclass
@@ -146,9 +152,15 @@ class CoarsePropagator:
         ([30.0, -20.0], True)
     """
 
-    def __init__(self, l: torch.Tensor | npt.ArrayLike, factor: int | None = None, decay: float = DEFAULT_DECAY,
-                 guide_ab: torch.Tensor | npt.ArrayLike | None = None, colour_lines: bool = True,
-                 hint_strength: float = HINT_STRENGTH) -> None:
+    def __init__(
+        self,
+        l: torch.Tensor | npt.ArrayLike,
+        factor: int | None = None,
+        decay: float = DEFAULT_DECAY,
+        guide_ab: torch.Tensor | npt.ArrayLike | None = None,
+        colour_lines: bool = True,
+        hint_strength: float = HINT_STRENGTH,
+    ) -> None:
         l = _as_tensor(l)
         if l.ndim != 2:
             raise ValueError(f"l must be (H, W), got {tuple(l.shape)}")
@@ -176,13 +188,14 @@ class CoarsePropagator:
         self.regressors = stacked - stacked.mean(dim=(1, 2), keepdim=True)
         # The lines' coefficients are box-filtered over 2 x factor - 1 pixels (7 at 4x; none
         # at 1x) after the bilinear upsampling, to hide the grid's corners (chosen on val).
-        self._line_upsamplers = tuple(_smooth_upsampler(n, m, 2 * factor - 1)
-                                      for n, m in zip(self.shape, self.coarse_shape, strict=True))
-        self.solver = LevinSolver(l_coarse.double().numpy(),
-                                  guide=torch.cat(guide).double().numpy() if guide else None)
+        self._line_upsamplers = tuple(
+            _smooth_upsampler(n, m, 2 * factor - 1) for n, m in zip(self.shape, self.coarse_shape, strict=True)
+        )
+        self.solver = LevinSolver(l_coarse.double().numpy(), guide=torch.cat(guide).double().numpy() if guide else None)
 
-    def pool_hints(self, values: torch.Tensor | npt.ArrayLike, hint_mask: torch.Tensor | npt.ArrayLike
-                   ) -> tuple[torch.Tensor, torch.Tensor]:
+    def pool_hints(
+        self, values: torch.Tensor | npt.ArrayLike, hint_mask: torch.Tensor | npt.ArrayLike
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean hinted value per coarse cell, and the share of each cell's pixels hinted:
         ((C,h,w) values, (h,w) coverage in [0, 1], 0 on cells without hints)."""
         mask = _as_tensor(hint_mask).reshape(1, 1, *self.shape)
@@ -221,7 +234,7 @@ class CoarsePropagator:
         coefficients = np.concatenate([slopes.reshape(2 * k, *offsets.shape[1:]), offsets])
         rows, columns = self._line_upsamplers
         lines = rows @ torch.from_numpy(coefficients.astype(np.float32)) @ columns.T
-        ab = (lines[:2 * k].reshape(2, k, *self.shape) * self.regressors[None]).sum(dim=1) + lines[2 * k:]
+        ab = (lines[: 2 * k].reshape(2, k, *self.shape) * self.regressors[None]).sum(dim=1) + lines[2 * k :]
         return Propagation(ab, self.upsample(weight).clamp(0.0, 1.0), self, factor)
 
 

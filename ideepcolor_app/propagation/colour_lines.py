@@ -70,7 +70,7 @@ def fit_lines(moments: np.ndarray, eps: np.ndarray) -> tuple[np.ndarray, np.ndar
         slopes (2,k,h,w) and offsets (2,h,w): y = sum_i slopes[:, i] * x_i + offsets.
     """
     k = len(eps)
-    mean_y, mean_x = moments[:2], moments[2:2 + k]
+    mean_y, mean_x = moments[:2], moments[2 : 2 + k]
     if k == 0:
         return np.zeros((2, 0, *mean_y.shape[1:])), mean_y
     at = 2 + k
@@ -79,7 +79,7 @@ def fit_lines(moments: np.ndarray, eps: np.ndarray) -> tuple[np.ndarray, np.ndar
         cov[i, j] = cov[j, i] = moments[at + n] - mean_x[i] * mean_x[j]
     at += k * (k + 1) // 2
     cov += np.diag(eps)[:, :, None, None]
-    cross = moments[at:at + 2 * k].reshape(2, k, *mean_y.shape[1:]) - mean_y[:, None] * mean_x[None]
+    cross = moments[at : at + 2 * k].reshape(2, k, *mean_y.shape[1:]) - mean_y[:, None] * mean_x[None]
     a = np.moveaxis(cov, (0, 1), (-2, -1))  # (h, w, k, k)
     b = np.moveaxis(cross, (0, 1), (-1, -2))  # (h, w, k, 2)
     slopes = np.moveaxis(np.linalg.solve(a, b), (-1, -2), (0, 1))  # (2, k, h, w)

@@ -59,9 +59,7 @@ def _check_l(l: np.ndarray) -> np.ndarray:
     return l
 
 
-def _check_hints(
-    hint_ab: np.ndarray, hint_mask: np.ndarray, shape: tuple[int, int]
-) -> tuple[np.ndarray, np.ndarray]:
+def _check_hints(hint_ab: np.ndarray, hint_mask: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Return (hint_ab float64 (2, H, W), hint_mask bool (H, W)) after checking shapes."""
     hint_ab = np.asarray(hint_ab)
     hint_mask = np.asarray(hint_mask)
@@ -227,8 +225,7 @@ class LevinSolver:
         [20.0, -10.0]
     """
 
-    def __init__(self, l: np.ndarray, window: int = 1, eps: float = 1e-6,
-                 guide: np.ndarray | None = None) -> None:
+    def __init__(self, l: np.ndarray, window: int = 1, eps: float = 1e-6, guide: np.ndarray | None = None) -> None:
         self.affinity = affinity_matrix(l, window, guide)
         self.shape = (int(l.shape[0]), int(l.shape[1]))
         self.eps = float(eps)
@@ -274,8 +271,9 @@ class LevinSolver:
         system = self._constrained_system(hinted, decay)
         return LevinFactor(self, system, _factorise(system), hinted, decay)
 
-    def _constrained_system(self, hinted: np.ndarray, decay: float = 0.0,
-                            strength: np.ndarray | None = None) -> sp.csr_matrix:
+    def _constrained_system(
+        self, hinted: np.ndarray, decay: float = 0.0, strength: np.ndarray | None = None
+    ) -> sp.csr_matrix:
         """Replace the rows of hinted pixels in the ordered A by (softened) identity rows.
 
         Args:
@@ -301,9 +299,7 @@ class LevinSolver:
         residual = np.linalg.norm(system @ x - rhs, axis=0)
         bound = self.eps * np.maximum(1.0, np.linalg.norm(rhs, axis=0))
         if np.any(residual > bound):
-            raise RuntimeError(
-                f"Levin solve residual {residual.max():.3g} exceeds {bound.max():.3g}"
-            )
+            raise RuntimeError(f"Levin solve residual {residual.max():.3g} exceeds {bound.max():.3g}")
 
 
 class LevinFactor:
@@ -316,9 +312,16 @@ class LevinFactor:
     and every later solve is a matrix product.
     """
 
-    def __init__(self, solver: LevinSolver, system: sp.csr_matrix, lu: spla.SuperLU, hinted: np.ndarray,
-                 decay: float = 0.0, strength: np.ndarray | None = None,
-                 influence: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        solver: LevinSolver,
+        system: sp.csr_matrix,
+        lu: spla.SuperLU,
+        hinted: np.ndarray,
+        decay: float = 0.0,
+        strength: np.ndarray | None = None,
+        influence: np.ndarray | None = None,
+    ) -> None:
         self._solver, self._system, self._lu, self._hinted = solver, system, lu, hinted
         self._decay = decay
         self._hinted_rows = np.flatnonzero(hinted)

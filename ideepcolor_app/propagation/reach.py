@@ -38,8 +38,16 @@ from ideepcolor_app.propagation.coarse import coarse_factor, coarse_grid
 from ideepcolor_app.propagation.levin import _dissection_order
 from ideepcolor_app.restore.grain import reduce_grain
 
-__all__ = ["AB_SIGMA", "FEATURE_COMPONENTS", "FEATURE_SIGMA", "L_SIGMA", "REACH_DECAY", "ReachMap",
-           "feature_guide", "steady_lightness"]
+__all__ = [
+    "AB_SIGMA",
+    "FEATURE_COMPONENTS",
+    "FEATURE_SIGMA",
+    "L_SIGMA",
+    "REACH_DECAY",
+    "ReachMap",
+    "feature_guide",
+    "steady_lightness",
+]
 
 #: Long side of the reach's grid, in cells (twice the colour propagation's: a face is a few cells).
 REACH_SIDE = 128
@@ -86,8 +94,9 @@ def steady_lightness(l: torch.Tensor) -> torch.Tensor:
     return torch.from_numpy(np.clip(x, 0.0, 1.0) * 100.0)
 
 
-def feature_guide(features: torch.Tensor, coarse_shape: tuple[int, int], components: int = FEATURE_COMPONENTS
-                  ) -> torch.Tensor:
+def feature_guide(
+    features: torch.Tensor, coarse_shape: tuple[int, int], components: int = FEATURE_COMPONENTS
+) -> torch.Tensor:
     """The features' main components on the coarse grid, in the features' own units.
 
     Args:
@@ -125,8 +134,13 @@ class ReachMap:
         (1.0, 0.68, 0.0)
     """
 
-    def __init__(self, l: torch.Tensor, features: torch.Tensor | None = None,
-                 guide_ab: torch.Tensor | None = None, factor: int | None = None) -> None:
+    def __init__(
+        self,
+        l: torch.Tensor,
+        features: torch.Tensor | None = None,
+        guide_ab: torch.Tensor | None = None,
+        factor: int | None = None,
+    ) -> None:
         l = torch.as_tensor(l, dtype=torch.float32)
         if l.ndim != 2:
             raise ValueError(f"l must be (H, W), got {tuple(l.shape)}")
@@ -211,8 +225,7 @@ def _neighbour_pairs(h: int, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray
     us, vs, steps = [], [], []
     for dr, dc in ((0, 1), (1, 0), (1, 1), (1, -1)):
         c0, c1 = max(0, -dc), w - max(0, dc)
-        us.append(index[0:h - dr, c0:c1].ravel())
-        vs.append(index[dr:h, c0 + dc:c1 + dc].ravel())
+        us.append(index[0 : h - dr, c0:c1].ravel())
+        vs.append(index[dr:h, c0 + dc : c1 + dc].ravel())
         steps.append(np.full(us[-1].size, np.sqrt(2.0) if dr and dc else 1.0))
     return np.concatenate(us), np.concatenate(vs), np.concatenate(steps)
-

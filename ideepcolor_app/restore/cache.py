@@ -30,8 +30,9 @@ class RestoreCache:
         self._lock = threading.Lock()
         self.computed = 0  # how many restorations ran (tests check the cache is used)
 
-    def get(self, original: np.ndarray, options: RestoreOptions,
-            strokes: tuple[DamageStroke, ...] = ()) -> RestoreResult | None:
+    def get(
+        self, original: np.ndarray, options: RestoreOptions, strokes: tuple[DamageStroke, ...] = ()
+    ) -> RestoreResult | None:
         """The kept restoration of `original` with `options` and `strokes`, or None."""
         key = (options, tuple(strokes))
         with self._lock:
@@ -40,8 +41,9 @@ class RestoreCache:
                     return result
         return None
 
-    def restore(self, original: np.ndarray, options: RestoreOptions,
-                strokes: tuple[DamageStroke, ...] = ()) -> RestoreResult:
+    def restore(
+        self, original: np.ndarray, options: RestoreOptions, strokes: tuple[DamageStroke, ...] = ()
+    ) -> RestoreResult:
         """The restoration of `original` ((H, W) L in [0, 100]) with `options` and the user's
         damage `strokes`, kept or computed."""
         found = self.get(original, options, strokes)
@@ -52,5 +54,5 @@ class RestoreCache:
         with self._lock:
             self.computed += 1
             self._kept = [k for k in self._kept if not (k[0] is original and k[1] == key)]
-            self._kept = (self._kept + [(original, key, result)])[-self.entries:]
+            self._kept = (self._kept + [(original, key, result)])[-self.entries :]
         return result

@@ -46,12 +46,16 @@ class DamageNetConfig:
 
 
 def _conv(cin: int, cout: int, dilation: int = 1) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=dilation, dilation=dilation, bias=False),
-                         nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, 3, padding=dilation, dilation=dilation, bias=False),
+        nn.BatchNorm2d(cout),
+        nn.ReLU(inplace=True),
+    )
 
 
-def border_channels(height: int, width: int, top: int, left: int, full_height: int, full_width: int,
-                    device: torch.device | None = None) -> torch.Tensor:
+def border_channels(
+    height: int, width: int, top: int, left: int, full_height: int, full_width: int, device: torch.device | None = None
+) -> torch.Tensor:
     """(1, 2, height, width) distances of a tile's pixels to the photo's borders, in [0, 1].
 
     Channel 0: to the nearer of the left and right borders; channel 1: to the nearer of the
@@ -112,4 +116,3 @@ class DamageNet(nn.Module):
             return logits
         features = F.pixel_shuffle(self.unfold(d1), 2)
         return logits + self.refine(torch.cat([features, normal, logits], 1))
-

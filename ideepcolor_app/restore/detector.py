@@ -65,8 +65,14 @@ def save_detector(net: DamageNet, path: Path, description: str, **card_fields) -
     with atomic_path(path) as tmp:
         save_file(tensors, str(tmp), metadata={"family": FAMILY})
         sha = _sha256(Path(tmp))
-    card = {"name": path.stem, "family": FAMILY, "config": net.config.to_dict(), "description": description,
-            **card_fields, "sha256": sha}
+    card = {
+        "name": path.stem,
+        "family": FAMILY,
+        "config": net.config.to_dict(),
+        "description": description,
+        **card_fields,
+        "sha256": sha,
+    }
     atomic_write_bytes(path.with_suffix(".json"), (json.dumps(card, indent=2) + "\n").encode())
     return path
 
@@ -189,8 +195,9 @@ def lighter_than_around(l: np.ndarray, regions: np.ndarray, margin: float = LIGH
     return lighter[labels]
 
 
-def no_wider_than(regions: np.ndarray, widest: float, prob: np.ndarray | None = None,
-                  l: np.ndarray | None = None) -> np.ndarray:
+def no_wider_than(
+    regions: np.ndarray, widest: float, prob: np.ndarray | None = None, l: np.ndarray | None = None
+) -> np.ndarray:
     """Keep the regions of (H, W) bool `regions` that are on the whole no wider than `widest`
     px (their pixels' mean distance to the region's edge is at most `widest` / 4: a band w px
     wide has w / 4; a disc of radius r, r / 3), or that look like bare paper (`looks_like_paper`,
@@ -214,8 +221,7 @@ def no_wider_than(regions: np.ndarray, widest: float, prob: np.ndarray | None = 
     return keep[labels]
 
 
-def looks_like_paper(labels: np.ndarray, count: int, depth: np.ndarray, prob: np.ndarray,
-                     l: np.ndarray) -> np.ndarray:
+def looks_like_paper(labels: np.ndarray, count: int, depth: np.ndarray, prob: np.ndarray, l: np.ndarray) -> np.ndarray:
     """(count,) bool: which labelled regions are bare paper, as flakes and tears show it.
 
     The network is sure of the region on the whole (mean probability at least `PAPER_SURE`),
@@ -232,8 +238,9 @@ def looks_like_paper(labels: np.ndarray, count: int, depth: np.ndarray, prob: np
     return sure & flat & (inside_n > 0)
 
 
-def detect_damage(l: np.ndarray, sure: float, least_area: float, widest: float = float("inf"),
-                  net: DamageNet | None = None) -> np.ndarray:
+def detect_damage(
+    l: np.ndarray, sure: float, least_area: float, widest: float = float("inf"), net: DamageNet | None = None
+) -> np.ndarray:
     """(H, W) bool: the damage regions (`damage_regions`) of (H, W) L in [0, 100] that are
     lighter than what is around them (`lighter_than_around`) and thin or bare paper
     (`no_wider_than`).
@@ -264,14 +271,26 @@ def _tiled(net: DamageNet, l: np.ndarray) -> np.ndarray:
             # The window covers the tile and its margins, rounded up to a multiple of 32.
             h = -(-(rows + 2 * _MARGIN) // 32) * 32
             w = -(-(cols + 2 * _MARGIN) // 32) * 32
-            window = torch.from_numpy(padded[top:top + h, left:left + w].copy())[None, None]
+            window = torch.from_numpy(padded[top : top + h, left : left + w].copy())[None, None]
             border = border_channels(h, w, top - _MARGIN, left - _MARGIN, height, width)
             logits = net(window, border)[0, 0]
-            out[top:top + rows, left:left + cols] = torch.sigmoid(
-                logits[_MARGIN:_MARGIN + rows, _MARGIN:_MARGIN + cols]).numpy()
+            out[top : top + rows, left : left + cols] = torch.sigmoid(
+                logits[_MARGIN : _MARGIN + rows, _MARGIN : _MARGIN + cols]
+            ).numpy()
     return out
 
 
-__all__ = ["DETECTOR_NAME", "DetectorError", "damage_probability", "damage_regions", "detect_damage",
-           "lighter_than_around", "looks_like_paper", "no_wider_than", "detector_path", "load_detector",
-           "save_detector", "shipped_detector"]
+__all__ = [
+    "DETECTOR_NAME",
+    "DetectorError",
+    "damage_probability",
+    "damage_regions",
+    "detect_damage",
+    "lighter_than_around",
+    "looks_like_paper",
+    "no_wider_than",
+    "detector_path",
+    "load_detector",
+    "save_detector",
+    "shipped_detector",
+]

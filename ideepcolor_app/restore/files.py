@@ -38,11 +38,11 @@ def gray_from_lightness(l: np.ndarray, bit_depth: int) -> np.ndarray:
     top, dtype = (255.0, np.uint8) if bit_depth == 8 else (65535.0, np.uint16)
     out = np.empty(l.shape, dtype)
     for start in range(0, l.shape[0], _BAND_ROWS):
-        band = np.asarray(l[start:start + _BAND_ROWS], dtype=np.float32)
+        band = np.asarray(l[start : start + _BAND_ROWS], dtype=np.float32)
         lab = np.zeros(band.shape + (3,), np.float32)
         lab[..., 0] = band
         gray = lab_to_rgb_np(lab)[..., 0]
-        out[start:start + _BAND_ROWS] = np.round(gray * np.float32(top)).astype(dtype)
+        out[start : start + _BAND_ROWS] = np.round(gray * np.float32(top)).astype(dtype)
     return out
 
 
@@ -73,9 +73,13 @@ def check_mask_output(mask: Path, source: Path, destination: Path) -> None:
 
 
 def restore_file(
-    source: str | os.PathLike, destination: str | os.PathLike,
-    options: RestoreOptions = RestoreOptions(), *, quality: int = 95,
-    hints: Hints | None = None, hints_source: str | os.PathLike | None = None,
+    source: str | os.PathLike,
+    destination: str | os.PathLike,
+    options: RestoreOptions = RestoreOptions(),
+    *,
+    quality: int = 95,
+    hints: Hints | None = None,
+    hints_source: str | os.PathLike | None = None,
     mask_destination: str | os.PathLike | None = None,
 ) -> tuple[Path, RestoreResult]:
     """Restore `source` into the grayscale photo `destination`; never writes over `source`.
@@ -99,8 +103,10 @@ def restore_file(
     photo = read_photo(source)
     height, width = photo.rgb.shape[:2]
     if hints is not None and (hints.width, hints.height) != (width, height):
-        raise ValueError(f"{os.fspath(hints_source or 'the hints')}: image: made for a {hints.width}x{hints.height} "
-                         f"photo, but {source} is {width}x{height}")
+        raise ValueError(
+            f"{os.fspath(hints_source or 'the hints')}: image: made for a {hints.width}x{hints.height} "
+            f"photo, but {source} is {width}x{height}"
+        )
     strokes = hints.damage_strokes if hints is not None else ()
     result = restore_lightness(photo_lightness(photo), options, strokes)
     samples = gray_from_lightness(result.l, depth_for(destination, photo.bit_depth))

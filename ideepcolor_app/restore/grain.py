@@ -43,7 +43,7 @@ def decompose(x: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     """Split (H, W) float32 into `LEVELS` detail planes (fine first) and a smooth residual."""
     details, current = [], x
     for level in range(LEVELS):
-        step = 2 ** level
+        step = 2**level
         kernel = np.zeros(4 * step + 1, np.float32)
         kernel[::step] = _B3
         smooth = cv2.sepFilter2D(current, -1, kernel, kernel, borderType=cv2.BORDER_REFLECT)
@@ -55,7 +55,7 @@ def decompose(x: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
 def _flat_sigmas(details: list[np.ndarray]) -> np.ndarray:
     """Std of each detail level over the flattest blocks of the photo."""
     energies = [
-        cv2.boxFilter(d * d, -1, (_BLOCK, _BLOCK))[_BLOCK // 2::_BLOCK, _BLOCK // 2::_BLOCK].ravel()
+        cv2.boxFilter(d * d, -1, (_BLOCK, _BLOCK))[_BLOCK // 2 :: _BLOCK, _BLOCK // 2 :: _BLOCK].ravel()
         for d in details
     ]
     total = np.sum(energies, axis=0)

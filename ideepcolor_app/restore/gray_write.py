@@ -30,13 +30,18 @@ GRAY_SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff",
 _DEFLATE_LEVEL = 3
 # EXIF first-IFD text tags copied into TIFF outputs, as the colour writer does.
 _TIFF_TEXT_TAGS = (
-    int(Base.ImageDescription), int(Base.Make), int(Base.Model), int(Base.DateTime),
-    int(Base.Artist), int(Base.HostComputer), int(Base.Copyright),
+    int(Base.ImageDescription),
+    int(Base.Make),
+    int(Base.Model),
+    int(Base.DateTime),
+    int(Base.Artist),
+    int(Base.HostComputer),
+    int(Base.Copyright),
 )
 
 
 def output_kind(path: PathLike) -> str:
-    """"png", "jpeg" or "tiff" for an output path.
+    """ "png", "jpeg" or "tiff" for an output path.
 
     Raises:
         ValueError: an unsupported suffix.
@@ -53,7 +58,11 @@ def depth_for(path: PathLike, source_depth: int) -> int:
 
 
 def write_gray(
-    path: PathLike, samples: np.ndarray, *, exif: bytes | None = None, quality: int = 95,
+    path: PathLike,
+    samples: np.ndarray,
+    *,
+    exif: bytes | None = None,
+    quality: int = 95,
     protect: Iterable[PathLike] = (),
 ) -> Path:
     """Write (H, W) uint8 or uint16 gray samples atomically; the format follows the suffix.
@@ -75,8 +84,9 @@ def write_gray(
     kind = output_kind(path)
     samples = np.ascontiguousarray(samples)
     if samples.ndim != 2 or samples.size == 0 or samples.dtype not in (np.uint8, np.uint16):
-        raise ValueError(f"gray samples must be a non-empty (H, W) uint8 or uint16 array, got "
-                         f"{samples.dtype} {samples.shape}")
+        raise ValueError(
+            f"gray samples must be a non-empty (H, W) uint8 or uint16 array, got {samples.dtype} {samples.shape}"
+        )
     if kind == "jpeg" and samples.dtype == np.uint16:
         raise ValueError("JPEG output is 8-bit; use .png or .tif to keep 16 bits")
     if not 1 <= quality <= 100:
@@ -89,9 +99,17 @@ def write_gray(
 
     def encode(tmp: Path) -> None:
         if kind == "tiff":
-            tifffile.imwrite(tmp, samples, photometric="minisblack", compression="zlib",
-                             compressionargs={"level": _DEFLATE_LEVEL}, predictor=True,
-                             metadata=None, software=OUR_SOFTWARE, extratags=_tiff_text(block))
+            tifffile.imwrite(
+                tmp,
+                samples,
+                photometric="minisblack",
+                compression="zlib",
+                compressionargs={"level": _DEFLATE_LEVEL},
+                predictor=True,
+                metadata=None,
+                software=OUR_SOFTWARE,
+                extratags=_tiff_text(block),
+            )
         else:
             image = Image.fromarray(samples)  # "L" for uint8, "I;16" for uint16
             if kind == "jpeg":

@@ -83,7 +83,9 @@ def check_lightness(l: np.ndarray) -> np.ndarray:
 
 
 def restore_lightness(
-    l: np.ndarray, options: RestoreOptions = RestoreOptions(), strokes: Sequence[DamageStroke] = (),
+    l: np.ndarray,
+    options: RestoreOptions = RestoreOptions(),
+    strokes: Sequence[DamageStroke] = (),
     previous: RestoreResult | None = None,
 ) -> RestoreResult:
     """Restore a photo's CIELAB lightness: fill damage, reduce grain, fix faded tone.
@@ -101,8 +103,9 @@ def restore_lightness(
     """
     l = check_lightness(l)
     start = time.perf_counter()
-    reused = previous if previous is not None and previous.options == options \
-        and previous.defects.shape == l.shape else None
+    reused = (
+        previous if previous is not None and previous.options == options and previous.defects.shape == l.shape else None
+    )
     if reused is not None and reused.base is not None:
         detected, base, grain = reused.detected, reused.base, reused.grain
     else:
@@ -133,10 +136,26 @@ def restore_lightness(
     x *= np.float32(100)
     x.flags.writeable = False
     seconds = time.perf_counter() - start
-    logger.info("restored %dx%d in %.2f s: grain %.4f, %.3f%% filled, tone %s",
-                l.shape[1], l.shape[0], seconds, grain, 100 * mask.mean(), ", ".join(steps) or "unchanged")
-    return RestoreResult(l=x, defects=mask, detected=detected, grain=grain, tone=tuple(steps),
-                         seconds=seconds, options=options, base=base, filled=filled)
+    logger.info(
+        "restored %dx%d in %.2f s: grain %.4f, %.3f%% filled, tone %s",
+        l.shape[1],
+        l.shape[0],
+        seconds,
+        grain,
+        100 * mask.mean(),
+        ", ".join(steps) or "unchanged",
+    )
+    return RestoreResult(
+        l=x,
+        defects=mask,
+        detected=detected,
+        grain=grain,
+        tone=tuple(steps),
+        seconds=seconds,
+        options=options,
+        base=base,
+        filled=filled,
+    )
 
 
 def _refill(previous: RestoreResult, base: np.ndarray, mask: np.ndarray, grain: float) -> np.ndarray:
@@ -148,7 +167,7 @@ def _refill(previous: RestoreResult, base: np.ndarray, mask: np.ndarray, grain: 
     t, m = _REFILL_TILE, _REFILL_MARGIN
     for row in range(0, height, t):
         for col in range(0, width, t):
-            if not changed[row:row + t, col:col + t].any():
+            if not changed[row : row + t, col : col + t].any():
                 continue
             y0, x0 = max(0, row - m), max(0, col - m)
             y1, x1 = min(height, row + t + m), min(width, col + t + m)

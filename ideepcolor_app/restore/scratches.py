@@ -73,18 +73,33 @@ _FAR = 20
 _SIDE_SAMPLES = 400
 _LINE_REACH = 1.5
 _OPPOSITE = 4
-FEATURES = ("log length / diagonal", "width", "bow", "log margin", "log contrast", "sides",
-            "far sides", "evenness", "log margin / texture", "cover", "slant", "opposite")
+FEATURES = (
+    "log length / diagonal",
+    "width",
+    "bow",
+    "log margin",
+    "log contrast",
+    "sides",
+    "far sides",
+    "evenness",
+    "log margin / texture",
+    "cover",
+    "slant",
+    "opposite",
+)
 # Logistic weights over FEATURES after standardising with _MEAN and _STD, then the bias
 # (python -m training.restore_fit --scratches --every 1), fitted before the `_LEVEL_SIDES`
 # limit took about 30 of its 1329 candidates away: a refit with it scores a little lower on val
 # (scratches +4.15 dB against +4.16, all +3.43 against +3.47, clean mean 56.60 against 57.83).
-_MEAN = np.array([-2.011, 0.739, 0.02292, -1.133, -0.984, 0.08824,
-                  0.1783, 0.7837, 1.181, 1.764, 0.5732, 0.1394], np.float32)
-_STD = np.array([0.5498, 0.6632, 0.01136, 0.3675, 0.3648, 0.06971,
-                 0.2226, 0.1342, 0.2458, 0.3812, 0.3231, 0.095], np.float32)
-_WEIGHTS = np.array([0.501, 0.8876, -0.3063, 0.4753, -1.228, 0.5312,
-                     -0.1837, 0.881, 0.152, 1.019, 1.324, -1.677], np.float32)
+_MEAN = np.array(
+    [-2.011, 0.739, 0.02292, -1.133, -0.984, 0.08824, 0.1783, 0.7837, 1.181, 1.764, 0.5732, 0.1394], np.float32
+)
+_STD = np.array(
+    [0.5498, 0.6632, 0.01136, 0.3675, 0.3648, 0.06971, 0.2226, 0.1342, 0.2458, 0.3812, 0.3231, 0.095], np.float32
+)
+_WEIGHTS = np.array(
+    [0.501, 0.8876, -0.3063, 0.4753, -1.228, 0.5312, -0.1837, 0.881, 0.152, 1.019, 1.324, -1.677], np.float32
+)
 _BIAS = np.float32(3.475)
 
 
@@ -104,8 +119,10 @@ def _segments() -> tuple[tuple[np.ndarray, np.ndarray], ...]:
         beside = np.zeros((2 * reach + 1, 2 * reach + 1), np.uint8)
         for distance in range(_BESIDE[0], reach + 1):
             for sign in (1, -1):
-                beside[int(round(reach + sign * distance * math.cos(angle))),
-                       int(round(reach - sign * distance * math.sin(angle)))] = 1
+                beside[
+                    int(round(reach + sign * distance * math.cos(angle))),
+                    int(round(reach - sign * distance * math.sin(angle))),
+                ] = 1
         out.append((kernel, beside))
     return tuple(out)
 
@@ -149,8 +166,9 @@ def _unpool(x: np.ndarray, factor: int, height: int, width: int) -> np.ndarray:
     return full[:height, :width]
 
 
-def scratch_candidates(x: np.ndarray, white: np.ndarray, black: np.ndarray,
-                       threshold: float) -> tuple[int, tuple, list[tuple]]:
+def scratch_candidates(
+    x: np.ndarray, white: np.ndarray, black: np.ndarray, threshold: float
+) -> tuple[int, tuple, list[tuple]]:
     """The long line candidates of both polarities and their measurements.
 
     Thin pixels whose margin is above the threshold are grouped into components, one group of
@@ -177,7 +195,8 @@ def scratch_candidates(x: np.ndarray, white: np.ndarray, black: np.ndarray,
         for centre in range(0, _ANGLES, 2):
             near = (angle.astype(np.int16) - centre + 1) % _ANGLES <= 2
             count, labels, stats, _ = cv2.connectedComponentsWithStats(
-                (candidates & near).astype(np.uint8), connectivity=8)
+                (candidates & near).astype(np.uint8), connectivity=8
+            )
             extent = factor * np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
             long_enough = extent >= max(_LENGTH, _SHARE * diagonal)
             long_enough[0] = False
@@ -191,8 +210,20 @@ def scratch_candidates(x: np.ndarray, white: np.ndarray, black: np.ndarray,
                 rows, cols = np.nonzero(inside)
                 rows, cols = rows + top, cols + left
                 other = (black, white)[polarity]
-                features = _measure(rows, cols, lines[index], x, hat, other, margin, texture, factor,
-                                    float(across[index]), float(along[index]), diagonal)
+                features = _measure(
+                    rows,
+                    cols,
+                    lines[index],
+                    x,
+                    hat,
+                    other,
+                    margin,
+                    texture,
+                    factor,
+                    float(across[index]),
+                    float(along[index]),
+                    diagonal,
+                )
                 if _across_picture(features):
                     out.append((polarity, box, inside, lines[index], features))
     return factor, margins, out
@@ -206,9 +237,20 @@ def _across_picture(features: np.ndarray) -> bool:
     return features[FEATURES.index("sides")] < limit and features[FEATURES.index("evenness")] >= _EVEN
 
 
-def _measure(rows: np.ndarray, cols: np.ndarray, line: tuple[float, ...], x: np.ndarray, hat: np.ndarray,
-             other: np.ndarray, margin: np.ndarray, texture: np.ndarray, factor: int, across: float,
-             along: float, diagonal: float) -> np.ndarray:
+def _measure(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    line: tuple[float, ...],
+    x: np.ndarray,
+    hat: np.ndarray,
+    other: np.ndarray,
+    margin: np.ndarray,
+    texture: np.ndarray,
+    factor: int,
+    across: float,
+    along: float,
+    diagonal: float,
+) -> np.ndarray:
     """The `FEATURES` of one candidate line with pooled pixels (rows, cols); `other` is the
     top-hat of the other polarity."""
     count = rows.size
@@ -231,20 +273,23 @@ def _measure(rows: np.ndarray, cols: np.ndarray, line: tuple[float, ...], x: np.
     stand_out = float(np.median(margin[rows, cols]))
     beside = np.max([side(1.0, o, other) for o in range(-_OPPOSITE, _OPPOSITE + 1)], axis=0)
     length = 2 * math.sqrt(3) * along
-    return np.array([
-        math.log(length / diagonal),
-        across,
-        across / max(along, 1.0),
-        math.log(max(stand_out, 1e-3)),
-        math.log(mid),
-        max(sides[:-1]),
-        sides[-1],
-        low / max(float(high), 1e-3),
-        math.log(max(stand_out, 1e-3) / (float(np.median(texture[rows, cols])) + 1e-3)),
-        min(count * factor / max(length, 1.0), 3.0),
-        abs(2 * step_row * step_col),
-        float(np.median(beside)) / mid,
-    ], np.float32)
+    return np.array(
+        [
+            math.log(length / diagonal),
+            across,
+            across / max(along, 1.0),
+            math.log(max(stand_out, 1e-3)),
+            math.log(mid),
+            max(sides[:-1]),
+            sides[-1],
+            low / max(float(high), 1e-3),
+            math.log(max(stand_out, 1e-3) / (float(np.median(texture[rows, cols])) + 1e-3)),
+            min(count * factor / max(length, 1.0), 3.0),
+            abs(2 * step_row * step_col),
+            float(np.median(beside)) / mid,
+        ],
+        np.float32,
+    )
 
 
 def scratch_score(features: np.ndarray) -> np.ndarray:

@@ -51,12 +51,22 @@ WEAK = 0.5
 _CROWDED = 3
 # A candidate's core must stand out from every pixel just outside it by this share of its peak.
 _CLOSED = 0.2
-FEATURES = ("log contrast", "log area", "extent", "log calm", "ring", "log crowd", "log contrast/noise",
-            "opposite", "level")
+FEATURES = (
+    "log contrast",
+    "log area",
+    "extent",
+    "log calm",
+    "ring",
+    "log crowd",
+    "log contrast/noise",
+    "opposite",
+    "level",
+)
 
 
-def speck_candidates(x: np.ndarray, hat: np.ndarray, other: np.ndarray, sign: int, threshold: float,
-                     noise: float, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def speck_candidates(
+    x: np.ndarray, hat: np.ndarray, other: np.ndarray, sign: int, threshold: float, noise: float, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The speck candidates of one polarity and their measurements.
 
     Args:
@@ -104,23 +114,27 @@ def speck_candidates(x: np.ndarray, hat: np.ndarray, other: np.ndarray, sign: in
     opposite = cv2.dilate(other, np.ones((_RING, _RING), np.uint8))[pr, pc] / peak
     area = stats[ids, cv2.CC_STAT_AREA].astype(np.float32)
     level = np.bincount(labels[rows, cols], hat[rows, cols], count)[ids].astype(np.float32) / area / peak
-    features = np.stack([
-        np.log(peak),
-        np.log(area),
-        extent[ids].astype(np.float32),
-        np.minimum(np.log(peak / np.sqrt(variance[pr, pc] + np.float32(1e-9)) + np.float32(1e-3)), _CALMEST),
-        ring,
-        np.log1p(np.maximum(crowd, 0)),
-        np.log(peak / np.float32(noise + 1e-3)),
-        opposite,
-        level,
-    ], axis=1).astype(np.float32)
+    features = np.stack(
+        [
+            np.log(peak),
+            np.log(area),
+            extent[ids].astype(np.float32),
+            np.minimum(np.log(peak / np.sqrt(variance[pr, pc] + np.float32(1e-9)) + np.float32(1e-3)), _CALMEST),
+            ring,
+            np.log1p(np.maximum(crowd, 0)),
+            np.log(peak / np.float32(noise + 1e-3)),
+            opposite,
+            level,
+        ],
+        axis=1,
+    ).astype(np.float32)
     sparse = crowd <= _CROWDED
     return labels, ids[sparse], features[sparse]
 
 
-def _peaks(rows: np.ndarray, cols: np.ndarray, labels: np.ndarray, hat: np.ndarray,
-           count: int) -> tuple[np.ndarray, np.ndarray]:
+def _peaks(
+    rows: np.ndarray, cols: np.ndarray, labels: np.ndarray, hat: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Row and column of each component's highest pixel, of the core pixels (rows, cols)
     (entry 0, the background, is 0, 0)."""
     order = np.argsort(hat[rows, cols], kind="stable")
@@ -134,8 +148,9 @@ def speck_score(features: np.ndarray) -> np.ndarray:
     return ((features - _MEAN) / _STD) @ _WEIGHTS + _BIAS
 
 
-def find_specks(x: np.ndarray, hat: np.ndarray, other: np.ndarray, sign: int, threshold: float,
-                noise: float, size: int) -> np.ndarray:
+def find_specks(
+    x: np.ndarray, hat: np.ndarray, other: np.ndarray, sign: int, threshold: float, noise: float, size: int
+) -> np.ndarray:
     """(H, W) uint8 0/1 mask of the specks of one polarity, with their soft edges."""
     labels, ids, features = speck_candidates(x, hat, other, sign, threshold, noise, size)
     chosen = np.zeros(int(labels.max()) + 1, bool)

@@ -9,7 +9,7 @@ def two_tone_photo(path, size=(48, 32), mode="L"):
     """A photo whose left half is dark and right half bright (a luminance edge at the middle)."""
     width, height = size
     l = np.full((height, width), 60, dtype=np.uint8)
-    l[:, width // 2:] = 200
+    l[:, width // 2 :] = 200
     image = Image.fromarray(l, mode="L").convert(mode)
     image.save(path)
     return path

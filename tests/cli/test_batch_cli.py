@@ -68,8 +68,10 @@ def test_batch_in_in_twice_writes_beside_the_jpegs_and_exits_zero(photo_folder, 
     before = {p: p.read_bytes() for p in photo_folder.rglob("*") if p.is_file()}
     assert run_batch(photo_folder, photo_folder, "--format", "jpg") == 0
     out = capsys.readouterr().out
-    assert out.count("the output folder is the input folder: each result is written beside its photo "
-                     "as <name>.colour.jpg") == 1
+    assert (
+        out.count("the output folder is the input folder: each result is written beside its photo as <name>.colour.jpg")
+        == 1
+    )
     assert "2 colourized (levin 2), 0 skipped (output exists), 0 failed" in out
     assert Image.open(photo_folder / "a.colour.jpg").size == (48, 32)
     assert Image.open(photo_folder / "b.colour.jpg").size == (48, 32)
@@ -131,18 +133,23 @@ def test_batch_default_can_be_hints_without_points_and_says_why(photo_folder, tm
     from ideepcolor_app.engine.backends import LevinBackend
 
     opened = []
-    scores = {"zhang": choice.HeldOutScore(21.9, 20.4, 0.55, 0.008), "fusion": None,
-              "gan": choice.HeldOutScore(22.1, 20.4, 0.52, 0.004),
-              "hints": choice.HeldOutScore(22.2, 20.4, 0.54, 0.003, photos=37)}
+    scores = {
+        "zhang": choice.HeldOutScore(21.9, 20.4, 0.55, 0.008),
+        "fusion": None,
+        "gan": choice.HeldOutScore(22.1, 20.4, 0.52, 0.004),
+        "hints": choice.HeldOutScore(22.2, 20.4, 0.54, 0.003, photos=37),
+    }
     monkeypatch.setattr(choice, "held_out_score", scores.get)
     monkeypatch.setattr(batch_cli, "open_named_backend", lambda name, *a, **k: opened.append(name) or LevinBackend())
     assert main(["batch", str(photo_folder), str(tmp_path / "out"), "--size", "16", "--recursive"]) == 1
     stdout = capsys.readouterr().out
-    assert ("automatic backend per photo: hints for photos with a sidecar .hints.json, hints without points for "
-            "the others\n  why: best PSNR on the new held-out sources (37 photos, no points); none is within every "
-            "target (grey + 1.0 dB, colourfulness at least 65 %, false colour at most 1 %)\n  figures: hints 22.20 dB, "
-            "colourfulness 54 %, false colour 0.30 %; gan 22.10 dB, colourfulness 52 %, false colour 0.40 %; zhang "
-            "21.90 dB, colourfulness 55 %, false colour 0.80 %; unmeasured: fusion\n") in stdout
+    assert (
+        "automatic backend per photo: hints for photos with a sidecar .hints.json, hints without points for "
+        "the others\n  why: best PSNR on the new held-out sources (37 photos, no points); none is within every "
+        "target (grey + 1.0 dB, colourfulness at least 65 %, false colour at most 1 %)\n  figures: hints 22.20 dB, "
+        "colourfulness 54 %, false colour 0.30 %; gan 22.10 dB, colourfulness 52 %, false colour 0.40 %; zhang "
+        "21.90 dB, colourfulness 55 %, false colour 0.80 %; unmeasured: fusion\n"
+    ) in stdout
     assert "colourized a.png with hints\n" in stdout and "colourized b.jpg with hints and b.hints.json\n" in stdout
     assert opened == ["hints"]
 

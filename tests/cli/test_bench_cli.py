@@ -14,16 +14,46 @@ from ideepcolor_app.engine.benchmark import edit_sequence
 from tests.figures import assert_measured
 
 #: What each GUI drag figure holds.
-DRAG_KEYS = {"backend", "moves", "photo", "working_size", "overlays", "move_to_view_ms_p50", "move_to_view_ms_p95",
-             "render_ms_p50", "draft_side", "busy_processes", "target_ms_p50", "device"}
+DRAG_KEYS = {
+    "backend",
+    "moves",
+    "photo",
+    "working_size",
+    "overlays",
+    "move_to_view_ms_p50",
+    "move_to_view_ms_p95",
+    "render_ms_p50",
+    "draft_side",
+    "busy_processes",
+    "target_ms_p50",
+    "device",
+}
 FIRST_RESULT_KEYS = {"photo", "runs", "first_result_s", "first_result_s_median", "busy_processes", "target_s"}
 
 
 @pytest.mark.slow
 def test_bench_writes_the_documented_json_with_the_gui_figures(tmp_path, capsys):
     out = tmp_path / "bench.json"
-    assert main(["bench", "--backend", "levin", "--backend", "hints", "--size", "32", "--edits", "5",
-                 "--starts", "1", "--json", str(out)]) == 0
+    assert (
+        main(
+            [
+                "bench",
+                "--backend",
+                "levin",
+                "--backend",
+                "hints",
+                "--size",
+                "32",
+                "--edits",
+                "5",
+                "--starts",
+                "1",
+                "--json",
+                str(out),
+            ]
+        )
+        == 0
+    )
     results = json.loads(out.read_text())
     assert results["device"] == "cpu"
     assert set(results["backends"]) == {"levin", "hints"}
@@ -43,8 +73,9 @@ def test_bench_writes_the_documented_json_with_the_gui_figures(tmp_path, capsys)
     for key, overlays in (("gui", False), ("gui_overlays", True)):
         drag = results[key]
         assert set(drag) == DRAG_KEYS, drag  # no "error", no "skipped"
-        assert_measured(drag, "move_to_view_ms_p50", "move_to_view_ms_p95", "render_ms_p50", "target_ms_p50",
-                        "draft_side")
+        assert_measured(
+            drag, "move_to_view_ms_p50", "move_to_view_ms_p95", "render_ms_p50", "target_ms_p50", "draft_side"
+        )
         assert drag["move_to_view_ms_p50"] <= drag["move_to_view_ms_p95"]
         assert drag["overlays"] is overlays and drag["moves"] == 5 and drag["working_size"] == 32
         assert drag["backend"] == "hints" and drag["busy_processes"] == 0

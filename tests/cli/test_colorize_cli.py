@@ -7,8 +7,16 @@ from PIL import Image
 from ideepcolor_app.cli.main import build_parser, main
 from ideepcolor_app.engine.backends import create_backend
 
-COMMANDS = [["colorize"], ["batch"], ["demo"], ["bench"], ["weights"], ["weights", "list"], ["weights", "import"],
-            ["install-desktop"]]
+COMMANDS = [
+    ["colorize"],
+    ["batch"],
+    ["demo"],
+    ["bench"],
+    ["weights"],
+    ["weights", "list"],
+    ["weights", "import"],
+    ["install-desktop"],
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
@@ -39,11 +47,27 @@ def hint_file(tmp_path, x=8, ab=(60.0, 40.0)):
 
 
 @pytest.mark.parametrize(
-    "suffix,dtype", [(".png", np.uint8), (".jpg", np.uint8), (".webp", np.uint8), (".tif", np.uint16)])
+    "suffix,dtype", [(".png", np.uint8), (".jpg", np.uint8), (".webp", np.uint8), (".tif", np.uint16)]
+)
 def test_colorize_writes_each_format(photo_png, tmp_path, suffix, dtype):
     out = tmp_path / f"out{suffix}"
-    assert main(["colorize", str(photo_png), "-o", str(out), "--backend", "levin", "--size", "16",
-                 "--hints", str(hint_file(tmp_path))]) == 0
+    assert (
+        main(
+            [
+                "colorize",
+                str(photo_png),
+                "-o",
+                str(out),
+                "--backend",
+                "levin",
+                "--size",
+                "16",
+                "--hints",
+                str(hint_file(tmp_path)),
+            ]
+        )
+        == 0
+    )
     with Image.open(out) as image:
         assert image.size == (48, 32)
         pixels = np.asarray(image) if suffix != ".tif" else None
@@ -61,8 +85,10 @@ def test_colorize_levin_keeps_colour_on_its_side_of_the_edge(photo_png, tmp_path
         '"global": {"saturation": null, "histogram": null}}'
     )
     out = tmp_path / "out.png"
-    assert main(["colorize", str(photo_png), "-o", str(out), "--backend", "levin", "--size", "32",
-                 "--hints", str(hints)]) == 0
+    assert (
+        main(["colorize", str(photo_png), "-o", str(out), "--backend", "levin", "--size", "32", "--hints", str(hints)])
+        == 0
+    )
     pixels = np.asarray(Image.open(out)).astype(int)
     left, right = pixels[4:28, 2:20].reshape(-1, 3), pixels[4:28, 28:46].reshape(-1, 3)
     assert (left[:, 0] - left[:, 1]).min() > 20  # red all over the dark half
@@ -78,8 +104,10 @@ def test_colorize_refuses_to_overwrite_its_input(photo_png, capsys):
 
 def test_colorize_bad_hints_file_names_the_field(photo_png, tmp_path, capsys):
     bad = tmp_path / "bad.hints.json"
-    bad.write_text('{"version": 1, "image": {"width": 48, "height": 32}, "points": '
-                   '[{"x": 1, "y": 1, "ab": "red", "size": 3}], "global": {"saturation": null, "histogram": null}}')
+    bad.write_text(
+        '{"version": 1, "image": {"width": 48, "height": 32}, "points": '
+        '[{"x": 1, "y": 1, "ab": "red", "size": 3}], "global": {"saturation": null, "histogram": null}}'
+    )
     out = tmp_path / "out.png"
     assert main(["colorize", str(photo_png), "-o", str(out), "--hints", str(bad), "--backend", "levin"]) == 1
     err = capsys.readouterr().err
@@ -89,8 +117,10 @@ def test_colorize_bad_hints_file_names_the_field(photo_png, tmp_path, capsys):
 
 def test_colorize_hints_for_another_size_are_refused(photo_png, tmp_path, capsys):
     wrong = tmp_path / "w.hints.json"
-    wrong.write_text('{"version": 1, "image": {"width": 480, "height": 320}, "points": [], '
-                     '"global": {"saturation": null, "histogram": null}}')
+    wrong.write_text(
+        '{"version": 1, "image": {"width": 480, "height": 320}, "points": [], '
+        '"global": {"saturation": null, "histogram": null}}'
+    )
     command = ["colorize", str(photo_png), "-o", str(tmp_path / "o.png"), "--hints", str(wrong), "--backend", "levin"]
     assert main(command) == 1
     assert "480x320" in capsys.readouterr().err
@@ -119,9 +149,11 @@ def test_parser_lists_all_backends():
 
 def test_colorize_warns_about_hints_the_backend_ignores(photo_png, tmp_path, capsys):
     hints = tmp_path / "g.hints.json"
-    hints.write_text('{"version": 1, "image": {"width": 48, "height": 32}, '
-                     '"points": [{"x": 8, "y": 16, "ab": [60.0, 40.0], "size": 3}], '
-                     '"global": {"saturation": 0.5, "histogram": null}}')
+    hints.write_text(
+        '{"version": 1, "image": {"width": 48, "height": 32}, '
+        '"points": [{"x": 8, "y": 16, "ab": [60.0, 40.0], "size": 3}], '
+        '"global": {"saturation": 0.5, "histogram": null}}'
+    )
     out = tmp_path / "o.png"
     assert main(["colorize", str(photo_png), "-o", str(out), "--backend", "levin", "--hints", str(hints)]) == 0
     err = capsys.readouterr().err

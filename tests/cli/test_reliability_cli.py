@@ -74,8 +74,9 @@ def test_zhang_at_the_lowest_temperature_is_not_black(photo_png, tmp_path):
 def test_damaged_weights_are_refused_by_their_checksum(photo_png, tmp_path, capsys):
     torch.manual_seed(0)
     config = preset_config("zhang", "compact")
-    path = save_weights(build_network("zhang", config),
-                        ModelCard(name="z", family="zhang", config=config, trained=True), tmp_path)
+    path = save_weights(
+        build_network("zhang", config), ModelCard(name="z", family="zhang", config=config, trained=True), tmp_path
+    )
     data = bytearray(path.read_bytes())
     data[-1000] ^= 0x40  # one flipped bit in a weight: still finite, still the right shape
     path.write_bytes(bytes(data))
@@ -98,7 +99,7 @@ def test_nan_safetensors_are_refused_at_load(tmp_path):
     card = json.loads(path.with_suffix(".json").read_text())
     card["sha256"] = None  # a card from before checksums: the finite check still catches it
     path.with_suffix(".json").write_text(json.dumps(card))
-    with pytest.raises(ValueError, match=f"NaN or infinite values in \"{first}\""):
+    with pytest.raises(ValueError, match=f'NaN or infinite values in "{first}"'):
         load_weights(path)
 
 
@@ -112,17 +113,19 @@ def test_deeply_nested_hints_file_is_one_line(photo_png, tmp_path, capsys):
 
 def test_deeply_nested_model_card_is_one_line(photo_png, tmp_path, capsys):
     (tmp_path / "w.safetensors").write_bytes(b"")
-    (tmp_path / "w.json").write_text("{\"a\":" * 100_000 + "1" + "}" * 100_000)
-    code = main(["colorize", str(photo_png), "-o", str(tmp_path / "o.png"),
-                 "--weights", str(tmp_path / "w.safetensors")])
+    (tmp_path / "w.json").write_text('{"a":' * 100_000 + "1" + "}" * 100_000)
+    code = main(
+        ["colorize", str(photo_png), "-o", str(tmp_path / "o.png"), "--weights", str(tmp_path / "w.safetensors")]
+    )
     assert code == 1 and "w.json" in one_line_error(capsys)
 
 
 def test_non_utf8_model_card_names_the_file(photo_png, tmp_path, capsys):
     (tmp_path / "w.safetensors").write_bytes(b"")
     (tmp_path / "w.json").write_bytes(b'{"name": "caf\xe9"}')
-    code = main(["colorize", str(photo_png), "-o", str(tmp_path / "o.png"),
-                 "--weights", str(tmp_path / "w.safetensors")])
+    code = main(
+        ["colorize", str(photo_png), "-o", str(tmp_path / "o.png"), "--weights", str(tmp_path / "w.safetensors")]
+    )
     err = one_line_error(capsys)
     assert code == 1 and "w.json: model card is not UTF-8 text (byte 13)" in err
 
@@ -130,8 +133,17 @@ def test_non_utf8_model_card_names_the_file(photo_png, tmp_path, capsys):
 def test_huge_and_escape_laden_keys_are_cut_and_escaped(photo_png, tmp_path, capsys):
     hints = tmp_path / "h.hints.json"
     key = "\x1b[2J" + "k" * 1_000_000
-    hints.write_text(json.dumps({"version": 1, "image": {"width": 48, "height": 32}, "points": [],
-                                 "global": {"saturation": None, "histogram": None}, key: 1}))
+    hints.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "image": {"width": 48, "height": 32},
+                "points": [],
+                "global": {"saturation": None, "histogram": None},
+                key: 1,
+            }
+        )
+    )
     assert colorize(photo_png, tmp_path / "o.png", "--hints", str(hints)) == 1
     err = one_line_error(capsys)
     assert "\x1b" not in err and len(err) < 500 and "h.hints.json" in err and "unknown key" in err
@@ -139,8 +151,10 @@ def test_huge_and_escape_laden_keys_are_cut_and_escaped(photo_png, tmp_path, cap
 
 def test_hints_for_another_size_name_file_and_field(photo_png, tmp_path, capsys):
     hints = tmp_path / "h.hints.json"
-    hints.write_text('{"version": 1, "image": {"width": 10, "height": 10}, "points": [], '
-                     '"global": {"saturation": null, "histogram": null}}')
+    hints.write_text(
+        '{"version": 1, "image": {"width": 10, "height": 10}, "points": [], '
+        '"global": {"saturation": null, "histogram": null}}'
+    )
     assert colorize(photo_png, tmp_path / "o.png", "--hints", str(hints)) == 1
     err = one_line_error(capsys)
     assert f"{hints}: image: made for a 10x10 photo" in err and "48x32" in err
@@ -189,18 +203,24 @@ def test_non_utf8_file_name_on_a_strict_terminal(tmp_path, monkeypatch):
     assert out.exists()
 
 
-@pytest.mark.parametrize("option, value, message", [
-    ("--size", "8192", "--size: must be from 1 to 2048, got 8192"),
-    ("--size", "0", "--size: must be from 1 to 2048, got 0"),
-    ("--quality", "0", "--quality: must be from 1 to 100, got 0"),
-])
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--size", "8192", "--size: must be from 1 to 2048, got 8192"),
+        ("--size", "0", "--size: must be from 1 to 2048, got 0"),
+        ("--quality", "0", "--quality: must be from 1 to 100, got 0"),
+    ],
+)
 @pytest.mark.parametrize("command", ["colorize", "batch"])
 def test_limits_are_checked_before_anything_runs(
     photo_folder, tmp_path, capsys, monkeypatch, option, value, message, command
 ):
     monkeypatch.setattr(export_module, "read_photo", lambda *a: pytest.fail("a photo was read"))
-    target = ["colorize", str(photo_folder / "a.png"), "-o", str(tmp_path / "o.jpg")] if command == "colorize" \
+    target = (
+        ["colorize", str(photo_folder / "a.png"), "-o", str(tmp_path / "o.jpg")]
+        if command == "colorize"
         else ["batch", str(photo_folder), str(tmp_path / "out")]
+    )
     with pytest.raises(SystemExit) as exit_info:
         main([*target, "--backend", "levin", option, value])
     assert exit_info.value.code == 2 and message in capsys.readouterr().err

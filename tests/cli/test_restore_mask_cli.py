@@ -31,8 +31,13 @@ def stained_photo(path, mode="L"):
 
 
 def write_hints(path, strokes, size=(64, 48)):
-    data = {"version": 2, "image": {"width": size[0], "height": size[1]}, "points": [],
-            "global": {"saturation": None, "histogram": None}, "damage_strokes": strokes}
+    data = {
+        "version": 2,
+        "image": {"width": size[0], "height": size[1]},
+        "points": [],
+        "global": {"saturation": None, "histogram": None},
+        "damage_strokes": strokes,
+    }
     path.write_text(json.dumps(data))
     return path
 
@@ -57,8 +62,11 @@ def test_restore_reads_the_sidecar_and_writes_the_mask_that_was_filled(tmp_path,
     out, mask = tmp_path / "restored.png", tmp_path / "masks" / "old_mask.png"
     assert main(["restore", str(photo), "-o", str(out), "--tone", "off", "--mask-out", str(mask)]) == 0
     assert "1 damage stroke from old.hints.json" in capsys.readouterr().out
-    expected = restore_lightness(photo_lightness(read_photo(photo)), RestoreOptions(tone="off"),
-                                 (DamageStroke("add", 6.0, ((30.0, 22.0), (34.0, 22.0))),)).defects
+    expected = restore_lightness(
+        photo_lightness(read_photo(photo)),
+        RestoreOptions(tone="off"),
+        (DamageStroke("add", 6.0, ((30.0, 22.0), (34.0, 22.0))),),
+    ).defects
     with Image.open(mask) as image:
         assert image.mode == "L" and image.size == (64, 48)
         written = np.asarray(image)
@@ -87,11 +95,14 @@ def test_restore_without_sidecar_fills_only_what_the_detector_finds(tmp_path):
     assert np.array_equal(gray(mask) == 255, detected)
 
 
-@pytest.mark.parametrize(("mask_name", "message"), [
-    ("mask.jpg", "the mask is written as PNG; its name must end in .png"),
-    ("old.png", "this is the photo; choose another name for the mask"),
-    ("restored.png", "this is the restored output; choose another name for the mask"),
-])
+@pytest.mark.parametrize(
+    ("mask_name", "message"),
+    [
+        ("mask.jpg", "the mask is written as PNG; its name must end in .png"),
+        ("old.png", "this is the photo; choose another name for the mask"),
+        ("restored.png", "this is the restored output; choose another name for the mask"),
+    ],
+)
 def test_restore_refuses_a_bad_mask_name_before_any_work(tmp_path, capsys, mask_name, message):
     photo = stained_photo(tmp_path / "old.png")
     before = photo.read_bytes()
@@ -122,8 +133,26 @@ def test_colorize_restore_applies_the_strokes_of_its_hints_file(tmp_path):
     photo = stained_photo(tmp_path / "old.png")
     hints = write_hints(tmp_path / "strokes.hints.json", [STROKE])
     out = tmp_path / "colour.png"
-    assert main(["colorize", str(photo), "-o", str(out), "--backend", "levin", "--size", "16", "--hints", str(hints),
-                 "--restore", "--restore-tone", "off"]) == 0
+    assert (
+        main(
+            [
+                "colorize",
+                str(photo),
+                "-o",
+                str(out),
+                "--backend",
+                "levin",
+                "--size",
+                "16",
+                "--hints",
+                str(hints),
+                "--restore",
+                "--restore-tone",
+                "off",
+            ]
+        )
+        == 0
+    )
     assert_stain_filled(out, photo)
 
 
@@ -131,8 +160,9 @@ def test_colorize_warns_that_strokes_need_restore(tmp_path, capsys):
     photo = stained_photo(tmp_path / "old.png")
     hints = write_hints(tmp_path / "strokes.hints.json", [STROKE])
     out = tmp_path / "colour.png"
-    assert main(["colorize", str(photo), "-o", str(out), "--backend", "levin", "--size", "16",
-                 "--hints", str(hints)]) == 0
+    assert (
+        main(["colorize", str(photo), "-o", str(out), "--backend", "levin", "--size", "16", "--hints", str(hints)]) == 0
+    )
     assert "they apply only with --restore" in capsys.readouterr().err
     assert gray(out)[22, 32] > 200
 
@@ -142,8 +172,25 @@ def test_batch_restore_fills_the_region_a_sidecar_stroke_adds(tmp_path):
     source.mkdir()
     stained_photo(source / "a.png")
     write_hints(source / "a.hints.json", [STROKE])
-    assert main(["batch", str(source), str(out), "--backend", "levin", "--size", "16", "--format", "png",
-                 "--restore", "--restore-tone", "off"]) == 0
+    assert (
+        main(
+            [
+                "batch",
+                str(source),
+                str(out),
+                "--backend",
+                "levin",
+                "--size",
+                "16",
+                "--format",
+                "png",
+                "--restore",
+                "--restore-tone",
+                "off",
+            ]
+        )
+        == 0
+    )
     assert_stain_filled(out / "a.png", source / "a.png")
 
 

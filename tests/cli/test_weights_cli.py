@@ -92,8 +92,17 @@ def test_weights_list_leaves_out_data_files_but_reports_broken_networks(tmp_path
 def test_weights_list_summarises_the_val_evaluation():
     from ideepcolor_app.cli.weights_cmd import summarise_metrics
 
-    line = summarise_metrics({"evaluation": {"psnr": {"0": 23.361, "10": 25.0}, "colourfulness": 27.0,
-                                             "ground_truth_colourfulness": 45.0, "images": 48, "size": 256}})
+    line = summarise_metrics(
+        {
+            "evaluation": {
+                "psnr": {"0": 23.361, "10": 25.0},
+                "colourfulness": 27.0,
+                "ground_truth_colourfulness": 45.0,
+                "images": 48,
+                "size": 256,
+            }
+        }
+    )
     assert "0 hints 23.36, 10 hints 25.00" in line and "60% of ground truth" in line and "48 photos at 256" in line
     assert summarise_metrics({"selected_at_step": 3}) == "no evaluation"
 
@@ -139,7 +148,8 @@ def test_weights_import_integer_keys_and_empty_file_are_one_line_errors(tmp_path
 
 
 @pytest.mark.parametrize(
-    "backend, weights", [("hints", "zhang"), ("zhang", "hints"), ("zhang", "fusion"), ("gan", "zhang")])
+    "backend, weights", [("hints", "zhang"), ("zhang", "hints"), ("zhang", "fusion"), ("gan", "zhang")]
+)
 def test_backend_with_weights_of_another_family_is_refused(backend, weights, tmp_path, capsys):
     from tests.cli.conftest import two_tone_photo
 
@@ -157,8 +167,11 @@ def test_a_user_file_shadowing_the_default_weights_is_a_clear_error(tmp_path, mo
     from tests.cli.conftest import two_tone_photo
 
     config = preset_config("zhang", "compact")
-    save_weights(build_network("zhang", config), ModelCard(name="hints", family="zhang", config=config, trained=True),
-                 tmp_path / "models")
+    save_weights(
+        build_network("zhang", config),
+        ModelCard(name="hints", family="zhang", config=config, trained=True),
+        tmp_path / "models",
+    )
     monkeypatch.setenv("IDEEPCOLOR_MODELS", str(tmp_path / "models"))
     photo = two_tone_photo(tmp_path / "p.png")
     assert main(["colorize", str(photo), "-o", str(tmp_path / "o.png")]) == 1

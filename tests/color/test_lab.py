@@ -145,8 +145,8 @@ def test_rgb_to_lab_known_values():
 def test_lab_to_rgb_matches_skimage(reference_lab, dtype):
     expected = _skimage_lab2rgb(reference_lab)  # clipped to [0, 1], like ours by default
     actual = lab_to_rgb(_to_chw(reference_lab, dtype)).permute(1, 2, 0).numpy()
-    assert _delta_e(skcolor.rgb2lab(actual.astype(np.float64)), skcolor.rgb2lab(expected)) <= (
-        DELTA_E_VS_SKIMAGE[dtype]
+    assert (
+        _delta_e(skcolor.rgb2lab(actual.astype(np.float64)), skcolor.rgb2lab(expected)) <= (DELTA_E_VS_SKIMAGE[dtype])
     )
     assert_close(actual, expected, atol=1e-5 if dtype == torch.float32 else 1e-12, rtol=0)
 

@@ -122,8 +122,9 @@ def test_hints_backend_runs_in_half_precision_on_cuda(l_photo):
 def test_a_backend_refuses_weights_of_another_family():
     from ideepcolor_app.engine.weights import WeightsError
 
-    with pytest.raises(WeightsError, match="holds a 'zhang_lite' network, which the 'hints' backend cannot run; "
-                                           "use --backend zhang"):
+    with pytest.raises(
+        WeightsError, match="holds a 'zhang_lite' network, which the 'hints' backend cannot run; use --backend zhang"
+    ):
         create_backend("hints", weights="zhang", device="cpu")
 
 

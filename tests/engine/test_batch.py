@@ -52,7 +52,10 @@ def test_progress_counts_every_photo_and_corrupt_file_is_reported(folder, tmp_pa
     report = run_batch(job(folder, tmp_path / "out"), recording_backend, on_progress=lambda *c: calls.append(c))
     assert [(done, total) for done, total, _, _ in calls] == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert [(photo.name, outcome.status) for _, _, photo, outcome in calls] == [
-        ("a.png", "done"), ("b.png", "done"), ("broken.png", "failed"), ("c.png", "done")
+        ("a.png", "done"),
+        ("b.png", "done"),
+        ("broken.png", "failed"),
+        ("c.png", "done"),
     ]
     assert [p.name for p in report.done] == ["a.png", "b.png", "c.png"]
     assert [p.name for p, _ in report.failed] == ["broken.png"]

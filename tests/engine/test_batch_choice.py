@@ -19,9 +19,11 @@ from ideepcolor_app.engine.batch import BatchJob, run_batch
 from ideepcolor_app.engine.weights import MODELS_ENV
 from tests.engine.conftest import RecordingBackend
 
-SIDECAR = ('{"version": 1, "image": {"width": 24, "height": 16}, '
-           '"points": [{"x": 12, "y": 8, "ab": [60.0, 0.0], "size": 9}], '
-           '"global": {"saturation": null, "histogram": null}}')
+SIDECAR = (
+    '{"version": 1, "image": {"width": 24, "height": 16}, '
+    '"points": [{"x": 12, "y": 8, "ab": [60.0, 0.0], "size": 9}], '
+    '"global": {"saturation": null, "histogram": null}}'
+)
 
 
 class YellowBackend(RecordingBackend):
@@ -84,50 +86,79 @@ def score(psnr, colourfulness=0.70, false_colour=0.005, grey=20.0):
 
 
 def test_best_automatic_takes_the_best_psnr_among_options_within_the_targets():
-    pick = best_automatic({"zhang": score(21.2), "gan": score(22.5, colourfulness=0.52),
-                           "fusion": score(21.6, false_colour=0.02), "hints": score(20.9)})
+    pick = best_automatic(
+        {
+            "zhang": score(21.2),
+            "gan": score(22.5, colourfulness=0.52),
+            "fusion": score(21.6, false_colour=0.02),
+            "hints": score(20.9),
+        }
+    )
     assert pick.name == "zhang"  # gan and fusion score higher but miss a target
-    assert pick.reason == ("best PSNR on the new held-out sources (37 photos, no points) "
-                           "among options within the targets")
+    assert pick.reason == (
+        "best PSNR on the new held-out sources (37 photos, no points) among options within the targets"
+    )
     assert pick.figures.startswith(
         "gan 22.50 dB, colourfulness 52 %, false colour 0.50 % (misses colourfulness 52 %); "
         "fusion 21.60 dB, colourfulness 70 %, false colour 2.00 % (misses false colour 2.00 %); "
-        "zhang 21.20 dB, colourfulness 70 %, false colour 0.50 %; hints 20.90 dB")
+        "zhang 21.20 dB, colourfulness 70 %, false colour 0.50 %; hints 20.90 dB"
+    )
     gain_too_small = {"zhang": score(21.2, grey=20.5), "gan": score(21.0, grey=19.5)}  # zhang: grey + 0.7 dB
     assert best_automatic(gain_too_small).name == "gan"
 
 
 def test_best_automatic_takes_the_best_psnr_when_no_option_is_within_every_target():
-    pick = best_automatic({"zhang": score(21.91, 0.555, 0.0076), "gan": score(22.09, 0.519, 0.0045),
-                           "fusion": score(22.08, 0.514, 0.0037), "hints": score(22.24, 0.545, 0.0029)})
+    pick = best_automatic(
+        {
+            "zhang": score(21.91, 0.555, 0.0076),
+            "gan": score(22.09, 0.519, 0.0045),
+            "fusion": score(22.08, 0.514, 0.0037),
+            "hints": score(22.24, 0.545, 0.0029),
+        }
+    )
     assert pick.name == "hints"  # hints with no points is an automatic option like the others
-    assert pick.reason.endswith("none is within every target (grey + 1.0 dB, colourfulness at least 65 %, "
-                                "false colour at most 1 %)")
-    assert pick.figures == ("hints 22.24 dB, colourfulness 55 %, false colour 0.29 %; gan 22.09 dB, "
-                            "colourfulness 52 %, false colour 0.45 %; fusion 22.08 dB, colourfulness 51 %, "
-                            "false colour 0.37 %; zhang 21.91 dB, colourfulness 56 %, false colour 0.76 %")
+    assert pick.reason.endswith(
+        "none is within every target (grey + 1.0 dB, colourfulness at least 65 %, false colour at most 1 %)"
+    )
+    assert pick.figures == (
+        "hints 22.24 dB, colourfulness 55 %, false colour 0.29 %; gan 22.09 dB, "
+        "colourfulness 52 %, false colour 0.45 %; fusion 22.08 dB, colourfulness 51 %, "
+        "false colour 0.37 %; zhang 21.91 dB, colourfulness 56 %, false colour 0.76 %"
+    )
     assert best_automatic({"zhang": score(21.0, 0.4), "gan": None, "fusion": score(20.0, 0.4)}).name == "zhang"
 
 
 def test_best_automatic_breaks_ties_for_the_fallback_and_falls_back_when_nothing_is_measured():
-    assert best_automatic({"zhang": score(20.0), "gan": score(19.0), FALLBACK_AUTOMATIC: score(20.0)}).name \
+    assert (
+        best_automatic({"zhang": score(20.0), "gan": score(19.0), FALLBACK_AUTOMATIC: score(20.0)}).name
         == FALLBACK_AUTOMATIC
+    )
     pick = best_automatic({"zhang": None, "gan": None, "fusion": None, "hints": None})
     assert pick.name == FALLBACK_AUTOMATIC and "no model card reports new_held_out" in pick.reason
-    assert best_automatic({"zhang": score(20.0), "gan": score(19.0), "fusion": None, "hints": None}).figures \
-        .endswith("; unmeasured: fusion, hints")
+    assert best_automatic({"zhang": score(20.0), "gan": score(19.0), "fusion": None, "hints": None}).figures.endswith(
+        "; unmeasured: fusion, hints"
+    )
 
 
 def write_card(folder, name, metrics):
     (folder / f"{name}.safetensors").write_bytes(b"")
-    (folder / f"{name}.json").write_text(json.dumps(
-        {"name": name, "family": name, "config": {}, "trained": True, "metrics": metrics}))
+    (folder / f"{name}.json").write_text(
+        json.dumps({"name": name, "family": name, "config": {}, "trained": True, "metrics": metrics})
+    )
 
 
 def new_held_out(psnr, colourfulness_ratio=0.7, false_colour=0.004, grey_psnr=20.0):
     """A card figure as `training.held_out_cards` writes it (the fields the pick reads)."""
-    return {"new_held_out": {"sources": ["s1", "s2"], "photos": 12, "psnr": psnr, "grey_psnr": grey_psnr,
-                             "colourfulness_ratio": colourfulness_ratio, "false_colour": false_colour}}
+    return {
+        "new_held_out": {
+            "sources": ["s1", "s2"],
+            "photos": 12,
+            "psnr": psnr,
+            "grey_psnr": grey_psnr,
+            "colourfulness_ratio": colourfulness_ratio,
+            "false_colour": false_colour,
+        }
+    }
 
 
 def test_the_pick_reads_the_new_held_out_figures_on_the_cards(tmp_path, monkeypatch):
@@ -141,16 +172,19 @@ def test_the_pick_reads_the_new_held_out_figures_on_the_cards(tmp_path, monkeypa
     pick = best_automatic()
     assert pick.name == "gan"
     assert pick.reason.endswith("(12 photos, no points) among options within the targets")
-    assert pick.figures == ("gan 22.00 dB, colourfulness 70 %, false colour 0.40 %; zhang 21.50 dB, colourfulness "
-                            "70 %, false colour 0.40 %; hints 21.00 dB, colourfulness 70 %, false colour 0.40 %; "
-                            "unmeasured: fusion")
+    assert pick.figures == (
+        "gan 22.00 dB, colourfulness 70 %, false colour 0.40 %; zhang 21.50 dB, colourfulness "
+        "70 %, false colour 0.40 %; hints 21.00 dB, colourfulness 70 %, false colour 0.40 %; "
+        "unmeasured: fusion"
+    )
 
     write_card(tmp_path, "gan", new_held_out(22.0, colourfulness_ratio=0.5))  # now misses a target
     write_card(tmp_path, "hints", new_held_out(21.8))
     pick = best_automatic()
     assert pick.name == "hints"
-    assert pick.figures.startswith("gan 22.00 dB, colourfulness 50 %, false colour 0.40 % (misses colourfulness 50 %); "
-                                   "hints 21.80 dB")
+    assert pick.figures.startswith(
+        "gan 22.00 dB, colourfulness 50 %, false colour 0.40 % (misses colourfulness 50 %); hints 21.80 dB"
+    )
 
     write_card(tmp_path, "fusion", new_held_out(23.0))
     assert best_automatic().name == "fusion"
@@ -172,7 +206,11 @@ def test_hints_as_the_automatic_default_colourizes_photos_without_a_sidecar_with
     factory = Factory()
     report = run_batch(job(family, tmp_path / "out"), auto(factory, "hints"))
     assert {p.name: name for p, name in report.used.items()} == {
-        "a.png": "hints", "b.png": "hints", "c.png": "hints", "d.png": "hints"}
+        "a.png": "hints",
+        "b.png": "hints",
+        "c.png": "hints",
+        "d.png": "hints",
+    }
     assert factory.opened == ["hints"]  # one backend serves both kinds of photo
     data = json.loads(report.to_json())
     rows = {row["photo"].rsplit("/", 1)[-1]: row for row in data["photos"]}
@@ -186,7 +224,11 @@ def test_automatic_default_picks_hints_for_sidecars_and_the_best_backend_otherwi
     factory = Factory()
     report = run_batch(job(family, tmp_path / "out"), auto(factory))
     assert {p.name: name for p, name in report.used.items()} == {
-        "a.png": "hints", "b.png": "gan", "c.png": "hints", "d.png": "gan"}
+        "a.png": "hints",
+        "b.png": "gan",
+        "c.png": "hints",
+        "d.png": "gan",
+    }
     assert sorted(factory.opened) == ["gan", "hints"]  # each opened once, when first needed
     out = tmp_path / "out"
     assert rgb(out / "a.png")[8, 12, 0] - rgb(out / "a.png")[8, 12, 1] > 20  # red from its sidecar
@@ -251,12 +293,21 @@ def test_prefetch_gives_the_outputs_and_order_of_one_photo_at_a_time(family, tmp
     runs = {}
     for name, prefetch in (("seq", False), ("pre", True)):
         calls = []
-        report = run_batch(job(family, tmp_path / f"out_{name}"), auto(Factory()),
-                           on_progress=lambda *c, calls=calls: calls.append(c), prefetch=prefetch)
+        report = run_batch(
+            job(family, tmp_path / f"out_{name}"),
+            auto(Factory()),
+            on_progress=lambda *c, calls=calls: calls.append(c),
+            prefetch=prefetch,
+        )
         runs[name] = ([(d, t, p.name, o.status, o.backend) for d, t, p, o in calls], report.summary())
     assert runs["pre"] == runs["seq"]
     assert [row[2:4] for row in runs["pre"][0]] == [
-        ("a.png", "done"), ("b.png", "done"), ("broken.png", "failed"), ("c.png", "done"), ("d.png", "skipped")]
+        ("a.png", "done"),
+        ("b.png", "done"),
+        ("broken.png", "failed"),
+        ("c.png", "done"),
+        ("d.png", "skipped"),
+    ]
     for name in ("a.png", "b.png", "c.png", "d.png"):
         assert (tmp_path / "out_pre" / name).read_bytes() == (tmp_path / "out_seq" / name).read_bytes()
 
@@ -265,8 +316,9 @@ def test_shards_of_an_automatic_batch_choose_as_the_whole_run(family, tmp_path):
     from ideepcolor_app.engine.shard import Shard
 
     whole = run_batch(job(family, tmp_path / "whole"), auto(Factory())).used
-    parts = [run_batch(job(family, tmp_path / "parts", shard=Shard.parse(f"{k}/3")), auto(Factory())).used
-             for k in (1, 2, 3)]
+    parts = [
+        run_batch(job(family, tmp_path / "parts", shard=Shard.parse(f"{k}/3")), auto(Factory())).used for k in (1, 2, 3)
+    ]
     merged = {photo: name for part in parts for photo, name in part.items()}
     assert sum(len(part) for part in parts) == len(merged) == len(whole)
     assert merged == whole

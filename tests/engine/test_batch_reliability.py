@@ -120,11 +120,14 @@ def test_stale_temporaries_in_the_output_tree_are_removed(tmp_path, recording_ba
     assert not stale.exists()
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"quality": 0}, "quality must be from 1 to 100"),
-    ({"working_size": 0}, "working size must be from 1 to 2048"),
-    ({"working_size": 8192}, "working size must be from 1 to 2048"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"quality": 0}, "quality must be from 1 to 100"),
+        ({"working_size": 0}, "working size must be from 1 to 2048"),
+        ({"working_size": 8192}, "working size must be from 1 to 2048"),
+    ],
+)
 def test_bad_options_fail_before_the_first_photo(tmp_path, recording_backend, options, message):
     root = tmp_path / "in"
     root.mkdir()

@@ -10,7 +10,7 @@ from ideepcolor_app.engine.session import ColorizeSession
 def _wall_and_floor(size=32):
     """(S,S) L: a mid-grey wall above a dark floor, with a sharp edge at the middle row."""
     l = torch.full((size, size), 60.0)
-    l[size // 2:] = 25.0
+    l[size // 2 :] = 25.0
     return l
 
 

@@ -55,7 +55,9 @@ def test_labels_and_counts_of_a_corrected_mask():
 def test_summary_line():
     _labels, counts = damage_labels(np.ones((10, 10), bool), ())
     assert describe_filled(counts, 100) == (
-        "Filled 100.00% of the photo (edges included): detected 100.00%, painted in 0%, painted out 0%")
+        "Filled 100.00% of the photo (edges included): detected 100.00%, painted in 0%, painted out 0%"
+    )
     _labels, counts = damage_labels(np.zeros((200, 300), bool), (DamageStroke("add", 0.5, ((1.5, 1.5),)),))
     assert describe_filled(counts, 1) == (
-        "Filled <0.01% of the photo (edges included): detected 0%, painted in <0.01%, painted out 0%")
+        "Filled <0.01% of the photo (edges included): detected 0%, painted in <0.01%, painted out 0%"
+    )

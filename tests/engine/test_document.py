@@ -30,14 +30,17 @@ def record(doc: Document) -> dict[str, list]:
     return seen
 
 
-@pytest.mark.parametrize("setter, value, event", [
-    ("set_backend_name", "levin", "backend_name"),
-    ("set_temperature", 0.7, "temperature"),
-    ("set_working_size", 64, "working_size"),
-    ("set_current_ab", (10.0, -20.0), "current_ab"),
-    ("set_patch_size", 7, "patch_size"),
-    ("set_global_store", GlobalHints(saturation=0.5), "global_store"),
-])
+@pytest.mark.parametrize(
+    "setter, value, event",
+    [
+        ("set_backend_name", "levin", "backend_name"),
+        ("set_temperature", 0.7, "temperature"),
+        ("set_working_size", 64, "working_size"),
+        ("set_current_ab", (10.0, -20.0), "current_ab"),
+        ("set_patch_size", 7, "patch_size"),
+        ("set_global_store", GlobalHints(saturation=0.5), "global_store"),
+    ],
+)
 def test_document_setter_emits_once_then_never_for_the_same_value(doc, setter, value, event):
     seen = record(doc)
     getattr(doc, setter)(value)
@@ -124,6 +127,7 @@ def recording_factory(backends: dict):
     def factory(name: str) -> Backend:
         backends.setdefault(name, RecordingBackend())
         return backends[name]
+
     return factory
 
 

@@ -21,7 +21,8 @@ def test_golden_output_was_recorded_for_the_weights_the_card_describes(name):
     assert card.sha256 is not None
     assert golden["sha256"] == card.sha256, (
         f"models/{name}.json describes other weights than {golden_path(name).name} was recorded with: "
-        f"look at the new weights' colours, then run {golden['regenerate']}")
+        f"look at the new weights' colours, then run {golden['regenerate']}"
+    )
     assert golden["weights"] == f"{name}.safetensors" and golden["family"] == card.family
 
 

@@ -83,12 +83,15 @@ def test_specific_effects(stack):
     assert stack.undo_text() == "clear points"
 
 
-@pytest.mark.parametrize("make", [
-    lambda d: MoveHint(d, 0, 5.0, 5.0),
-    lambda d: RecolorHint(d, 0, (10.0, 20.0)),
-    lambda d: ResizeHint(d, 1, 5),
-    lambda d: SetGlobalHints(d, GlobalHints()),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda d: MoveHint(d, 0, 5.0, 5.0),
+        lambda d: RecolorHint(d, 0, (10.0, 20.0)),
+        lambda d: ResizeHint(d, 1, 5),
+        lambda d: SetGlobalHints(d, GlobalHints()),
+    ],
+)
 def test_noop_edit_is_dropped_and_emits_nothing(stack, make):
     doc = stack.doc
     seen = []

@@ -22,8 +22,9 @@ from ideepcolor_app.imageio import read_photo
 
 SAMPLE_PHOTO = Path(ideepcolor_app.__file__).parent / "data" / "sample_pont_du_gard.jpg"
 
-pytestmark = pytest.mark.skipif(not (BUNDLED_MODELS_DIR / "hints.safetensors").is_file(),
-                                reason="the shipped hints network is not installed")
+pytestmark = pytest.mark.skipif(
+    not (BUNDLED_MODELS_DIR / "hints.safetensors").is_file(), reason="the shipped hints network is not installed"
+)
 
 
 def mean_hsv_saturation(rgb: np.ndarray) -> float:

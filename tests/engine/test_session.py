@@ -49,14 +49,17 @@ def test_session_predict_places_hint_at_working_resolution(l_photo, recording_ba
     assert ab[:, 4, 8].tolist() == [33.0, -21.0]
 
 
-@pytest.mark.parametrize("photo_hw, requested, multiple, expected", [
-    ((3000, 2000), 256, 8, (256, 168)),   # tall
-    ((2000, 3000), 256, 8, (168, 256)),   # wide
-    ((100, 1000), 256, 8, (24, 256)),     # a panorama
-    ((5000, 10), 256, 8, (256, 8)),       # a sliver keeps one multiple
-    ((777, 777), 250, 8, (256, 256)),     # square, rounded up to the multiple
-    ((600, 400), 256, 128, (256, 128)),   # gan's multiple
-])
+@pytest.mark.parametrize(
+    "photo_hw, requested, multiple, expected",
+    [
+        ((3000, 2000), 256, 8, (256, 168)),  # tall
+        ((2000, 3000), 256, 8, (168, 256)),  # wide
+        ((100, 1000), 256, 8, (24, 256)),  # a panorama
+        ((5000, 10), 256, 8, (256, 8)),  # a sliver keeps one multiple
+        ((777, 777), 250, 8, (256, 256)),  # square, rounded up to the multiple
+        ((600, 400), 256, 128, (256, 128)),  # gan's multiple
+    ],
+)
 def test_working_shape_keeps_the_aspect(photo_hw, requested, multiple, expected):
     assert working_shape_for(photo_hw, requested, multiple) == expected
 
@@ -77,7 +80,8 @@ def test_session_colorize_composes_full_resolution(l_photo, recording_backend):
 
 
 @pytest.mark.parametrize(
-    "requested,multiple,expected", [(256, 8, 256), (250, 8, 256), (1, 8, 8), (100, 32, 128), (7, 1, 7)])
+    "requested,multiple,expected", [(256, 8, 256), (250, 8, 256), (1, 8, 8), (100, 32, 128), (7, 1, 7)]
+)
 def test_working_size_rounds_up_to_backend_multiple(requested, multiple, expected):
     assert working_size_for(requested, multiple) == expected
 
@@ -91,6 +95,7 @@ def test_session_with_hints_network_caches_encoder(l_photo, monkeypatch):
         def wrapper(*args, **kwargs):
             calls[name] += 1
             return fn(*args, **kwargs)
+
         return wrapper
 
     monkeypatch.setattr(backend.net, "encode", counting("encode", encode))

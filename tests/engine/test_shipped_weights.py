@@ -66,7 +66,7 @@ def test_shipped_hints_network_spreads_a_blue_hint_around_it():
 def test_shipped_hints_network_keeps_a_hint_on_its_side_of_a_strong_edge():
     """A green hint on dark foliage must not tint a bright shirt behind a strong edge."""
     l = torch.full((1, 1, SIZE, SIZE), 35.0)
-    l[..., SIZE // 2:] = 92.0
+    l[..., SIZE // 2 :] = 92.0
     backend = create_backend("hints", device="cpu")
     cache = backend.prepare(l)
     green = Hints(width=SIZE, height=SIZE, points=(HintPoint(32.0, 64.0, (-45.0, 40.0), 7),))
@@ -74,5 +74,5 @@ def test_shipped_hints_network_keeps_a_hint_on_its_side_of_a_strong_edge():
     without = backend.predict(cache, rasterize_hints(Hints(width=SIZE, height=SIZE), (SIZE, SIZE)), 0.38)
     # Around the hint (it reaches its whole side, fading with distance: `propagation.reach`).
     assert_colour_like(with_hint[:, 48:80, 16:48].mean(dim=(1, 2)), (-45.0, 40.0))
-    far_side = (with_hint - without)[:, :, SIZE // 2 + 8:].norm(dim=0).mean()
+    far_side = (with_hint - without)[:, :, SIZE // 2 + 8 :].norm(dim=0).mean()
     assert float(far_side) < 3.0

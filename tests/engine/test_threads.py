@@ -6,10 +6,20 @@ from ideepcolor_app.engine import device
 from ideepcolor_app.engine.benchmark import busy_processes
 
 
-@pytest.mark.parametrize("free, cores, threads", [
-    (0.0, 2, 1), (0.4, 2, 1), (0.8, 2, 1), (1.0, 2, 1), (1.3, 2, 1), (1.8, 2, 2), (2.0, 2, 2),
-    (5.9, 8, 6), (16.0, 8, 8),
-])
+@pytest.mark.parametrize(
+    "free, cores, threads",
+    [
+        (0.0, 2, 1),
+        (0.4, 2, 1),
+        (0.8, 2, 1),
+        (1.0, 2, 1),
+        (1.3, 2, 1),
+        (1.8, 2, 2),
+        (2.0, 2, 2),
+        (5.9, 8, 6),
+        (16.0, 8, 8),
+    ],
+)
 def test_one_thread_per_free_core(free, cores, threads):
     assert device.threads_for_free_cores(free, cores) == threads
 

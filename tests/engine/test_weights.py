@@ -90,7 +90,7 @@ def test_weights_corrupt_file_and_missing_card(saved_zhang):
 @pytest.mark.parametrize(
     "edit,message",
     [
-        (lambda c: c.update(colour="red"), "unknown model-card keys: \"colour\""),
+        (lambda c: c.update(colour="red"), 'unknown model-card keys: "colour"'),
         (lambda c: c.pop("family"), "lacks family"),
         (lambda c: c.update(family="nope"), "nope"),
         (lambda c: c.update(card_version=9), "version 9"),

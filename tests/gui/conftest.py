@@ -154,8 +154,12 @@ def make_window(qtbot, qsettings, messages, tmp_path):
 
     def make(photo: Path | None = None, backend: str | None = "hints", settings=None):
         settings = settings if settings is not None else qsettings
-        window = QtMainWindow(settings=settings, colorizer=Colorizer(fake_backend_factory), working_size=WORKING_SIZE,
-                              recovery_folder=tmp_path / "recovery")
+        window = QtMainWindow(
+            settings=settings,
+            colorizer=Colorizer(fake_backend_factory),
+            working_size=WORKING_SIZE,
+            recovery_folder=tmp_path / "recovery",
+        )
         qtbot.addWidget(window)
         if backend is not None:  # None: the backend remembered in the settings
             window.doc.set_backend_name(backend)
@@ -198,8 +202,9 @@ def _send_mouse(window, kind, xy, button, buttons) -> None:
 
     viewport = window.canvas.viewport
     pos = window.canvas.widget_pos(*xy)
-    event = QMouseEvent(kind, QPointF(pos), QPointF(viewport.mapToGlobal(pos)), button, buttons,
-                        Qt.KeyboardModifier.NoModifier)
+    event = QMouseEvent(
+        kind, QPointF(pos), QPointF(viewport.mapToGlobal(pos)), button, buttons, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(viewport, event)
 
 
@@ -231,6 +236,14 @@ def wheel(window, x: float, y: float, steps: int) -> None:
 
     viewport = window.canvas.viewport
     pos = QPointF(window.canvas.widget_pos(x, y))
-    event = QWheelEvent(pos, QPointF(viewport.mapToGlobal(pos.toPoint())), QPoint(0, 0), QPoint(0, 120 * steps),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        pos,
+        QPointF(viewport.mapToGlobal(pos.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(viewport, event)

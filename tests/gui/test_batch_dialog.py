@@ -150,8 +150,9 @@ def test_batch_dialog_missing_input_folder_does_not_start(qtbot, batch_settings,
 
 def test_batch_dialog_close_while_running_cancels_then_closes(qtbot, batch_settings, photo_dir, tmp_path):
     entered, gate = threading.Event(), threading.Event()
-    dialog = make_dialog(qtbot, batch_settings, photo_dir, tmp_path / "out",
-                         backend_factory=lambda name: GatedLevin(entered, gate))
+    dialog = make_dialog(
+        qtbot, batch_settings, photo_dir, tmp_path / "out", backend_factory=lambda name: GatedLevin(entered, gate)
+    )
     dialog.show()
     with qtbot.waitSignal(dialog.batchFinished, timeout=TIMEOUT_MS) as blocker:
         dialog.start()
@@ -165,8 +166,9 @@ def test_batch_dialog_close_while_running_cancels_then_closes(qtbot, batch_setti
 
 def test_batch_dialog_shutdown_waits_for_the_worker(qtbot, batch_settings, photo_dir, tmp_path):
     entered, gate = threading.Event(), threading.Event()
-    dialog = make_dialog(qtbot, batch_settings, photo_dir, tmp_path / "out",
-                         backend_factory=lambda name: GatedLevin(entered, gate))
+    dialog = make_dialog(
+        qtbot, batch_settings, photo_dir, tmp_path / "out", backend_factory=lambda name: GatedLevin(entered, gate)
+    )
     with qtbot.waitSignal(dialog.batchFinished, timeout=TIMEOUT_MS) as blocker:
         dialog.start()
         qtbot.waitUntil(entered.is_set, timeout=TIMEOUT_MS)
@@ -183,8 +185,9 @@ class UntrainedLevin(LevinBackend):
 
 
 def test_batch_dialog_warns_about_untrained_weights(qtbot, batch_settings, photo_dir, tmp_path):
-    dialog = make_dialog(qtbot, batch_settings, photo_dir, tmp_path / "out",
-                         backend_factory=lambda name: UntrainedLevin())
+    dialog = make_dialog(
+        qtbot, batch_settings, photo_dir, tmp_path / "out", backend_factory=lambda name: UntrainedLevin()
+    )
     report = run_to_end(qtbot, dialog)
     assert len(report.done) == 2
     assert "UNTRAINED" in dialog.notice.text() and dialog.notice.isVisibleTo(dialog)
@@ -194,10 +197,16 @@ def test_batch_dialog_automatic_default_opens_backends_per_photo(qtbot, batch_se
     (photo_dir / "b.hints.json").write_text(
         '{"version": 1, "image": {"width": 20, "height": 12}, '
         '"points": [{"x": 5, "y": 6, "ab": [50.0, 0.0], "size": 3}], '
-        '"global": {"saturation": null, "histogram": null}}')
+        '"global": {"saturation": null, "histogram": null}}'
+    )
     opened = []
-    dialog = make_dialog(qtbot, batch_settings, photo_dir, tmp_path / "out",
-                         backend_factory=lambda name: opened.append(name) or LevinBackend())
+    dialog = make_dialog(
+        qtbot,
+        batch_settings,
+        photo_dir,
+        tmp_path / "out",
+        backend_factory=lambda name: opened.append(name) or LevinBackend(),
+    )
     dialog.set_backend_name("auto")
     assert dialog.backend_combo.currentText() == "Automatic (per photo)"
     report = run_to_end(qtbot, dialog)

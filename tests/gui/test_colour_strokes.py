@@ -74,8 +74,12 @@ def test_shift_click_outlines_the_object_and_a_click_inside_fills_it(qtbot, show
     window, doc = shown, shown.doc
     tools = window.stroke_tools
     with qtbot.waitSignal(tools.task.finished, timeout=20000):
-        QTest.mouseClick(window.canvas.viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
-                         window.canvas.widget_pos(72.0, 32.0))  # in the dark square (rows 20-43, cols 60-83)
+        QTest.mouseClick(
+            window.canvas.viewport,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.ShiftModifier,
+            window.canvas.widget_pos(72.0, 32.0),
+        )  # in the dark square (rows 20-43, cols 60-83)
     assert window.canvas.strokes.outline_shown and doc.hints.strokes == () and doc.hints.points == ()
     region = tools.pending.region  # working 21 x 32: the square is rows 7-14, cols 20-27
     assert region[8:14, 21:27].all() and not region[:, :16].any() and not region[:4].any()

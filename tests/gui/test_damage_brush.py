@@ -77,7 +77,7 @@ def test_strokes_paint_the_mask_in_and_out_and_undo_redo(qtbot, painted):
     assert len(doc.hints.damage_strokes) == 1 and doc.hints.points == ()  # a stroke, not points
     assert len(window.stack) == 1 and window.stack.undo_text() == "paint damage"  # one drag, one step
     added = wait_restored(qtbot, window).copy()
-    assert added[ROW, 30:71].all() and added[ROW - 4:ROW + 5, 50].all()  # 12 px brush: radius 6
+    assert added[ROW, 30:71].all() and added[ROW - 4 : ROW + 5, 50].all()  # 12 px brush: radius 6
     assert np.array_equal(added[:15], before[:15]) and np.array_equal(added[48:], before[48:])  # far away: as before
     labels = overlay_labels(window)
     assert labels[ROW, 50] == ADDED and labels[5, 5] == 0
@@ -105,10 +105,11 @@ def test_erasing_found_damage_labels_it_painted_out(qtbot, make_window, tmp_path
     import ideepcolor_app.restore.cache as cache_module
 
     found = np.zeros((64, 96), bool)
-    found[ROW - 1:ROW + 2, 20:80] = True  # as if the detector had found a scratch there
+    found[ROW - 1 : ROW + 2, 20:80] = True  # as if the detector had found a scratch there
     restore = cache_module.restore_lightness
-    monkeypatch.setattr(cache_module, "restore_lightness",
-                        lambda *args, **kwargs: replace(restore(*args, **kwargs), detected=found))
+    monkeypatch.setattr(
+        cache_module, "restore_lightness", lambda *args, **kwargs: replace(restore(*args, **kwargs), detected=found)
+    )
     window = make_window(stained_photo(tmp_path / "old.png"))
     show(qtbot, window)
     restore_on(qtbot, window)
@@ -185,8 +186,10 @@ def test_no_label_of_the_restore_panel_is_cut_off(qtbot, painted, height):
 
     painted.resize(1500, height)  # 560: the left dock is shorter than its content, which scrolls
     panel = painted.restore_panel
-    panel.set_status("Filled 1.86% of the photo (edges included): detected 0.68%, painted in 0.35%, "
-                     "painted out 0%.\nGrain 1.2%, tone levels.")
+    panel.set_status(
+        "Filled 1.86% of the photo (edges included): detected 0.68%, painted in 0.35%, "
+        "painted out 0%.\nGrain 1.2%, tone levels."
+    )
     widgets = [w for w in panel.findChildren(QLabel) + panel.findChildren(QAbstractButton) if w.isVisible()]
     assert len(widgets) >= 11
 

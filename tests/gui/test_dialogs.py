@@ -17,12 +17,16 @@ def dialogs(monkeypatch):
         def dialog(parent, caption, folder="", filters="", *args, **kwargs):
             calls.append((kind, caption, str(folder), args, kwargs))
             return (answers.pop(0) if answers else "", "")
+
         return dialog
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", record("save"))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", record("open"))
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda parent, caption, folder="", *a, **k:
-                        calls.append(("dir", caption, str(folder), a, k)) or "")
+    monkeypatch.setattr(
+        QFileDialog,
+        "getExistingDirectory",
+        lambda parent, caption, folder="", *a, **k: calls.append(("dir", caption, str(folder), a, k)) or "",
+    )
     return calls, answers
 
 
@@ -31,7 +35,7 @@ def test_export_over_the_input_is_refused_once(qtbot, window, messages, dialogs,
     answers.append(str(small_photo))
     before = small_photo.read_bytes()
     window.named_actions["save_result"].trigger()
-    (kind, _caption, _folder, args, _kwargs), = calls
+    ((kind, _caption, _folder, args, _kwargs),) = calls
     assert QFileDialog.Option.DontConfirmOverwrite in QFileDialog.Option(args[-1])  # Qt's own "replace?" is off
     assert len(messages) == 1 and messages.questions == []  # our refusal, and nothing else
     assert messages[0][1].count("photo.png") == 1
@@ -45,7 +49,7 @@ def test_export_says_where_the_file_went(qtbot, window, messages, dialogs, tmp_p
     answers.append(str(target))
     window.named_actions["save_result"].trigger()
     assert target.is_file()
-    (title, text), = messages.infos
+    ((title, text),) = messages.infos
     assert "result.png" in text and str(target.parent) in text
     assert str(target) in window.statusBar().currentMessage()
 

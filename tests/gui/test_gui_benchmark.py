@@ -34,10 +34,26 @@ def test_gui_drag_benchmark_failure_is_an_error_not_a_figure(qtbot):
         bench_gui_drag(moves=2, backend="hints", working_size=16, photo_hw=(48, 64), device="no-such-device")
 
 
-ENGINE_ONLY = {"device": "cpu", "torch_threads": 1, "free_cores": 2.0, "backends": {}, "compose_12mp_s": 0.1,
-               "colorize_12mp_s": None, "peak_rss_mb": 1.0}
-DRAG = {"backend": "hints", "moves": 2, "photo": "1024x768", "working_size": 16, "move_to_view_ms_p50": 40.0,
-        "move_to_view_ms_p95": 55.0, "render_ms_p50": 30.0, "target_ms_p50": 33.0, "device": "hints on cpu"}
+ENGINE_ONLY = {
+    "device": "cpu",
+    "torch_threads": 1,
+    "free_cores": 2.0,
+    "backends": {},
+    "compose_12mp_s": 0.1,
+    "colorize_12mp_s": None,
+    "peak_rss_mb": 1.0,
+}
+DRAG = {
+    "backend": "hints",
+    "moves": 2,
+    "photo": "1024x768",
+    "working_size": 16,
+    "move_to_view_ms_p50": 40.0,
+    "move_to_view_ms_p95": 55.0,
+    "render_ms_p50": 30.0,
+    "target_ms_p50": 33.0,
+    "device": "hints on cpu",
+}
 FIRST = {"photo": "sample.jpg", "runs": 1, "first_result_s": [2.5], "first_result_s_median": 2.5, "target_s": 5.0}
 
 
@@ -48,8 +64,9 @@ def fake_figures(monkeypatch):
 
     monkeypatch.setattr(bench, "run_benchmarks", lambda *args: dict(ENGINE_ONLY))  # skip the slow engine part
     seen = []
-    monkeypatch.setattr(gui_bench, "bench_gui_drag",
-                        lambda **kw: seen.append(kw) or dict(DRAG, overlays=kw.get("overlays", False)))
+    monkeypatch.setattr(
+        gui_bench, "bench_gui_drag", lambda **kw: seen.append(kw) or dict(DRAG, overlays=kw.get("overlays", False))
+    )
     monkeypatch.setattr(gui_bench, "bench_first_result", lambda photo, **kw: seen.append(kw) or dict(FIRST))
     return seen
 
@@ -60,8 +77,10 @@ def test_bench_includes_the_gui_figures_unless_told_not_to(tmp_path, capsys, fak
     results = json.loads(out.read_text())
     assert results["gui"]["move_to_view_ms_p50"] == 40.0 and results["gui_overlays"]["overlays"]
     assert results["first_result"]["first_result_s_median"] == 2.5
-    assert fake_figures[:2] == [{"moves": 2, "working_size": 16, "device": None, "busy": 0},
-                                {"moves": 2, "working_size": 16, "device": None, "busy": 0, "overlays": True}]
+    assert fake_figures[:2] == [
+        {"moves": 2, "working_size": 16, "device": None, "busy": 0},
+        {"moves": 2, "working_size": 16, "device": None, "busy": 0, "overlays": True},
+    ]
     printed = capsys.readouterr().out
     assert "GUI point move -> updated view (" in printed and "loupe and before/after divider shown" in printed
     assert "App launch -> first result on screen" in printed

@@ -89,8 +89,9 @@ def test_delete_key_removes_the_selected_point(qtbot, shown):
     assert window.doc.hints.points == ()
     qtbot.keyClick(window.canvas.viewport, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert len(window.doc.hints.points) == 1
-    qtbot.keyClick(window.canvas.viewport, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window.canvas.viewport, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert window.doc.hints.points == ()
 
 

@@ -40,12 +40,19 @@ def press(window, x: float, y: float, kind=QEvent.Type.MouseButtonPress, held=Tr
     pos = QPointF(window.canvas.widget_pos(x, y))
     left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
     button = none if kind == QEvent.Type.MouseMove else left
-    event = QMouseEvent(kind, pos, QPointF(viewport.mapToGlobal(pos.toPoint())), button, left if held else none,
-                        Qt.KeyboardModifier.NoModifier)
+    event = QMouseEvent(
+        kind,
+        pos,
+        QPointF(viewport.mapToGlobal(pos.toPoint())),
+        button,
+        left if held else none,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(viewport, event)
 
 
 # -- before/after -----------------------------------------------------------------------------
+
 
 def test_divider_shows_grey_left_and_colour_right_and_moves(qtbot, shown):
     window = shown
@@ -80,8 +87,12 @@ def test_divider_line_follows_a_mouse_drag(qtbot, shown):
 
     def send(kind, x, button, buttons):
         pos = QPointF(canvas.result_widget_pos(x, 32.0))
-        QApplication.sendEvent(viewport, QMouseEvent(kind, pos, QPointF(viewport.mapToGlobal(pos.toPoint())),
-                                                     button, buttons, Qt.KeyboardModifier.NoModifier))
+        QApplication.sendEvent(
+            viewport,
+            QMouseEvent(
+                kind, pos, QPointF(viewport.mapToGlobal(pos.toPoint())), button, buttons, Qt.KeyboardModifier.NoModifier
+            ),
+        )
 
     send(QEvent.Type.MouseButtonPress, 48.0, left, left)
     for x in (44.0, 36.0, 28.0, 24.0):
@@ -103,6 +114,7 @@ def test_divider_compares_with_another_backend(qtbot, shown):
 
 
 # -- loupe and cursor chip ----------------------------------------------------------------------
+
 
 def test_loupe_shows_the_pixel_under_the_cursor_while_placing(qtbot, shown):
     window = shown
@@ -156,12 +168,17 @@ def test_cursor_chip_shows_the_colour_a_new_point_takes(qtbot, shown):
 
 # -- eyedropper -------------------------------------------------------------------------------
 
+
 def test_eyedropper_takes_the_results_colour_for_new_points(qtbot, shown):
     window = shown
     window.named_actions["eyedropper"].trigger()
     assert window.canvas.eyedropper and window.colour_panel.eyedropper_button.isChecked()
-    QTest.mouseClick(window.canvas.viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     window.canvas.result_widget_pos(30.5, 50.5))
+    QTest.mouseClick(
+        window.canvas.viewport,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        window.canvas.result_widget_pos(30.5, 50.5),
+    )
     expected = window.last_result.ab_at(30.5 / 96, 50.5 / 64)
     assert window.doc.current_ab == pytest.approx(expected)
     assert window.doc.hints.points == ()  # it took a colour and added no point
@@ -186,6 +203,7 @@ def test_eyedropper_copies_a_colour_from_one_point_to_another(qtbot, shown):
 
 # -- points list --------------------------------------------------------------------------------
 
+
 def test_points_list_rows_selection_rename_hide_and_delete(qtbot, shown):
     window = shown
     panel = window.points_panel
@@ -202,8 +220,9 @@ def test_points_list_rows_selection_rename_hide_and_delete(qtbot, shown):
     panel.table.item(1, SHOWN).setCheckState(Qt.CheckState.Unchecked)
     assert not window.canvas._rects[1].isVisible() and window.canvas.point_at(60.5, 50.5) is None
     assert len(window.doc.hints.points) == 2  # hidden, not gone: it still colours the photo
-    window.stack.push(__import__("ideepcolor_app.engine.history", fromlist=["MoveHint"]).MoveHint(
-        window.doc, 0, 20.5, 18.5))
+    window.stack.push(
+        __import__("ideepcolor_app.engine.history", fromlist=["MoveHint"]).MoveHint(window.doc, 0, 20.5, 18.5)
+    )
     assert panel.table.item(0, NAME).text() == "sky" and panel.table.item(0, 2).text() == "20, 18"
     panel.table.selectRow(0)
     panel.delete_button.click()
@@ -235,6 +254,7 @@ def test_points_list_recolours_with_the_chosen_copied_and_predicted_colours(qtbo
 
 
 # -- zoom -------------------------------------------------------------------------------------
+
 
 def test_no_panning_at_fit_and_zooming_out_snaps_back_to_fit(qtbot, shown):
     window = shown

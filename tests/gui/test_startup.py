@@ -51,8 +51,9 @@ def test_loading_window_is_shown_before_torch_is_imported():
         "heavy = [m for m in ('torch', 'pyqtgraph', 'ideepcolor_app.engine.document') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin"},
-                   timeout=60)
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin"}, timeout=60
+    )
 
 
 def gui_imports(module: Path) -> set[str]:

@@ -42,8 +42,9 @@ def echoing_window(qtbot, qsettings, messages, tmp_path, small_photo):
 
     configure_pyqtgraph()
     factory = lambda name: EchoingBackend() if name == "hints" else fake_backend_factory(name)  # noqa: E731
-    window = QtMainWindow(settings=qsettings, colorizer=Colorizer(factory), working_size=32,
-                          recovery_folder=tmp_path / "recovery")
+    window = QtMainWindow(
+        settings=qsettings, colorizer=Colorizer(factory), working_size=32, recovery_folder=tmp_path / "recovery"
+    )
     qtbot.addWidget(window)
     window.doc.set_backend_name("hints")
     assert window.files.open_photo(small_photo)
@@ -57,8 +58,9 @@ def test_suggestions_leave_the_selected_points_own_colour_out(qtbot, echoing_win
     window.colour_panel.colourPicked.emit(60.0, 40.0)  # the point's own colour: a red
     click(window, 30.5, 30.5)
     assert window.doc.selected == 0
-    qtbot.waitUntil(lambda: window.last_distribution_left_out == 0 and bool(window.colour_panel.suggested()),
-                    timeout=10000)
+    qtbot.waitUntil(
+        lambda: window.last_distribution_left_out == 0 and bool(window.colour_panel.suggested()), timeout=10000
+    )
     top = window.colour_panel.suggested()[0]
     assert top.ab == pytest.approx(NETWORK_AB)  # what the network says there, not the point echoed
     assert all(s.ab != pytest.approx((60.0, 40.0)) for s in window.colour_panel.suggested())
@@ -75,11 +77,13 @@ def test_a_newly_selected_point_gets_its_own_suggestions(qtbot, echoing_window):
     window.doc.set_selected(None)
     window.colour_panel.colourPicked.emit(-60.0, -30.0)
     click(window, 80.5, 10.5)
-    qtbot.waitUntil(lambda: window.last_distribution_left_out == 1 and bool(window.colour_panel.suggested()),
-                    timeout=10000)
+    qtbot.waitUntil(
+        lambda: window.last_distribution_left_out == 1 and bool(window.colour_panel.suggested()), timeout=10000
+    )
     click(window, 30.5, 30.5)  # select the first point: no render, a distribution without it
-    qtbot.waitUntil(lambda: window.last_distribution_left_out == 0 and bool(window.colour_panel.suggested()),
-                    timeout=10000)
+    qtbot.waitUntil(
+        lambda: window.last_distribution_left_out == 0 and bool(window.colour_panel.suggested()), timeout=10000
+    )
     assert window.colour_panel.suggested()[0].ab == pytest.approx(NETWORK_AB)
 
 
@@ -92,8 +96,9 @@ def red_reference(path):
     return path
 
 
-def test_one_reference_photo_for_the_histogram_and_the_eyedropper(qtbot, make_window, small_photo, tmp_path,
-                                                                  monkeypatch):
+def test_one_reference_photo_for_the_histogram_and_the_eyedropper(
+    qtbot, make_window, small_photo, tmp_path, monkeypatch
+):
     from PySide6.QtWidgets import QFileDialog
 
     window = make_window(small_photo)

@@ -106,8 +106,10 @@ def test_recovery_question_comes_before_the_window_shows(qtbot, make_window, sma
     monkeypatch.setattr(QMessageBox, "question", question)
     messages.answers.append(BUTTON.Yes)
     shown = []
-    window = open_main_window(make_window=lambda: built.append(make_window(None)) or built[0],
-                              on_shown=lambda: shown.append(built[0].isVisible()))
+    window = open_main_window(
+        make_window=lambda: built.append(make_window(None)) or built[0],
+        on_shown=lambda: shown.append(built[0].isVisible()),
+    )
     assert seen == [(False, seen[0][1])] and "untitled" in seen[0][1]  # asked with nothing on screen
     assert shown == [True] and window.isVisible()
     assert window.doc.photo_path == small_photo.resolve() and len(window.doc.hints.points) == 1

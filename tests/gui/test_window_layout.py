@@ -62,7 +62,7 @@ def test_left_drag_on_the_background_pans_and_space_pans_over_a_point(qtbot, win
 
 def test_help_lists_the_mouse_and_keys(qtbot, window, messages):
     window.named_actions["controls"].trigger()
-    (title, text), = messages.infos
+    ((title, text),) = messages.infos
     assert "Space" in text and "pan" in text and "Wheel" in text
 
 
@@ -157,7 +157,6 @@ def test_typed_colour_outside_the_gamut_says_what_it_became(qtbot, window):
     panel.colourPicked.emit(0.0, 0.0)
     panel.gamut.abClicked.emit(1.0, 2.0)  # an in-gamut pick clears the note
     assert panel.snapped is None and "snapped" not in panel.l_note.text()
-
 
 
 def test_photo_opened_before_the_window_shows_is_fitted_once_shown(qtbot, make_window, small_photo):

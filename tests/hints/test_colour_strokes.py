@@ -59,12 +59,15 @@ def test_a_one_point_stroke_is_a_dab_of_its_size():
     assert covered[75, 50] and 4 <= rows.max() - rows.min() + 1 <= 6 and 4 <= cols.max() - cols.min() + 1 <= 6
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"ab": (200.0, 0.0), "size": 3, "points": ((1.0, 1.0),)}, "ab[0]"),
-    ({"ab": (0.0, 0.0), "size": 10, "points": ((1.0, 1.0),)}, "size"),
-    ({"ab": (0.0, 0.0), "size": 3, "points": ()}, "points"),
-    ({"ab": (0.0, 0.0), "size": 3, "points": ((float("nan"), 1.0),)}, "points[0].x"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"ab": (200.0, 0.0), "size": 3, "points": ((1.0, 1.0),)}, "ab[0]"),
+        ({"ab": (0.0, 0.0), "size": 10, "points": ((1.0, 1.0),)}, "size"),
+        ({"ab": (0.0, 0.0), "size": 3, "points": ()}, "points"),
+        ({"ab": (0.0, 0.0), "size": 3, "points": ((float("nan"), 1.0),)}, "points[0].x"),
+    ],
+)
 def test_bad_strokes_name_the_field(kwargs, field):
     with pytest.raises(HintsError) as err:
         ColourStroke(**kwargs)
@@ -111,9 +114,11 @@ def test_hints_without_any_stroke_are_still_written_as_version_1(stroked):
 
 
 def test_version_1_files_still_load():
-    text = ('{"version": 1, "image": {"width": 200, "height": 160}, '
-            '"points": [{"x": 15, "y": 25, "ab": [10, -20], "size": 3}], '
-            '"global": {"saturation": null, "histogram": null}}')
+    text = (
+        '{"version": 1, "image": {"width": 200, "height": 160}, '
+        '"points": [{"x": 15, "y": 25, "ab": [10, -20], "size": 3}], '
+        '"global": {"saturation": null, "histogram": null}}'
+    )
     hints = loads(text)
     assert hints.points == (HintPoint(15.0, 25.0, (10.0, -20.0), 3),) and hints.strokes == ()
 
@@ -125,13 +130,16 @@ def test_strokes_in_a_version_1_file_are_an_error():
         loads(json.dumps(data))
 
 
-@pytest.mark.parametrize("stroke, message", [
-    ({"ab": [1, 2], "size": 3}, r'missing key "points" in strokes\[0\]'),
-    ({"ab": "red", "size": 3, "points": [[1, 1]]}, r'strokes\[0\]\.ab: expected a list of two numbers, got "red"'),
-    ({"ab": [1, 2], "size": 12, "points": [[1, 1]]}, r"strokes\[0\]\.size: must be an integer from 1 to 9, got 12"),
-    ({"ab": [1, 2], "size": 3, "points": []}, r"strokes\[0\]\.points: expected a non-empty list"),
-    ({"ab": [1, 2], "size": 3, "points": [[1, 1]], "colour": 1}, r'unknown key "colour" in strokes\[0\]'),
-])
+@pytest.mark.parametrize(
+    "stroke, message",
+    [
+        ({"ab": [1, 2], "size": 3}, r'missing key "points" in strokes\[0\]'),
+        ({"ab": "red", "size": 3, "points": [[1, 1]]}, r'strokes\[0\]\.ab: expected a list of two numbers, got "red"'),
+        ({"ab": [1, 2], "size": 12, "points": [[1, 1]]}, r"strokes\[0\]\.size: must be an integer from 1 to 9, got 12"),
+        ({"ab": [1, 2], "size": 3, "points": []}, r"strokes\[0\]\.points: expected a non-empty list"),
+        ({"ab": [1, 2], "size": 3, "points": [[1, 1]], "colour": 1}, r'unknown key "colour" in strokes\[0\]'),
+    ],
+)
 def test_bad_strokes_in_a_file_name_the_json_path(stroke, message):
     data = hints_to_dict(Hints(200, 160, strokes=(BLUE,)))
     data["strokes"] = [stroke]

@@ -57,8 +57,10 @@ def test_hints_without_strokes_are_written_as_version_1(stroked):
 
 
 def test_version_1_files_still_load():
-    text = ('{"version": 1, "image": {"width": 300, "height": 200}, '
-            '"points": [{"x": 1, "y": 2, "ab": [3, 4], "size": 5}], "global": {"saturation": null, "histogram": null}}')
+    text = (
+        '{"version": 1, "image": {"width": 300, "height": 200}, '
+        '"points": [{"x": 1, "y": 2, "ab": [3, 4], "size": 5}], "global": {"saturation": null, "histogram": null}}'
+    )
     hints = loads(text)
     assert hints.points == (HintPoint(1.0, 2.0, (3.0, 4.0), 5),) and hints.damage_strokes == ()
 
@@ -96,25 +98,38 @@ BAD = {
     "radius_zero": (_with(STROKE + ["radius"], 0), "damage_strokes[0].radius: must be from 0.5 to 500 pixels, got 0"),
     "radius_text": (_with(STROKE + ["radius"], "6"), 'damage_strokes[0].radius: expected a number, got "6"'),
     "radius_bool": (_with(STROKE + ["radius"], True), "damage_strokes[0].radius: expected a number, got true"),
-    "no_points": (_with(STROKE + ["points"], []),
-                  "damage_strokes[0].points: expected a non-empty list of [x, y] pairs, got an empty list"),
-    "point_triple": (_with(STROKE + ["points", 1], [1, 2, 3]),
-                     "damage_strokes[0].points[1]: expected [x, y], got a list of 3"),
-    "point_text": (_with(STROKE + ["points", 0, 1], "up"),
-                   'damage_strokes[0].points[0][1]: expected a number, got "up"'),
-    "point_outside": (_with(STROKE + ["points", 1, 0], 301),
-                      "damage_strokes[0].points[1].x: 301 is outside the image (width 300)"),
-    "point_negative": (_with(STROKE + ["points", 0, 1], -1),
-                       "damage_strokes[0].points[0].y: -1 is outside the image (height 200)"),
-    "unknown_key": (_with(STROKE + ["colour"], "red"),
-                    'unknown key "colour" in damage_strokes[0] (allowed: mode, radius, points)'),
+    "no_points": (
+        _with(STROKE + ["points"], []),
+        "damage_strokes[0].points: expected a non-empty list of [x, y] pairs, got an empty list",
+    ),
+    "point_triple": (
+        _with(STROKE + ["points", 1], [1, 2, 3]),
+        "damage_strokes[0].points[1]: expected [x, y], got a list of 3",
+    ),
+    "point_text": (
+        _with(STROKE + ["points", 0, 1], "up"),
+        'damage_strokes[0].points[0][1]: expected a number, got "up"',
+    ),
+    "point_outside": (
+        _with(STROKE + ["points", 1, 0], 301),
+        "damage_strokes[0].points[1].x: 301 is outside the image (width 300)",
+    ),
+    "point_negative": (
+        _with(STROKE + ["points", 0, 1], -1),
+        "damage_strokes[0].points[0].y: -1 is outside the image (height 200)",
+    ),
+    "unknown_key": (
+        _with(STROKE + ["colour"], "red"),
+        'unknown key "colour" in damage_strokes[0] (allowed: mode, radius, points)',
+    ),
     "missing_key": (_with(STROKE + ["radius"], KeyError), 'missing key "radius" in damage_strokes[0]'),
     "not_an_object": (_with(STROKE, [1, 2]), "damage_strokes[0]: expected a JSON object, got a list of 2"),
     "not_a_list": (_with(["damage_strokes"], {"mode": "add"}), "damage_strokes: expected a list, got an object"),
     "in_version_1": (_with(["version"], 1), 'damage_strokes: needs "version": 2 (this file says version 1)'),
-    "unknown_top_key": (_with(["brushes"], []),
-                        'unknown key "brushes" at the top level (allowed: version, image, points, global, '
-                        'damage_strokes, strokes)'),
+    "unknown_top_key": (
+        _with(["brushes"], []),
+        'unknown key "brushes" at the top level (allowed: version, image, points, global, damage_strokes, strokes)',
+    ),
 }
 
 
@@ -130,8 +145,13 @@ def test_bad_stroke_entries_name_the_json_path(tmp_path, case):
 
 def test_every_edit_keeps_the_strokes(stroked):
     point = HintPoint(50.0, 60.0, (1.0, 2.0), 5)
-    for edited in (stroked.with_point(point), stroked.with_point_replaced(0, point), stroked.without_point(0),
-                   stroked.without_points(), stroked.with_global(GlobalHints(saturation=0.1))):
+    for edited in (
+        stroked.with_point(point),
+        stroked.with_point_replaced(0, point),
+        stroked.without_point(0),
+        stroked.without_points(),
+        stroked.with_global(GlobalHints(saturation=0.1)),
+    ):
         assert edited.damage_strokes == (ADD, REMOVE)
     assert stroked.with_damage_stroke(ADD).damage_strokes == (ADD, REMOVE, ADD)
     assert stroked.with_damage_strokes(()).damage_strokes == () and stroked.with_damage_strokes(()).points
@@ -139,8 +159,10 @@ def test_every_edit_keeps_the_strokes(stroked):
 
 def test_scaled_to_scales_the_strokes(stroked):
     half = stroked.scaled_to(150, 100)
-    assert half.damage_strokes == (DamageStroke("add", 3.0, ((60.25, 40.0), (65.5, 42.25))),
-                                   DamageStroke("remove", 1.25, ((5.0, 10.0),)))
+    assert half.damage_strokes == (
+        DamageStroke("add", 3.0, ((60.25, 40.0), (65.5, 42.25))),
+        DamageStroke("remove", 1.25, ((5.0, 10.0),)),
+    )
     edge = Hints(3, 3, damage_strokes=(DamageStroke("add", 400.0, ((3.0, 3.0),)),)).scaled_to(7, 7)
     assert edge.damage_strokes[0].points == ((7.0, 7.0),) and edge.damage_strokes[0].radius == 500.0
 

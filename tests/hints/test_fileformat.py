@@ -72,7 +72,7 @@ def test_saved_file_is_the_documented_json(tmp_path, doc_hints):
     path = tmp_path / FILE_NAME
     save_hints(doc_hints, path)
     text = path.read_bytes().decode("utf-8")
-    assert text.endswith("}\n") and text.startswith("{\n  \"version\": 1,")
+    assert text.endswith("}\n") and text.startswith('{\n  "version": 1,')
     data = json.loads(text)
     assert list(data) == ["version", "image", "points", "global"]
     assert data["image"] == {"width": 3000, "height": 2000}

@@ -129,11 +129,8 @@ def test_global_hints_become_tensors():
 
 def test_wide_image_into_square_grid_scales_each_axis():
     # 3000 x 1000 photo on a 256 x 256 grid: x scales by 256/3000, y by 256/1000.
-    hints = Hints(3000, 1000, (HintPoint(1500.0, 500.0, (5.0, 5.0), 4),
-                               HintPoint(2999.0, 10.0, (1.0, 2.0), 3)))
-    assert point_to_working((2999.0, 10.0), (3000, 1000), (256, 256)) == pytest.approx(
-        (2999.0 * 256 / 3000, 2.56)
-    )
+    hints = Hints(3000, 1000, (HintPoint(1500.0, 500.0, (5.0, 5.0), 4), HintPoint(2999.0, 10.0, (1.0, 2.0), 3)))
+    assert point_to_working((2999.0, 10.0), (3000, 1000), (256, 256)) == pytest.approx((2999.0 * 256 / 3000, 2.56))
     t = rasterize_hints(hints, (256, 256))
     assert t.mask[0, 0, 126:130, 126:130].sum().item() == 16  # centre patch, centred
     assert t.mask[0, 0, 125, :].sum().item() == 0 and t.mask[0, 0, 130, :].sum().item() == 0

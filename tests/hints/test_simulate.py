@@ -76,9 +76,7 @@ def test_rasterized_simulation_reproduces_the_patches(ramp_ab):
     t = rasterize_hints(hints, (24, 32))
     last = hints.points[-1]
     r0, r1, c0, c1 = patch_bounds(last, (32, 24), (24, 32))
-    assert torch.allclose(
-        t.ab[0, :, r0:r1, c0:c1], torch.tensor(last.ab, dtype=torch.float32)[:, None, None]
-    )
+    assert torch.allclose(t.ab[0, :, r0:r1, c0:c1], torch.tensor(last.ab, dtype=torch.float32)[:, None, None])
     assert t.mask.sum().item() <= 27 and t.mask[0, 0, r0:r1, c0:c1].sum().item() == 9
 
 

@@ -18,25 +18,30 @@ from PIL import Image, ImageCms
 
 D50 = (0.9642, 1.0, 0.8249)
 # sRGB primaries adapted to D50 (Bradford), as columns r, g, b: linear sRGB -> PCS XYZ.
-SRGB_TO_XYZ_D50 = np.array([
-    [0.4360747, 0.3850649, 0.1430804],
-    [0.2225045, 0.7168786, 0.0606169],
-    [0.0139322, 0.0971045, 0.7141733],
-])
+SRGB_TO_XYZ_D50 = np.array(
+    [
+        [0.4360747, 0.3850649, 0.1430804],
+        [0.2225045, 0.7168786, 0.0606169],
+        [0.0139322, 0.0971045, 0.7141733],
+    ]
+)
 ADOBE_GAMMA = 563 / 256  # Adobe RGB (1998)'s 2.2, as a u8Fixed8 curve stores it
 # Adobe RGB (1998) and sRGB with their native D65 white, for numpy reference values.
-ADOBE_TO_XYZ_D65 = np.array([
-    [0.5767309, 0.1855540, 0.1881852],
-    [0.2973769, 0.6273491, 0.0752741],
-    [0.0270343, 0.0706872, 0.9911085],
-])
-XYZ_D65_TO_SRGB = np.array([
-    [3.2404542, -1.5371385, -0.4985314],
-    [-0.9692660, 1.8760108, 0.0415560],
-    [0.0556434, -0.2040259, 1.0572252],
-])
-_ADAM7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
-          (0, 1, 1, 2)]
+ADOBE_TO_XYZ_D65 = np.array(
+    [
+        [0.5767309, 0.1855540, 0.1881852],
+        [0.2973769, 0.6273491, 0.0752741],
+        [0.0270343, 0.0706872, 0.9911085],
+    ]
+)
+XYZ_D65_TO_SRGB = np.array(
+    [
+        [3.2404542, -1.5371385, -0.4985314],
+        [-0.9692660, 1.8760108, 0.0415560],
+        [0.0556434, -0.2040259, 1.0572252],
+    ]
+)
+_ADAM7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
 
 
 def srgb_encode(linear: np.ndarray) -> np.ndarray:
@@ -46,6 +51,7 @@ def srgb_encode(linear: np.ndarray) -> np.ndarray:
 
 
 # --- ICC profile bytes -------------------------------------------------------------------
+
 
 def _s15(value: float) -> bytes:
     return struct.pack(">i", round(value * 65536))
@@ -66,17 +72,31 @@ def _desc_tag(text: str) -> bytes:
 
 def _profile(device_class: bytes, space: bytes, tags: list[tuple[bytes, bytes]]) -> bytes:
     """Assemble an ICC v2.1 profile with PCS XYZ and a D50 illuminant."""
-    tags = [(b"desc", _desc_tag("test profile")), (b"cprt", b"text" + bytes(4) + b"none\0"),
-            (b"wtpt", _xyz_tag(D50)), *tags]
+    tags = [
+        (b"desc", _desc_tag("test profile")),
+        (b"cprt", b"text" + bytes(4) + b"none\0"),
+        (b"wtpt", _xyz_tag(D50)),
+        *tags,
+    ]
     table_end = 128 + 4 + 12 * len(tags)
     table, body = b"", b""
     for signature, data in tags:
         body += bytes(-(table_end + len(body)) % 4)
         table += signature + struct.pack(">II", table_end + len(body), len(data))
         body += data
-    header = (struct.pack(">I", table_end + len(body)) + b"lcms" + bytes([2, 0x10, 0, 0])
-              + device_class + space + b"XYZ " + bytes(12) + b"acsp" + bytes(28)
-              + b"".join(_s15(v) for v in D50) + bytes(48))
+    header = (
+        struct.pack(">I", table_end + len(body))
+        + b"lcms"
+        + bytes([2, 0x10, 0, 0])
+        + device_class
+        + space
+        + b"XYZ "
+        + bytes(12)
+        + b"acsp"
+        + bytes(28)
+        + b"".join(_s15(v) for v in D50)
+        + bytes(48)
+    )
     assert len(header) == 128
     return header + struct.pack(">I", len(tags)) + table + body
 
@@ -84,12 +104,16 @@ def _profile(device_class: bytes, space: bytes, tags: list[tuple[bytes, bytes]])
 @pytest.fixture
 def adobe_like_icc() -> bytes:
     """An RGB matrix/TRC profile with Adobe RGB (1998) primaries (D50-adapted) and gamma 2.2."""
-    return _profile(b"mntr", b"RGB ", [
-        (b"rXYZ", _xyz_tag((0.60974, 0.31111, 0.01947))),
-        (b"gXYZ", _xyz_tag((0.20528, 0.62567, 0.06087))),
-        (b"bXYZ", _xyz_tag((0.14919, 0.06322, 0.74457))),
-        *[(name, _gamma_tag(ADOBE_GAMMA)) for name in (b"rTRC", b"gTRC", b"bTRC")],
-    ])
+    return _profile(
+        b"mntr",
+        b"RGB ",
+        [
+            (b"rXYZ", _xyz_tag((0.60974, 0.31111, 0.01947))),
+            (b"gXYZ", _xyz_tag((0.20528, 0.62567, 0.06087))),
+            (b"bXYZ", _xyz_tag((0.14919, 0.06322, 0.74457))),
+            *[(name, _gamma_tag(ADOBE_GAMMA)) for name in (b"rTRC", b"gTRC", b"bTRC")],
+        ],
+    )
 
 
 @pytest.fixture
@@ -110,10 +134,16 @@ def linear_cmyk_icc() -> bytes:
         linear = np.array([(1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)], float)
         grid.extend(np.round(SRGB_TO_XYZ_D50 @ linear * 32768).astype(int))  # PCS XYZ 1.0 = 0x8000
     identity = struct.pack(">HH", 0, 65535)
-    lut = (b"mft2" + bytes(4) + bytes([4, 3, 2, 0])
-           + b"".join(_s15(v) for v in (1, 0, 0, 0, 1, 0, 0, 0, 1))
-           + struct.pack(">HH", 2, 2) + identity * 4
-           + struct.pack(f">{len(grid)}H", *grid) + identity * 3)
+    lut = (
+        b"mft2"
+        + bytes(4)
+        + bytes([4, 3, 2, 0])
+        + b"".join(_s15(v) for v in (1, 0, 0, 0, 1, 0, 0, 0, 1))
+        + struct.pack(">HH", 2, 2)
+        + identity * 4
+        + struct.pack(f">{len(grid)}H", *grid)
+        + identity * 3
+    )
     return _profile(b"prtr", b"CMYK", [(b"A2B0", lut)])
 
 
@@ -124,6 +154,7 @@ def srgb_icc() -> bytes:
 
 
 # --- images ------------------------------------------------------------------------------
+
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
@@ -144,8 +175,12 @@ def _write_png16(path: Path, samples: np.ndarray, interlace: bool = False) -> Pa
     else:
         raw = scanlines(samples)
     header = struct.pack(">IIBBBBB", width, height, 16, colour_type, 0, 0, int(interlace))
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-                     + _png_chunk(b"IDAT", zlib.compress(raw)) + _png_chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(raw))
+        + _png_chunk(b"IEND", b"")
+    )
     return path
 
 

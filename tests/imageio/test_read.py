@@ -24,6 +24,7 @@ def _save(image: Image.Image, path, **options):
 
 # --- modes -------------------------------------------------------------------------------
 
+
 def test_read_photo_l8_gives_equal_channels(tmp_path):
     gray = np.arange(12 * 16, dtype=np.uint8).reshape(12, 16)
     photo = read_photo(_save(Image.fromarray(gray), tmp_path / "l.png"))
@@ -67,8 +68,9 @@ def test_read_photo_rgb16_png_keeps_precision(tmp_path, png16_writer, noise_rgb_
     assert photo.rgb[0, 0, 0] > 0
 
 
-@pytest.mark.parametrize("options", [{}, {"compression": "zlib", "predictor": True},
-                                     {"byteorder": ">"}, {"tile": (16, 16)}])
+@pytest.mark.parametrize(
+    "options", [{}, {"compression": "zlib", "predictor": True}, {"byteorder": ">"}, {"tile": (16, 16)}]
+)
 def test_read_photo_rgb16_tiff_keeps_precision(tmp_path, noise_rgb_u16, options):
     path = tmp_path / "rgb16.tif"
     tifffile.imwrite(path, noise_rgb_u16, photometric="rgb", **options)
@@ -103,8 +105,7 @@ def test_read_photo_la_composites_over_white(tmp_path):
     la = np.array([[[0, 0], [100, 255], [200, 51]]], np.uint8)
     photo = read_photo(_save(Image.fromarray(la, mode="LA"), tmp_path / "la.png"))
     alpha = 51 / 255
-    np.testing.assert_allclose(photo.rgb[0, :, 0], [1.0, 100 / 255, 200 / 255 * alpha + 1 - alpha],
-                               atol=1e-6)
+    np.testing.assert_allclose(photo.rgb[0, :, 0], [1.0, 100 / 255, 200 / 255 * alpha + 1 - alpha], atol=1e-6)
     assert photo.was_grayscale and photo.mode == "LA"
 
 
@@ -118,10 +119,13 @@ def test_read_photo_la16_keeps_precision(tmp_path, png16_writer, interlace):
     np.testing.assert_allclose(photo.rgb[0, 2], 1 - 32768 / 65535, atol=1e-6)
 
 
-@pytest.mark.parametrize(("pixels", "key"), [
-    (np.array([[0, 50, 100]], np.uint8), 50),
-    (np.array([[[0, 50, 100], [1, 2, 3], [9, 9, 9]]], np.uint8), (1, 2, 3)),
-])
+@pytest.mark.parametrize(
+    ("pixels", "key"),
+    [
+        (np.array([[0, 50, 100]], np.uint8), 50),
+        (np.array([[[0, 50, 100], [1, 2, 3], [9, 9, 9]]], np.uint8), (1, 2, 3)),
+    ],
+)
 def test_read_photo_colour_key_becomes_white(tmp_path, pixels, key):
     photo = read_photo(_save(Image.fromarray(pixels), tmp_path / "key.png", transparency=key))
     np.testing.assert_array_equal(photo.rgb[0, 1], [1, 1, 1])
@@ -186,11 +190,15 @@ def test_read_photo_rgb_is_read_only(tmp_path, noise_rgb_u8):
 
 # --- EXIF orientation --------------------------------------------------------------------
 
-@pytest.mark.parametrize(("orientation", "shape", "red_at", "blue_at"), [
-    (3, (2, 3), (1, 2), (0, 0)),  # turned 180 degrees: red ends bottom-right
-    (6, (3, 2), (0, 1), (2, 0)),  # turned 90 degrees clockwise: red ends top-right
-    (8, (3, 2), (2, 0), (0, 1)),  # turned 90 degrees counter-clockwise: red ends bottom-left
-])
+
+@pytest.mark.parametrize(
+    ("orientation", "shape", "red_at", "blue_at"),
+    [
+        (3, (2, 3), (1, 2), (0, 0)),  # turned 180 degrees: red ends bottom-right
+        (6, (3, 2), (0, 1), (2, 0)),  # turned 90 degrees clockwise: red ends top-right
+        (8, (3, 2), (2, 0), (0, 1)),  # turned 90 degrees counter-clockwise: red ends bottom-left
+    ],
+)
 def test_read_photo_applies_orientation(oriented_png, orientation, shape, red_at, blue_at):
     photo = read_photo(oriented_png(orientation))
     assert photo.rgb.shape[:2] == shape
@@ -222,6 +230,7 @@ def test_read_photo_tiff_exif_keeps_only_exif_tags(tmp_path, noise_rgb_u8):
 
 # --- ICC profiles ------------------------------------------------------------------------
 
+
 def test_read_photo_converts_rgb_profile_to_srgb(tmp_path, adobe_like_icc):
     pixels = np.random.default_rng(4).integers(0, 256, (8, 8, 3), dtype=np.uint8)
     pixels[0, 0] = (200, 100, 50)
@@ -241,7 +250,7 @@ def test_read_photo_converts_rgb16_profile_at_8_bits(tmp_path, adobe_like_icc, n
     tifffile.imwrite(path, noise_rgb_u16, photometric="rgb", iccprofile=adobe_like_icc)
     photo = read_photo(path)
     as_u8 = np.round(noise_rgb_u16 / 257.0) / 255.0  # Pillow's LittleCMS works on 8-bit RGB
-    linear = as_u8 ** ADOBE_GAMMA @ ADOBE_TO_XYZ_D65.T @ XYZ_D65_TO_SRGB.T
+    linear = as_u8**ADOBE_GAMMA @ ADOBE_TO_XYZ_D65.T @ XYZ_D65_TO_SRGB.T
     np.testing.assert_allclose(photo.rgb, srgb_encode(linear), atol=1.5 / 255)
     assert photo.bit_depth == 16  # the source's depth, though converted at 8-bit precision
 
@@ -286,6 +295,7 @@ def test_read_photo_ignores_unusable_profile(tmp_path, srgb_icc, profile):
 
 
 # --- refusals ----------------------------------------------------------------------------
+
 
 def _read_error(path, **kwargs) -> str:
     with pytest.raises(ImageReadError) as caught:

@@ -20,8 +20,15 @@ from ideepcolor_app.imageio import (
 
 def _exif(**tags) -> bytes:
     exif = Image.Exif()
-    names = {"make": 0x010F, "artist": 0x013B, "orientation": 0x0112, "copyright": 0x8298,
-             "datetime": 0x0132, "software": 0x0131, "description": 0x010E}
+    names = {
+        "make": 0x010F,
+        "artist": 0x013B,
+        "orientation": 0x0112,
+        "copyright": 0x8298,
+        "datetime": 0x0132,
+        "software": 0x0131,
+        "description": 0x010E,
+    }
     for name, value in tags.items():
         exif[names[name]] = value
     return exif.tobytes()
@@ -37,6 +44,7 @@ def _no_temp_files(folder) -> bool:
 
 
 # --- formats and depths ------------------------------------------------------------------
+
 
 def test_write_image_png_round_trip_exact(tmp_path, gradient_rgb_u8):
     path = write_image(tmp_path / "out.png", gradient_rgb_u8)
@@ -154,15 +162,21 @@ def test_write_image_tiff_8_bit(tmp_path, gradient_rgb_u8):
 
 
 def test_write_image_tiff_keeps_exif_text_tags(tmp_path, noise_rgb_u16):
-    exif = _exif(make="Scanner Co", artist="Grandma", copyright="Family", orientation=3,
-                 datetime="sometime in 1952", software="ScanTool", description="Wedding")
+    exif = _exif(
+        make="Scanner Co",
+        artist="Grandma",
+        copyright="Family",
+        orientation=3,
+        datetime="sometime in 1952",
+        software="ScanTool",
+        description="Wedding",
+    )
     path = write_image(tmp_path / "e.tif", noise_rgb_u16, exif=exif)
     with Image.open(path) as image:
         tags = image.getexif()
     assert (tags[0x010F], tags[0x013B], tags[0x8298]) == ("Scanner Co", "Grandma", "Family")
     # Software names this app (how a batch recognises its own outputs), not the scanner's tool.
-    assert (tags[0x0132], tags[0x0131], tags[0x010E]) == ("sometime in 1952", "ideepcolor-app",
-                                                          "Wedding")
+    assert (tags[0x0132], tags[0x0131], tags[0x010E]) == ("sometime in 1952", "ideepcolor-app", "Wedding")
     assert tags.get(0x0112, 1) == 1
 
 
@@ -173,6 +187,7 @@ def test_write_image_uint8_to_16_bit_tiff_scales_exactly(tmp_path):
 
 
 # --- bad arguments -----------------------------------------------------------------------
+
 
 def test_write_image_unknown_suffix_lists_supported(tmp_path, gradient_rgb_u8):
     with pytest.raises(ValueError, match=r"\.jpg, \.jpeg, \.png, \.webp, \.tif, \.tiff"):
@@ -186,12 +201,15 @@ def test_write_image_refuses_16_bit_png_and_jpeg(tmp_path, gradient_rgb_u8, suff
         write_image(tmp_path / f"out{suffix}", gradient_rgb_u8, bit_depth=16)
 
 
-@pytest.mark.parametrize(("rgb", "error"), [
-    (np.zeros((4, 4), np.uint8), ValueError),
-    (np.zeros((4, 4, 4), np.uint8), ValueError),
-    (np.full((2, 2, 3), np.nan), ValueError),
-    (np.zeros((2, 2, 3), np.int32), TypeError),
-])
+@pytest.mark.parametrize(
+    ("rgb", "error"),
+    [
+        (np.zeros((4, 4), np.uint8), ValueError),
+        (np.zeros((4, 4, 4), np.uint8), ValueError),
+        (np.full((2, 2, 3), np.nan), ValueError),
+        (np.zeros((2, 2, 3), np.int32), TypeError),
+    ],
+)
 def test_write_image_rejects_bad_arrays(tmp_path, rgb, error):
     with pytest.raises(error):
         write_image(tmp_path / "bad.png", rgb)
@@ -209,10 +227,19 @@ def test_write_image_rejects_bad_exif(tmp_path, gradient_rgb_u8):
         write_image(tmp_path / "x.jpg", gradient_rgb_u8, exif=b"Exif\0\0garbage")
 
 
-@pytest.mark.parametrize(("name", "suffix"), [
-    ("jpg", ".jpg"), ("JPEG", ".jpg"), ("png", ".png"), ("tif", ".tif"), ("tiff", ".tif"),
-    (".png", ".png"), ("webp", ".webp"), ("WEBP", ".webp"),
-])
+@pytest.mark.parametrize(
+    ("name", "suffix"),
+    [
+        ("jpg", ".jpg"),
+        ("JPEG", ".jpg"),
+        ("png", ".png"),
+        ("tif", ".tif"),
+        ("tiff", ".tif"),
+        (".png", ".png"),
+        ("webp", ".webp"),
+        ("WEBP", ".webp"),
+    ],
+)
 def test_output_suffix_for(name, suffix):
     assert output_suffix_for(name) == suffix
 
@@ -224,6 +251,7 @@ def test_output_suffix_for_unknown_lists_known():
 
 # --- atomic writes -----------------------------------------------------------------------
 
+
 def _fail_midway(target) -> None:
     with open(target, "wb") as file:
         file.write(b"half an image")
@@ -231,8 +259,7 @@ def _fail_midway(target) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".png", ".jpg", ".tif"])
-def test_write_image_failure_leaves_destination_intact(tmp_path, gradient_rgb_u8, monkeypatch,
-                                                       suffix):
+def test_write_image_failure_leaves_destination_intact(tmp_path, gradient_rgb_u8, monkeypatch, suffix):
     path = tmp_path / f"result{suffix}"
     path.write_bytes(b"previous result")
     monkeypatch.setattr(Image.Image, "save", lambda image, target, **kw: _fail_midway(target))
@@ -259,6 +286,7 @@ def test_write_image_refuses_folder(tmp_path, gradient_rgb_u8):
 
 
 # --- input protection --------------------------------------------------------------------
+
 
 @pytest.fixture
 def input_photo(tmp_path, gradient_rgb_u8):

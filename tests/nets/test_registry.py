@@ -20,15 +20,30 @@ from ideepcolor_app.nets import (
 )
 
 ALL_PRESETS = [
-    ("hints", "compact"), ("hints", "full"), ("zhang", "compact"), ("zhang", "full"),
-    ("gan", "compact"), ("fusion", "compact"), ("zhang_lite", "compact"), ("gan_lite", "compact"),
+    ("hints", "compact"),
+    ("hints", "full"),
+    ("zhang", "compact"),
+    ("zhang", "full"),
+    ("gan", "compact"),
+    ("fusion", "compact"),
+    ("zhang_lite", "compact"),
+    ("gan_lite", "compact"),
     ("fusion_lite", "compact"),
 ]
 
 
 def test_registry_lists_the_families():
-    assert known_families() == ("fusion", "fusion_lite", "gan", "gan_lite", "hints", "plain",
-                                "propagated_hints", "zhang", "zhang_lite")
+    assert known_families() == (
+        "fusion",
+        "fusion_lite",
+        "gan",
+        "gan_lite",
+        "hints",
+        "plain",
+        "propagated_hints",
+        "zhang",
+        "zhang_lite",
+    )
     for family in known_families():
         assert family == network_class(family).FAMILY
 

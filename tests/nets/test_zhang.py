@@ -60,8 +60,7 @@ def test_zhang_annealed_mean_uses_the_centres(compact):
     logits = torch.full((1, 529, 2, 3), -50.0)
     logits[0, 5 * 23 + 7] = 50.0  # all mass on (a, b) = (-60, -40)
     ab = compact.annealed_mean(logits, temperature=0.38)
-    assert torch.allclose(ab, torch.tensor([-60.0, -40.0])[None, :, None, None].expand(1, 2, 2, 3),
-                          atol=1e-3)
+    assert torch.allclose(ab, torch.tensor([-60.0, -40.0])[None, :, None, None].expand(1, 2, 2, 3), atol=1e-3)
     uniform = compact.annealed_mean(torch.zeros(1, 529, 1, 1), temperature=1.0)
     assert torch.allclose(uniform.flatten(), BinSet.grid().centres.mean(0), atol=1e-3)
     # Centres come from model_out: changing the weights changes the decode.

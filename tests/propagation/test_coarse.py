@@ -13,15 +13,15 @@ RED = (60.0, 40.0)
 def _two_regions(size: int = 64) -> torch.Tensor:
     """(size, size) L: a dark left half (30) and a bright right half (90), a strong edge."""
     l = torch.full((size, size), 30.0)
-    l[:, size // 2:] = 90.0
+    l[:, size // 2 :] = 90.0
     return l
 
 
 def _patch(shape, top, left, side, ab):
     hint_ab = torch.zeros(2, *shape)
     mask = torch.zeros(shape)
-    hint_ab[:, top:top + side, left:left + side] = torch.tensor(ab)[:, None, None]
-    mask[top:top + side, left:left + side] = 1.0
+    hint_ab[:, top : top + side, left : left + side] = torch.tensor(ab)[:, None, None]
+    mask[top : top + side, left : left + side] = 1.0
     return hint_ab, mask
 
 

@@ -122,9 +122,7 @@ def test_levin_solver_solve_matches_levin_colorize(textured_l, textured_hints):
     solver = LevinSolver(textured_l)
     other_ab, other_mask = _point_hints((20, 28), {(10, 10): (-5.0, 5.0)})
     solver.solve(other_ab, other_mask)  # an earlier edit must not change later results
-    np.testing.assert_array_equal(
-        solver.solve(*textured_hints), levin_colorize(textured_l, *textured_hints)
-    )
+    np.testing.assert_array_equal(solver.solve(*textured_hints), levin_colorize(textured_l, *textured_hints))
 
 
 def test_levin_colorize_is_linear_in_hint_ab(textured_l, textured_hints):

@@ -10,7 +10,7 @@ def two_regions(step: float = 6.0, grain: float = 3.0, size: int = 128, seed: in
     """(size, size) L: 40 on the left half, 40 + `step` on the right, white grain of std `grain`."""
     rng = np.random.default_rng(seed)
     l = np.full((size, size), 40.0)
-    l[:, size // 2:] += step
+    l[:, size // 2 :] += step
     return torch.from_numpy(l + rng.normal(0.0, grain, l.shape)).float()
 
 
@@ -18,7 +18,7 @@ def left_point(size: int = 128) -> torch.Tensor:
     """A 7 x 7 patch on the left half, a sixth of the way in, half way down."""
     mask = torch.zeros(size, size)
     top, left = size // 2 - 4, size // 6 - 3
-    mask[top:top + 7, left:left + 7] = 1.0
+    mask[top : top + 7, left : left + 7] = 1.0
     return mask
 
 

@@ -14,9 +14,9 @@ def plant(clean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     height, width = clean.shape
     for t in np.linspace(0, 1, 400):  # from (10, 100) down to (150, 190): crosses gradient and a box
         row, col = int(10 + 140 * t), int(100 + 90 * t)
-        planted[row, col:col + 2] = True
+        planted[row, col : col + 2] = True
     for row, col, radius in [(20, 30, 2), (80, 160, 1), (150, 40, 2), (60, 140, 2), (120, 60, 1), (45, 180, 2)]:
-        planted[row - radius:row + radius + 1, col - radius:col + radius + 1] = True
+        planted[row - radius : row + radius + 1, col - radius : col + radius + 1] = True
     damaged[planted] = 0.97
     dark = np.zeros_like(planted)
     dark[118:123, 58:63] = planted[118:123, 58:63]

@@ -34,14 +34,14 @@ def fence_and_windows(height=256, width=320):
     """Clean fine structure that a detector of thin bright lines could take for damage."""
     x = np.full((height, width), 0.25, np.float32)
     for col in range(10, 150, 14):  # fence posts: 5 px pale boards with a dark gap
-        x[120:250, col:col + 5] = 0.75
+        x[120:250, col : col + 5] = 0.75
     x[140:144, 10:150] = 0.7  # the rail
     x[20:110, 170:310] = 0.55  # a wall with a window grid
     x[30:100, 190:290] = 0.15
     for col in (190, 223, 256, 289):
-        x[30:100, col:col + 2] = 0.85
+        x[30:100, col : col + 2] = 0.85
     for row in (30, 64, 98):
-        x[row:row + 2, 190:291] = 0.85
+        x[row : row + 2, 190:291] = 0.85
     return x
 
 
@@ -49,8 +49,9 @@ def iou(found, truth):
     return (found & truth).sum() / max((found | truth).sum(), 1)
 
 
-@pytest.mark.parametrize(("kind", "strength", "least_iou"),
-                         [("cracks", "medium", 0.5), ("tears", "high", 0.5), ("flakes", "high", 0.5)])
+@pytest.mark.parametrize(
+    ("kind", "strength", "least_iou"), [("cracks", "medium", 0.5), ("tears", "high", 0.5), ("flakes", "high", 0.5)]
+)
 def test_generated_damage_is_found_and_filled(kind, strength, least_iou):
     """Thin damage at the default strength; wide damage (tears, flakes) at high."""
     clean = photo()
@@ -60,8 +61,11 @@ def test_generated_damage_is_found_and_filled(kind, strength, least_iou):
     assert psnr(result.l / 100, clean) > psnr(damaged, clean) + 6
 
 
-@pytest.mark.xfail(strict=True, reason="thin bright window muntins on dark glass look like scratches to both "
-                   "detectors: the learned one and the hand-made one each flag about 1 % of this picture")
+@pytest.mark.xfail(
+    strict=True,
+    reason="thin bright window muntins on dark glass look like scratches to both "
+    "detectors: the learned one and the hand-made one each flag about 1 % of this picture",
+)
 def test_clean_fence_and_window_frames_are_left_alone():
     clean = fence_and_windows()
     result = restore_lightness(clean * 100, RestoreOptions(tone="off"))
@@ -71,8 +75,10 @@ def test_clean_fence_and_window_frames_are_left_alone():
 
 def test_stronger_settings_find_everything_weaker_ones_do():
     damaged, _ = damage(photo(), "all", 4)
-    found = [restore_lightness(damaged * 100, RestoreOptions(tone="off", strength=s)).detected
-             for s in ("low", "medium", "high")]
+    found = [
+        restore_lightness(damaged * 100, RestoreOptions(tone="off", strength=s)).detected
+        for s in ("low", "medium", "high")
+    ]
     assert not (found[0] & ~found[1]).any() and not (found[1] & ~found[2]).any()
     assert found[0].sum() <= found[1].sum() <= found[2].sum()
 

@@ -14,7 +14,7 @@ def test_evaluation_reports_every_kind(tmp_path, capsys):
     photos = tmp_path / "val"
     photos.mkdir()
     for index in range(2):
-        gray = np.round(scene(96, 128) * 255).astype(np.uint8)[:, ::(1 if index == 0 else -1)]
+        gray = np.round(scene(96, 128) * 255).astype(np.uint8)[:, :: (1 if index == 0 else -1)]
         Image.fromarray(np.ascontiguousarray(gray)).save(photos / f"p{index}.png")
     baseline = tmp_path / "baseline.json"
     baseline.write_text(json.dumps({"specks": 3.0}))

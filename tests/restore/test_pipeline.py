@@ -49,8 +49,11 @@ def test_restore_package_never_imports_qt():
     for path in package.glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            )
             assert not any(n.split(".")[0] in ("PySide6", "pyqtgraph", "shiboken6") for n in names), path
 
 

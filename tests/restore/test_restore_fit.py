@@ -25,7 +25,7 @@ def test_benefit_is_positive_on_damage_and_negative_on_the_same_marks_in_the_pic
         draw_line(marked, (10, 200), (310, 40), 0.97)
     else:
         for row, col in ((40, 40), (90, 200), (180, 60)):
-            marked[row - 2:row + 3, col - 2:col + 3] = 0.97
+            marked[row - 2 : row + 3, col - 2 : col + 3] = 0.97
     damage, measure, names = {
         "scratches": ("broad_scratches", restore_fit.scratch_candidates_of, FEATURES),
         "specks": ("broad_specks", restore_fit.candidates_of, SPECK_FEATURES),
@@ -41,6 +41,7 @@ def test_benefit_is_positive_on_damage_and_negative_on_the_same_marks_in_the_pic
 
 def test_broad_specks_leave_some_photos_clean():
     clean = textured_photo()
-    dusted = [(np.abs(restore_fit.broad_specks(clean, np.random.default_rng(seed)) - clean) > 0.3).any()
-              for seed in range(12)]
+    dusted = [
+        (np.abs(restore_fit.broad_specks(clean, np.random.default_rng(seed)) - clean) > 0.3).any() for seed in range(12)
+    ]
     assert 0 < sum(dusted) < 12

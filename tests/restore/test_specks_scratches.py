@@ -21,7 +21,7 @@ def textured_photo(height: int = 240, width: int = 320, seed: int = 4) -> np.nda
     cv2.rectangle(x, (30, 140), (120, 210), 0.2, -1)
     x = cv2.GaussianBlur(x, (0, 0), 1.5)
     texture = cv2.GaussianBlur(rng.standard_normal((height, width)).astype(np.float32), (0, 0), 0.8)
-    x[height // 2:] += 0.02 * texture[height // 2:] / texture.std()
+    x[height // 2 :] += 0.02 * texture[height // 2 :] / texture.std()
     return np.clip(x, 0, 1).astype(np.float32)
 
 
@@ -165,11 +165,18 @@ def line_on_step(degrees: float, step: float) -> np.ndarray:
     return x
 
 
-@pytest.mark.parametrize("degrees, step, expected", [
-    (0, 0.0, True), (90, 0.0, True),  # a level or upright line on flat ground can be a scratch
-    (0, 0.06, False), (90, 0.06, False),  # the same line on a step between regions is their edge
-    (45, 0.06, True), (60, 0.06, True), (135, 0.06, True),  # a slanted line keeps the looser limit on its sides
-])
+@pytest.mark.parametrize(
+    "degrees, step, expected",
+    [
+        (0, 0.0, True),
+        (90, 0.0, True),  # a level or upright line on flat ground can be a scratch
+        (0, 0.06, False),
+        (90, 0.06, False),  # the same line on a step between regions is their edge
+        (45, 0.06, True),
+        (60, 0.06, True),
+        (135, 0.06, True),  # a slanted line keeps the looser limit on its sides
+    ],
+)
 def test_a_level_or_upright_line_between_different_sides_is_no_candidate(degrees, step, expected):
     x = line_on_step(degrees, step)
     white, black = tophats(x, 9)

@@ -18,7 +18,7 @@ def colourful_photo(seed: int, height: int = 48, width: int = 64) -> np.ndarray:
     phase = rng.uniform(0, 2 * np.pi, 3)
     rgb = 0.5 + 0.4 * np.sin(np.stack([xx * 5 + phase[0], yy * 4 + phase[1], (xx + yy) * 3 + phase[2]], -1))
     top, left = rng.integers(0, height // 2), rng.integers(0, width // 2)
-    rgb[top:top + height // 3, left:left + width // 3] = rng.uniform(0.1, 0.9, 3)
+    rgb[top : top + height // 3, left : left + width // 3] = rng.uniform(0.1, 0.9, 3)
     return (rgb * 255).astype(np.uint8)
 
 
@@ -35,11 +35,24 @@ def photo_dir(tmp_path_factory) -> Path:
 
 def tiny_config(photo_dir: Path, trainer: str, family: str, crop: int = 32, **sections):
     """A config for a few CPU steps on `photo_dir` (train and val)."""
-    data = {"train": [str(photo_dir)], "val": [str(photo_dir)], "crop_size": crop, "batch_size": 2,
-            "cache_short_side": 64, "val_size": crop, "val_images": 2}
+    data = {
+        "train": [str(photo_dir)],
+        "val": [str(photo_dir)],
+        "crop_size": crop,
+        "batch_size": 2,
+        "cache_short_side": 64,
+        "val_size": crop,
+        "val_images": 2,
+    }
     optim = {"lr": 1e-3, "max_steps": 3, "val_every": 0, "checkpoint_every": 1, "log_every": 1}
-    raw = {"name": f"tiny_{family}", "trainer": trainer, "model": {"family": family},
-           "data": data, "optim": optim, "loss": {"rebalance": False}}
+    raw = {
+        "name": f"tiny_{family}",
+        "trainer": trainer,
+        "model": {"family": family},
+        "data": data,
+        "optim": optim,
+        "loss": {"rebalance": False},
+    }
     for key, values in sections.items():
         raw.setdefault(key, {}).update(values)
     if family in ("fusion", "propagated_hints"):

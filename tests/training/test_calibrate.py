@@ -23,9 +23,11 @@ def test_folded_network_at_default_temperature_equals_original_at_chosen():
 
 
 def test_choose_prefers_psnr_among_colourful_enough():
-    rows = [{"temperature": 0.38, "psnr": 20.0, "colourfulness_ratio": 0.9},
-            {"temperature": 0.5, "psnr": 21.5, "colourfulness_ratio": 0.77},
-            {"temperature": 0.6, "psnr": 22.0, "colourfulness_ratio": 0.75}]  # below 0.7 + margin
+    rows = [
+        {"temperature": 0.38, "psnr": 20.0, "colourfulness_ratio": 0.9},
+        {"temperature": 0.5, "psnr": 21.5, "colourfulness_ratio": 0.77},
+        {"temperature": 0.6, "psnr": 22.0, "colourfulness_ratio": 0.75},
+    ]  # below 0.7 + margin
     assert choose(rows)["temperature"] == 0.5
     assert choose([{**r, "colourfulness_ratio": 0.1} for r in rows])["temperature"] == 0.38
 

@@ -44,8 +44,22 @@ def test_evaluate_writes_json_plot_and_grid(three_photos, tmp_path):
     plain = tiny_weights(tmp_path, "plain")
     out = tmp_path / "eval.json"
     plot, grid = tmp_path / "eval.png", tmp_path / "grid.png"
-    argv = ["--weights", str(hints), str(plain), "--images", str(three_photos), "--size", "32",
-            "--json", str(out), "--plot", str(plot), "--grid", str(grid), "--update-cards"]
+    argv = [
+        "--weights",
+        str(hints),
+        str(plain),
+        "--images",
+        str(three_photos),
+        "--size",
+        "32",
+        "--json",
+        str(out),
+        "--plot",
+        str(plot),
+        "--grid",
+        str(grid),
+        "--update-cards",
+    ]
     assert main(argv) == 0
     results = json.loads(out.read_text())
     assert results["images"] == 3 and results["hint_counts"] == [0, 1, 2, 5, 10, 20, 50, 100]
@@ -79,10 +93,14 @@ def test_hint_fidelity_on_a_hand_computed_case():
     ab[0, 2:4, 2:4] = [[10.0, 20.0], [30.0, 40.0]]  # mean a = 25 on the first patch
     ab[1, 2:4, 2:4] = 5.0
     ab[:, 6:, 6:] = -12.0  # the second patch, clipped at the corner: rows 6-7, cols 6-7
-    hints = Hints(width=8, height=8, points=(
-        HintPoint(x=3.0, y=3.0, ab=(28.0, 1.0), size=2),   # mean (25, 5): distance 5
-        HintPoint(x=7.5, y=7.5, ab=(0.0, 0.0), size=4),    # mean (-12, -12): 16.97
-    ))
+    hints = Hints(
+        width=8,
+        height=8,
+        points=(
+            HintPoint(x=3.0, y=3.0, ab=(28.0, 1.0), size=2),  # mean (25, 5): distance 5
+            HintPoint(x=7.5, y=7.5, ab=(0.0, 0.0), size=4),  # mean (-12, -12): 16.97
+        ),
+    )
     assert hint_fidelity(ab, hints) == pytest.approx([5.0, 12.0 * np.sqrt(2)])
     # On a grid twice as fine, the same points cover the same photo area, patch sides in its pixels.
     assert hint_fidelity(np.zeros((2, 16, 16)), hints) == pytest.approx([28.0178, 0.0], abs=1e-3)
@@ -114,9 +132,22 @@ def test_evaluate_scores_held_out_sources_with_fidelity(tmp_path):
     (tmp_path / "photos" / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
     out = tmp_path / "held.json"
     plain = tiny_weights(tmp_path, "plain")
-    argv = ["--images", str(folder), "--sources", "held", "--size", "32", "--json", str(out),
-            "--plot", str(tmp_path / "held.png"), "--full-res-fidelity",
-            "--weights", str(plain), "--update-cards"]
+    argv = [
+        "--images",
+        str(folder),
+        "--sources",
+        "held",
+        "--size",
+        "32",
+        "--json",
+        str(out),
+        "--plot",
+        str(tmp_path / "held.png"),
+        "--full-res-fidelity",
+        "--weights",
+        str(plain),
+        "--update-cards",
+    ]
     assert main(argv) == 0
     results = json.loads(out.read_text())
     metrics = json.loads(plain.with_suffix(".json").read_text())["metrics"]
@@ -136,7 +167,7 @@ def _textured_truth(size=32):
     truth = np.zeros((2, size, size))
     truth[0, :, : size // 2] = 30.0
     truth[1, :, : size // 2] = 25.0
-    truth[:, :, size // 2:] = 2.0
+    truth[:, :, size // 2 :] = 2.0
     return truth
 
 

@@ -22,12 +22,23 @@ def results_for(sources, psnr, colourfulness=30.0, coherence=True):
     """`training.evaluate` results of `--backends` (no points) with these PSNRs by name."""
     methods = {"grey": {"kind": "reference", "psnr": {"0": 20.0}, "colourfulness": 0.1, "false_colour": 0.0}}
     for name, value in psnr.items():
-        methods[name] = {"kind": "backend", "coherence": coherence, "psnr": {"0": value}, "fidelity": {}, "leak": {},
-                         "colourfulness": colourfulness, "false_colour": 0.004, "border_stripes": 0.98,
-                         "ab_error": 17.0, "blotch": 0.02, "incoherent_chroma": 0.2, "face_error": None, "faces": 0,
-                         "old_print": {"psnr": value - 1.0, "ab_error": 19.0}}
-    return {"sources": list(sources), "images": 37, "size": 256, "ground_truth_colourfulness": 40.0,
-            "methods": methods}
+        methods[name] = {
+            "kind": "backend",
+            "coherence": coherence,
+            "psnr": {"0": value},
+            "fidelity": {},
+            "leak": {},
+            "colourfulness": colourfulness,
+            "false_colour": 0.004,
+            "border_stripes": 0.98,
+            "ab_error": 17.0,
+            "blotch": 0.02,
+            "incoherent_chroma": 0.2,
+            "face_error": None,
+            "faces": 0,
+            "old_print": {"psnr": value - 1.0, "ab_error": 19.0},
+        }
+    return {"sources": list(sources), "images": 37, "size": 256, "ground_truth_colourfulness": 40.0, "methods": methods}
 
 
 @pytest.fixture
@@ -36,9 +47,17 @@ def cards(tmp_path, monkeypatch):
     monkeypatch.setenv(MODELS_ENV, str(tmp_path))
     for name in NAMES:
         (tmp_path / f"{name}.safetensors").write_bytes(b"")
-        (tmp_path / f"{name}.json").write_text(json.dumps(
-            {"name": name, "family": name, "config": {}, "trained": True,
-             "metrics": {FIRST_HELD_OUT_PSNR: 25.0, "val_psnr": {"0": 24.0}}}))
+        (tmp_path / f"{name}.json").write_text(
+            json.dumps(
+                {
+                    "name": name,
+                    "family": name,
+                    "config": {},
+                    "trained": True,
+                    "metrics": {FIRST_HELD_OUT_PSNR: 25.0, "val_psnr": {"0": 24.0}},
+                }
+            )
+        )
     return tmp_path
 
 
@@ -64,8 +83,9 @@ def test_backend_figure_is_the_app_as_shipped_beside_grey():
 
 
 def test_new_held_out_figures_written_to_the_cards_decide_the_batch_default(cards):
-    written = update_backend_cards(NAMES, results_for(NEW_HELD_OUT, {"zhang": 21.9, "gan": 22.1, "fusion": 22.0,
-                                                                     "hints": 22.3}))
+    written = update_backend_cards(
+        NAMES, results_for(NEW_HELD_OUT, {"zhang": 21.9, "gan": 22.1, "fusion": 22.0, "hints": 22.3})
+    )
     assert sorted(path.name for path in written) == sorted(f"{name}.json" for name in NAMES)
     hints = metrics(cards, "hints")
     assert hints["new_held_out"]["psnr"] == 22.3 and hints[FIRST_HELD_OUT_PSNR] == 25.0  # validation kept

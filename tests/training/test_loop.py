@@ -59,8 +59,20 @@ def test_two_process_ddp_step_on_cpu(photo_dir, tmp_path):
         "[optim]\nmax_steps = 2\nval_every = 0\ncheckpoint_every = 1\nlog_every = 1\n"
     )
     env = {**os.environ, "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""}
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
-           "--master_port", "29517", "-m", "training.train", str(config), "--out", str(tmp_path / "run")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--nproc_per_node",
+        "2",
+        "--master_port",
+        "29517",
+        "-m",
+        "training.train",
+        str(config),
+        "--out",
+        str(tmp_path / "run"),
+    ]
     done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     state = torch.load(tmp_path / "run" / CHECKPOINT, weights_only=False)
@@ -75,8 +87,9 @@ def test_learning_rate_decays_over_the_last_part_of_the_step_or_time_budget(phot
     assert factors == pytest.approx([1.0, 1.0, 0.55, 0.1])
 
     # A time limit that arrives first drives the same schedule: 30 of 60 minutes is half-way.
-    by_time = tiny_config(photo_dir, "regression", "plain",
-                          optim={"max_steps": 100_000, "max_minutes": 60, "lr_decay_start": 0.5})
+    by_time = tiny_config(
+        photo_dir, "regression", "plain", optim={"max_steps": 100_000, "max_minutes": 60, "lr_decay_start": 0.5}
+    )
     assert run_progress(RunState(step=10, elapsed_s=45 * 60), by_time) == pytest.approx(0.75)
     assert lr_factor(run_progress(RunState(step=10, elapsed_s=45 * 60), by_time), by_time) == pytest.approx(0.55)
     assert lr_factor(2.0, by_time) == pytest.approx(0.1)
@@ -90,8 +103,9 @@ def test_init_starts_from_given_weights_and_export_last_writes_the_final_step(ph
     no_steps = tiny_config(photo_dir, "regression", "plain", optim={"max_steps": 1, "lr": 0.0, "val_every": 0})
     tuned = train(no_steps, tmp_path / "tuned", init=first)
     # A recipe that is a fine-tune names its start in the config ([model] init).
-    from_config = tiny_config(photo_dir, "regression", "plain", model={"init": str(first)},
-                              optim={"max_steps": 1, "lr": 0.0, "val_every": 0})
+    from_config = tiny_config(
+        photo_dir, "regression", "plain", model={"init": str(first)}, optim={"max_steps": 1, "lr": 0.0, "val_every": 0}
+    )
     configured = train(from_config, tmp_path / "configured")
     a = load_file(str(first))
     learnt = [name for name in a if "running_" not in name and "num_batches" not in name]
@@ -109,8 +123,9 @@ def test_init_starts_from_given_weights_and_export_last_writes_the_final_step(ph
 def test_init_from_weights_of_another_network_names_the_mismatch(photo_dir, tmp_path):
     from ideepcolor_app.engine.weights import WeightsError
 
-    plain = train(tiny_config(photo_dir, "regression", "plain", optim={"max_steps": 1, "val_every": 0}),
-                  tmp_path / "plain")
+    plain = train(
+        tiny_config(photo_dir, "regression", "plain", optim={"max_steps": 1, "val_every": 0}), tmp_path / "plain"
+    )
     hints = tiny_config(photo_dir, "hints", "hints", optim={"max_steps": 1, "val_every": 0})
     with pytest.raises(WeightsError, match="does not fit its network"):
         train(hints, tmp_path / "hints", init=plain)
@@ -142,8 +157,12 @@ def test_card_licence_counts_training_photos_by_their_manifest_licence(tmp_path)
     train.mkdir()
     for name in ("a", "b", "c", "d"):  # d has no manifest row
         Image.fromarray(colourful_photo(0, 8, 8)).save(train / f"{name}.png")
-    rows = ["file,split,source_package,license", "train/a.png,train,pkg1,CC0-1.0", "train/b.png,train,pkg1,CC0-1.0",
-            "train/c.png,train,pkg2,GPL-3.0"]
+    rows = [
+        "file,split,source_package,license",
+        "train/a.png,train,pkg1,CC0-1.0",
+        "train/b.png,train,pkg1,CC0-1.0",
+        "train/c.png,train,pkg2,GPL-3.0",
+    ]
     (tmp_path / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
     licence = describe_licence([train], exclude_sources=("pkg2",), pretrained_encoder=True)
     assert licence["weights"] == "MIT"

@@ -13,10 +13,10 @@ from training.region_metrics import blotch_scores, face_ab_error, flat_regions
 def _two_objects(size=48):
     """(L (S,S), truth ab (2,S,S)): a dark blue wall on the left, a light grey dress on the right."""
     l = np.full((size, size), 35.0)
-    l[:, size // 2:] = 80.0
+    l[:, size // 2 :] = 80.0
     ab = np.zeros((2, size, size))
     ab[:, :, : size // 2] = np.array([5.0, -30.0])[:, None, None]
-    ab[:, :, size // 2:] = 2.0
+    ab[:, :, size // 2 :] = 2.0
     return l, ab
 
 

@@ -22,8 +22,7 @@ METHODS = [  # (trainer, family, crop): the GAN's compact U-Net needs multiples 
 @pytest.mark.parametrize("trainer_name, family, crop", METHODS)
 def test_training_steps_decrease_the_loss(photo_dir, trainer_name, family, crop):
     torch.manual_seed(0)
-    cfg = tiny_config(photo_dir, trainer_name, family, crop, optim={"lr": 2e-3},
-                      hints={"p_no_hints": 0.0})
+    cfg = tiny_config(photo_dir, trainer_name, family, crop, optim={"lr": 2e-3}, hints={"p_no_hints": 0.0})
     trainer = create_trainer(cfg, torch.device("cpu"), False, torch.ones(529))
     photos = PhotoCrops([photo_dir], crop_size=crop, cache_short_side=64, augment=False)
     l, ab = to_lab(torch.stack([photos[0], photos[1]]))
@@ -49,8 +48,14 @@ def test_propagated_hints_trains_on_the_propagation_the_app_gives_it(photo_dir, 
     from training.hint_sampling import sample_hints
 
     torch.manual_seed(0)
-    cfg = tiny_config(photo_dir, "propagated_hints", "propagated_hints", 32, hints={"p_no_hints": 0.0},
-                      data={"propagation_workers": workers})
+    cfg = tiny_config(
+        photo_dir,
+        "propagated_hints",
+        "propagated_hints",
+        32,
+        hints={"p_no_hints": 0.0},
+        data={"propagation_workers": workers},
+    )
     trainer = create_trainer(cfg, torch.device("cpu"), False, torch.ones(529))
     with torch.no_grad():  # a network with colours of its own, so the guide matters
         for p in trainer.net.fine[-1].parameters():
@@ -63,16 +68,18 @@ def test_propagated_hints_trains_on_the_propagation_the_app_gives_it(photo_dir, 
         trainer.pool.shutdown()
     trainer.net.eval()
     for i in range(2):
-        app = guided_propagator(trainer.net, trainer.net.encode(l[i:i + 1]), l[i, 0]).propagate(
-            hints.ab[i], hints.mask[i, 0])
+        app = guided_propagator(trainer.net, trainer.net.encode(l[i : i + 1]), l[i, 0]).propagate(
+            hints.ab[i], hints.mask[i, 0]
+        )
         assert torch.allclose(prop_ab[i], app.ab, atol=1e-4) and torch.allclose(conf[i], app.confidence, atol=1e-4)
     assert float(conf.max()) > 0.99  # hints were there to propagate
 
 
 def test_a_learned_blend_gate_trains(photo_dir):
     torch.manual_seed(0)
-    cfg = tiny_config(photo_dir, "propagated_hints", "propagated_hints", 32, optim={"lr": 2e-3},
-                      hints={"p_no_hints": 0.0})
+    cfg = tiny_config(
+        photo_dir, "propagated_hints", "propagated_hints", 32, optim={"lr": 2e-3}, hints={"p_no_hints": 0.0}
+    )
     cfg.model.overrides["learned_blend"] = True
     trainer = create_trainer(cfg, torch.device("cpu"), False, torch.ones(529))
     photos = PhotoCrops([photo_dir], crop_size=32, cache_short_side=64, augment=False)
@@ -97,10 +104,15 @@ def test_an_anchor_network_is_the_target_only_where_a_sample_has_no_hint(photo_d
         for p in anchor.fine[-1].parameters():
             p.copy_(torch.randn(p.shape, generator=torch.Generator().manual_seed(2)))
     card = ModelCard(name="anchor", family="propagated_hints", config=anchor.config.to_dict(), trained=True)
-    path = save_weights(anchor, card,
-                        tmp_path)
-    cfg = tiny_config(photo_dir, "propagated_hints", "propagated_hints", 32, loss={"anchor_weights": str(path)},
-                      hints={"p_histogram": 0.0, "p_saturation": 0.0})
+    path = save_weights(anchor, card, tmp_path)
+    cfg = tiny_config(
+        photo_dir,
+        "propagated_hints",
+        "propagated_hints",
+        32,
+        loss={"anchor_weights": str(path)},
+        hints={"p_histogram": 0.0, "p_saturation": 0.0},
+    )
     trainer = create_trainer(cfg, torch.device("cpu"), False, torch.ones(529))
     photos = PhotoCrops([photo_dir], crop_size=32, cache_short_side=64, augment=False)
     l, ab = to_lab(torch.stack([photos[0], photos[1]]))

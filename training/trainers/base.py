@@ -30,8 +30,9 @@ def register_trainer(cls: type[Trainer]) -> type[Trainer]:
     return cls
 
 
-def create_trainer(cfg: TrainConfig, device: torch.device, distributed: bool = False,
-                   class_weights: torch.Tensor | None = None) -> Trainer:
+def create_trainer(
+    cfg: TrainConfig, device: torch.device, distributed: bool = False, class_weights: torch.Tensor | None = None
+) -> Trainer:
     """Build the trainer `cfg.trainer` names; unknown names list the known ones."""
     try:
         cls = _TRAINERS[cfg.trainer]
@@ -70,8 +71,7 @@ class Trainer(abc.ABC):
     uses_hints: ClassVar[bool] = False
     needs_class_weights: ClassVar[bool] = False
 
-    def __init__(self, cfg: TrainConfig, device: torch.device, distributed: bool,
-                 class_weights: torch.Tensor | None):
+    def __init__(self, cfg: TrainConfig, device: torch.device, distributed: bool, class_weights: torch.Tensor | None):
         self.cfg, self.device, self.distributed = cfg, device, distributed
         self.bins = BinSet.default().to(device)
         self.class_weights = None if class_weights is None else class_weights.to(device)

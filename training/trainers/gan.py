@@ -44,8 +44,12 @@ class GanTrainer(Trainer):
         g_loss = adversarial + self.cfg.loss.l1_lambda * l1
         self.optimise(g_loss, self.optimizers["net"])
         self.discriminator.requires_grad_(True)
-        return {"loss": g_loss.item(), "l1": l1.item(), "adversarial": adversarial.item(),
-                "discriminator": d_loss.item()}
+        return {
+            "loss": g_loss.item(),
+            "l1": l1.item(),
+            "adversarial": adversarial.item(),
+            "discriminator": d_loss.item(),
+        }
 
     @torch.no_grad()
     def predict(self, l: torch.Tensor, hint_ab: torch.Tensor, hint_mask: torch.Tensor) -> torch.Tensor:

@@ -19,8 +19,7 @@ class _HintsForward(nn.Module):
         self.net = net
 
     def forward(self, l, hint_ab, hint_mask, hist, sat, *extra):
-        return self.net.decode(self.net.encode(l), hint_ab, hint_mask, hist, sat, *extra,
-                               want_logits=True)
+        return self.net.decode(self.net.encode(l), hint_ab, hint_mask, hist, sat, *extra, want_logits=True)
 
 
 @register_trainer

@@ -31,10 +31,12 @@ def _single_thread() -> None:
     torch.set_num_threads(1)
 
 
-def _propagate_one(l: np.ndarray, guide_ab: np.ndarray, hint_ab: np.ndarray, mask: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def _propagate_one(
+    l: np.ndarray, guide_ab: np.ndarray, hint_ab: np.ndarray, mask: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     p = CoarsePropagator(torch.from_numpy(l), guide_ab=torch.from_numpy(guide_ab)).propagate(
-        torch.from_numpy(hint_ab), torch.from_numpy(mask))
+        torch.from_numpy(hint_ab), torch.from_numpy(mask)
+    )
     return p.ab.numpy(), p.confidence.numpy()
 
 
@@ -44,16 +46,28 @@ def colourize_without_hints(net: PropagatedHintsNet, l: torch.Tensor) -> torch.T
     return no_hint_colourization(net, net.encode(l)).float()
 
 
-def propagate_batch(net: PropagatedHintsNet, l: torch.Tensor, hint_ab: torch.Tensor, hint_mask: torch.Tensor,
-                    pool: ProcessPoolExecutor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+def propagate_batch(
+    net: PropagatedHintsNet,
+    l: torch.Tensor,
+    hint_ab: torch.Tensor,
+    hint_mask: torch.Tensor,
+    pool: ProcessPoolExecutor | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Propagate each sample's hints as the app does: ((B,2,H,W) ab, (B,1,H,W) confidence).
 
     The guide is the network's colourization of the sample without hints, so the network
     learns on the propagation it will be given (without it, it learnt on a plainer one).
     """
     guides = colourize_without_hints(net, l).cpu().numpy()
-    jobs = [(l[i, 0].float().cpu().numpy(), guides[i], hint_ab[i].float().cpu().numpy(),
-             hint_mask[i, 0].float().cpu().numpy()) for i in range(l.shape[0])]
+    jobs = [
+        (
+            l[i, 0].float().cpu().numpy(),
+            guides[i],
+            hint_ab[i].float().cpu().numpy(),
+            hint_mask[i, 0].float().cpu().numpy(),
+        )
+        for i in range(l.shape[0])
+    ]
     if pool:
         results = list(pool.map(_propagate_one, *zip(*jobs, strict=True)))
     else:
@@ -71,8 +85,11 @@ class PropagatedHintsTrainer(HintsTrainer):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         workers = self.cfg.data.propagation_workers
-        self.pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"),
-                                        initializer=_single_thread) if workers else None
+        self.pool = (
+            ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), initializer=_single_thread)
+            if workers
+            else None
+        )
         self.anchor: PropagatedHintsNet | None = None
         if self.cfg.loss.anchor_weights:
             anchor = build_model(self.cfg)
@@ -88,8 +105,11 @@ class PropagatedHintsTrainer(HintsTrainer):
         """The anchor network's colourization where a sample has no hint of any kind."""
         if self.anchor is None:
             return ab
-        none = ((hints.mask.flatten(1).amax(dim=1) == 0) & hints.histogram.isnan().all(dim=1)
-                & hints.saturation[:, 0].isnan())
+        none = (
+            (hints.mask.flatten(1).amax(dim=1) == 0)
+            & hints.histogram.isnan().all(dim=1)
+            & hints.saturation[:, 0].isnan()
+        )
         if not bool(none.any()):
             return ab
         ab = ab.clone()
@@ -102,8 +122,8 @@ class PropagatedHintsTrainer(HintsTrainer):
         self.net.eval()
         out = []
         for i in range(l.shape[0]):
-            cache = self.net.encode(l[i:i + 1])
+            cache = self.net.encode(l[i : i + 1])
             propagator = guided_propagator(self.net, cache, l[i, 0].float().cpu())
-            ab, _ = guided_decode(self.net, cache, propagator, hint_ab[i:i + 1], hint_mask[i:i + 1])
+            ab, _ = guided_decode(self.net, cache, propagator, hint_ab[i : i + 1], hint_mask[i : i + 1])
             out.append(ab)
         return torch.cat(out).to(l.device)

@@ -66,7 +66,7 @@ _SIGNATURES = {
     b"GIF89a": "GIF",
 }
 # What Pillow raises on damaged data, besides OSError (which includes truncation).
-_DAMAGE_ERRORS = (
+DAMAGE_ERRORS = (
     OSError,
     SyntaxError,
     EOFError,
@@ -183,7 +183,7 @@ def _opened(path: Path, max_pixels: int) -> Iterator[ImageFile.ImageFile]:
         raise ImageReadError(path, "no such file") from exc
     except PermissionError as exc:
         raise ImageReadError(path, "permission denied (the file cannot be read)") from exc
-    except _DAMAGE_ERRORS as exc:
+    except DAMAGE_ERRORS as exc:
         raise ImageReadError(path, _damage_reason(exc)) from exc
     with image:
         _check_size(path, image.size, max_pixels)
@@ -211,7 +211,7 @@ def _decode(path: Path, image: ImageFile.ImageFile, max_pixels: int) -> Decoded:
         raise ImageReadError(path, str(exc)) from exc
     except Image.DecompressionBombError as exc:
         raise ImageReadError(path, _bomb_reason(exc)) from exc
-    except _DAMAGE_ERRORS as exc:
+    except DAMAGE_ERRORS as exc:
         raise ImageReadError(path, _damage_reason(exc)) from exc
     height, width = decoded.samples.shape[:2]
     _check_size(path, (width, height), max_pixels)  # some formats learn their size late

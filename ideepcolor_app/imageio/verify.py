@@ -12,9 +12,7 @@ so a batch whose output folder is its input folder can tell its own outputs from
 from __future__ import annotations
 
 import os
-import struct
 import warnings
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -22,23 +20,14 @@ import tifffile
 from PIL import Image
 from PIL.ExifTags import Base
 
+from ideepcolor_app.imageio.read import DAMAGE_ERRORS
+
 PathLike = str | os.PathLike[str]
 
 OUR_SOFTWARE = "ideepcolor-app"
 _SOFTWARE = int(Base.Software)
-_DECODE_ERRORS = (
-    OSError,
-    SyntaxError,
-    EOFError,
-    ValueError,
-    struct.error,
-    zlib.error,
-    IndexError,
-    KeyError,
-    TypeError,
-    MemoryError,
-    Image.DecompressionBombError,
-)
+# Damaged data as the reader sees it, and what a huge or absurd size raises.
+_DECODE_ERRORS = (*DAMAGE_ERRORS, MemoryError, Image.DecompressionBombError)
 
 
 class IncompleteImageError(OSError):

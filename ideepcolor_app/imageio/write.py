@@ -54,9 +54,9 @@ WEBP_MAX_SIDE = 16383
 _FULL_CHROMA_QUALITY = 90
 # Deflate level for PNG and TIFF: on photos, level 3 saves 4x faster than zlib's default 6
 # for files about 10% larger (PNG; TIFF with predictor within 1%).
-_DEFLATE_LEVEL = 3
+DEFLATE_LEVEL = 3
 # EXIF first-IFD text tags copied into TIFF outputs (Software is written separately).
-_TIFF_TEXT_TAGS = (
+TIFF_TEXT_TAGS = (
     int(Base.ImageDescription),
     int(Base.Make),
     int(Base.Model),
@@ -227,7 +227,7 @@ def _write_with_pillow(tmp: Path, kind: str, pixels: np.ndarray, exif: Image.Exi
         lossless = quality == 100
         image.save(tmp, format="WEBP", lossless=lossless, quality=80 if lossless else quality, method=4, **options)
     else:
-        image.save(tmp, format="PNG", compress_level=_DEFLATE_LEVEL, **options)
+        image.save(tmp, format="PNG", compress_level=DEFLATE_LEVEL, **options)
 
 
 def _write_tiff(tmp: Path, pixels: np.ndarray, exif: Image.Exif | None) -> None:
@@ -240,7 +240,7 @@ def _write_tiff(tmp: Path, pixels: np.ndarray, exif: Image.Exif | None) -> None:
         pixels,
         photometric="rgb",
         compression="zlib",
-        compressionargs={"level": _DEFLATE_LEVEL},
+        compressionargs={"level": DEFLATE_LEVEL},
         predictor=True,
         metadata=None,
         software=software,
@@ -251,7 +251,7 @@ def _write_tiff(tmp: Path, pixels: np.ndarray, exif: Image.Exif | None) -> None:
 def _tiff_text_tags(exif: Image.Exif) -> dict[int, str]:
     """The first-IFD text tags of `exif` that TIFF can carry (7-bit ASCII only)."""
     text = {}
-    for tag in (*_TIFF_TEXT_TAGS, int(Base.Software)):
+    for tag in (*TIFF_TEXT_TAGS, int(Base.Software)):
         value = exif.get(tag)
         if isinstance(value, bytes):
             value = value.decode("ascii", errors="replace")

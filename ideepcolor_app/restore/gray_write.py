@@ -22,22 +22,11 @@ from PIL.ExifTags import Base
 from ideepcolor_app.imageio import ImageWriteError
 from ideepcolor_app.imageio.exif import exif_from_bytes
 from ideepcolor_app.imageio.verify import OUR_SOFTWARE, verify_written
-from ideepcolor_app.imageio.write import refuse_protected, write_atomically
+from ideepcolor_app.imageio.write import DEFLATE_LEVEL, TIFF_TEXT_TAGS, refuse_protected, write_atomically
 
 PathLike = str | os.PathLike[str]
 
 GRAY_SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff", ".tiff": "tiff"}
-_DEFLATE_LEVEL = 3
-# EXIF first-IFD text tags copied into TIFF outputs, as the colour writer does.
-_TIFF_TEXT_TAGS = (
-    int(Base.ImageDescription),
-    int(Base.Make),
-    int(Base.Model),
-    int(Base.DateTime),
-    int(Base.Artist),
-    int(Base.HostComputer),
-    int(Base.Copyright),
-)
 
 
 def output_kind(path: PathLike) -> str:
@@ -104,7 +93,7 @@ def write_gray(
                 samples,
                 photometric="minisblack",
                 compression="zlib",
-                compressionargs={"level": _DEFLATE_LEVEL},
+                compressionargs={"level": DEFLATE_LEVEL},
                 predictor=True,
                 metadata=None,
                 software=OUR_SOFTWARE,
@@ -115,7 +104,7 @@ def write_gray(
             if kind == "jpeg":
                 image.save(tmp, format="JPEG", quality=quality, optimize=True, exif=block.tobytes())
             else:
-                image.save(tmp, format="PNG", compress_level=_DEFLATE_LEVEL, exif=block.tobytes())
+                image.save(tmp, format="PNG", compress_level=DEFLATE_LEVEL, exif=block.tobytes())
         verify_written(tmp, kind, samples)
 
     return write_atomically(path, encode)
@@ -124,7 +113,7 @@ def write_gray(
 def _tiff_text(exif: Image.Exif) -> list[tuple]:
     """The EXIF first-IFD text tags a TIFF can carry (7-bit ASCII), as tifffile extra tags."""
     tags = []
-    for tag in _TIFF_TEXT_TAGS:
+    for tag in TIFF_TEXT_TAGS:
         value = exif.get(tag)
         if isinstance(value, bytes):
             value = value.decode("ascii", errors="replace")
